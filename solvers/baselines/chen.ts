@@ -1,0 +1,120 @@
+/**
+ * Chen, Xu, Zhang & Guestrin 2016, "Training deep nets with sublinear memory cost" (arXiv 1604.06174):
+ * split the network into segments at candidate nodes and keep only the segment boundaries. Candidates
+ * are the articulation points (every source-to-loss path passes through them), so on a chain every node
+ * and on a DAG the cut vertices, as in Checkmate's AP baselines.
+ *
+ * - `chen-sqrt`: every round(sqrt(c))-th of the c candidates (section 3 of the paper).
+ * - `chen-greedy`: walk the candidates accumulating activation bytes, keep one whenever the running sum
+ *   exceeds a segment budget b, and sweep b; the fastest schedule within the memory budget wins
+ *   (the paper's Algorithm 1 with its grid search over b).
+ */
+import { evaluate, type ValidEvaluation } from "../../src/evaluate/evaluate.js";
+import { articulationPoints } from "../../src/graph/separators.js";
+import { graphOf } from "../../src/instance/graph.js";
+import type { Instance } from "../../src/instance/types.js";
+import type { Schedule } from "../../src/schedule/types.js";
+import type { Solver, SolverAnswer } from "../../src/solver.js";
+import { keepSchedule } from "./checkpoints.js";
+import { judgeFixedSchedule } from "./judge.js";
+import { makespanLowerBound } from "./lower-bound.js";
+
+/** Candidates: articulation points other than the sources and the loss. */
+function candidates(instance: Instance): number[] {
+  const g = graphOf(instance);
+  return articulationPoints(instance).filter((v) => g.isSource[v] === 0 && v !== g.loss);
+}
+
+/** The kept set of chen-sqrt: every k-th candidate, k = round(sqrt(c)). */
+export function chenSqrtCheckpoints(instance: Instance): number[] {
+  const list = candidates(instance);
+  const stride = Math.max(1, Math.round(Math.sqrt(list.length)));
+  return list.filter((_, position) => (position + 1) % stride === 0);
+}
+
+/** The kept set of Chen's greedy pass with segment budget `segmentBytes`. */
+export function chenGreedyCheckpoints(instance: Instance, segmentBytes: number): number[] {
+  const g = graphOf(instance);
+  const list = candidates(instance);
+  const kept: number[] = [];
+  let running = 0;
+  let previous = 0;
+  for (const v of list) {
+    // bytes of the segment since the last candidate: every node between the two in topological order
+    for (let w = previous + 1; w <= v; w++) running += g.bytes[w] as number;
+    previous = v;
+    if (running > segmentBytes) {
+      kept.push(v);
+      running = 0;
+    }
+  }
+  return kept;
+}
+
+/** Number of segment budgets tried by chen-greedy (a geometric grid between the smallest and the total). */
+const GREEDY_GRID_POINTS = 40;
+
+export const chenSqrt: Solver = {
+  name: "chen-sqrt",
+  family: "baselines",
+  problem: "any DAG (segments at articulation points)",
+  guarantee: "feasible only",
+  reference: "Chen et al. 2016, sqrt(n) segments",
+  objectives: ["time"],
+  solve: (instance, options) =>
+    judgeFixedSchedule(instance, keepSchedule(instance, chenSqrtCheckpoints(instance)), options),
+};
+
+export const chenGreedy: Solver = {
+  name: "chen-greedy",
+  family: "baselines",
+  problem: "any DAG (segments at articulation points)",
+  guarantee: "feasible only (best of a sweep over the segment budget)",
+  reference: "Chen et al. 2016, Algorithm 1 with grid search",
+  objectives: ["time", "memory"],
+  solve: (instance, options): SolverAnswer => {
+    const g = graphOf(instance);
+    const total = g.bytes.reduce((sum, b) => sum + b, 0);
+    const smallest = Math.max(1, Math.min(...g.bytes.filter((b) => b > 0)));
+    const grid = [
+      0,
+      ...Array.from(
+        { length: GREEDY_GRID_POINTS },
+        (_, i) => smallest * (total / smallest) ** (i / (GREEDY_GRID_POINTS - 1)),
+      ),
+    ];
+    let best: { schedule: Schedule; evaluation: ValidEvaluation } | undefined;
+    let leastPeak = Number.POSITIVE_INFINITY;
+    const seen = new Set<string>();
+    for (const segmentBytes of grid) {
+      const kept = chenGreedyCheckpoints(instance, segmentBytes);
+      const key = kept.join(",");
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const schedule = keepSchedule(instance, kept);
+      const evaluation = evaluate(instance, schedule);
+      if (!evaluation.valid) continue;
+      leastPeak = Math.min(leastPeak, evaluation.peakBytes);
+      if (evaluation.peakBytes > options.budgetBytes) continue;
+      const better =
+        best === undefined ||
+        (options.objective === "memory"
+          ? evaluation.peakBytes < best.evaluation.peakBytes
+          : evaluation.makespanMs < best.evaluation.makespanMs ||
+            (evaluation.makespanMs === best.evaluation.makespanMs &&
+              evaluation.peakBytes < best.evaluation.peakBytes));
+      if (better) best = { schedule, evaluation };
+    }
+    const counters = { segmentBudgetsTried: seen.size };
+    if (best === undefined) {
+      return {
+        status: "infeasible",
+        minFeasibleBudgetBytes: leastPeak,
+        reason: `no segment budget gives a peak within ${options.budgetBytes} bytes`,
+        counters,
+      };
+    }
+    const verdict = judgeFixedSchedule(instance, best.schedule, options);
+    return { ...verdict, status: "feasible", lowerBoundMs: makespanLowerBound(instance), counters };
+  },
+};

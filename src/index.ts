@@ -1,0 +1,28 @@
+/**
+ * remat's public API: load and validate instances, evaluate schedules under the one cost model, and
+ * solve with any registered solver. Everything here runs in a browser or a worker; file reading is in
+ * `loadInstance` only (imported lazily from Node's `fs`).
+ */
+
+export { solve, solvers } from "../solvers/index.js";
+export { type Budget, budgetBytes, formatBytes, parseBudget } from "./budget.js";
+export { InputError, type InputIssue, InternalError, type IssueCode } from "./errors.js";
+export {
+  type EvaluateOptions,
+  type Evaluation,
+  evaluate,
+  type InvalidEvaluation,
+  type ScheduleError,
+  type TraceStep,
+  type ValidEvaluation,
+} from "./evaluate/evaluate.js";
+export { DEFAULT_COSTS, randomChain, randomLayeredDag, randomSeriesParallel } from "./generate/families.js";
+export { graphOf, type InstanceGraph } from "./instance/graph.js";
+export { loadInstance } from "./instance/load.js";
+export { parseInstance } from "./instance/parse.js";
+export type { Hardware, Instance, InstanceNode, ModelSpec, NeedsWord } from "./instance/types.js";
+export { checkpointSchedule } from "./schedule/checkpoint-schedule.js";
+export { parseScheduleDocument } from "./schedule/file.js";
+export { formatInstruction, formatSchedule, parseSchedule } from "./schedule/text.js";
+export { type Instruction, ops, type Schedule } from "./schedule/types.js";
+export type { Objective, SolveResult, Solver, SolverAnswer, SolverOptions, SolveStatus } from "./solver.js";

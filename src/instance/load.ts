@@ -1,0 +1,50 @@
+/**
+ * loadInstance: reads an instance file and validates it. The only file access in the core, done with
+ * a lazy import of `node:fs` so that the rest of the library runs in a browser or a worker.
+ */
+import { InputError } from "../errors.js";
+import { parseInstance } from "./parse.js";
+import type { Instance } from "./types.js";
+
+/**
+ * Reads, parses and validates the instance at `path`.
+ * @throws InputError (code `file` or `json`, or any validation issue) naming the file
+ */
+export async function loadInstance(path: string): Promise<Instance> {
+  return parseInstance(await readJson(path, "loadInstance"), path);
+}
+
+/**
+ * Reads a JSON file.
+ * @throws InputError (code `file` when it cannot be read, `json` when it does not parse) naming the file
+ */
+export async function readJson(path: string, site: string): Promise<unknown> {
+  const { readFile } = await import("node:fs/promises");
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
+    throw new InputError(
+      site,
+      [
+        {
+          code: "file",
+          path: "",
+          expected: "a readable file",
+          received: code === "ENOENT" ? "no such file" : code,
+        },
+      ],
+      path,
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InputError(
+      site,
+      [{ code: "json", path: "", expected: "valid JSON", received: (error as Error).message }],
+      path,
+    );
+  }
+}

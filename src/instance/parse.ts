@@ -1,0 +1,362 @@
+/**
+ * parseInstance: checks a JSON value against the instance format (instances/schema.json) and its
+ * semantics, fills defaults and returns a frozen {@link Instance}. Every problem is collected and
+ * thrown at once in one InputError.
+ */
+import { describeValue, InputError, type InputIssue, type IssueCode } from "../errors.js";
+import { INSTANCE_FORMAT, type Instance, type InstanceNode, type NeedsWord } from "./types.js";
+
+/** Node ids: letters, digits and `_ . : / -` (DESIGN.md, "File formats"). */
+export const NODE_ID_PATTERN = /^[A-Za-z0-9_.:/-]+$/;
+
+const TOP_FIELDS = [
+  "$schema",
+  "format",
+  "name",
+  "source",
+  "fixedBytes",
+  "hardware",
+  "model",
+  "nodes",
+  "expected",
+];
+const NODE_FIELDS = [
+  "id",
+  "fwd",
+  "bwd",
+  "bytes",
+  "gradBytes",
+  "inputs",
+  "needs",
+  "tapeBytes",
+  "fwdTemp",
+  "bwdTemp",
+  "recomputable",
+  "offloadable",
+  "meta",
+];
+const NEEDS_WORDS: readonly NeedsWord[] = ["inputs", "output"];
+
+/** The field names the parser accepts, for the schema-agreement test. */
+export const INSTANCE_FIELDS = {
+  top: TOP_FIELDS,
+  node: NODE_FIELDS,
+  hardware: ["bandwidth", "latency"],
+} as const;
+
+/** Collects issues while reading an untrusted JSON value. */
+class Checker {
+  readonly issues: InputIssue[] = [];
+
+  add(code: IssueCode, path: string, expected: string, value: unknown): void {
+    this.issues.push({ code, path, expected, received: describeValue(value) });
+  }
+
+  object(value: unknown, path: string): Record<string, unknown> | undefined {
+    if (typeof value === "object" && value !== null && !Array.isArray(value))
+      return value as Record<string, unknown>;
+    this.add(value === undefined ? "required" : "type", path, "an object", value);
+    return undefined;
+  }
+
+  knownFields(record: Record<string, unknown>, path: string, known: readonly string[]): void {
+    for (const key of Object.keys(record)) {
+      if (!known.includes(key)) {
+        this.issues.push({
+          code: "unknown-field",
+          path: join(path, key),
+          expected: `one of the known fields`,
+          received: `unknown field "${key}"`,
+        });
+      }
+    }
+  }
+
+  string(value: unknown, path: string, fallback?: string): string {
+    if (typeof value === "string") return value;
+    if (value === undefined && fallback !== undefined) return fallback;
+    this.add(value === undefined ? "required" : "type", path, "a string", value);
+    return "";
+  }
+
+  boolean(value: unknown, path: string, fallback: boolean): boolean {
+    if (value === undefined) return fallback;
+    if (typeof value === "boolean") return value;
+    this.add("type", path, "true or false", value);
+    return fallback;
+  }
+
+  /** A finite number >= 0 (an integer when `integer`); `fallback` when absent, if given. */
+  amount(
+    value: unknown,
+    path: string,
+    options: { integer?: boolean; fallback?: number; positive?: boolean } = {},
+  ): number {
+    const kind = options.integer
+      ? "a non-negative integer"
+      : options.positive
+        ? "a positive finite number"
+        : "a non-negative finite number";
+    if (value === undefined) {
+      if (options.fallback !== undefined) return options.fallback;
+      this.add("required", path, kind, value);
+      return 0;
+    }
+    if (typeof value !== "number") {
+      this.add("type", path, kind, value);
+      return 0;
+    }
+    if (!Number.isFinite(value)) this.add("not-finite", path, kind, value);
+    else if (value < 0 || (options.positive && value === 0)) this.add("negative", path, kind, value);
+    else if (options.integer && !Number.isInteger(value)) this.add("not-integer", path, kind, value);
+    else return value;
+    return 0;
+  }
+}
+
+function join(path: string, key: string | number): string {
+  if (typeof key === "number") return `${path}[${key}]`;
+  return path === "" ? key : `${path}.${key}`;
+}
+
+/**
+ * Validates a parsed JSON value as an instance and returns it frozen, with defaults filled.
+ *
+ * @param value the parsed JSON document
+ * @param file the file it came from, named in error messages
+ * @throws InputError listing every schema and semantic problem (unknown fields, bad numbers,
+ *   duplicate or unknown ids, cycles, nodes out of topological order, a loss that is not unique and last)
+ */
+export function parseInstance(value: unknown, file?: string): Instance {
+  const check = new Checker();
+  const top = check.object(value, "");
+  if (top === undefined) throw new InputError("parseInstance", check.issues, file);
+  check.knownFields(top, "", TOP_FIELDS);
+  if (top.format !== INSTANCE_FORMAT)
+    check.add(
+      top.format === undefined ? "required" : "bad-value",
+      "format",
+      `"${INSTANCE_FORMAT}"`,
+      top.format,
+    );
+  const name = check.string(top.name, "name");
+  const source = check.string(top.source, "source", "");
+  const fixedBytes = check.amount(top.fixedBytes, "fixedBytes", { integer: true, fallback: 0 });
+  const hardware = readHardware(check, top.hardware);
+  const model = readModel(check, top.model);
+  const nodes = readNodes(check, top.nodes);
+  if (check.issues.length === 0) checkGraph(check, nodes);
+  if (check.issues.length > 0) throw new InputError("parseInstance", check.issues, file);
+  const instance: Instance = {
+    format: INSTANCE_FORMAT,
+    name,
+    source,
+    fixedBytes,
+    ...(hardware === undefined ? {} : { hardware }),
+    ...(model === undefined ? {} : { model }),
+    nodes,
+  };
+  return deepFreeze(instance);
+}
+
+function readHardware(check: Checker, value: unknown): Instance["hardware"] {
+  if (value === undefined) return undefined;
+  const record = check.object(value, "hardware");
+  if (record === undefined) return undefined;
+  check.knownFields(record, "hardware", INSTANCE_FIELDS.hardware);
+  return {
+    bandwidth: check.amount(record.bandwidth, "hardware.bandwidth", { positive: true }),
+    latency: check.amount(record.latency, "hardware.latency", { fallback: 0 }),
+  };
+}
+
+function readModel(check: Checker, value: unknown): Instance["model"] {
+  if (value === undefined) return undefined;
+  const record = check.object(value, "model");
+  if (record === undefined) return undefined;
+  check.knownFields(record, "model", ["zoo", "config"]);
+  const zoo = check.string(record.zoo, "model.zoo");
+  const config = record.config === undefined ? {} : (check.object(record.config, "model.config") ?? {});
+  return { zoo, config: structuredClone(config) };
+}
+
+function readNodes(check: Checker, value: unknown): InstanceNode[] {
+  if (!Array.isArray(value)) {
+    check.add(value === undefined ? "required" : "type", "nodes", "an array of at least 2 nodes", value);
+    return [];
+  }
+  if (value.length < 2)
+    check.add("structure", "nodes", "an array of at least 2 nodes (an input and a loss)", value);
+  return value.map((item, index) => readNode(check, item, join("nodes", index)));
+}
+
+function readNode(check: Checker, value: unknown, path: string): InstanceNode {
+  const record = check.object(value, path) ?? {};
+  check.knownFields(record, path, NODE_FIELDS);
+  const id = check.string(record.id, join(path, "id"));
+  if (typeof record.id === "string" && !NODE_ID_PATTERN.test(id)) {
+    check.add("bad-value", join(path, "id"), "an id matching [A-Za-z0-9_.:/-]+", record.id);
+  }
+  const bytes = check.amount(record.bytes, join(path, "bytes"), { integer: true });
+  const inputs = readStringList(check, record.inputs, join(path, "inputs"));
+  const needs = readNeeds(check, record.needs, join(path, "needs"));
+  const meta = record.meta === undefined ? undefined : check.object(record.meta, join(path, "meta"));
+  return {
+    id,
+    fwd: check.amount(record.fwd, join(path, "fwd")),
+    bwd: check.amount(record.bwd, join(path, "bwd")),
+    bytes,
+    gradBytes: check.amount(record.gradBytes, join(path, "gradBytes"), { integer: true, fallback: bytes }),
+    inputs,
+    needs,
+    tapeBytes: check.amount(record.tapeBytes, join(path, "tapeBytes"), { integer: true, fallback: 0 }),
+    fwdTemp: check.amount(record.fwdTemp, join(path, "fwdTemp"), { integer: true, fallback: 0 }),
+    bwdTemp: check.amount(record.bwdTemp, join(path, "bwdTemp"), { integer: true, fallback: 0 }),
+    recomputable: check.boolean(record.recomputable, join(path, "recomputable"), true),
+    offloadable: check.boolean(record.offloadable, join(path, "offloadable"), true),
+    ...(meta === undefined ? {} : { meta: structuredClone(meta) }),
+  };
+}
+
+function readStringList(check: Checker, value: unknown, path: string): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    check.add("type", path, "an array of node ids", value);
+    return [];
+  }
+  return value.map((item, index) => check.string(item, join(path, index)));
+}
+
+function readNeeds(check: Checker, value: unknown, path: string): NeedsWord[] {
+  if (value === undefined) return [...NEEDS_WORDS];
+  if (!Array.isArray(value)) {
+    check.add("type", path, 'an array of "inputs" and "output"', value);
+    return [];
+  }
+  const words: NeedsWord[] = [];
+  value.forEach((item, index) => {
+    if (item === "inputs" || item === "output") {
+      if (words.includes(item)) check.add("bad-value", join(path, index), "each word at most once", item);
+      else words.push(item);
+    } else check.add("bad-value", join(path, index), '"inputs" or "output"', item);
+  });
+  return words;
+}
+
+/** Semantic checks: ids unique and known, no cycle, topological order, one loss listed last. */
+function checkGraph(check: Checker, nodes: readonly InstanceNode[]): void {
+  const position = new Map<string, number>();
+  nodes.forEach((node, index) => {
+    if (position.has(node.id))
+      check.add(
+        "duplicate-id",
+        join(join("nodes", index), "id"),
+        "an id not used by an earlier node",
+        node.id,
+      );
+    else position.set(node.id, index);
+  });
+  let graphKnown = true;
+  nodes.forEach((node, index) => {
+    const seen = new Set<string>();
+    node.inputs.forEach((input, k) => {
+      const path = join(join(join("nodes", index), "inputs"), k);
+      if (!position.has(input)) {
+        check.add("unknown-id", path, "the id of a node in this instance", input);
+        graphKnown = false;
+      } else if (seen.has(input)) check.add("duplicate-input", path, "each input listed once", input);
+      seen.add(input);
+    });
+  });
+  if (!graphKnown || check.issues.length > 0) return;
+  const cycle = findCycle(nodes, position);
+  if (cycle !== undefined) {
+    const at = position.get(cycle[0] as string) ?? 0;
+    check.add(
+      "cycle",
+      join(join("nodes", at), "inputs"),
+      "an acyclic graph",
+      `the cycle ${cycle.join(" -> ")}`,
+    );
+    return;
+  }
+  nodes.forEach((node, index) => {
+    node.inputs.forEach((input, k) => {
+      if ((position.get(input) ?? 0) >= index) {
+        check.add(
+          "order",
+          join(join(join("nodes", index), "inputs"), k),
+          "a node listed earlier (nodes in topological order)",
+          input,
+        );
+      }
+    });
+  });
+  const consumed = new Set(nodes.flatMap((node) => node.inputs));
+  const sinks = nodes.map((node, index) => ({ id: node.id, index })).filter((node) => !consumed.has(node.id));
+  const last = nodes.length - 1;
+  for (const sink of sinks) {
+    if (sink.index !== last) {
+      check.add(
+        "structure",
+        join(join("nodes", sink.index), "id"),
+        "consumed by some node: only the loss, listed last, has no consumers",
+        sink.id,
+      );
+    }
+  }
+  if ((nodes[last]?.inputs.length ?? 0) === 0) {
+    check.add(
+      "structure",
+      join(join("nodes", last), "inputs"),
+      "at least one input (the loss, listed last, reads the network)",
+      nodes[last]?.inputs,
+    );
+  }
+}
+
+/** Returns the ids along one cycle of the input relation, or undefined when there is none (iterative DFS). */
+function findCycle(
+  nodes: readonly InstanceNode[],
+  position: ReadonlyMap<string, number>,
+): string[] | undefined {
+  const state = new Uint8Array(nodes.length); // 0 unseen, 1 on the stack, 2 done
+  const parent = new Int32Array(nodes.length).fill(-1);
+  for (let root = 0; root < nodes.length; root++) {
+    if (state[root] !== 0) continue;
+    const stack: [number, number][] = [[root, 0]];
+    state[root] = 1;
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1] as [number, number];
+      const [v, k] = frame;
+      const inputs = (nodes[v] as InstanceNode).inputs;
+      if (k >= inputs.length) {
+        state[v] = 2;
+        stack.pop();
+        continue;
+      }
+      frame[1] = k + 1;
+      const u = position.get(inputs[k] as string) as number;
+      if (state[u] === 1) {
+        const cycle = [nodes[u]?.id as string];
+        for (let w = v; w !== u && w !== -1; w = parent[w] as number) cycle.push(nodes[w]?.id as string);
+        cycle.push(nodes[u]?.id as string);
+        return cycle.reverse();
+      }
+      if (state[u] === 0) {
+        state[u] = 1;
+        parent[u] = v;
+        stack.push([u, 0]);
+      }
+    }
+  }
+  return undefined;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}

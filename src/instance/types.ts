@@ -1,0 +1,66 @@
+/**
+ * The instance: a forward DAG of nodes, each producing one tensor, plus constants (DESIGN.md,
+ * "The cost model"). Times are in milliseconds, sizes in bytes.
+ */
+
+/** What the backward of a node reads besides its incoming gradient. */
+export type NeedsWord = "inputs" | "output";
+
+/** One node of the forward DAG, with every optional field filled with its default. */
+export interface InstanceNode {
+  readonly id: string;
+  /** Forward time, ms. */
+  readonly fwd: number;
+  /** Backward time, ms. */
+  readonly bwd: number;
+  /** Size of the activation `a_v`, bytes. */
+  readonly bytes: number;
+  /** Size of the gradient `g_v`, bytes (default `bytes`). */
+  readonly gradBytes: number;
+  /** Ids of the nodes whose activations the forward reads, in argument order. */
+  readonly inputs: readonly string[];
+  /** What the backward reads besides `g_v` (default both). */
+  readonly needs: readonly NeedsWord[];
+  /** Intermediates a coarse node keeps for its backward when run with tape, bytes (default 0). */
+  readonly tapeBytes: number;
+  /** Workspace live only while the forward runs, bytes (default 0). */
+  readonly fwdTemp: number;
+  /** Workspace live only while the backward runs, bytes (default 0). */
+  readonly bwdTemp: number;
+  /** Whether the forward may be run again (default true; false for data inputs). */
+  readonly recomputable: boolean;
+  /** Whether `a_v` may be copied to host (default true). */
+  readonly offloadable: boolean;
+  /** Free-form per-node annotations kept for provenance (op type, shape, ...); never read by solvers. */
+  readonly meta?: Readonly<Record<string, unknown>>;
+}
+
+/** Host<->device link: a transfer of `b` bytes takes `latency + b / bandwidth` ms on its channel. */
+export interface Hardware {
+  /** Bytes per ms, each direction. */
+  readonly bandwidth: number;
+  /** Ms per transfer. */
+  readonly latency: number;
+}
+
+/** A runnable network from the model zoo, for the simulator. */
+export interface ModelSpec {
+  readonly zoo: string;
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+/** A validated, frozen instance (format `remat-instance/1`). */
+export interface Instance {
+  readonly format: "remat-instance/1";
+  readonly name: string;
+  readonly source: string;
+  /** Bytes resident for the whole step (parameters, their gradients, optimizer state). */
+  readonly fixedBytes: number;
+  readonly hardware?: Hardware;
+  readonly model?: ModelSpec;
+  /** Nodes in a topological order; the last one is the loss. */
+  readonly nodes: readonly InstanceNode[];
+}
+
+/** The format tag every instance file carries. */
+export const INSTANCE_FORMAT = "remat-instance/1";
