@@ -163,6 +163,8 @@ export function evaluate(instance: Instance, schedule: Schedule, options: Evalua
           const id = g.ids[v];
           if (g.isSource[v] === 1) throw new Violation(`${id} is a source: sources have no backward`);
           if (backwardDone[v] === 1) throw new Violation(`B ${id} already ran`);
+          if (v === g.loss && forwardCount[v] === 0)
+            throw new Violation(`the loss ${id} has not been computed (run F ${id} first)`, `a:${id}`);
           if ((pendingConsumers[v] as number) > 0) {
             const waiting = (g.consumers[v] as readonly number[]).find(
               (c) => backwardDone[c] === 0,

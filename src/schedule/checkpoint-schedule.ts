@@ -114,7 +114,7 @@ function orderSteps(g: InstanceGraph, kept: Uint8Array, options: CheckpointSched
       available[v] = 0; // a kept output without its tape is recomputed with it (freed just before)
       mark(v);
     }
-    if (g.needsOutput[v] === 1 && available[v] === 0) mark(v);
+    if ((g.needsOutput[v] === 1 || (v === g.loss && !options.forwardPhase)) && available[v] === 0) mark(v);
     if (g.needsInputs[v] === 1) for (const u of g.inputs[v] as number[]) if (available[u] === 0) mark(u);
     toCompute.sort((a, b) => a - b);
     for (const w of toCompute) {

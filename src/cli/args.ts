@@ -1,0 +1,91 @@
+/**
+ * Argument parsing for the CLI on top of node:util's parseArgs, turning its errors into InputErrors
+ * (exit code 2) that name the option.
+ */
+import { type ParseArgsConfig, parseArgs } from "node:util";
+import { describeValue, InputError } from "../errors.js";
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/** Parsed arguments: option values by name and the positional arguments. */
+export interface ParsedArgs {
+  readonly values: Readonly<Record<string, string | boolean | undefined>>;
+  readonly positionals: readonly string[];
+}
+
+/** Parses `args` strictly against `options`; unknown options and missing values throw InputError. */
+export function parseCommandArgs(command: string, args: readonly string[], options: Options): ParsedArgs {
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      options,
+      allowPositionals: true,
+      strict: true,
+    });
+    return { values: values as Record<string, string | boolean | undefined>, positionals };
+  } catch (error) {
+    const message = (error as Error).message.split("\n")[0] ?? "bad arguments";
+    throw new InputError(`remat ${command}`, [
+      {
+        code: "option",
+        path: "arguments",
+        expected: `options as in \`remat ${command} --help\``,
+        received: message,
+      },
+    ]);
+  }
+}
+
+/** The positional argument at `index`, required. */
+export function requirePositional(command: string, parsed: ParsedArgs, index: number, name: string): string {
+  const value = parsed.positionals[index];
+  if (value === undefined)
+    throw new InputError(`remat ${command}`, [
+      { code: "required", path: name, expected: `a ${name} argument`, received: "missing" },
+    ]);
+  return value;
+}
+
+/** Rejects positional arguments beyond `count`. */
+export function noExtraPositionals(command: string, parsed: ParsedArgs, count: number): void {
+  const extra = parsed.positionals.slice(count);
+  if (extra.length > 0) {
+    throw new InputError(`remat ${command}`, [
+      {
+        code: "option",
+        path: "arguments",
+        expected: `at most ${count} positional argument(s)`,
+        received: describeValue(extra.join(" ")),
+      },
+    ]);
+  }
+}
+
+/** A positive number option (`--time-limit 5`), or undefined when absent. */
+export function numberOption(
+  command: string,
+  parsed: ParsedArgs,
+  name: string,
+  integer = false,
+): number | undefined {
+  const raw = parsed.values[name];
+  if (raw === undefined || typeof raw === "boolean") return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    throw new InputError(`remat ${command}`, [
+      {
+        code: "option",
+        path: `--${name}`,
+        expected: integer ? "a positive integer" : "a positive number",
+        received: describeValue(raw),
+      },
+    ]);
+  }
+  return value;
+}
+
+/** A string option, or undefined when absent. */
+export function stringOption(parsed: ParsedArgs, name: string): string | undefined {
+  const raw = parsed.values[name];
+  return typeof raw === "string" ? raw : undefined;
+}

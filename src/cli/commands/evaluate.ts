@@ -1,0 +1,74 @@
+/** `remat evaluate`: judge a schedule (or a result's schedule) under the one cost model. */
+import { formatBytes } from "../../budget.js";
+import { evaluate } from "../../evaluate/evaluate.js";
+import { loadInstance, readJson } from "../../instance/load.js";
+import { parseScheduleDocument } from "../../schedule/file.js";
+import { noExtraPositionals, parseCommandArgs, requirePositional } from "../args.js";
+import type { Command } from "../command.js";
+
+const HELP = `remat evaluate INSTANCE SCHEDULE_OR_RESULT [--json] [--trace]
+
+Runs a schedule through the evaluator (the one cost model) and prints whether it is valid (else the
+first bad instruction and why), its makespan, its peak memory and its memory timeline.
+SCHEDULE_OR_RESULT is a remat-schedule/1 file, a result written by \`remat solve --json\` or --out,
+or a JSON list of instructions ("F x", "F conv1 tape", "B loss", "D a:conv1", "O v", "P v").
+
+Options:
+  --json    machine-readable output: valid, error, makespanMs, peakBytes, timeline
+  --trace   also give each instruction's start, end, stall and memory
+Exit codes: 0 valid, 1 invalid schedule, 2 bad input.`;
+
+export const evaluateCommand: Command = {
+  name: "evaluate",
+  summary: "validity, makespan, peak memory and timeline of a schedule",
+  help: HELP,
+  run: async (args, io) => {
+    const parsed = parseCommandArgs("evaluate", args, {
+      json: { type: "boolean" },
+      trace: { type: "boolean" },
+    });
+    const instancePath = requirePositional("evaluate", parsed, 0, "INSTANCE");
+    const schedulePath = requirePositional("evaluate", parsed, 1, "SCHEDULE_OR_RESULT");
+    noExtraPositionals("evaluate", parsed, 2);
+    const instance = await loadInstance(instancePath);
+    const document = parseScheduleDocument(await readJson(schedulePath, "remat evaluate"), schedulePath);
+    if (document.instance !== undefined && document.instance !== instance.name) {
+      io.err(
+        `remat evaluate: warning: ${schedulePath} was made for instance "${document.instance}", evaluating it on "${instance.name}"`,
+      );
+    }
+    const evaluation = evaluate(instance, document.schedule, { trace: parsed.values.trace === true });
+    if (parsed.values.json === true) {
+      const base = { instance: instance.name, instructions: document.schedule.length };
+      io.out(
+        JSON.stringify(
+          evaluation.valid
+            ? { ...base, error: null, ...evaluation }
+            : {
+                ...base,
+                valid: false,
+                error: evaluation.error,
+                makespanMs: null,
+                peakBytes: null,
+                timeline: null,
+              },
+          null,
+          2,
+        ),
+      );
+    } else if (evaluation.valid) {
+      io.out(
+        [
+          `valid      yes (${document.schedule.length} instructions)`,
+          `makespan   ${evaluation.makespanMs.toFixed(3)} ms (compute ${evaluation.computeMs.toFixed(3)}, stalls ${evaluation.stallMs.toFixed(3)})`,
+          `peak       ${formatBytes(evaluation.peakBytes)} (${evaluation.peakBytes} bytes)`,
+          `recomputes ${evaluation.recomputations}, transfers ${evaluation.transfers}`,
+        ].join("\n"),
+      );
+    } else {
+      const { error } = evaluation;
+      io.out(`valid      no: instruction ${error.index} (${error.instruction}): ${error.reason}`);
+    }
+    return evaluation.valid ? 0 : 1;
+  },
+};

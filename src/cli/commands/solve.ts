@@ -1,0 +1,182 @@
+/** `remat solve`: solve one instance with one solver under a budget. */
+import { readFile } from "node:fs/promises";
+import { solve } from "../../../solvers/index.js";
+import { formatBytes } from "../../budget.js";
+import { describeValue, InputError } from "../../errors.js";
+import { loadInstance } from "../../instance/load.js";
+import { writeResult } from "../../io/files.js";
+import type { Objective, SolveResult } from "../../solver.js";
+import {
+  noExtraPositionals,
+  numberOption,
+  parseCommandArgs,
+  requirePositional,
+  stringOption,
+} from "../args.js";
+import type { Command } from "../command.js";
+
+const HELP = `remat solve INSTANCE --budget B --solver NAME [options]
+
+Solves INSTANCE (a remat-instance/1 JSON file) under a memory budget and prints the result.
+
+Options:
+  --budget B          bytes, with an optional unit (1.5GB, 512MiB, 2e9), a percentage of
+                      the store-all peak (50%), or none (default none)
+  --solver NAME       a solver from \`remat solvers\` (required)
+  --objective OBJ     time (least makespan within the budget) or memory (least peak)
+  --slots S           memory discretization for DP solvers (default 500)
+  --checkpoints IDS   for the checkpoints solver: ID,ID,... or @FILE (ids, one per line or JSON list)
+  --time-limit SEC    wall-clock limit; a solver that runs out answers "timeout"
+  --pareto            solvers that support it also return the (peak, overhead) front
+  --floating          chain-dp: weak memory persistence (TOMS 2024)
+  --out FILE          also write the result: FILE.jsonl is appended to, any other FILE is
+                      written whole (to a temporary name, then renamed)
+  --json              print the result as JSON
+Exit codes: 0 an answer (infeasible and timeout included), 2 bad input, 1 other failures.
+Example: remat solve instances/examples/chain.json --budget 80% --solver chen-greedy`;
+
+export const solveCommand: Command = {
+  name: "solve",
+  summary: "solve an instance under a memory budget with one solver",
+  help: HELP,
+  run: async (args, io) => {
+    const parsed = parseCommandArgs("solve", args, {
+      budget: { type: "string" },
+      solver: { type: "string" },
+      objective: { type: "string" },
+      slots: { type: "string" },
+      checkpoints: { type: "string" },
+      "time-limit": { type: "string" },
+      pareto: { type: "boolean" },
+      floating: { type: "boolean" },
+      out: { type: "string" },
+      json: { type: "boolean" },
+    });
+    const path = requirePositional("solve", parsed, 0, "INSTANCE");
+    noExtraPositionals("solve", parsed, 1);
+    const solver = stringOption(parsed, "solver");
+    if (solver === undefined)
+      throw new InputError("remat solve", [
+        {
+          code: "required",
+          path: "--solver",
+          expected: "a solver name (see remat solvers)",
+          received: "missing",
+        },
+      ]);
+    const objective = stringOption(parsed, "objective");
+    if (objective !== undefined && objective !== "time" && objective !== "memory") {
+      throw new InputError("remat solve", [
+        {
+          code: "option",
+          path: "--objective",
+          expected: "time or memory",
+          received: describeValue(objective),
+        },
+      ]);
+    }
+    const slots = numberOption("solve", parsed, "slots", true);
+    const timeLimitSec = numberOption("solve", parsed, "time-limit");
+    const checkpointsText = stringOption(parsed, "checkpoints");
+    const instance = await loadInstance(path);
+    const result = await solve(instance, {
+      solver,
+      budget: stringOption(parsed, "budget") ?? "none",
+      ...(objective === undefined ? {} : { objective: objective as Objective }),
+      ...(slots === undefined ? {} : { slots }),
+      ...(timeLimitSec === undefined ? {} : { timeLimitSec }),
+      ...(checkpointsText === undefined ? {} : { checkpoints: await readCheckpoints(checkpointsText) }),
+      extra: { pareto: parsed.values.pareto === true, floating: parsed.values.floating === true },
+    });
+    const out = stringOption(parsed, "out");
+    if (out !== undefined) await writeResult(out, result);
+    io.out(parsed.values.json === true ? JSON.stringify(result, null, 2) : describeResult(result));
+    return 0;
+  },
+};
+
+/** Reads `ID,ID,...` or `@FILE` (a JSON list of ids, or one id per line). */
+async function readCheckpoints(text: string): Promise<string[]> {
+  if (!text.startsWith("@"))
+    return text
+      .split(",")
+      .map((id) => id.trim())
+      .filter((id) => id !== "");
+  const file = text.slice(1);
+  let content: string;
+  try {
+    content = await readFile(file, "utf8");
+  } catch {
+    throw new InputError(
+      "remat solve",
+      [
+        {
+          code: "file",
+          path: "--checkpoints",
+          expected: "a readable file of node ids",
+          received: describeValue(file),
+        },
+      ],
+      file,
+    );
+  }
+  const trimmed = content.trim();
+  if (trimmed.startsWith("[")) {
+    let list: unknown;
+    try {
+      list = JSON.parse(trimmed);
+    } catch (error) {
+      throw new InputError(
+        "remat solve",
+        [
+          {
+            code: "json",
+            path: "--checkpoints",
+            expected: "a JSON list of node ids",
+            received: (error as Error).message,
+          },
+        ],
+        file,
+      );
+    }
+    if (Array.isArray(list) && list.every((id) => typeof id === "string")) return list;
+    throw new InputError(
+      "remat solve",
+      [
+        {
+          code: "type",
+          path: "--checkpoints",
+          expected: "a JSON list of node ids",
+          received: describeValue(list),
+        },
+      ],
+      file,
+    );
+  }
+  return trimmed.split(/[\s,]+/).filter((id) => id !== "");
+}
+
+/** A human summary of a result. */
+export function describeResult(result: SolveResult): string {
+  const lines = [
+    `instance   ${result.instance}`,
+    `solver     ${result.solver} (objective ${result.objective})`,
+    `budget     ${result.budgetBytes === null ? "none" : formatBytes(result.budgetBytes)}`,
+    `status     ${result.status}`,
+  ];
+  if (result.makespanMs !== null) {
+    lines.push(
+      `makespan   ${result.makespanMs.toFixed(3)} ms (overhead ${((result.overhead ?? 0) * 100).toFixed(2)}%)`,
+    );
+    lines.push(`peak       ${formatBytes(result.peakBytes ?? 0)}`);
+    lines.push(`schedule   ${result.schedule.length} instructions`);
+  }
+  if (result.lowerBoundMs !== null) lines.push(`bound      makespan >= ${result.lowerBoundMs.toFixed(3)} ms`);
+  if (result.lowerBoundBytes !== null)
+    lines.push(`bound      peak >= ${formatBytes(result.lowerBoundBytes)}`);
+  if (result.minFeasibleBudgetBytes !== null)
+    lines.push(`needs      a budget of at least ${formatBytes(result.minFeasibleBudgetBytes)}`);
+  if (result.reason !== null) lines.push(`reason     ${result.reason}`);
+  lines.push(`time       ${result.stats.wallMs.toFixed(1)} ms`);
+  return lines.join("\n");
+}

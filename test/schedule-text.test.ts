@@ -1,0 +1,62 @@
+/** The compact text form of schedules: printing then parsing returns the same instructions. */
+import { fc, test } from "@fast-check/vitest";
+import { describe, expect, it } from "vitest";
+import { InputError } from "../src/errors.js";
+import { parseScheduleDocument } from "../src/schedule/file.js";
+import { formatInstruction, formatSchedule, parseSchedule } from "../src/schedule/text.js";
+import { type Instruction, ops } from "../src/schedule/types.js";
+import { PROPERTY_SEED } from "./arbitraries.js";
+
+const id = fc.stringMatching(/^[A-Za-z0-9_.:/-]{1,12}$/);
+const instruction: fc.Arbitrary<Instruction> = fc.oneof(
+  fc.tuple(id, fc.boolean()).map(([node, tape]) => ops.forward(node, tape)),
+  id.map(ops.backward),
+  id.map(ops.freeActivation),
+  id.map(ops.freeGradient),
+  id.map(ops.offload),
+  id.map(ops.prefetch),
+);
+
+describe("schedule text form", () => {
+  test.prop([fc.array(instruction, { maxLength: 30 })], { seed: PROPERTY_SEED })(
+    "round-trips through print and parse",
+    (schedule) => {
+      expect(parseSchedule(formatSchedule(schedule))).toEqual(schedule);
+    },
+  );
+
+  it("prints the documented forms", () => {
+    expect([ops.forward("v", true), ops.freeGradient("v"), ops.prefetch("v")].map(formatInstruction)).toEqual(
+      ["F v tape", "D g:v", "P v"],
+    );
+  });
+
+  it("reports every malformed line with its path", () => {
+    const error = (() => {
+      try {
+        parseSchedule(["F x", "X y", "D q:y", "F v fast", 7]);
+      } catch (caught) {
+        return caught as InputError;
+      }
+      throw new Error("expected an error");
+    })();
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.issues.map((issue) => issue.path)).toEqual(["ops[1]", "ops[2]", "ops[3]", "ops[4]"]);
+  });
+
+  it("reads schedule files, results and bare lists alike", () => {
+    const lines = ["F x", "B loss"];
+    expect(parseScheduleDocument({ format: "remat-schedule/1", instance: "i", ops: lines })).toEqual({
+      instance: "i",
+      schedule: parseSchedule(lines),
+    });
+    expect(
+      parseScheduleDocument({ format: "remat-result/1", status: "feasible", instance: "i", schedule: lines })
+        .schedule,
+    ).toHaveLength(2);
+    expect(parseScheduleDocument(lines).schedule).toHaveLength(2);
+    expect(() =>
+      parseScheduleDocument({ format: "remat-result/1", status: "infeasible", schedule: [] }),
+    ).toThrow(InputError);
+  });
+});
