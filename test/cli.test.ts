@@ -1,0 +1,126 @@
+/**
+ * The CLI as a user meets it: exit codes (0 an answer, 2 bad input, 1 other failures), every problem
+ * printed without a stack trace, JSON output fields, and result logs that are appended, never truncated.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../src/cli/main.js";
+
+const chain = "instances/examples/chain.json";
+const folder = mkdtempSync(join(tmpdir(), "remat-cli-"));
+
+async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const code = await runCli(args, {
+    out: (text) => (out += `${text}\n`),
+    err: (text) => (err += `${text}\n`),
+  });
+  return { code, out, err };
+}
+
+function file(name: string, content: unknown): string {
+  const path = join(folder, name);
+  writeFileSync(path, typeof content === "string" ? content : JSON.stringify(content));
+  return path;
+}
+
+describe("remat CLI", () => {
+  it("lists its commands on --help", async () => {
+    const { code, out } = await cli("--help");
+    expect(code).toBe(0);
+    for (const command of ["solve", "evaluate", "solvers", "demo"]) expect(out).toContain(command);
+  });
+
+  it("solves with --json and prints the documented fields", async () => {
+    const { code, out } = await cli("solve", chain, "--budget", "100%", "--solver", "chen-greedy", "--json");
+    expect(code).toBe(0);
+    const result = JSON.parse(out);
+    for (const field of [
+      "status",
+      "solver",
+      "budgetBytes",
+      "makespanMs",
+      "peakBytes",
+      "overhead",
+      "lowerBoundMs",
+      "schedule",
+    ])
+      expect(result).toHaveProperty(field);
+    expect(result.stats.wallMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it("answers infeasible with exit code 0", async () => {
+    const { code, out } = await cli("solve", chain, "--budget", "1KB", "--solver", "store-all");
+    expect(code).toBe(0);
+    expect(out).toContain("infeasible");
+  });
+
+  it("exits 2 with every problem and no stack trace for bad input", async () => {
+    const broken = file("broken.json", "{ nope");
+    const cyclic = file("cyclic.json", {
+      format: "remat-instance/1",
+      name: "c",
+      nodes: [
+        { id: "x", fwd: 0, bwd: 0, bytes: -1 },
+        { id: "a", fwd: 1, bwd: 1, bytes: 1, inputs: ["x", "b"] },
+        { id: "b", fwd: 1, bwd: 1, bytes: 1, inputs: ["a"] },
+      ],
+    });
+    const cases: [string[], RegExp][] = [
+      [["solve", chain, "--solver", "magic"], /--solver must be one of store-all/],
+      [["solve", chain, "--solver", "store-all", "--budget", "lots"], /--budget must be/],
+      [["solve", join(folder, "absent.json"), "--solver", "store-all"], /absent\.json/],
+      [["solve", broken, "--solver", "store-all"], /valid JSON.*broken\.json/],
+      [
+        ["solve", cyclic, "--solver", "store-all"],
+        /nodes\[0\]\.bytes must be a non-negative integer, got -1/,
+      ],
+      [["solve", chain, "--solver", "store-all", "--colour"], /Unknown option/],
+      [["solve", chain, "--solver", "checkpoints", "--checkpoints", "a,zz"], /checkpoints\[1\]/],
+      [["frobnicate"], /unknown command/],
+    ];
+    for (const [args, message] of cases) {
+      const { code, err } = await cli(...args);
+      expect(code, args.join(" ")).toBe(2);
+      expect(err).toMatch(message);
+      expect(err).not.toMatch(/^\s+at /m);
+    }
+  });
+
+  it("evaluates schedule files and results, and exits 1 for an invalid schedule", async () => {
+    const solved = await cli("solve", chain, "--solver", "recompute-all", "--json");
+    const result = file("result.json", solved.out);
+    const valid = await cli("evaluate", chain, result, "--json");
+    expect(valid.code).toBe(0);
+    expect(JSON.parse(valid.out)).toMatchObject({ valid: true, peakBytes: JSON.parse(solved.out).peakBytes });
+    const bad = file("bad.json", { format: "remat-schedule/1", instance: "hand-chain", ops: ["F x", "F b"] });
+    const invalid = await cli("evaluate", chain, bad, "--json");
+    expect(invalid.code).toBe(1);
+    expect(JSON.parse(invalid.out).error).toMatchObject({ index: 1, tensor: "a:a" });
+  });
+
+  it("appends to a .jsonl results log and never truncates it", async () => {
+    const log = file("results.jsonl", '{"earlier":true}\n');
+    await cli("solve", chain, "--solver", "store-all", "--out", log);
+    await cli("solve", chain, "--solver", "chen-sqrt", "--out", log);
+    const lines = readFileSync(log, "utf8").trim().split("\n");
+    expect(lines).toHaveLength(3);
+    expect(JSON.parse(lines[0] as string)).toEqual({ earlier: true });
+  });
+
+  it("runs as the installed bin with the same exit codes", () => {
+    expect(execFileSync("node", ["bin/remat.js", "solvers"], { encoding: "utf8" })).toContain("chen-greedy");
+    const bad = spawnSync(
+      "node",
+      ["bin/remat.js", "solve", chain, "--solver", "store-all", "--budget", "-3"],
+      { encoding: "utf8" },
+    );
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("--budget");
+    expect(bad.stderr).not.toMatch(/^\s+at /m);
+  });
+});
