@@ -123,4 +123,42 @@ describe("remat CLI", () => {
     expect(bad.stderr).toContain("--budget");
     expect(bad.stderr).not.toMatch(/^\s+at /m);
   });
+
+  it("batch-solves into a results log, resumes without repeating, and plots it", async () => {
+    const log = join(folder, "batch.jsonl");
+    const args = [
+      "batch",
+      "--instances",
+      "instances/examples",
+      "--budgets",
+      "100%,70%",
+      "--solvers",
+      "store-all,chen-greedy",
+      "--out",
+      log,
+      "--jobs",
+      "2",
+    ];
+    const first = await cli(...args);
+    expect(first.code).toBe(0);
+    const lines = readFileSync(log, "utf8").trim().split("\n");
+    expect(lines).toHaveLength(3 * 2 * 2);
+    expect(JSON.parse(lines[0] as string)).toHaveProperty("status");
+    const second = await cli(...args);
+    expect(second.out).toContain("nothing to run");
+    expect(readFileSync(log, "utf8").trim().split("\n")).toHaveLength(12);
+    const svg = join(folder, "front.svg");
+    expect((await cli("plot", log, "--out", svg)).code).toBe(0);
+    expect(readFileSync(svg, "utf8")).toMatch(/^<svg[^]*hand-skip-dag[^]*<\/svg>\s*$/);
+  });
+
+  it("plots the memory timeline of a result against its budget", async () => {
+    const result = file(
+      "timeline-result.json",
+      (await cli("solve", chain, "--solver", "store-all", "--budget", "2KB", "--json")).out,
+    );
+    const svg = join(folder, "timeline.svg");
+    expect((await cli("plot", result, "--instance", chain, "--out", svg)).code).toBe(0);
+    expect(readFileSync(svg, "utf8")).toContain("budget");
+  });
 });

@@ -1,8 +1,17 @@
 /** Every CLI command, in the order `remat --help` lists them. */
 import type { Command } from "../command.js";
+import { batchCommand } from "./batch.js";
 import { demoCommand } from "./demo.js";
 import { evaluateCommand } from "./evaluate.js";
+import { plotCommand } from "./plot.js";
 import { solveCommand } from "./solve.js";
 import { solversCommand } from "./solvers.js";
 
-export const commands: readonly Command[] = [solveCommand, evaluateCommand, solversCommand, demoCommand];
+export const commands: readonly Command[] = [
+  solveCommand,
+  evaluateCommand,
+  batchCommand,
+  plotCommand,
+  solversCommand,
+  demoCommand,
+];

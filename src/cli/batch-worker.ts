@@ -1,0 +1,38 @@
+/**
+ * Worker thread for `remat batch`: solves one (instance file, solver, budget) job per message, so the
+ * batch can run jobs side by side and stop a solve that overruns its time limit by terminating the worker.
+ */
+import { parentPort } from "node:worker_threads";
+import { solve } from "../../solvers/index.js";
+import { InputError } from "../errors.js";
+import { loadInstance } from "../instance/load.js";
+
+/** A job sent to the worker. */
+export interface BatchJob {
+  readonly file: string;
+  readonly solver: string;
+  readonly budget: string;
+  readonly timeLimitSec: number;
+  readonly slots?: number;
+  readonly withSchedule: boolean;
+}
+
+parentPort?.on("message", async (job: BatchJob) => {
+  try {
+    const instance = await loadInstance(job.file);
+    const result = await solve(instance, {
+      solver: job.solver,
+      budget: job.budget,
+      timeLimitSec: job.timeLimitSec,
+      ...(job.slots === undefined ? {} : { slots: job.slots }),
+    });
+    const { schedule, ...summary } = result;
+    parentPort?.postMessage({
+      kind: "result",
+      result: job.withSchedule ? result : { ...summary, instructions: schedule.length },
+    });
+  } catch (error) {
+    const kind = error instanceof InputError ? "rejected" : "error";
+    parentPort?.postMessage({ kind, reason: (error as Error).message });
+  }
+});
