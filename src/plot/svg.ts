@@ -40,7 +40,7 @@ const COLORS = [
   "#17becf",
 ];
 
-const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const escapeXml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 /** Round tick values covering [min, max]. */
 function ticks(min: number, max: number, count = 5): number[] {
@@ -75,7 +75,7 @@ function renderPanel(panel: Panel, top: number): string {
   const sx = (x: number) => MARGIN.left + ((x - xMin) / (xMax - xMin || 1)) * plotWidth;
   const sy = (y: number) => top + MARGIN.top + plotHeight - ((y - yMin) / (yMax - yMin || 1)) * plotHeight;
   const parts: string[] = [
-    `<text x="${WIDTH / 2}" y="${top + 24}" text-anchor="middle" font-size="15" font-weight="bold">${escape(panel.title)}</text>`,
+    `<text x="${WIDTH / 2}" y="${top + 24}" text-anchor="middle" font-size="15" font-weight="bold">${escapeXml(panel.title)}</text>`,
     `<rect x="${MARGIN.left}" y="${top + MARGIN.top}" width="${plotWidth}" height="${plotHeight}" fill="none" stroke="#444"/>`,
   ];
   for (const x of ticks(xMin, xMax)) {
@@ -95,17 +95,17 @@ function renderPanel(panel: Panel, top: number): string {
     );
   }
   parts.push(
-    `<text x="${MARGIN.left + plotWidth / 2}" y="${top + PANEL_HEIGHT - 10}" text-anchor="middle" font-size="12">${escape(panel.xLabel)}</text>`,
+    `<text x="${MARGIN.left + plotWidth / 2}" y="${top + PANEL_HEIGHT - 10}" text-anchor="middle" font-size="12">${escapeXml(panel.xLabel)}</text>`,
   );
   parts.push(
-    `<text x="18" y="${top + MARGIN.top + plotHeight / 2}" text-anchor="middle" font-size="12" transform="rotate(-90 18 ${top + MARGIN.top + plotHeight / 2})">${escape(panel.yLabel)}</text>`,
+    `<text x="18" y="${top + MARGIN.top + plotHeight / 2}" text-anchor="middle" font-size="12" transform="rotate(-90 18 ${top + MARGIN.top + plotHeight / 2})">${escapeXml(panel.yLabel)}</text>`,
   );
   for (const line of panel.hLines ?? []) {
     parts.push(
       `<line x1="${MARGIN.left}" y1="${sy(line.y)}" x2="${MARGIN.left + plotWidth}" y2="${sy(line.y)}" stroke="#000" stroke-dasharray="6 4"/>`,
     );
     parts.push(
-      `<text x="${MARGIN.left + plotWidth - 4}" y="${sy(line.y) - 4}" text-anchor="end" font-size="11">${escape(line.label)}</text>`,
+      `<text x="${MARGIN.left + plotWidth - 4}" y="${sy(line.y) - 4}" text-anchor="end" font-size="11">${escapeXml(line.label)}</text>`,
     );
   }
   panel.series.forEach((series, index) => {
@@ -125,7 +125,7 @@ function renderPanel(panel: Panel, top: number): string {
       `<line x1="${WIDTH - MARGIN.right + 14}" y1="${legendY - 4}" x2="${WIDTH - MARGIN.right + 34}" y2="${legendY - 4}" stroke="${color}" stroke-width="3"/>`,
     );
     parts.push(
-      `<text x="${WIDTH - MARGIN.right + 40}" y="${legendY}" font-size="12">${escape(series.label)}</text>`,
+      `<text x="${WIDTH - MARGIN.right + 40}" y="${legendY}" font-size="12">${escapeXml(series.label)}</text>`,
     );
   });
   return parts.join("\n");
