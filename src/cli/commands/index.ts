@@ -6,6 +6,7 @@ import { evaluateCommand } from "./evaluate.js";
 import { plotCommand } from "./plot.js";
 import { solveCommand } from "./solve.js";
 import { solversCommand } from "./solvers.js";
+import { zooCommand } from "./zoo.js";
 
 export const commands: readonly Command[] = [
   solveCommand,

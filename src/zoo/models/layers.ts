@@ -1,0 +1,79 @@
+/**
+ * Layer helpers shared by the model files: convolutions with their normalisation and activation, in
+ * the groupings the papers use, and the classifier head ending in the loss.
+ */
+import type { GraphBuilder } from "../builder.js";
+import type { Padding } from "../ops/shape.js";
+
+/** A 2-D convolution's settings; `pad` a number means PyTorch's symmetric padding of that many cells. */
+export interface ConvSpec {
+  readonly filters: number;
+  readonly kernel: number | readonly [number, number];
+  readonly stride?: number;
+  readonly pad?: number | readonly [number, number] | "same" | "valid";
+  readonly bias?: boolean;
+  /** Depthwise convolution (groups = in channels = filters). */
+  readonly depthwise?: boolean;
+}
+
+/** A convolution `id` on `x`; returns its id. */
+export function conv(b: GraphBuilder, id: string, x: string, spec: ConvSpec): string {
+  const kernel = typeof spec.kernel === "number" ? [spec.kernel, spec.kernel] : spec.kernel;
+  const stride = spec.stride ?? 1;
+  return b.op("conv2d", id, [x], {
+    filters: spec.filters,
+    kernel,
+    strides: [stride, stride],
+    pad: torchPadding(spec.pad ?? 0),
+    groups: spec.depthwise === true ? b.channels(x) : 1,
+    bias: spec.bias ?? false,
+  });
+}
+
+/** PyTorch's `padding=p` (or `(ph, pw)`) as explicit `[[top, bottom], [left, right]]`. */
+function torchPadding(pad: NonNullable<ConvSpec["pad"]>): Padding {
+  if (pad === "same" || pad === "valid") return pad;
+  const [ph, pw] = typeof pad === "number" ? [pad, pad] : pad;
+  return [
+    [ph, ph],
+    [pw, pw],
+  ];
+}
+
+/** Convolution (no bias), batch norm and an optional activation, named `{prefix}.conv` and so on. */
+export function convBnAct(
+  b: GraphBuilder,
+  prefix: string,
+  x: string,
+  spec: ConvSpec,
+  activation: "relu" | "relu6" | "none",
+  epsilon = 1e-5,
+): string {
+  const c = conv(b, `${prefix}.conv`, x, spec);
+  const n = b.op("batchnorm", `${prefix}.bn`, [c], { epsilon });
+  return activation === "none" ? n : b.op(activation, `${prefix}.${activation}`, [n]);
+}
+
+/** Batch norm then ReLU (DenseNet's pre-activation order), named `{prefix}.bn`, `{prefix}.relu`. */
+export function bnRelu(b: GraphBuilder, prefix: string, x: string): string {
+  return b.op("relu", `${prefix}.relu`, [b.op("batchnorm", `${prefix}.bn`, [x], { epsilon: 1e-5 })]);
+}
+
+/** A pooling op with a square window; `pad` "same" or "valid". */
+export function pool(
+  b: GraphBuilder,
+  type: "maxpool" | "avgpool",
+  id: string,
+  x: string,
+  kernel: number,
+  stride: number,
+  pad: "same" | "valid",
+): string {
+  return b.op(type, id, [x], { kernel: [kernel, kernel], strides: [stride, stride], pad });
+}
+
+/** The classifier: a dense layer to `classes` logits on `x`, then the loss against `labels`. */
+export function classifierLoss(b: GraphBuilder, x: string, classes: number, labels: string): string {
+  const logits = b.op("dense", "fc", [x], { units: classes, bias: true });
+  return b.op("softmax-cross-entropy", "loss", [logits, labels]);
+}
