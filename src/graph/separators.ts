@@ -1,9 +1,9 @@
 /**
  * Articulation points of a forward DAG in the sense of Chen et al. (2016) and Checkmate's "AP"
- * baselines: nodes through which every path from the sources to the loss passes, so that keeping one
- * splits the graph into an independent part before and after it. Computed as the dominators of the
- * loss with a virtual root above all sources (Cooper, Harvey & Kennedy's intersection on a DAG in
- * topological order). O(n * depth + m).
+ * baselines: nodes through which every path to the loss passes, so that keeping one splits the graph
+ * into an independent part before and after it. Computed as the dominators of the loss with a virtual
+ * root in place of the sources, whose outgoing edges are ignored (sources are kept anyway), by Cooper,
+ * Harvey & Kennedy's intersection on a DAG in topological order. O(n * depth + m).
  */
 import { graphOf } from "../instance/graph.js";
 import type { Instance } from "../instance/types.js";
@@ -29,7 +29,9 @@ export function articulationPoints(instance: Instance): number[] {
     return x;
   };
   for (let v = 0; v < g.size; v++) {
-    const inputs = g.inputs[v] as number[];
+    // Sources are never recomputed (they stay resident until their last reader), so an edge out of a
+    // source does not join two segments: a label input read only by the loss must not hide every split.
+    const inputs = (g.inputs[v] as number[]).filter((u) => g.isSource[u] === 0);
     let dominator = inputs.length === 0 ? root : (inputs[0] as number);
     for (const u of inputs.slice(1)) dominator = intersect(dominator, u);
     idom[v] = dominator;

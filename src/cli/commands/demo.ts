@@ -16,7 +16,7 @@ export const demoCommand: Command = {
   summary: "solve a bundled instance with every applicable solver at two budgets (npm start)",
   help: `remat demo [INSTANCE] [--budgets B1,B2,...] [--time-limit SEC]
 
-Solves INSTANCE (default: the bundled instances/demo.json) with every solver that accepts it
+Solves INSTANCE (default: the bundled instances/zoo/resnet-50-b32-224-op.json) with every solver that accepts it
 (all but \`checkpoints\`, which needs a checkpoint set) at each budget (default ${DEFAULT_BUDGETS})
 and prints one table row per solve: solver, budget, status, makespan, overhead, peak.`,
   run: async (args, io) => {
@@ -25,7 +25,7 @@ and prints one table row per solve: solver, budget, status, makespan, overhead, 
       "time-limit": { type: "string" },
     });
     noExtraPositionals("demo", parsed, 1);
-    const path = parsed.positionals[0] ?? bundledPath("instances", "demo.json");
+    const path = parsed.positionals[0] ?? bundledPath("instances", "zoo", "resnet-50-b32-224-op.json");
     const instance = await loadInstance(path);
     const budgets = (stringOption(parsed, "budgets") ?? DEFAULT_BUDGETS)
       .split(",")

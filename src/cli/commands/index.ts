@@ -14,5 +14,6 @@ export const commands: readonly Command[] = [
   batchCommand,
   plotCommand,
   solversCommand,
+  zooCommand,
   demoCommand,
 ];
