@@ -21,8 +21,17 @@ export { graphOf, type InstanceGraph } from "./instance/graph.js";
 export { loadInstance } from "./instance/load.js";
 export { parseInstance } from "./instance/parse.js";
 export type { Hardware, Instance, InstanceNode, ModelSpec, NeedsWord } from "./instance/types.js";
+export { type ProfileOptions, profileModel } from "./profile/index.js";
 export { checkpointSchedule } from "./schedule/checkpoint-schedule.js";
 export { parseScheduleDocument } from "./schedule/file.js";
 export { formatInstruction, formatSchedule, parseSchedule } from "./schedule/text.js";
 export { type Instruction, ops, type Schedule } from "./schedule/types.js";
+export {
+  type Backend,
+  type Divergence,
+  type SimulateOptions,
+  type SimulationResult,
+  simulate,
+} from "./simulate/index.js";
 export type { Objective, SolveResult, Solver, SolverAnswer, SolverOptions, SolveStatus } from "./solver.js";
+export { generateInstance, toBlockDocument, toOpDocument, zooModel, zooModels } from "./zoo/index.js";

@@ -4,6 +4,8 @@ import { batchCommand } from "./batch.js";
 import { demoCommand } from "./demo.js";
 import { evaluateCommand } from "./evaluate.js";
 import { plotCommand } from "./plot.js";
+import { profileCommand } from "./profile.js";
+import { simulateCommand } from "./simulate.js";
 import { solveCommand } from "./solve.js";
 import { solversCommand } from "./solvers.js";
 import { zooCommand } from "./zoo.js";
@@ -12,6 +14,8 @@ export const commands: readonly Command[] = [
   solveCommand,
   evaluateCommand,
   batchCommand,
+  simulateCommand,
+  profileCommand,
   plotCommand,
   solversCommand,
   zooCommand,

@@ -1,0 +1,261 @@
+/**
+ * The schedule interpreter: runs a (validated) schedule on real kernels, holding every tensor itself.
+ * `F` runs an op's forward (an input loads its host data), `B` its backward (gradients of non-source
+ * inputs are allocated on their first contribution and added into after, in the order the schedule
+ * gives; parameter gradients likewise), `D` frees, `O` copies an activation's data to a host buffer
+ * (the device copy stays until `D`), `P` makes a device tensor from it again. After each instruction it
+ * records the bytes the tensor library counts (`tf.memory().numBytes`, per tensor handle, minus the
+ * parameters and parameter gradients), the bytes of its own registry and the physical bytes (distinct
+ * buffers), and the instruction's wall time.
+ */
+import { InternalError } from "../errors.js";
+import type { Instance, InstanceNode } from "../instance/types.js";
+import { formatInstruction } from "../schedule/text.js";
+import type { BackwardOp, ForwardOp, Schedule } from "../schedule/types.js";
+import type { ZooOp } from "../zoo/types.js";
+import { KERNELS } from "./kernels/index.js";
+import type { OpKernel } from "./kernels/types.js";
+import { BYTES_PER_ELEMENT, type Network } from "./network.js";
+import type { Tensor, Tf } from "./tf.js";
+
+/** What one instruction did, measured. */
+export interface StepRecord {
+  readonly instruction: string;
+  /** Wall time of the instruction, ms. */
+  readonly ms: number;
+  /** Bytes after the instruction as tf.memory() counts them, minus parameters and parameter gradients. */
+  readonly libraryBytes: number;
+  /** Bytes after the instruction in the interpreter's own registry of `a:` and `g:` tensors. */
+  readonly registryBytes: number;
+  /** Bytes of the distinct buffers behind the registry's tensors (views such as reshapes share one). */
+  readonly physicalBytes: number;
+  /** Library bytes while the instruction ran, new tensors made and nothing yet freed. */
+  readonly duringLibraryBytes: number;
+}
+
+/** A whole run: one record per instruction, the parameter gradients and the loss. */
+export interface RunRecord {
+  readonly steps: readonly StepRecord[];
+  /** Parameter gradients by key `opId/name`, copied to host. */
+  readonly paramGrads: ReadonlyMap<string, Float32Array>;
+  readonly loss: number;
+}
+
+type TensorContainer = ReturnType<Tf["tidy"]>;
+
+/**
+ * Runs `schedule`, which the evaluator has accepted, on `network` (built from the zoo graph of `instance`).
+ * Leaves no tensor behind but the network's parameters.
+ */
+export function runSchedule(tf: Tf, network: Network, instance: Instance, schedule: Schedule): RunRecord {
+  const run = new Run(tf, network, instance);
+  try {
+    const steps = schedule.map((instruction) => run.step(instruction));
+    return { steps, paramGrads: run.gradientsToHost(), loss: run.loss };
+  } finally {
+    run.dispose();
+  }
+}
+
+/** The state of one run: live tensors by name (`a:v`, `g:v`), host copies, parameter gradients. */
+class Run {
+  private readonly nodeById: ReadonlyMap<string, InstanceNode>;
+  private readonly lossId: string | undefined;
+  private readonly live = new Map<string, Tensor>();
+  private readonly host = new Map<string, Float32Array | Int32Array>();
+  private readonly paramGrads = new Map<string, Tensor>();
+  private readonly baseline: number;
+  private paramGradBytes = 0;
+  loss = Number.NaN;
+
+  constructor(
+    private readonly tf: Tf,
+    private readonly network: Network,
+    instance: Instance,
+  ) {
+    this.nodeById = new Map(instance.nodes.map((node) => [node.id, node] as const));
+    this.lossId = instance.nodes[instance.nodes.length - 1]?.id;
+    this.baseline = tf.memory().numBytes;
+  }
+
+  /** Runs one instruction and measures it. */
+  step(instruction: Schedule[number]): StepRecord {
+    const started = performance.now();
+    let during: number | undefined;
+    switch (instruction.op) {
+      case "F":
+        this.forward(instruction);
+        break;
+      case "B":
+        during = this.backward(instruction);
+        break;
+      case "D":
+        this.free(`${instruction.tensor.kind}:${instruction.tensor.node}`);
+        break;
+      case "O":
+        this.offload(instruction.node);
+        break;
+      case "P":
+        this.prefetch(instruction.node);
+        break;
+    }
+    const ms = performance.now() - started;
+    const after = this.libraryBytes();
+    return {
+      instruction: formatInstruction(instruction),
+      ms,
+      libraryBytes: after,
+      registryBytes: registryBytes(this.live),
+      physicalBytes: physicalBytes(this.live),
+      duringLibraryBytes: Math.max(during ?? after, after),
+    };
+  }
+
+  /** The parameter gradients, copied to host. */
+  gradientsToHost(): Map<string, Float32Array> {
+    return new Map([...this.paramGrads].map(([key, t]) => [key, Float32Array.from(t.dataSync())] as const));
+  }
+
+  /** Frees every tensor the run still holds. */
+  dispose(): void {
+    for (const t of this.live.values()) t.dispose();
+    for (const t of this.paramGrads.values()) t.dispose();
+    this.live.clear();
+    this.paramGrads.clear();
+  }
+
+  private forward({ node }: ForwardOp): void {
+    const { tf, network } = this;
+    const op = this.op(node);
+    const data = network.inputs.get(op.id);
+    const output =
+      data !== undefined
+        ? tf.tensor(data.values, [...op.shape], data.dtype)
+        : tf.tidy(() =>
+            kernelOf(op).forward(
+              tf,
+              op,
+              op.inputs.map((u) => this.tensor(`a:${u}`)),
+              network.paramsOf.get(op.id) ?? new Map(),
+            ),
+          );
+    this.live.set(`a:${op.id}`, output);
+    if (op.id === this.lossId && Number.isNaN(this.loss)) this.loss = output.dataSync()[0] ?? Number.NaN;
+  }
+
+  /** Runs a backward; returns the library bytes with its gradients made and nothing freed. */
+  private backward({ node: id }: BackwardOp): number {
+    const { tf, network } = this;
+    const op = this.op(id);
+    const node = this.nodeById.get(id);
+    if (node === undefined) throw new InternalError(`simulate: no node ${id}`);
+    const isLoss = id === this.lossId;
+    const dy = isLoss ? tf.ones([]) : this.tensor(`g:${id}`);
+    const wantInputs = op.inputs.map((u) => (this.nodeById.get(u)?.inputs.length ?? 0) > 0);
+    // tidy keeps what it returns only inside arrays and plain objects, so no Map crosses it
+    const kept = tf.tidy(() => {
+      const result = kernelOf(op).backward(
+        tf,
+        op,
+        op.inputs.map((u) => this.op(u).shape),
+        {
+          dy,
+          ...(node.needs.includes("inputs") ? { inputs: op.inputs.map((u) => this.tensor(`a:${u}`)) } : {}),
+          ...(node.needs.includes("output") ? { output: this.tensor(`a:${id}`) } : {}),
+          params: network.paramsOf.get(id) ?? new Map(),
+          wantInputs,
+        },
+      );
+      return {
+        inputs: [...result.inputs],
+        params: Object.fromEntries(result.params),
+      } as unknown as TensorContainer;
+    }) as unknown as { inputs: (Tensor | undefined)[]; params: Record<string, Tensor> };
+    op.inputs.forEach((u, i) => {
+      const contribution = kept.inputs[i];
+      if (contribution === undefined) return;
+      if (wantInputs[i] === true) this.accumulate(this.live, `g:${u}`, contribution);
+      else contribution.dispose();
+    });
+    const keys = network.paramKeysOf.get(id);
+    for (const [name, contribution] of Object.entries(kept.params)) {
+      const key = keys?.get(name);
+      if (key === undefined)
+        throw new InternalError(`simulate: ${id} returned a gradient for unknown parameter ${name}`);
+      this.paramGradBytes += this.accumulate(this.paramGrads, key, contribution);
+    }
+    // the loss's seed gradient (a scalar 1) is not a tensor of the model: the evaluator gives the loss none
+    const during = this.libraryBytes() - (isLoss ? dy.size * BYTES_PER_ELEMENT : 0);
+    dy.dispose();
+    this.live.delete(`g:${id}`);
+    return during;
+  }
+
+  private free(name: string): void {
+    this.tensor(name).dispose();
+    this.live.delete(name);
+  }
+
+  private offload(id: string): void {
+    const data = this.tensor(`a:${id}`);
+    const values = data.dataSync();
+    this.host.set(id, data.dtype === "int32" ? Int32Array.from(values) : Float32Array.from(values));
+  }
+
+  private prefetch(id: string): void {
+    const op = this.op(id);
+    const values = this.host.get(id);
+    if (values === undefined) throw new InternalError(`simulate: no host copy of a:${id}`);
+    const dtype = values instanceof Int32Array ? "int32" : "float32";
+    this.live.set(`a:${id}`, this.tf.tensor(values, [...op.shape], dtype));
+  }
+
+  /** Adds `contribution` into `table[key]` (taking it over when absent); returns the bytes newly allocated. */
+  private accumulate(table: Map<string, Tensor>, key: string, contribution: Tensor): number {
+    const previous = table.get(key);
+    if (previous === undefined) {
+      table.set(key, contribution);
+      return contribution.size * BYTES_PER_ELEMENT;
+    }
+    table.set(key, this.tf.add(previous, contribution));
+    previous.dispose();
+    contribution.dispose();
+    return 0;
+  }
+
+  private libraryBytes(): number {
+    return this.tf.memory().numBytes - this.baseline - this.paramGradBytes;
+  }
+
+  private tensor(name: string): Tensor {
+    const found = this.live.get(name);
+    if (found === undefined)
+      throw new InternalError(`simulate: ${name} is not live, yet the evaluator accepted the schedule`);
+    return found;
+  }
+
+  private op(id: string): ZooOp {
+    const op = this.network.opById.get(id);
+    if (op === undefined) throw new InternalError(`simulate: node ${id} has no zoo op`);
+    return op;
+  }
+}
+
+function kernelOf(op: ZooOp): OpKernel {
+  if (op.type === "input") throw new InternalError(`simulate: ${op.id} is an input and has no kernel`);
+  return KERNELS[op.type];
+}
+
+function registryBytes(live: ReadonlyMap<string, Tensor>): number {
+  let bytes = 0;
+  for (const t of live.values()) bytes += t.size * BYTES_PER_ELEMENT;
+  return bytes;
+}
+
+function physicalBytes(live: ReadonlyMap<string, Tensor>): number {
+  const seen = new Map<object, number>();
+  for (const t of live.values()) seen.set(t.dataId, t.size * BYTES_PER_ELEMENT);
+  let bytes = 0;
+  for (const b of seen.values()) bytes += b;
+  return bytes;
+}

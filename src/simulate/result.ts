@@ -1,0 +1,177 @@
+/**
+ * The simulator's verdict: a run of a schedule compared with plain backpropagation (gradients) and with
+ * the evaluator (memory after each instruction, peak, makespan).
+ */
+import type { ValidEvaluation } from "../evaluate/evaluate.js";
+import { graphOf } from "../instance/graph.js";
+import type { Instance } from "../instance/types.js";
+import type { RunRecord } from "./interpreter.js";
+import type { Backend } from "./tf.js";
+
+/** The first instruction after which measured and predicted bytes differ. */
+export interface Divergence {
+  readonly index: number;
+  readonly instruction: string;
+  /** The evaluator's bytes after the instruction (fixedBytes included). */
+  readonly predictedBytes: number;
+  /** fixedBytes + the bytes tf.memory() counts after it, minus parameters and their gradients. */
+  readonly measuredBytes: number;
+}
+
+/** One op's time: the instance's cost against the measured wall time. */
+export interface OpTime {
+  readonly instruction: string;
+  readonly predictedMs: number;
+  readonly measuredMs: number;
+}
+
+export interface SimulationResult {
+  readonly instance: string;
+  readonly backend: Backend;
+  readonly instructions: number;
+  /** The loss of the run (equal to the reference's when the forwards agree). */
+  readonly loss: number;
+  /** Whether every parameter gradient is within `gradientTolerance` of plain backpropagation's. */
+  readonly gradientsMatch: boolean;
+  /** Largest absolute difference over all parameter-gradient entries. */
+  readonly maxGradDiff: number;
+  readonly gradientTolerance: number;
+  /** What the gradients were compared with. */
+  readonly gradientReference: string;
+  /** Whether fixedBytes + the library's live bytes equal the evaluator's timeline after every instruction. */
+  readonly memoryMatches: boolean;
+  /** What the memory check compared, and why. */
+  readonly memoryCompared: string;
+  readonly firstDivergence: Divergence | null;
+  /** Whether the interpreter's own registry agrees with the library's count after every instruction. */
+  readonly registryMatchesLibrary: boolean;
+  /** The evaluator's peak, the modelled temporaries of the running op included. */
+  readonly predictedPeakBytes: number;
+  /** The evaluator's peak without op temporaries: what the measured peak is compared with. */
+  readonly predictedResidentPeakBytes: number;
+  /** fixedBytes + the most bytes the library held while an instruction ran (its outputs made, nothing freed). */
+  readonly measuredPeakBytes: number;
+  /** fixedBytes + the most bytes in distinct buffers (views such as reshapes counted once). */
+  readonly measuredPhysicalPeakBytes: number;
+  readonly predictedMakespanMs: number;
+  /**
+   * Wall time of the schedule's instructions, run one after another (transfers included, not overlapped):
+   * the sum over instructions of each one's median over the timed runs, ms.
+   */
+  readonly measuredMakespanMs: number;
+  /** measured / predicted makespan - 1. */
+  readonly makespanError: number;
+  /** How many times the schedule was run and timed (the first run is the one checked). */
+  readonly timedRuns: number;
+  /** Each timed run's summed instruction times, ms, to show the spread. */
+  readonly runMakespansMs: readonly number[];
+  /** Per forward and backward instruction, its median over the timed runs. */
+  readonly ops: readonly OpTime[];
+}
+
+export interface RunComparison {
+  readonly instance: Instance;
+  readonly backend: Backend;
+  readonly evaluation: ValidEvaluation;
+  readonly reference: RunRecord;
+  readonly run: RunRecord;
+  /** Each instruction's wall time: the median over the timed runs, ms. */
+  readonly stepMs: readonly number[];
+  readonly timedRuns: number;
+  readonly runMakespansMs: readonly number[];
+  readonly tolerance: number;
+}
+
+/** Compares a run with the reference run and with the evaluator. */
+export function compareRuns({
+  instance,
+  backend,
+  evaluation,
+  reference,
+  run,
+  stepMs,
+  timedRuns,
+  runMakespansMs,
+  tolerance,
+}: RunComparison): SimulationResult {
+  const g = graphOf(instance);
+  const fixed = instance.fixedBytes;
+  const maxGradDiff = gradientDifference(reference.paramGrads, run.paramGrads);
+  let firstDivergence: Divergence | null = null;
+  let registryMatchesLibrary = true;
+  run.steps.forEach((step, index) => {
+    if (step.registryBytes !== step.libraryBytes) registryMatchesLibrary = false;
+    const predictedBytes = evaluation.timeline[index] as number;
+    const measuredBytes = fixed + step.libraryBytes;
+    if (firstDivergence === null && predictedBytes !== measuredBytes)
+      firstDivergence = { index, instruction: step.instruction, predictedBytes, measuredBytes };
+  });
+  const trace = evaluation.trace ?? [];
+  let predictedResidentPeakBytes = fixed;
+  trace.forEach((step, index) => {
+    const [op, node] = step.instruction.split(" ");
+    const v = g.indexOf.get(node ?? "");
+    const temp =
+      v === undefined ? 0 : op === "F" ? (g.fwdTemp[v] as number) : op === "B" ? (g.bwdTemp[v] as number) : 0;
+    predictedResidentPeakBytes = Math.max(
+      predictedResidentPeakBytes,
+      step.duringBytes - temp,
+      evaluation.timeline[index] as number,
+    );
+  });
+  const ops: OpTime[] = [];
+  run.steps.forEach((step, index) => {
+    const [op, node] = step.instruction.split(" ");
+    const v = g.indexOf.get(node ?? "");
+    if (v === undefined || (op !== "F" && op !== "B")) return;
+    ops.push({
+      instruction: step.instruction,
+      predictedMs: (op === "F" ? g.fwd[v] : g.bwd[v]) as number,
+      measuredMs: stepMs[index] as number,
+    });
+  });
+  const measuredMakespanMs = stepMs.reduce((sum, ms) => sum + ms, 0);
+  return {
+    instance: instance.name,
+    backend,
+    instructions: run.steps.length,
+    loss: run.loss,
+    gradientsMatch: maxGradDiff <= tolerance && sameKeys(reference.paramGrads, run.paramGrads),
+    maxGradDiff,
+    gradientTolerance: tolerance,
+    gradientReference: "the store-all schedule (plain backpropagation) run op by op by the same interpreter",
+    memoryMatches: firstDivergence === null,
+    memoryCompared:
+      "fixedBytes + tf.memory().numBytes minus parameters and parameter gradients, after each instruction: the tensor library's own count (per tensor handle, as the evaluator counts one tensor per a:v and g:v)",
+    firstDivergence,
+    registryMatchesLibrary,
+    predictedPeakBytes: evaluation.peakBytes,
+    predictedResidentPeakBytes,
+    measuredPeakBytes: fixed + Math.max(0, ...run.steps.map((step) => step.duringLibraryBytes)),
+    measuredPhysicalPeakBytes: fixed + Math.max(0, ...run.steps.map((step) => step.physicalBytes)),
+    predictedMakespanMs: evaluation.makespanMs,
+    measuredMakespanMs,
+    timedRuns,
+    runMakespansMs,
+    makespanError: evaluation.makespanMs > 0 ? measuredMakespanMs / evaluation.makespanMs - 1 : Number.NaN,
+    ops,
+  };
+}
+
+function sameKeys(a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unknown>): boolean {
+  return a.size === b.size && [...a.keys()].every((key) => b.has(key));
+}
+
+/** Max |a - b| over every entry of every parameter gradient present in both runs (Infinity on a shape mismatch). */
+function gradientDifference(
+  a: ReadonlyMap<string, Float32Array>,
+  b: ReadonlyMap<string, Float32Array>,
+): number {
+  let max = 0;
+  for (const [key, x] of a) {
+    const y = b.get(key);
+    if (y === undefined || y.length !== x.length) return Number.POSITIVE_INFINITY;
+    for (let i = 0; i < x.length; i++) max = Math.max(max, Math.abs((x[i] as number) - (y[i] as number)));
+  }
+  return max;
+}

@@ -1,0 +1,91 @@
+/**
+ * `simulate(instance, schedule)`: the reference simulator (DESIGN.md, "The reference simulator"). It
+ * runs the schedule on real TensorFlow.js kernels and checks it against the evaluator:
+ * 1. gradients: the parameter gradients equal those of plain backpropagation, which is the store-all
+ *    schedule run op by op by the same interpreter (bitwise on cpu: every kernel is deterministic, and a
+ *    gradient with two contributions sums them commutatively; with three or more the sum follows the
+ *    schedule's order of backwards);
+ * 2. memory: after every instruction, fixedBytes + the bytes tf.memory() counts (per tensor handle,
+ *    minus parameters and parameter gradients, which fixedBytes covers) equal the evaluator's timeline.
+ *    The library's count is the one compared because it is what the tensor library really holds; the
+ *    interpreter's own registry (Σ 4·prod(shape) over its `a:`/`g:` tensors) is checked against it too;
+ *    Temporaries inside a kernel are transient and not in the timeline: the measured peak (the most the
+ *    library held while an instruction ran, its outputs made and nothing freed) is compared with the
+ *    evaluator's peak without the modelled `fwdTemp`/`bwdTemp`; the evaluator's own peak is reported too;
+ * 3. time: each op's measured wall time against the instance's `fwd`/`bwd` (reported, not asserted).
+ * The reference run goes first and warms the kernels up; then the schedule runs `repeats` times, each
+ * instruction timed (median over the runs), the first run being the one whose gradients and memory are checked.
+ */
+import type { Instance } from "../instance/types.js";
+import type { Schedule } from "../schedule/types.js";
+import type { ZooGraph } from "../zoo/types.js";
+import { type RunRecord, runSchedule } from "./interpreter.js";
+import { median } from "./median.js";
+import { buildNetwork, disposeNetwork } from "./network.js";
+import { plainSchedule } from "./plain-schedule.js";
+import { compareRuns, type SimulationResult } from "./result.js";
+import { type Backend, loadTf } from "./tf.js";
+import { requireModel, validateRun } from "./validate.js";
+import { zooGraphOf } from "./zoo-graph.js";
+
+export interface SimulateOptions {
+  /** Kernel backend (default `cpu`, the bit-deterministic one). */
+  readonly backend?: Backend;
+  /** Seed of the parameters and input data (default 1). */
+  readonly seed?: number;
+  /** Largest absolute parameter-gradient difference accepted (default 0 on cpu, 1e-5 on wasm). */
+  readonly tolerance?: number;
+  /**
+   * Timed runs of the schedule (default 1): each instruction's time is its median over them, as the
+   * profiler's op times are. The first run is the one whose gradients and memory are checked.
+   */
+  readonly repeats?: number;
+  /** The network to run; default: built from the instance's `model` block by the zoo. */
+  readonly graph?: ZooGraph;
+}
+
+/** Default seed of parameters and data. */
+const DEFAULT_SEED = 1;
+/** Gradient tolerance on wasm, whose XNNPACK kernels may reassociate sums; cpu must match bitwise. */
+const WASM_TOLERANCE = 1e-5;
+
+/**
+ * Runs `schedule` on real kernels and compares it with plain backpropagation and with the evaluator.
+ *
+ * @returns what matched and by how much (see {@link SimulationResult})
+ * @throws InputError before any kernel runs: the instance has no `model` (path `model`), the schedule is
+ *   invalid (code `bad-value`, path `ops[i]`), or the instance does not describe the model's ops
+ */
+export async function simulate(
+  instance: Instance,
+  schedule: Schedule,
+  options: SimulateOptions = {},
+): Promise<SimulationResult> {
+  const model = requireModel(instance);
+  const graph = options.graph ?? zooGraphOf(model);
+  const evaluation = validateRun(instance, graph, schedule);
+  const backend = options.backend ?? "cpu";
+  const tf = await loadTf(backend);
+  const network = buildNetwork(tf, graph, options.seed ?? DEFAULT_SEED);
+  const runs: RunRecord[] = [];
+  let reference: RunRecord;
+  try {
+    reference = runSchedule(tf, network, instance, plainSchedule(instance));
+    for (let i = 0; i < Math.max(1, options.repeats ?? 1); i++)
+      runs.push(runSchedule(tf, network, instance, schedule));
+  } finally {
+    disposeNetwork(network);
+  }
+  const run = runs[0] as RunRecord;
+  return compareRuns({
+    instance,
+    backend,
+    evaluation,
+    reference,
+    run,
+    stepMs: run.steps.map((_, index) => median(runs.map((r) => r.steps[index]?.ms ?? 0))),
+    timedRuns: runs.length,
+    runMakespansMs: runs.map((r) => r.steps.reduce((sum, step) => sum + step.ms, 0)),
+    tolerance: options.tolerance ?? (backend === "cpu" ? 0 : WASM_TOLERANCE),
+  });
+}

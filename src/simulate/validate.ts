@@ -1,0 +1,93 @@
+/**
+ * Checks, before any kernel runs, that the simulator can run `schedule` on `instance` with `graph`:
+ * the instance carries a model, has no tapes (op-level instances only), its nodes are the graph's ops
+ * (same ids and inputs), each node's `needs` keeps what its kernel's backward reads, and the evaluator
+ * accepts the schedule.
+ */
+import { InputError, type InputIssue } from "../errors.js";
+import { evaluate, type ValidEvaluation } from "../evaluate/evaluate.js";
+import type { Instance } from "../instance/types.js";
+import type { Schedule } from "../schedule/types.js";
+import type { ZooGraph } from "../zoo/types.js";
+import { KERNELS } from "./kernels/index.js";
+
+const SITE = "simulate";
+
+/**
+ * Throws when the instance has no `model` block.
+ * @throws InputError code `required`, path `model`
+ */
+export function requireModel(instance: Instance): NonNullable<Instance["model"]> {
+  if (instance.model !== undefined) return instance.model;
+  throw new InputError(SITE, [
+    {
+      code: "required",
+      path: "model",
+      expected: "a model block ({ zoo, config }): the simulator needs a runnable zoo network",
+      received: "missing",
+    },
+  ]);
+}
+
+/**
+ * Evaluates `schedule` and checks `instance` against `graph`.
+ * @returns the evaluator's verdict (with trace) on a valid schedule
+ * @throws InputError: code `bad-value` at `ops[i]` for an invalid schedule (`ops` when incomplete),
+ *   `structure` at `nodes[i]` when a node is not the graph's op, `bad-value` at `nodes[i].needs` or
+ *   `nodes[i].tapeBytes` when the simulator cannot run the node as the instance describes it
+ */
+export function validateRun(instance: Instance, graph: ZooGraph, schedule: Schedule): ValidEvaluation {
+  const issues: InputIssue[] = [];
+  const opById = new Map(graph.ops.map((op) => [op.id, op] as const));
+  if (graph.ops.length !== instance.nodes.length)
+    issues.push({
+      code: "structure",
+      path: "nodes",
+      expected: `the ${graph.ops.length} ops of zoo ${graph.zoo}`,
+      received: `${instance.nodes.length} nodes`,
+    });
+  instance.nodes.forEach((node, i) => {
+    const op = opById.get(node.id);
+    if (op === undefined || op.inputs.join(",") !== node.inputs.join(",")) {
+      issues.push({
+        code: "structure",
+        path: `nodes[${i}]`,
+        expected: `an op of zoo ${graph.zoo} with the same inputs`,
+        received: `node "${node.id}"`,
+      });
+      return;
+    }
+    if (node.tapeBytes > 0)
+      issues.push({
+        code: "bad-value",
+        path: `nodes[${i}].tapeBytes`,
+        expected: "0 (the simulator runs op-level instances)",
+        received: String(node.tapeBytes),
+      });
+    if (op.type === "input") return;
+    const reads = KERNELS[op.type].reads;
+    const keepsInputs = node.needs.includes("inputs");
+    const ok =
+      reads === "nothing" ||
+      (reads === "inputs" ? keepsInputs : keepsInputs || node.needs.includes("output"));
+    if (!ok)
+      issues.push({
+        code: "bad-value",
+        path: `nodes[${i}].needs`,
+        expected: `to name what the ${op.type} backward reads (${reads})`,
+        received: JSON.stringify(node.needs),
+      });
+  });
+  if (issues.length > 0) throw new InputError(SITE, issues);
+  const evaluation = evaluate(instance, schedule, { trace: true });
+  if (evaluation.valid) return evaluation;
+  const { error } = evaluation;
+  throw new InputError(SITE, [
+    {
+      code: "bad-value",
+      path: error.index < schedule.length ? `ops[${error.index}]` : "ops",
+      expected: `a valid instruction (${error.reason})`,
+      received: JSON.stringify(error.instruction),
+    },
+  ]);
+}
