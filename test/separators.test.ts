@@ -4,7 +4,8 @@ import { articulationPoints } from "../src/graph/separators.js";
 import { parseInstance } from "../src/instance/parse.js";
 import { example } from "./helpers.js";
 
-const ids = (instance: ReturnType<typeof example>) => articulationPoints(instance).map((v) => instance.nodes[v]?.id);
+const ids = (instance: ReturnType<typeof example>) =>
+  articulationPoints(instance).map((v) => instance.nodes[v]?.id);
 
 describe("articulationPoints", () => {
   it("skips a node bypassed by a skip connection", () => {
