@@ -199,21 +199,24 @@ type WorkerMessage =
 function runOne(worker: Worker, job: BatchJob): Promise<WorkerMessage> {
   return new Promise((resolve) => {
     const limitMs = (job.timeLimitSec * HARD_STOP_GRACE.factor + HARD_STOP_GRACE.seconds) * 1000;
-    const timer = setTimeout(() => {
-      worker.removeAllListeners("message");
-      resolve({
-        kind: "stopped",
-        reason: `stopped after ${(limitMs / 1000).toFixed(0)} s (time limit ${job.timeLimitSec} s)`,
-      });
-    }, limitMs);
-    worker.once("message", (message: WorkerMessage) => {
+    const finish = (message: WorkerMessage) => {
       clearTimeout(timer);
+      worker.off("message", onMessage);
+      worker.off("error", onError);
       resolve(message);
-    });
-    worker.once("error", (error) => {
-      clearTimeout(timer);
-      resolve({ kind: "error", reason: describeValue(error.message) });
-    });
+    };
+    const onMessage = (message: WorkerMessage) => finish(message);
+    const onError = (error: Error) => finish({ kind: "error", reason: describeValue(error.message) });
+    const timer = setTimeout(
+      () =>
+        finish({
+          kind: "stopped",
+          reason: `stopped after ${(limitMs / 1000).toFixed(0)} s (time limit ${job.timeLimitSec} s)`,
+        }),
+      limitMs,
+    );
+    worker.on("message", onMessage);
+    worker.on("error", onError);
     worker.postMessage(job);
   });
 }
