@@ -40,11 +40,4 @@ export function writeBenchResults(name: string, json: unknown, markdown: string)
   writeFileSync(new URL(`${name}.md`, folder), markdown);
 }
 
-/** Median of a non-empty list. */
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-}
+export { median } from "../src/simulate/median.js";
