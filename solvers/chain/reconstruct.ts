@@ -1,0 +1,81 @@
+/**
+ * Reads the optimal plan back out of a filled time table (rotor keeps back-pointers; we recompute the
+ * winning move instead, which costs O(L) per segment visited and saves a table). At each segment the
+ * budget is first lowered to the least m with the same (time, forwards) value: the schedule found
+ * there has its peak exactly at that m, so this breaks remaining ties toward the lower peak.
+ *
+ * @see ../../proofs/chain-dp.md, "From the table to a schedule" and "Ties"
+ */
+import { InternalError } from "../../src/errors.js";
+import { chainNeed, sweepNeed } from "./memory.js";
+import { allChainPlan, type ChainPlan } from "./plan.js";
+import type { TimeTable } from "./table.js";
+
+/** The table's value at (m, s, t) and where it sits in the pool of s, or undefined when m is below the segment's need. */
+export function tableValue(
+  table: TimeTable,
+  s: number,
+  t: number,
+  m: number,
+): { readonly timeMs: number; readonly forwards: number; readonly index: number } | undefined {
+  const p = s * table.view.length + t;
+  const last = table.last[p] as number;
+  if (last < 0 || m < (table.edges.need[p] as number)) return undefined;
+  const index = (table.rows.base[p] as number) + Math.min(m, last);
+  return {
+    timeMs: (table.rows.time[s] as Float64Array)[index] as number,
+    forwards: (table.rows.forwards[s] as Int32Array)[index] as number,
+    index,
+  };
+}
+
+/** The optimal plan of segment (s, t) at budget m (which must be feasible). @throws InternalError if no move attains the table's value */
+export function tablePlan(table: TimeTable, s: number, t: number, m: number): ChainPlan {
+  const { view, edges } = table;
+  const { sizes } = table.slots;
+  const L = view.length;
+  const p = s * L + t;
+  const found = tableValue(table, s, t, m);
+  if (found === undefined) throw new InternalError(`chain-dp: segment (${s}, ${t}) infeasible at ${m} slots`);
+  const T = table.rows.time[s] as Float64Array;
+  const N = table.rows.forwards[s] as Int32Array;
+  const { timeMs, forwards } = found;
+  const first = (table.rows.base[p] as number) + (edges.need[p] as number);
+  let index = found.index;
+  while (index > first && T[index - 1] === timeMs && N[index - 1] === forwards) index--;
+  const at = index - (table.rows.base[p] as number);
+  if (at >= (edges.full[p] as number)) return allChainPlan(s, t);
+  if (s < t) {
+    const xb = sizes.xbar[s + 1] as number;
+    const sub = at >= chainNeed(sizes, s, t) ? tableValue(table, s + 1, t, at - xb) : undefined;
+    if (
+      sub !== undefined &&
+      (view.uf[s] as number) + (view.ub[s] as number) + sub.timeMs === timeMs &&
+      1 + sub.forwards === forwards
+    )
+      return { kind: "chain", s, rest: tablePlan(table, s + 1, t, at - xb) };
+  }
+  let sweep = 0;
+  for (let j = s + 1; j <= t; j++) {
+    if (view.recomputable[j - 1] === 0) break;
+    sweep = Math.max(sweep, sweepNeed(sizes, s, t, j - 1));
+    if (at < sweep) continue;
+    const xj = sizes.x[j] as number;
+    const right = tableValue(table, j, t, at - xj);
+    const left = tableValue(table, s, j - 1, at);
+    if (right === undefined || left === undefined) continue;
+    const sweepMs = (table.prefixF[j] as number) - (table.prefixF[s] as number);
+    if (
+      sweepMs + right.timeMs + left.timeMs === timeMs &&
+      j - s + right.forwards + left.forwards === forwards
+    )
+      return {
+        kind: "leaf",
+        s,
+        j,
+        right: tablePlan(table, j, t, at - xj),
+        left: tablePlan(table, s, j - 1, at),
+      };
+  }
+  throw new InternalError(`chain-dp: no move attains the table's value at (${at}, ${s}, ${t})`);
+}
