@@ -7,6 +7,8 @@ import { checkpoints } from "./baselines/checkpoints.js";
 import { chenGreedy, chenSqrt } from "./baselines/chen.js";
 import { recomputeAll } from "./baselines/recompute-all.js";
 import { storeAll } from "./baselines/store-all.js";
+import { chainDp, revolve } from "./chain/index.js";
+import { graphMincut } from "./graph/index.js";
 
 /** Every solver remat has, in the order `remat solvers` lists them. */
 export const solvers: readonly Solver[] = Object.freeze([
@@ -15,6 +17,9 @@ export const solvers: readonly Solver[] = Object.freeze([
   chenSqrt,
   chenGreedy,
   checkpoints,
+  chainDp,
+  revolve,
+  graphMincut,
 ]);
 
 export { storeAllSchedule } from "./baselines/store-all.js";

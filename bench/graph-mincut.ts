@@ -1,0 +1,185 @@
+/**
+ * Benchmark of graph-mincut (issue 5): speed on a DenseNet-121 op graph and on a 5,000-node random
+ * layered DAG, and quality on the zoo's ResNet-50, DenseNet-121, MobileNetV2 and Inception-v3 op
+ * graphs (memory objective against Feng & Huang's reported cuts; time objective against chen-sqrt
+ * and chen-greedy over a range of budgets). Every answer is re-evaluated from its text schedule before
+ * any timing. Writes bench/results/graph-mincut.json and .md.
+ *
+ * Run: npx tsx bench/graph-mincut.ts
+ */
+import { execSync } from "node:child_process";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { cpus, platform, release } from "node:os";
+import { type SolveOptions, solve } from "../solvers/index.js";
+import { evaluate } from "../src/evaluate/evaluate.js";
+import { randomLayeredDag } from "../src/generate/families.js";
+import { parseInstance } from "../src/instance/parse.js";
+import type { Instance } from "../src/instance/types.js";
+import { parseSchedule } from "../src/schedule/text.js";
+import type { SolveResult } from "../src/solver.js";
+import { generateInstance } from "../src/zoo/generate.js";
+
+/** Feng & Huang (CVPR 2021) README table: intermediate-memory cut and time overhead per network. */
+const FENG_HUANG: Readonly<Record<string, { cut: number; overhead: number }>> = {
+  "resnet-50": { cut: 0.63, overhead: 0.31 },
+  "densenet-121": { cut: 0.78, overhead: 0.34 },
+  "inception-v3": { cut: 0.71, overhead: 0.29 },
+};
+const ZOO = ["resnet-50", "densenet-121", "mobilenet-v2", "inception-v3"];
+const BUDGETS = [30, 40, 50, 60, 70, 80, 90];
+const WARMUP = 1;
+const RUNS = 5;
+
+function zooInstance(zoo: string): Instance {
+  return parseInstance(JSON.parse(generateInstance({ zoo, config: {}, level: "op" }).text));
+}
+
+/** Solves and re-checks the answer with the evaluator from its text form; throws on any mismatch. */
+async function verified(instance: Instance, options: SolveOptions): Promise<SolveResult> {
+  const result = await solve(instance, options);
+  if (result.makespanMs === null) return result;
+  const evaluation = evaluate(instance, parseSchedule(result.schedule));
+  if (!evaluation.valid) throw new Error(`${instance.name}: invalid schedule (${evaluation.error.reason})`);
+  if (evaluation.peakBytes !== result.peakBytes || evaluation.makespanMs !== result.makespanMs)
+    throw new Error(`${instance.name}: reported cost differs from the evaluator`);
+  if (result.budgetBytes !== null && evaluation.peakBytes > result.budgetBytes)
+    throw new Error(`${instance.name}: peak above budget`);
+  return result;
+}
+
+async function timed(instance: Instance, options: SolveOptions, runs: number) {
+  await verified(instance, options);
+  for (let i = 0; i < WARMUP; i++) await solve(instance, options);
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    await solve(instance, options);
+    samples.push(performance.now() - started);
+  }
+  samples.sort((a, b) => a - b);
+  return {
+    instance: instance.name,
+    nodes: instance.nodes.length,
+    objective: options.objective ?? "time",
+    budget: String(options.budget ?? "none"),
+    runs,
+    medianMs: samples[Math.floor(samples.length / 2)] as number,
+    minMs: samples[0] as number,
+    maxMs: samples[samples.length - 1] as number,
+  };
+}
+
+async function quality(zoo: string) {
+  const instance = zooInstance(zoo);
+  const storeAll = await verified(instance, { solver: "store-all" });
+  const intermediate = (peak: number) => peak - instance.fixedBytes;
+  const memory = await verified(instance, { solver: "graph-mincut", objective: "memory" });
+  const base = intermediate(storeAll.peakBytes as number);
+  const budgets = [];
+  for (const percent of BUDGETS) {
+    const row: Record<string, number | null> = { percent };
+    for (const solver of ["graph-mincut", "chen-sqrt", "chen-greedy"])
+      row[solver] = (await verified(instance, { solver, budget: `${percent}%` })).overhead;
+    budgets.push(row);
+  }
+  return {
+    zoo,
+    instance: instance.name,
+    nodes: instance.nodes.length,
+    storeAllPeakBytes: storeAll.peakBytes,
+    fixedBytes: instance.fixedBytes,
+    memory: {
+      status: memory.status,
+      peakBytes: memory.peakBytes,
+      cut: 1 - intermediate(memory.peakBytes as number) / base,
+      overhead: memory.overhead,
+      lowerBoundBytes: memory.lowerBoundBytes,
+      boundCut: 1 - intermediate(memory.lowerBoundBytes as number) / base,
+      fengHuang: FENG_HUANG[zoo] ?? null,
+    },
+    budgets,
+  };
+}
+
+const pct = (x: number | null | undefined) =>
+  x === null || x === undefined ? "infeasible" : `${(100 * x).toFixed(1)}%`;
+
+function markdown(report: Awaited<ReturnType<typeof collect>>): string {
+  const lines = [
+    "# graph-mincut benchmark",
+    "",
+    `Node ${report.node}, ${report.machine}, commit ${report.commit}, ${report.date}. Warm-up ${WARMUP}, then the median of the runs; every answer re-evaluated from its text schedule first.`,
+    "",
+    "## Speed (solve() wall time, ms)",
+    "",
+    "| instance | nodes | objective | budget | runs | median | min | max |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ...report.speed.map(
+      (s) =>
+        `| ${s.instance} | ${s.nodes} | ${s.objective} | ${s.budget} | ${s.runs} | ${s.medianMs.toFixed(0)} | ${s.minMs.toFixed(0)} | ${s.maxMs.toFixed(0)} |`,
+    ),
+    "",
+    "## Memory objective: cut of intermediate memory, (peak - fixedBytes) vs store-all",
+    "",
+    "| network | nodes | status | cut | time overhead | lower-bound cut | Feng & Huang cut / overhead |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
+    ...report.quality.map(
+      (q) =>
+        `| ${q.zoo} | ${q.nodes} | ${q.memory.status} | ${pct(q.memory.cut)} | ${pct(q.memory.overhead)} | ${pct(q.memory.boundCut)} | ${q.memory.fengHuang === null ? "-" : `${pct(q.memory.fengHuang.cut)} / ${pct(q.memory.fengHuang.overhead)}`} |`,
+    ),
+    "",
+    "The lower-bound cut is the most any checkpoint schedule could cut (proofs/graph-mincut.md).",
+    "",
+    "## Time objective: overhead (makespan / store-all - 1) per budget (% of store-all peak)",
+    "",
+    "| network | budget | graph-mincut | chen-sqrt | chen-greedy |",
+    "| --- | --- | --- | --- | --- |",
+    ...report.quality.flatMap((q) =>
+      q.budgets.map(
+        (b) =>
+          `| ${q.zoo} | ${b.percent}% | ${pct(b["graph-mincut"])} | ${pct(b["chen-sqrt"])} | ${pct(b["chen-greedy"])} |`,
+      ),
+    ),
+    "",
+  ];
+  return lines.join("\n");
+}
+
+async function collect() {
+  const densenet = zooInstance("densenet-121");
+  const layered = randomLayeredDag(7, 1250, 7);
+  const speed = [
+    await timed(densenet, { solver: "graph-mincut", budget: "50%" }, RUNS),
+    await timed(densenet, { solver: "graph-mincut", objective: "memory" }, RUNS),
+    await timed(layered, { solver: "graph-mincut", budget: "50%" }, 3),
+    await timed(layered, { solver: "graph-mincut", objective: "memory" }, 3),
+  ];
+  const qualityRows = [];
+  for (const zoo of ZOO) qualityRows.push(await quality(zoo));
+  return {
+    date: new Date().toISOString(),
+    node: process.version,
+    machine: `${cpus()[0]?.model ?? "unknown cpu"} x${cpus().length}, ${platform()} ${release()}`,
+    commit: execSync("git rev-parse --short HEAD").toString().trim(),
+    speed,
+    quality: qualityRows,
+  };
+}
+
+function writeAtomically(path: string, text: string): void {
+  writeFileSync(`${path}.tmp`, text);
+  renameSync(`${path}.tmp`, path);
+}
+
+async function main(): Promise<void> {
+  const report = await collect();
+  mkdirSync("bench/results", { recursive: true });
+  writeAtomically("bench/results/graph-mincut.json", `${JSON.stringify(report, null, 2)}\n`);
+  writeAtomically("bench/results/graph-mincut.md", markdown(report));
+  console.log(markdown(report));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

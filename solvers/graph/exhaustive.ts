@@ -1,0 +1,33 @@
+/**
+ * Exhaustive search over kept sets, for small instances: every subset of the free candidates (the
+ * recomputable nodes that are not sources) is built into its checkpoint schedule and evaluated. The
+ * best is optimal over the class by enumeration. O(2^c (n + m)) for c candidates.
+ */
+import type { InstanceGraph } from "../../src/instance/graph.js";
+import type { Instance } from "../../src/instance/types.js";
+import { type JudgedKeep, judgeKeep } from "./kept-evaluation.js";
+
+/** The nodes a kept set may contain or not: recomputable non-sources (others are kept or never kept). */
+export function freeCandidates(g: InstanceGraph): number[] {
+  const list: number[] = [];
+  for (let v = 0; v < g.size; v++) if (g.isSource[v] === 0 && g.recomputable[v] === 1) list.push(v);
+  return list;
+}
+
+/**
+ * Evaluates every kept set drawn from `freeCandidates` and calls `visit` on each.
+ * @param visit receives each judged set; enumeration order is by bitmask
+ */
+export function enumerateKeeps(
+  instance: Instance,
+  g: InstanceGraph,
+  visit: (judged: JudgedKeep) => void,
+): number {
+  const candidates = freeCandidates(g);
+  const count = 2 ** candidates.length;
+  for (let mask = 0; mask < count; mask++) {
+    const kept = candidates.filter((_, bit) => Math.floor(mask / 2 ** bit) % 2 === 1);
+    visit(judgeKeep(instance, kept));
+  }
+  return count;
+}

@@ -1,0 +1,124 @@
+/**
+ * The memory objective (Feng & Huang 2021's problem on remat's cost model): the least evaluated peak
+ * over all kept sets K of the checkpoint schedule (every segment between kept activations recomputed
+ * once; solvers/baselines/checkpoints.ts). Three methods, chosen by the instance:
+ * - at most `exhaustiveLimit` free candidates: enumerate every K (exact);
+ * - a chain of at most `chainExactLimit` nodes: the segment decomposition of chain-exact.ts (exact);
+ * - otherwise: nested minimum lower sets (lower-sets.ts), Feng & Huang's threshold search on their
+ *   blocks (segment-search.ts), Chen's articulation-point set, the AOTAutograd-style partitions
+ *   (partition.ts, with and without bans) and the two extremes as seeds, every seed
+ *   judged by the evaluator, then toggle local search from the best; reported with the lower bound of
+ *   memory-bound.ts, so the gap is known.
+ * @see ../../proofs/graph-mincut.md
+ */
+import { InternalError } from "../../src/errors.js";
+import { graphOf } from "../../src/instance/graph.js";
+import type { Instance } from "../../src/instance/types.js";
+import { chenSqrtCheckpoints } from "../baselines/chen.js";
+import { chainExact, isChain } from "./chain-exact.js";
+import { enumerateKeeps, freeCandidates } from "./exhaustive.js";
+import { type JudgedKeep, judgeKeep, lessMemory } from "./kept-evaluation.js";
+import { toggleSearch } from "./local-search.js";
+import { lowerSetSweep, nodeCapacities } from "./lower-sets.js";
+import { memoryLowerBound } from "./memory-bound.js";
+import { partitionSaved } from "./partition.js";
+import { thresholdCandidates } from "./segment-search.js";
+
+/** Tuning of the memory search; every field has a default in `graphOptions`. */
+export interface MemorySearchOptions {
+  /** Enumerate every kept set when there are at most this many free candidates. */
+  readonly exhaustiveLimit: number;
+  /** Use the exact chain decomposition on chains of at most this many nodes (O(n^3) work). */
+  readonly chainExactLimit: number;
+  /** Most lower sets in the sweep (the stride grows with the graph to stay under it). */
+  readonly maxLowerSets: number;
+  /** Thresholds tried by the Feng & Huang search. */
+  readonly thresholds: number;
+  /** Bytes per ms of forward time added to each node's cut capacity (the `lambda` trade-off). */
+  readonly lambda: number;
+  /** Most evaluations for the local search. */
+  readonly localEvaluations: number;
+  /** Most max-flows for the lower bound. */
+  readonly boundCuts: number;
+  /** `performance.now()` after which the local search stops. */
+  readonly deadline: number;
+  /** Op names the partition seed never recomputes. */
+  readonly ban: readonly string[];
+}
+
+/** The memory search's answer and every kept set it judged (seeds for the time objective). */
+export interface MemorySearchResult {
+  readonly best: JudgedKeep;
+  /** True when `best` is proven optimal over all kept sets. */
+  readonly exact: boolean;
+  /** Lower bound on the peak of any kept set's schedule, bytes. */
+  readonly lowerBoundBytes: number;
+  /** Every judged seed (not the local-search trials). */
+  readonly seeds: readonly JudgedKeep[];
+  readonly counters: Readonly<Record<string, number>>;
+}
+
+/**
+ * Runs the memory search.
+ * @throws InternalError if a proven bound exceeds a found peak (a bug)
+ */
+export function searchMemory(instance: Instance, options: MemorySearchOptions): MemorySearchResult {
+  const g = graphOf(instance);
+  const candidates = freeCandidates(g);
+  if (candidates.length <= options.exhaustiveLimit) {
+    let best: JudgedKeep | undefined;
+    const seeds: JudgedKeep[] = [];
+    const evaluations = enumerateKeeps(instance, g, (judged) => {
+      seeds.push(judged);
+      if (best === undefined || lessMemory(judged, best)) best = judged;
+    });
+    const found = best as JudgedKeep;
+    return exactAnswer(found, seeds, { evaluations, exhaustive: 1 });
+  }
+  if (isChain(g) && g.size <= options.chainExactLimit) {
+    const { best, evaluations } = chainExact(instance, g);
+    return exactAnswer(best, [best], { evaluations, chainExact: 1 });
+  }
+
+  const stride = Math.max(1, Math.ceil(g.size / options.maxLowerSets));
+  const sets = lowerSetSweep(g, nodeCapacities(g, options.lambda), stride);
+  const keptSets = [
+    ...thresholdCandidates(g, sets, options.thresholds),
+    chenSqrtCheckpoints(instance),
+    partitionSaved(instance, g, options.ban).saved,
+    partitionSaved(instance, g, []).saved,
+    [],
+    candidates,
+  ];
+  const seeds = keptSets.map((kept) => judgeKeep(instance, kept));
+  const start = seeds.reduce((best, judged) => (lessMemory(judged, best) ? judged : best));
+  const local = toggleSearch(instance, start, candidates, lessMemory, {
+    evaluations: options.localEvaluations,
+    deadline: options.deadline,
+  });
+  const bound = memoryLowerBound(instance, g, options.boundCuts);
+  if (bound.bytes > local.best.evaluation.peakBytes)
+    throw new InternalError(
+      `searchMemory: lower bound ${bound.bytes} exceeds the peak ${local.best.evaluation.peakBytes} found`,
+    );
+  return {
+    best: local.best,
+    exact: bound.bytes === local.best.evaluation.peakBytes,
+    lowerBoundBytes: bound.bytes,
+    seeds: [...seeds, local.best],
+    counters: {
+      lowerSets: sets.length,
+      seeds: seeds.length,
+      evaluations: seeds.length + local.evaluations,
+      boundCuts: bound.cuts,
+    },
+  };
+}
+
+function exactAnswer(
+  best: JudgedKeep,
+  seeds: readonly JudgedKeep[],
+  counters: Record<string, number>,
+): MemorySearchResult {
+  return { best, exact: true, lowerBoundBytes: best.evaluation.peakBytes, seeds, counters };
+}

@@ -1,0 +1,172 @@
+/**
+ * graph-mincut: the min-cut search for arbitrary DAGs, as a remat Solver.
+ * - `--objective memory`: least peak over checkpoint schedules (memory-objective.ts); `optimal` when
+ *   proven (exhaustive enumeration, chains, or peak = lower bound), else `feasible` with
+ *   `lowerBoundBytes`.
+ * - `--objective time` (default): fastest schedule within the budget from a budget-free pool
+ *   (time-objective.ts, plus chain-dp on the block chain, coarse-chain.ts), never slower than
+ *   chen-sqrt or chen-greedy; `extra.pareto` adds the front.
+ * - `extra.method: "partition"`: AOTAutograd-style least saved bytes with recompute bans (partition.ts).
+ * @see ../../proofs/graph-mincut.md
+ */
+import { graphOf } from "../../src/instance/graph.js";
+import type { Instance } from "../../src/instance/types.js";
+import type { Solver, SolverAnswer, SolverOptions } from "../../src/solver.js";
+import { chenGreedy, chenSqrt } from "../baselines/chen.js";
+import { makespanLowerBound } from "../baselines/lower-bound.js";
+import { blockChainApplies, blockChainSchedules } from "./coarse-chain.js";
+import { freeCandidates } from "./exhaustive.js";
+import { type Judged, judgeKeep, judgeSchedule } from "./kept-evaluation.js";
+import { lowerSetSweep, nodeCapacities } from "./lower-sets.js";
+import { searchMemory } from "./memory-objective.js";
+import { type GraphOptions, graphOptions } from "./options.js";
+import { partitionSaved } from "./partition.js";
+import { fastestWithin, paretoFront, timePool } from "./time-objective.js";
+
+function solveMemory(instance: Instance, options: SolverOptions, settings: GraphOptions): SolverAnswer {
+  const result = searchMemory(instance, settings);
+  const { best } = result;
+  const counters = { ...result.counters, exact: result.exact ? 1 : 0 };
+  if (best.evaluation.peakBytes > options.budgetBytes) {
+    return {
+      status: "infeasible",
+      ...(result.exact ? { minFeasibleBudgetBytes: best.evaluation.peakBytes } : {}),
+      lowerBoundBytes: result.lowerBoundBytes,
+      reason: `the least peak found is ${best.evaluation.peakBytes} bytes, above the budget of ${options.budgetBytes}`,
+      counters,
+    };
+  }
+  return {
+    status: result.exact ? "optimal" : "feasible",
+    schedule: best.schedule,
+    claimedMakespanMs: best.evaluation.makespanMs,
+    claimedPeakBytes: best.evaluation.peakBytes,
+    lowerBoundBytes: result.lowerBoundBytes,
+    counters,
+  };
+}
+
+/** Chen's answers at this budget, as further candidates (chen-greedy depends on the budget). */
+async function chenAnswers(instance: Instance, options: SolverOptions): Promise<Judged[]> {
+  const answers = [await chenSqrt.solve(instance, options), await chenGreedy.solve(instance, options)];
+  return answers.flatMap((answer) =>
+    answer.schedule === undefined ? [] : [judgeSchedule(instance, answer.schedule)],
+  );
+}
+
+/** Coarse budgets for chain-dp on the block chain, as fractions of the coarse store-all peak. */
+const BLOCK_BUDGETS = Array.from({ length: 20 }, (_, i) => (i + 1) / 20);
+
+/** Fine schedules from chain-dp on the block chain (coarse-chain.ts), judged; none when it does not apply. */
+async function blockChainPool(
+  instance: Instance,
+  settings: GraphOptions,
+  options: SolverOptions,
+): Promise<{ judged: Judged[]; failures: number }> {
+  const g = graphOf(instance);
+  if (settings.blockStages === 0 || !blockChainApplies(g)) return { judged: [], failures: 0 };
+  const stride = Math.max(1, Math.ceil(g.size / settings.blockStages));
+  const sets = lowerSetSweep(g, nodeCapacities(g, settings.lambda), stride);
+  const { schedules, failures } = await blockChainSchedules(
+    instance,
+    g,
+    sets,
+    BLOCK_BUDGETS,
+    options.slots,
+    options.timeLimitSec,
+  );
+  return { judged: schedules.map((schedule) => judgeSchedule(instance, schedule)), failures };
+}
+
+/** Partition mode: the AOTAutograd-style saved set, judged; no optimality claim on the peak. */
+function solvePartition(instance: Instance, options: SolverOptions, settings: GraphOptions): SolverAnswer {
+  const { saved, savedBytes } = partitionSaved(instance, graphOf(instance), settings.ban);
+  const judged = judgeKeep(instance, saved);
+  const counters = { savedBytes, saved: saved.length };
+  if (judged.evaluation.peakBytes > options.budgetBytes)
+    return {
+      status: "infeasible",
+      minFeasibleBudgetBytes: judged.evaluation.peakBytes,
+      reason: `the partition's schedule peaks at ${judged.evaluation.peakBytes} bytes, above the budget of ${options.budgetBytes}`,
+      counters,
+    };
+  return {
+    status: "feasible",
+    schedule: judged.schedule,
+    claimedMakespanMs: judged.evaluation.makespanMs,
+    claimedPeakBytes: judged.evaluation.peakBytes,
+    lowerBoundMs: makespanLowerBound(instance),
+    counters,
+  };
+}
+
+async function solveTime(
+  instance: Instance,
+  options: SolverOptions,
+  settings: GraphOptions,
+): Promise<SolverAnswer> {
+  const g = graphOf(instance);
+  const memory = searchMemory(instance, settings);
+  const candidates = freeCandidates(g);
+  const exhaustive = candidates.length <= settings.exhaustiveLimit;
+  const pool: Judged[] = [
+    ...timePool(instance, g, memory.seeds, candidates, !exhaustive),
+    judgeKeep(instance, candidates),
+    ...(await chenAnswers(instance, options)),
+  ];
+  const blockChain = await blockChainPool(instance, settings, options);
+  pool.push(...blockChain.judged);
+  const counters = {
+    ...memory.counters,
+    pool: pool.length,
+    blockChainSchedules: blockChain.judged.length,
+    blockChainErrors: blockChain.failures,
+  };
+  const front = settings.pareto
+    ? {
+        front: paretoFront(pool).map(({ schedule, evaluation }) => ({
+          schedule,
+          peakBytes: evaluation.peakBytes,
+          makespanMs: evaluation.makespanMs,
+        })),
+      }
+    : {};
+  const best = fastestWithin(pool, options.budgetBytes);
+  if (best === undefined) {
+    return {
+      status: "infeasible",
+      minFeasibleBudgetBytes: Math.min(...pool.map((judged) => judged.evaluation.peakBytes)),
+      reason: `no checkpoint schedule found peaks within ${options.budgetBytes} bytes`,
+      counters,
+      ...front,
+    };
+  }
+  const lowerBoundMs = makespanLowerBound(instance);
+  return {
+    status: best.evaluation.makespanMs <= lowerBoundMs ? "optimal" : "feasible",
+    schedule: best.schedule,
+    claimedMakespanMs: best.evaluation.makespanMs,
+    claimedPeakBytes: best.evaluation.peakBytes,
+    lowerBoundMs,
+    counters,
+    ...front,
+  };
+}
+
+export const graphMincut: Solver = {
+  name: "graph-mincut",
+  family: "graph",
+  problem: "any DAG (checkpoint schedules: each segment between kept activations recomputed once)",
+  guarantee:
+    "memory: optimal on chains and small graphs (exhaustive), else feasible with a min-cut lower bound; time: feasible, never slower than chen-sqrt/chen-greedy",
+  reference:
+    "Feng & Huang 2021 (threshold search); Kusumoto et al. 2019 (lower sets); min-cut as in PyTorch AOTAutograd",
+  objectives: ["time", "memory"],
+  solve: (instance, options) => {
+    const settings = graphOptions(options, performance.now());
+    if (settings.method === "partition") return solvePartition(instance, options, settings);
+    return options.objective === "memory"
+      ? solveMemory(instance, options, settings)
+      : solveTime(instance, options, settings);
+  },
+};
