@@ -2,21 +2,25 @@
 
 import { solve, solvers } from "../../../solvers/index.js";
 import { formatBytes, parseBudget } from "../../budget.js";
-import { InputError } from "../../errors.js";
 import { loadInstance } from "../../instance/load.js";
+import type { Instance } from "../../instance/types.js";
 import { bundledPath } from "../../io/paths.js";
 import { noExtraPositionals, parseCommandArgs, stringOption } from "../args.js";
-import type { Command } from "../command.js";
+import type { Command, CommandIo } from "../command.js";
 import { renderTable } from "../table.js";
 
 const DEFAULT_BUDGETS = "100%,50%";
+
+/** The bundled instances the demo solves by default: ResNet-50 as an op-level DAG and as a block chain. */
+const DEFAULT_INSTANCES = ["resnet-50-b32-224-op.json", "resnet-50-b32-224-block.json"];
 
 export const demoCommand: Command = {
   name: "demo",
   summary: "solve a bundled instance with every applicable solver at two budgets (npm start)",
   help: `remat demo [INSTANCE] [--budgets B1,B2,...] [--time-limit SEC]
 
-Solves INSTANCE (default: the bundled instances/zoo/resnet-50-b32-224-op.json) with every solver that accepts it
+Solves INSTANCE (default: the bundled ResNet-50 at batch 32, 224x224, as an op-level DAG and as a
+block-level chain, from instances/zoo/) with every solver that accepts it
 (all but \`checkpoints\`, which needs a checkpoint set) at each budget (default ${DEFAULT_BUDGETS})
 and prints one table row per solve: solver, budget, status, makespan, overhead, peak.`,
   run: async (args, io) => {
@@ -25,40 +29,46 @@ and prints one table row per solve: solver, budget, status, makespan, overhead, 
       "time-limit": { type: "string" },
     });
     noExtraPositionals("demo", parsed, 1);
-    const path = parsed.positionals[0] ?? bundledPath("instances", "zoo", "resnet-50-b32-224-op.json");
-    const instance = await loadInstance(path);
+    const paths =
+      parsed.positionals[0] === undefined
+        ? DEFAULT_INSTANCES.map((name) => bundledPath("instances", "zoo", name))
+        : [parsed.positionals[0]];
     const budgets = (stringOption(parsed, "budgets") ?? DEFAULT_BUDGETS)
       .split(",")
       .map((text) => text.trim());
     for (const text of budgets) parseBudget(text);
-    const timeLimit = Number(stringOption(parsed, "time-limit") ?? 60);
-    io.out(`${instance.name}: ${instance.nodes.length} nodes, ${instance.source}\n`);
-    const rows: string[][] = [];
-    for (const budget of budgets) {
-      for (const solver of solvers) {
-        if (solver.name === "checkpoints") continue;
-        if (solver.rejects?.(instance) !== undefined) continue;
-        try {
-          const result = await solve(instance, { solver: solver.name, budget, timeLimitSec: timeLimit });
-          rows.push([
-            solver.name,
-            result.budgetBytes === null ? budget : `${budget} = ${formatBytes(result.budgetBytes)}`,
-            result.status,
-            result.makespanMs === null ? "-" : result.makespanMs.toFixed(2),
-            result.overhead === null ? "-" : `${(result.overhead * 100).toFixed(1)}%`,
-            result.peakBytes === null ? "-" : formatBytes(result.peakBytes),
-            result.stats.wallMs.toFixed(0),
-          ]);
-        } catch (error) {
-          if (!(error instanceof InputError)) throw error;
-          rows.push([solver.name, budget, "n/a", "-", "-", "-", "-"]);
-        }
-      }
-    }
-    io.out(renderTable(["solver", "budget", "status", "makespan ms", "overhead", "peak", "solve ms"], rows));
-    io.out(
-      `\npeak includes ${formatBytes(instance.fixedBytes)} of fixed memory (parameters, gradients, optimizer state); a budget in % is of the store-all peak.`,
-    );
+    const timeLimitSec = Number(stringOption(parsed, "time-limit") ?? 60);
+    for (const path of paths) await demoTable(await loadInstance(path), budgets, timeLimitSec, io);
     return 0;
   },
 };
+
+/** One table: every solver that accepts `instance` at every budget. */
+async function demoTable(
+  instance: Instance,
+  budgets: readonly string[],
+  timeLimitSec: number,
+  io: CommandIo,
+): Promise<void> {
+  io.out(`${instance.name}: ${instance.nodes.length} nodes. ${instance.source}\n`);
+  const rows: string[][] = [];
+  for (const budget of budgets) {
+    for (const solver of solvers) {
+      if (solver.name === "checkpoints" || solver.rejects?.(instance) !== undefined) continue;
+      const result = await solve(instance, { solver: solver.name, budget, timeLimitSec });
+      rows.push([
+        solver.name,
+        result.budgetBytes === null ? budget : `${budget} = ${formatBytes(result.budgetBytes)}`,
+        result.status,
+        result.makespanMs === null ? "-" : result.makespanMs.toFixed(2),
+        result.overhead === null ? "-" : `${(result.overhead * 100).toFixed(1)}%`,
+        result.peakBytes === null ? "-" : formatBytes(result.peakBytes),
+        result.stats.wallMs.toFixed(0),
+      ]);
+    }
+  }
+  io.out(renderTable(["solver", "budget", "status", "makespan ms", "overhead", "peak", "solve ms"], rows));
+  io.out(
+    `\npeak includes ${formatBytes(instance.fixedBytes)} of fixed memory (parameters and their gradients); a budget in % is of the store-all peak.\n`,
+  );
+}
