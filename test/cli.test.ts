@@ -161,4 +161,21 @@ describe("remat CLI", () => {
     expect((await cli("plot", result, "--instance", chain, "--out", svg)).code).toBe(0);
     expect(readFileSync(svg, "utf8")).toContain("budget");
   });
+
+  it("runs the demo (npm start) on the bundled ResNet-50, op-level and block-level, at two budgets", async () => {
+    const { code, out } = await cli("demo");
+    expect(code).toBe(0);
+    expect(out).toContain("resnet-50-b32-224-op");
+    expect(out).toContain("resnet-50-b32-224-block");
+    for (const solver of [
+      "store-all",
+      "chen-sqrt",
+      "chen-greedy",
+      "recompute-all",
+      "chain-dp",
+      "graph-mincut",
+    ])
+      expect(out).toContain(solver);
+    expect(out).toMatch(/store-all\s+50% = [^\n]*infeasible/);
+  });
 });
