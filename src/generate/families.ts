@@ -2,8 +2,9 @@
  * Generated instance families for tests and benchmarks: random heterogeneous chains, random layered
  * DAGs and random series-parallel DAGs. Each instance records its generator and seed in `source`.
  */
+import type { NodeDocument } from "../instance/document.js";
 import { parseInstance } from "../instance/parse.js";
-import type { Instance, NeedsWord } from "../instance/types.js";
+import type { Instance } from "../instance/types.js";
 import { type Random, seededRandom } from "./random.js";
 
 /** Ranges for the random costs of generated nodes. */
@@ -30,21 +31,8 @@ export const DEFAULT_COSTS: CostRanges = {
   partialNeedsChance: 0.3,
 };
 
-interface RawNode {
-  id: string;
-  fwd: number;
-  bwd: number;
-  bytes: number;
-  inputs?: string[];
-  needs?: NeedsWord[];
-  tapeBytes?: number;
-  fwdTemp?: number;
-  bwdTemp?: number;
-  recomputable?: boolean;
-}
-
-function randomNode(random: Random, id: string, inputs: string[], costs: CostRanges): RawNode {
-  const node: RawNode = {
+function randomNode(random: Random, id: string, inputs: string[], costs: CostRanges): NodeDocument {
+  const node: NodeDocument = {
     id,
     fwd: random.integer(...costs.fwd),
     bwd: random.integer(...costs.bwd),
@@ -60,11 +48,11 @@ function randomNode(random: Random, id: string, inputs: string[], costs: CostRan
   return node;
 }
 
-function inputNode(random: Random, costs: CostRanges): RawNode {
+function inputNode(random: Random, costs: CostRanges): NodeDocument {
   return { id: "x", fwd: 0, bwd: 0, bytes: random.integer(...costs.bytes), recomputable: false };
 }
 
-function finish(name: string, source: string, nodes: RawNode[]): Instance {
+function finish(name: string, source: string, nodes: NodeDocument[]): Instance {
   return parseInstance({ format: "remat-instance/1", name, source, fixedBytes: 0, nodes });
 }
 
@@ -74,7 +62,7 @@ function finish(name: string, source: string, nodes: RawNode[]): Instance {
  */
 export function randomChain(seed: number, length: number, costs: CostRanges = DEFAULT_COSTS): Instance {
   const random = seededRandom(seed);
-  const nodes: RawNode[] = [inputNode(random, costs)];
+  const nodes: NodeDocument[] = [inputNode(random, costs)];
   for (let l = 1; l <= length; l++)
     nodes.push(randomNode(random, `s${l}`, [nodes[l - 1]?.id as string], costs));
   return finish(`chain-${length}-seed${seed}`, `randomChain(seed=${seed}, length=${length})`, nodes);
@@ -95,7 +83,7 @@ export function randomLayeredDag(
   const costs = options.costs ?? DEFAULT_COSTS;
   const reach = options.reach ?? 2;
   const maxInputs = options.maxInputs ?? 3;
-  const nodes: RawNode[] = [inputNode(random, costs)];
+  const nodes: NodeDocument[] = [inputNode(random, costs)];
   const byLayer: string[][] = [["x"]];
   for (let layer = 1; layer <= layers; layer++) {
     const count = random.integer(1, width);
@@ -133,7 +121,7 @@ export function randomSeriesParallel(
   costs: CostRanges = DEFAULT_COSTS,
 ): Instance {
   const random = seededRandom(seed);
-  const nodes: RawNode[] = [inputNode(random, costs)];
+  const nodes: NodeDocument[] = [inputNode(random, costs)];
   let counter = 0;
   const fresh = (inputs: string[]): string => {
     counter++;

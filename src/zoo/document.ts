@@ -4,36 +4,19 @@
  * provenance text every generated instance carries in `source`.
  */
 import { InternalError } from "../errors.js";
+import type { InstanceDocument as BaseInstanceDocument } from "../instance/document.js";
 import { parseInstance } from "../instance/parse.js";
-import type { Hardware, ModelSpec, NeedsWord } from "../instance/types.js";
+import type { Hardware } from "../instance/types.js";
 import { elementCount } from "./ops/shape.js";
 import { type Device, PCIE3_X16, V100 } from "./roofline.js";
 import type { ZooGraph } from "./types.js";
 
-/** One node as written to a file (see src/instance/types.ts for each field). */
-export interface NodeDocument {
-  id: string;
-  fwd: number;
-  bwd: number;
-  bytes: number;
-  inputs?: string[];
-  needs?: NeedsWord[];
-  tapeBytes?: number;
-  fwdTemp?: number;
-  bwdTemp?: number;
-  recomputable?: boolean;
-  meta?: Record<string, unknown>;
-}
+/** The raw document types live with the instance format; the zoo's makers emit them with hardware. */
+export type { NodeDocument } from "../instance/document.js";
 
-/** An instance as written to a file, before parseInstance fills its defaults. */
-export interface InstanceDocument {
-  format: "remat-instance/1";
-  name: string;
-  source: string;
-  fixedBytes: number;
+/** An instance as the zoo writes it: always with a hardware block. */
+export interface InstanceDocument extends BaseInstanceDocument {
   hardware: Hardware;
-  model?: ModelSpec;
-  nodes: NodeDocument[];
 }
 
 /** Optimizer state kept per parameter, in floats: SGD none, SGD with momentum 1, Adam 2. */

@@ -1,0 +1,34 @@
+/**
+ * The raw instance document, as written to a file: optional fields left out when they hold their
+ * default (src/instance/types.ts documents each field). Generators build these, then parseInstance
+ * checks them and fills the defaults.
+ */
+import type { Hardware, ModelSpec, NeedsWord } from "./types.js";
+
+/** One node as written to a file. */
+export interface NodeDocument {
+  id: string;
+  fwd: number;
+  bwd: number;
+  bytes: number;
+  gradBytes?: number;
+  inputs?: string[];
+  needs?: NeedsWord[];
+  tapeBytes?: number;
+  fwdTemp?: number;
+  bwdTemp?: number;
+  recomputable?: boolean;
+  offloadable?: boolean;
+  meta?: Record<string, unknown>;
+}
+
+/** An instance as written to a file, before parseInstance fills its defaults. */
+export interface InstanceDocument {
+  format: "remat-instance/1";
+  name: string;
+  source: string;
+  fixedBytes: number;
+  hardware?: Hardware;
+  model?: ModelSpec;
+  nodes: NodeDocument[];
+}
