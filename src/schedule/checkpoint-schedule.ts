@@ -64,10 +64,12 @@ function tailOf(g: InstanceGraph, kept: Uint8Array): Uint8Array {
   tail[g.loss] = 1;
   while (stack.length > 0) {
     const v = stack.pop() as number;
-    for (const w of [...(g.inputs[v] as number[]), ...(g.consumers[v] as number[])]) {
-      if (kept[w] === 0 && tail[w] === 0) {
-        tail[w] = 1;
-        stack.push(w);
+    for (const neighbours of [g.inputs[v] as number[], g.consumers[v] as number[]]) {
+      for (const w of neighbours) {
+        if (kept[w] === 0 && tail[w] === 0) {
+          tail[w] = 1;
+          stack.push(w);
+        }
       }
     }
   }
