@@ -11,7 +11,7 @@ import { chainNeed, sweepNeed } from "./memory.js";
 import { allChainPlan, type ChainPlan } from "./plan.js";
 import type { TimeTable } from "./table.js";
 
-/** The table's value at (m, s, t) and where it sits in the pool of s, or undefined when m is below the segment's need. */
+/** The table's value at (m, s, t) and its index in the table, or undefined when m is below the segment's need. */
 export function tableValue(
   table: TimeTable,
   s: number,
@@ -23,8 +23,8 @@ export function tableValue(
   if (last < 0 || m < (table.edges.need[p] as number)) return undefined;
   const index = (table.rows.base[p] as number) + Math.min(m, last);
   return {
-    timeMs: (table.rows.time[s] as Float64Array)[index] as number,
-    forwards: (table.rows.forwards[s] as Int32Array)[index] as number,
+    timeMs: table.rows.time[index] as number,
+    forwards: table.rows.forwards[index] as number,
     index,
   };
 }
@@ -37,8 +37,8 @@ export function tablePlan(table: TimeTable, s: number, t: number, m: number): Ch
   const p = s * L + t;
   const found = tableValue(table, s, t, m);
   if (found === undefined) throw new InternalError(`chain-dp: segment (${s}, ${t}) infeasible at ${m} slots`);
-  const T = table.rows.time[s] as Float64Array;
-  const N = table.rows.forwards[s] as Int32Array;
+  const T = table.rows.time;
+  const N = table.rows.forwards;
   const { timeMs, forwards } = found;
   const first = (table.rows.base[p] as number) + (edges.need[p] as number);
   let index = found.index;
