@@ -10,9 +10,9 @@
  * tensor torchvision builds (`torch.cat(inputs)`) at the start of every layer, so the bytes are the same,
  * and each dense layer is one block of the chain view.
  */
-import { GraphBuilder, INPUT_BLOCK } from "../builder.js";
+import { GraphBuilder } from "../builder.js";
 import type { ZooGraph } from "../types.js";
-import { bnRelu, classifierLoss, conv, convBnAct, pool } from "./layers.js";
+import { bnRelu, classifierLoss, conv, convBnAct, imageInputs, pool } from "./layers.js";
 import type { ImageConfig } from "./resnet.js";
 
 const GROWTH = 32;
@@ -22,9 +22,9 @@ const LAYERS_PER_BLOCK = [6, 12, 24, 16] as const;
 /** Builds DenseNet-121 for `config`. */
 export function densenet121(config: ImageConfig): ZooGraph {
   const b = new GraphBuilder("densenet-121", config);
-  b.block(INPUT_BLOCK);
-  let x = b.input("x", [config.batch, config.inputSize, config.inputSize, 3]);
-  const labels = b.input("labels", [config.batch], "int32");
+  const inputs = imageInputs(b, config);
+  let x = inputs.x;
+  const labels = inputs.labels;
   b.block("stem");
   x = convBnAct(b, "stem", x, { filters: 64, kernel: 7, stride: 2, pad: 3 }, "relu");
   x = pool(b, "maxpool", "stem.maxpool", x, 3, 2, "same");

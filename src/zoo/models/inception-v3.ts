@@ -10,9 +10,9 @@
  * padding (same shapes, slightly different border values). Each stem convolution, each stem pooling
  * and each Inception module is one block of the chain view.
  */
-import { GraphBuilder, INPUT_BLOCK } from "../builder.js";
+import { GraphBuilder } from "../builder.js";
 import type { ZooGraph } from "../types.js";
-import { type ConvSpec, classifierLoss, convBnAct, pool } from "./layers.js";
+import { type ConvSpec, classifierLoss, convBnAct, imageInputs, pool } from "./layers.js";
 import type { ImageConfig } from "./resnet.js";
 
 /** Batch-norm epsilon of torchvision's BasicConv2d. */
@@ -30,9 +30,9 @@ export function inceptionV3(config: ImageConfig): ZooGraph {
     b.block(name);
     return pool(b, "maxpool", name, x, 3, 2, "valid");
   };
-  b.block(INPUT_BLOCK);
-  let x = b.input("x", [config.batch, config.inputSize, config.inputSize, 3]);
-  const labels = b.input("labels", [config.batch], "int32");
+  const inputs = imageInputs(b, config);
+  let x = inputs.x;
+  const labels = inputs.labels;
   x = stemConv("Conv2d_1a_3x3", x, { filters: 32, kernel: 3, stride: 2 });
   x = stemConv("Conv2d_2a_3x3", x, { filters: 32, kernel: 3 });
   x = stemConv("Conv2d_2b_3x3", x, { filters: 64, kernel: 3, pad: 1 });

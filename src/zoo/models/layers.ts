@@ -2,8 +2,9 @@
  * Layer helpers shared by the model files: convolutions with their normalisation and activation, in
  * the groupings the papers use, and the classifier head ending in the loss.
  */
-import type { GraphBuilder } from "../builder.js";
+import { type GraphBuilder, INPUT_BLOCK } from "../builder.js";
 import type { Padding } from "../ops/shape.js";
+import type { ImageConfig } from "./resnet.js";
 
 /** A 2-D convolution's settings; `pad` a number means PyTorch's symmetric padding of that many cells. */
 export interface ConvSpec {
@@ -76,4 +77,15 @@ export function pool(
 export function classifierLoss(b: GraphBuilder, x: string, classes: number, labels: string): string {
   const logits = b.op("dense", "fc", [x], { units: classes, bias: true });
   return b.op("softmax-cross-entropy", "loss", [logits, labels]);
+}
+
+/** The two sources of an image classifier, in the input block: images `[N, H, W, 3]` and int labels `[N]`. */
+export function imageInputs(
+  b: GraphBuilder,
+  config: ImageConfig,
+): { readonly x: string; readonly labels: string } {
+  b.block(INPUT_BLOCK);
+  const x = b.input("x", [config.batch, config.inputSize, config.inputSize, 3]);
+  const labels = b.input("labels", [config.batch], "int32");
+  return { x, labels };
 }

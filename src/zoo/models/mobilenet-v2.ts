@@ -7,9 +7,9 @@
  * convolution is followed by batch norm, and by ReLU6 except the projections. Each inverted residual
  * block is one block of the chain view.
  */
-import { GraphBuilder, INPUT_BLOCK } from "../builder.js";
+import { GraphBuilder } from "../builder.js";
 import type { ZooGraph } from "../types.js";
-import { classifierLoss, convBnAct } from "./layers.js";
+import { classifierLoss, convBnAct, imageInputs } from "./layers.js";
 import type { ImageConfig } from "./resnet.js";
 
 /** Rows of Table 2: expansion t, output channels c, repeats n, first stride s. */
@@ -26,9 +26,9 @@ const BOTTLENECKS = [
 /** Builds MobileNetV2 (width 1.0) for `config`. */
 export function mobilenetV2(config: ImageConfig): ZooGraph {
   const b = new GraphBuilder("mobilenet-v2", config);
-  b.block(INPUT_BLOCK);
-  let x = b.input("x", [config.batch, config.inputSize, config.inputSize, 3]);
-  const labels = b.input("labels", [config.batch], "int32");
+  const inputs = imageInputs(b, config);
+  let x = inputs.x;
+  const labels = inputs.labels;
   b.block("features.0");
   x = convBnAct(b, "features.0", x, { filters: 32, kernel: 3, stride: 2, pad: 1 }, "relu6");
   let index = 1;

@@ -6,9 +6,9 @@
  * shape changes, global average pooling and one fully connected layer. Convolutions carry no bias.
  * Each residual block is one block of the chain view.
  */
-import { GraphBuilder, INPUT_BLOCK } from "../builder.js";
+import { GraphBuilder } from "../builder.js";
 import type { ZooGraph } from "../types.js";
-import { classifierLoss, convBnAct, pool } from "./layers.js";
+import { classifierLoss, convBnAct, imageInputs, pool } from "./layers.js";
 
 /** An image classifier's configuration: batch, square input size (pixels) and classes. */
 export type ImageConfig = {
@@ -27,9 +27,9 @@ const DEPTHS = {
 export function resnet(zoo: keyof typeof DEPTHS, config: ImageConfig): ZooGraph {
   const { blocks, bottleneck } = DEPTHS[zoo];
   const b = new GraphBuilder(zoo, config);
-  b.block(INPUT_BLOCK);
-  let x = b.input("x", [config.batch, config.inputSize, config.inputSize, 3]);
-  const labels = b.input("labels", [config.batch], "int32");
+  const inputs = imageInputs(b, config);
+  let x = inputs.x;
+  const labels = inputs.labels;
   b.block("stem");
   x = convBnAct(b, "stem", x, { filters: 64, kernel: 7, stride: 2, pad: 3 }, "relu");
   x = pool(b, "maxpool", "stem.maxpool", x, 3, 2, "same");

@@ -7,9 +7,9 @@
  * layer reads the flattened last feature map, whatever its size. Each convolution (with its ReLU), each
  * pooling and each fully connected layer is one block of the chain view.
  */
-import { GraphBuilder, INPUT_BLOCK } from "../builder.js";
+import { GraphBuilder } from "../builder.js";
 import type { ZooGraph } from "../types.js";
-import { classifierLoss, conv, pool } from "./layers.js";
+import { classifierLoss, conv, imageInputs, pool } from "./layers.js";
 import type { ImageConfig } from "./resnet.js";
 
 /** Convolutions per group and their channels (configuration D). */
@@ -24,9 +24,9 @@ const GROUPS = [
 /** Builds VGG-16 for `config`. */
 export function vgg16(config: ImageConfig): ZooGraph {
   const b = new GraphBuilder("vgg-16", config);
-  b.block(INPUT_BLOCK);
-  let x = b.input("x", [config.batch, config.inputSize, config.inputSize, 3]);
-  const labels = b.input("labels", [config.batch], "int32");
+  const inputs = imageInputs(b, config);
+  let x = inputs.x;
+  const labels = inputs.labels;
   GROUPS.forEach((widths, group) => {
     widths.forEach((filters, index) => {
       const name = `conv${group + 1}_${index + 1}`;
