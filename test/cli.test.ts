@@ -178,4 +178,12 @@ describe("remat CLI", () => {
       expect(out).toContain(solver);
     expect(out).toMatch(/store-all\s+50% = [^\n]*infeasible/);
   });
+
+  it("refuses to simulate a full-size network beyond --max-memory before any kernel runs", async () => {
+    const resnet50 = "instances/zoo/resnet-50-b32-224-op.json";
+    const result = file("r50.json", (await cli("solve", resnet50, "--solver", "chen-sqrt", "--json")).out);
+    const { code, err } = await cli("simulate", resnet50, result);
+    expect(code).toBe(2);
+    expect(err).toContain("--max-memory");
+  });
 });

@@ -1,6 +1,7 @@
 /** `remat simulate`: run a schedule on real TensorFlow.js kernels and compare it with the evaluator. */
-import { formatBytes } from "../../budget.js";
+import { budgetBytes, formatBytes, parseBudget } from "../../budget.js";
 import { InputError } from "../../errors.js";
+import { evaluate } from "../../evaluate/evaluate.js";
 import { loadInstance, readJson } from "../../instance/load.js";
 import { parseScheduleDocument } from "../../schedule/file.js";
 import { simulate } from "../../simulate/simulate.js";
@@ -28,9 +29,15 @@ Options:
   --backend B   cpu (default; pure JS, bit-deterministic) or wasm (XNNPACK, faster)
   --repeats R   timed runs of the schedule (default 1); each instruction's time is its median over them
   --seed N      seed of the parameters and input data (default 1)
+  --max-memory B  refuse schedules whose evaluated peak exceeds B (default 512MB): real kernels on this
+                CPU take minutes per step at full ImageNet sizes; generate a small setting instead
+                (remat zoo generate resnet-18 --batch 4 --input-size 32 ...) or raise the limit
   --json        machine-readable output: gradientsMatch, maxGradDiff, memoryMatches, firstDivergence,
                 predictedPeakBytes, measuredPeakBytes, predictedMakespanMs, measuredMakespanMs, ops, ...
 Exit codes: 0 gradients and memory match, 1 they do not, 2 bad input (an invalid schedule included).`;
+
+/** Default refusal threshold for `--max-memory`: beyond it real kernels on a CPU take minutes per step. */
+const DEFAULT_MAX_MEMORY = "512MB";
 
 /** The `--backend` option. */
 function backendOption(value: string | undefined): Backend {
@@ -51,6 +58,7 @@ export const simulateCommand: Command = {
       seed: { type: "string" },
       repeats: { type: "string" },
       json: { type: "boolean" },
+      "max-memory": { type: "string" },
     });
     const instancePath = requirePositional("simulate", parsed, 0, "INSTANCE");
     const schedulePath = requirePositional("simulate", parsed, 1, "SCHEDULE_OR_RESULT");
@@ -58,8 +66,21 @@ export const simulateCommand: Command = {
     const backend = backendOption(stringOption(parsed, "backend"));
     const seed = numberOption("simulate", parsed, "seed", true);
     const repeats = numberOption("simulate", parsed, "repeats", true);
+    const maxMemory = parseBudget(stringOption(parsed, "max-memory") ?? DEFAULT_MAX_MEMORY, "--max-memory");
     const instance = await loadInstance(instancePath);
     const document = parseScheduleDocument(await readJson(schedulePath, "remat simulate"), schedulePath);
+    const predicted = evaluate(instance, document.schedule);
+    const limit = budgetBytes(maxMemory, Number.POSITIVE_INFINITY);
+    if (predicted.valid && predicted.peakBytes > limit) {
+      throw new InputError("remat simulate", [
+        {
+          code: "option",
+          path: "--max-memory",
+          expected: `a schedule peaking within ${formatBytes(limit)} (raise --max-memory to run it anyway)`,
+          received: `a peak of ${formatBytes(predicted.peakBytes)}`,
+        },
+      ]);
+    }
     if (document.instance !== undefined && document.instance !== instance.name) {
       io.err(
         `remat simulate: warning: ${schedulePath} was made for instance "${document.instance}", simulating it on "${instance.name}"`,
