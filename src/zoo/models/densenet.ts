@@ -12,7 +12,7 @@
  */
 import { GraphBuilder } from "../builder.js";
 import type { ZooGraph } from "../types.js";
-import { bnRelu, classifierLoss, conv, convBnAct, imageInputs, pool } from "./layers.js";
+import { bnRelu, classifierLoss, conv, imageInputs, imagenetStem, pool } from "./layers.js";
 import type { ImageConfig } from "./resnet.js";
 
 const GROWTH = 32;
@@ -22,12 +22,8 @@ const LAYERS_PER_BLOCK = [6, 12, 24, 16] as const;
 /** Builds DenseNet-121 for `config`. */
 export function densenet121(config: ImageConfig): ZooGraph {
   const b = new GraphBuilder("densenet-121", config);
-  const inputs = imageInputs(b, config);
-  let x = inputs.x;
-  const labels = inputs.labels;
-  b.block("stem");
-  x = convBnAct(b, "stem", x, { filters: 64, kernel: 7, stride: 2, pad: 3 }, "relu");
-  x = pool(b, "maxpool", "stem.maxpool", x, 3, 2, "same");
+  const { x: image, labels } = imageInputs(b, config);
+  let x = imagenetStem(b, image);
   LAYERS_PER_BLOCK.forEach((layers, blockIndex) => {
     for (let layer = 1; layer <= layers; layer++) {
       const name = `denseblock${blockIndex + 1}.layer${layer}`;

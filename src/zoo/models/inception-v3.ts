@@ -30,9 +30,8 @@ export function inceptionV3(config: ImageConfig): ZooGraph {
     b.block(name);
     return pool(b, "maxpool", name, x, 3, 2, "valid");
   };
-  const inputs = imageInputs(b, config);
-  let x = inputs.x;
-  const labels = inputs.labels;
+  const { x: image, labels } = imageInputs(b, config);
+  let x = image;
   x = stemConv("Conv2d_1a_3x3", x, { filters: 32, kernel: 3, stride: 2 });
   x = stemConv("Conv2d_2a_3x3", x, { filters: 32, kernel: 3 });
   x = stemConv("Conv2d_2b_3x3", x, { filters: 64, kernel: 3, pad: 1 });

@@ -89,3 +89,10 @@ export function imageInputs(
   const labels = b.input("labels", [config.batch], "int32");
   return { x, labels };
 }
+
+/** The ImageNet stem of ResNet and DenseNet (torchvision): 7x7/2 convolution, batch norm, ReLU, 3x3/2 max pool. */
+export function imagenetStem(b: GraphBuilder, x: string): string {
+  b.block("stem");
+  const y = convBnAct(b, "stem", x, { filters: 64, kernel: 7, stride: 2, pad: 3 }, "relu");
+  return pool(b, "maxpool", "stem.maxpool", y, 3, 2, "same");
+}

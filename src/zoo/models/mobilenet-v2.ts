@@ -26,9 +26,8 @@ const BOTTLENECKS = [
 /** Builds MobileNetV2 (width 1.0) for `config`. */
 export function mobilenetV2(config: ImageConfig): ZooGraph {
   const b = new GraphBuilder("mobilenet-v2", config);
-  const inputs = imageInputs(b, config);
-  let x = inputs.x;
-  const labels = inputs.labels;
+  const { x: image, labels } = imageInputs(b, config);
+  let x = image;
   b.block("features.0");
   x = convBnAct(b, "features.0", x, { filters: 32, kernel: 3, stride: 2, pad: 1 }, "relu6");
   let index = 1;

@@ -8,7 +8,7 @@
  */
 import { GraphBuilder } from "../builder.js";
 import type { ZooGraph } from "../types.js";
-import { classifierLoss, convBnAct, imageInputs, pool } from "./layers.js";
+import { classifierLoss, convBnAct, imageInputs, imagenetStem } from "./layers.js";
 
 /** An image classifier's configuration: batch, square input size (pixels) and classes. */
 export type ImageConfig = {
@@ -27,12 +27,8 @@ const DEPTHS = {
 export function resnet(zoo: keyof typeof DEPTHS, config: ImageConfig): ZooGraph {
   const { blocks, bottleneck } = DEPTHS[zoo];
   const b = new GraphBuilder(zoo, config);
-  const inputs = imageInputs(b, config);
-  let x = inputs.x;
-  const labels = inputs.labels;
-  b.block("stem");
-  x = convBnAct(b, "stem", x, { filters: 64, kernel: 7, stride: 2, pad: 3 }, "relu");
-  x = pool(b, "maxpool", "stem.maxpool", x, 3, 2, "same");
+  const { x: image, labels } = imageInputs(b, config);
+  let x = imagenetStem(b, image);
   blocks.forEach((count, stage) => {
     const width = 64 * 2 ** stage;
     for (let index = 0; index < count; index++) {

@@ -24,9 +24,8 @@ const GROUPS = [
 /** Builds VGG-16 for `config`. */
 export function vgg16(config: ImageConfig): ZooGraph {
   const b = new GraphBuilder("vgg-16", config);
-  const inputs = imageInputs(b, config);
-  let x = inputs.x;
-  const labels = inputs.labels;
+  const { x: image, labels } = imageInputs(b, config);
+  let x = image;
   GROUPS.forEach((widths, group) => {
     widths.forEach((filters, index) => {
       const name = `conv${group + 1}_${index + 1}`;
