@@ -9,6 +9,8 @@ import {
   randomLayeredDag,
   randomSeriesParallel,
 } from "../src/generate/families.js";
+import { seededRandom } from "../src/generate/random.js";
+import { parseInstance } from "../src/instance/parse.js";
 import type { Instance } from "../src/instance/types.js";
 
 /** Fixed seed for every property in CI; a failure prints it. */
@@ -36,3 +38,29 @@ export const rotorLikeInstance: fc.Arbitrary<Instance> = fc
     if (family === 1) return randomLayeredDag(s, Math.min(size, 6), 3, { costs });
     return randomSeriesParallel(s, size + 1, costs);
   });
+
+/**
+ * Adds what op-level graphs of real networks have and generated ones lack: a `label` source placed at
+ * a random position, read by the loss and sometimes by one more node, and sometimes one node that may
+ * not be recomputed.
+ */
+export function withLabel(instance: Instance, seed: number): Instance {
+  const random = seededRandom(seed);
+  const nodes = instance.nodes.map((node) => ({ ...node, inputs: [...node.inputs] }));
+  const reader = random.integer(1, nodes.length - 1);
+  nodes.splice(random.integer(1, reader), 0, {
+    ...(nodes[0] as Instance["nodes"][number]),
+    id: "label",
+    bytes: random.integer(0, 30),
+    gradBytes: 0,
+    inputs: [],
+    recomputable: false,
+  });
+  (nodes[nodes.length - 1] as { inputs: string[] }).inputs.push("label");
+  const other = nodes[reader + 1];
+  if (random.next() < 0.5 && other !== undefined && reader + 1 < nodes.length - 1) other.inputs.push("label");
+  const forced = nodes[random.integer(2, nodes.length - 2)];
+  if (random.next() < 0.4 && forced !== undefined && forced.inputs.length > 0)
+    Object.assign(forced, { recomputable: false });
+  return parseInstance({ ...instance, name: `${instance.name}-label`, nodes });
+}

@@ -3,7 +3,8 @@
  * over all kept sets K of the checkpoint schedule (every segment between kept activations recomputed
  * once; solvers/baselines/checkpoints.ts). Three methods, chosen by the instance:
  * - at most `exhaustiveLimit` free candidates: enumerate every K (exact);
- * - a chain of at most `chainExactLimit` nodes: the segment decomposition of chain-exact.ts (exact);
+ * - when the spans between cut points are small enough (`spanWork`): the decomposition at cut points
+ *   of span-exact.ts (exact; polynomial on chains, VGG-like graphs and chains with label inputs);
  * - otherwise: nested minimum lower sets (lower-sets.ts), Feng & Huang's threshold search on their
  *   blocks (segment-search.ts), Chen's articulation-point set, the AOTAutograd-style partitions
  *   (partition.ts, with and without bans) and the two extremes as seeds, every seed
@@ -15,7 +16,6 @@ import { InternalError } from "../../src/errors.js";
 import { graphOf } from "../../src/instance/graph.js";
 import type { Instance } from "../../src/instance/types.js";
 import { chenSqrtCheckpoints } from "../baselines/chen.js";
-import { chainExact, isChain } from "./chain-exact.js";
 import { enumerateKeeps, freeCandidates } from "./exhaustive.js";
 import { type JudgedKeep, judgeKeep, lessMemory } from "./kept-evaluation.js";
 import { toggleSearch } from "./local-search.js";
@@ -23,13 +23,14 @@ import { lowerSetSweep, nodeCapacities } from "./lower-sets.js";
 import { memoryLowerBound } from "./memory-bound.js";
 import { partitionSaved } from "./partition.js";
 import { thresholdCandidates } from "./segment-search.js";
+import { planSpans, spanExact } from "./span-exact.js";
 
 /** Tuning of the memory search; every field has a default in `graphOptions`. */
 export interface MemorySearchOptions {
   /** Enumerate every kept set when there are at most this many free candidates. */
   readonly exhaustiveLimit: number;
-  /** Use the exact chain decomposition on chains of at most this many nodes (O(n^3) work). */
-  readonly chainExactLimit: number;
+  /** Run the exact decomposition at cut points when its evaluations times the node count is at most this. */
+  readonly spanWork: number;
   /** Most lower sets in the sweep (the stride grows with the graph to stay under it). */
   readonly maxLowerSets: number;
   /** Thresholds tried by the Feng & Huang search. */
@@ -42,6 +43,8 @@ export interface MemorySearchOptions {
   readonly boundCuts: number;
   /** `performance.now()` after which the local search stops. */
   readonly deadline: number;
+  /** `performance.now()` after which the exact decomposition gives up (most of the time limit). */
+  readonly exactDeadline: number;
   /** Op names the partition seed never recomputes. */
   readonly ban: readonly string[];
 }
@@ -75,9 +78,13 @@ export function searchMemory(instance: Instance, options: MemorySearchOptions): 
     const found = best as JudgedKeep;
     return exactAnswer(found, seeds, { evaluations, exhaustive: 1 });
   }
-  if (isChain(g) && g.size <= options.chainExactLimit) {
-    const { best, evaluations } = chainExact(instance, g);
-    return exactAnswer(best, [best], { evaluations, chainExact: 1 });
+  const plan = planSpans(g);
+  let spanTimedOut = 0;
+  if (plan.evaluations * g.size <= options.spanWork) {
+    const exact = spanExact(instance, g, plan, options.exactDeadline);
+    if (exact !== undefined)
+      return exactAnswer(exact.best, [exact.best], { evaluations: exact.evaluations, spanExact: 1 });
+    spanTimedOut = 1;
   }
 
   const stride = Math.max(1, Math.ceil(g.size / options.maxLowerSets));
@@ -111,6 +118,7 @@ export function searchMemory(instance: Instance, options: MemorySearchOptions): 
       seeds: seeds.length,
       evaluations: seeds.length + local.evaluations,
       boundCuts: bound.cuts,
+      spanTimedOut,
     },
   };
 }

@@ -10,8 +10,13 @@ import { DEFAULT_BANNED_OPS } from "./partition.js";
 
 /** Every free-candidate count up to this is enumerated: 2^12 evaluations of a small graph is milliseconds. */
 const EXHAUSTIVE_LIMIT = 12;
-/** The exact chain method does O(n^2) evaluations of O(n): 0.3 s at 50 nodes, 1 s at 100, ~3.5 s at 150. */
-const CHAIN_EXACT_LIMIT = 150;
+/**
+ * Node-evaluations (span-exact.ts evaluations times nodes) allowed for the exact decomposition at cut
+ * points: a chain of n nodes costs about n^3 / 2, so 2e6 reaches chains of about 150 nodes (~3 s).
+ */
+const SPAN_WORK = 2e6;
+/** Share of the time limit the exact decomposition may use before the search takes over. */
+const EXACT_SHARE = 0.8;
 /** Lower sets in the sweep: one per node on op graphs of a few hundred nodes, coarser beyond. */
 const MAX_LOWER_SETS = 400;
 /** Feng & Huang thresholds tried: the quantiles of the block sizes. */
@@ -64,7 +69,7 @@ function count(
 /**
  * Reads the switches: `pareto` (boolean), `lambda` (bytes per ms, >= 0), `method` (`search` |
  * `partition`), `ban` (op names the partition never recomputes), and the limits
- * `exhaustiveLimit`, `chainExactLimit`, `maxLowerSets`, `thresholds`, `localEvaluations`, `boundCuts`,
+ * `exhaustiveLimit`, `spanWork`, `maxLowerSets`, `thresholds`, `localEvaluations`, `boundCuts`,
  * `blockStages`.
  * @throws InputError (code `option`, path `extra.NAME`) for every bad switch
  */
@@ -111,7 +116,7 @@ export function graphOptions(options: SolverOptions, started: number): GraphOpti
     pareto: pareto === true,
     lambda: typeof lambda === "number" && lambda >= 0 ? lambda : 0,
     exhaustiveLimit: count(extra, "exhaustiveLimit", EXHAUSTIVE_LIMIT, issues),
-    chainExactLimit: count(extra, "chainExactLimit", CHAIN_EXACT_LIMIT, issues),
+    spanWork: count(extra, "spanWork", SPAN_WORK, issues),
     maxLowerSets: Math.max(1, count(extra, "maxLowerSets", MAX_LOWER_SETS, issues)),
     thresholds: count(extra, "thresholds", THRESHOLDS, issues),
     localEvaluations: count(
@@ -123,6 +128,7 @@ export function graphOptions(options: SolverOptions, started: number): GraphOpti
     boundCuts: count(extra, "boundCuts", BOUND_CUTS, issues),
     blockStages: count(extra, "blockStages", BLOCK_STAGES, issues),
     deadline: started + 1000 * Math.min(LOCAL_SECONDS, options.timeLimitSec / 2),
+    exactDeadline: started + 1000 * options.timeLimitSec * EXACT_SHARE,
   };
   if (issues.length > 0) throw new InputError("graph-mincut", issues);
   return parsed;

@@ -5,34 +5,18 @@
  */
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect } from "vitest";
-import { keepSchedule } from "../../solvers/baselines/checkpoints.js";
 import { solve } from "../../solvers/index.js";
-import { evaluate } from "../../src/evaluate/evaluate.js";
 import {
   DEFAULT_COSTS,
   randomChain,
   randomLayeredDag,
   randomSeriesParallel,
 } from "../../src/generate/families.js";
-import { graphOf } from "../../src/instance/graph.js";
-import type { Instance } from "../../src/instance/types.js";
+import { withLabel } from "../arbitraries.js";
+import { exhaustiveLeastPeak } from "./exhaustive.js";
 
 const SEED = 20261122;
 const seed = fc.integer({ min: 0, max: 2 ** 31 - 1 });
-
-/** Least evaluated peak over all kept sets of recomputable non-sources, computed here independently. */
-function exhaustiveLeastPeak(instance: Instance): number {
-  const g = graphOf(instance);
-  const free = instance.nodes.flatMap((_, v) => (g.isSource[v] === 0 && g.recomputable[v] === 1 ? [v] : []));
-  let best = Number.POSITIVE_INFINITY;
-  for (let mask = 0; mask < 2 ** free.length; mask++) {
-    const kept = free.filter((_, bit) => Math.floor(mask / 2 ** bit) % 2 === 1);
-    const evaluation = evaluate(instance, keepSchedule(instance, kept));
-    if (!evaluation.valid) throw new Error(evaluation.error.reason);
-    best = Math.min(best, evaluation.peakBytes);
-  }
-  return best;
-}
 
 /** Chains of 1..10 stages, with tapes, temporaries and partial `needs` (the generator's mix). */
 const anyChain = fc.oneof(
@@ -50,7 +34,27 @@ const smallDag = fc.oneof(
   fc.tuple(seed, fc.integer({ min: 2, max: 8 })).map(([s, size]) => randomSeriesParallel(s, size)),
 );
 
+/** Chains and small DAGs with a label input placed anywhere and sometimes a forced node. */
+const labelledDag = fc
+  .tuple(fc.oneof(anyChain, smallDag), seed)
+  .map(([instance, s]) => (instance.nodes.length >= 3 ? withLabel(instance, s) : instance));
+
 describe("graph-mincut --objective memory", () => {
+  test.prop([labelledDag], { seed: SEED, numRuns: 150 })(
+    "is optimal wherever the decomposition at cut points runs: equals exhaustive search over kept sets",
+    async (instance) => {
+      const result = await solve(instance, {
+        solver: "graph-mincut",
+        objective: "memory",
+        extra: { exhaustiveLimit: 0, spanWork: 1e9 },
+      });
+      expect(result.status).toBe("optimal");
+      expect(result.stats.spanExact).toBe(1);
+      expect(result.peakBytes).toBe(exhaustiveLeastPeak(instance).peak);
+      expect(result.lowerBoundBytes).toBe(result.peakBytes);
+    },
+  );
+
   test.prop([anyChain], { seed: SEED, numRuns: 120 })(
     "is optimal on chains: the exact chain method equals exhaustive search over kept sets",
     async (instance) => {
@@ -60,8 +64,8 @@ describe("graph-mincut --objective memory", () => {
         extra: { exhaustiveLimit: 0 },
       });
       expect(result.status).toBe("optimal");
-      expect(result.stats.chainExact).toBe(1);
-      expect(result.peakBytes).toBe(exhaustiveLeastPeak(instance));
+      expect(result.stats.spanExact).toBe(1);
+      expect(result.peakBytes).toBe(exhaustiveLeastPeak(instance).peak);
       expect(result.lowerBoundBytes).toBe(result.peakBytes);
     },
   );
@@ -69,11 +73,11 @@ describe("graph-mincut --objective memory", () => {
   test.prop([smallDag], { seed: SEED, numRuns: 120 })(
     "brackets the exhaustive optimum between its lower bound and its answer on DAGs of at most 12 nodes",
     async (instance) => {
-      const optimum = exhaustiveLeastPeak(instance);
+      const optimum = exhaustiveLeastPeak(instance).peak;
       const heuristic = await solve(instance, {
         solver: "graph-mincut",
         objective: "memory",
-        extra: { exhaustiveLimit: 0, chainExactLimit: 0 },
+        extra: { exhaustiveLimit: 0, spanWork: 0 },
       });
       expect(heuristic.lowerBoundBytes ?? Number.NaN).toBeLessThanOrEqual(optimum);
       expect(heuristic.peakBytes ?? Number.NaN).toBeGreaterThanOrEqual(optimum);
@@ -91,7 +95,7 @@ describe("graph-mincut --objective memory", () => {
   test.prop([smallDag, fc.double({ min: 0, max: 1.2, noNaN: true })], { seed: SEED, numRuns: 60 })(
     "answers infeasible below its optimum and optimal at or above it",
     async (instance, fraction) => {
-      const optimum = exhaustiveLeastPeak(instance);
+      const optimum = exhaustiveLeastPeak(instance).peak;
       const budget = Math.max(1, Math.floor(optimum * fraction));
       const result = await solve(instance, {
         solver: "graph-mincut",
