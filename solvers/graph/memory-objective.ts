@@ -23,7 +23,10 @@ import { lowerSetSweep, nodeCapacities } from "./lower-sets.js";
 import { memoryLowerBound } from "./memory-bound.js";
 import { partitionSaved } from "./partition.js";
 import { thresholdCandidates } from "./segment-search.js";
-import { planSpans, spanExact } from "./span-exact.js";
+import { planSpans, spanExact, spanSeed } from "./span-exact.js";
+
+/** Spans from one start that may rise above the best seed's peak before the span seed stops extending it. */
+const SPAN_PATIENCE = 2;
 
 /** Tuning of the memory search; every field has a default in `graphOptions`. */
 export interface MemorySearchOptions {
@@ -37,6 +40,8 @@ export interface MemorySearchOptions {
   readonly thresholds: number;
   /** Bytes per ms of forward time added to each node's cut capacity (the `lambda` trade-off). */
   readonly lambda: number;
+  /** The span seed also tries every interior of neighbour spans with at most this many free nodes. */
+  readonly spanChoices: number;
   /** Most evaluations for the local search. */
   readonly localEvaluations: number;
   /** Most max-flows for the lower bound. */
@@ -98,6 +103,14 @@ export function searchMemory(instance: Instance, options: MemorySearchOptions): 
     candidates,
   ];
   const seeds = keptSets.map((kept) => judgeKeep(instance, kept));
+  const firstBest = seeds.reduce((best, judged) => (lessMemory(judged, best) ? judged : best));
+  const spanned = spanSeed(instance, g, {
+    upperBound: firstBest.evaluation.peakBytes,
+    patience: SPAN_PATIENCE,
+    maxChoices: options.spanChoices,
+    deadline: options.deadline,
+  });
+  if (spanned !== undefined) seeds.push(spanned.best);
   const start = seeds.reduce((best, judged) => (lessMemory(judged, best) ? judged : best));
   const local = toggleSearch(instance, start, candidates, lessMemory, {
     evaluations: options.localEvaluations,
@@ -116,7 +129,8 @@ export function searchMemory(instance: Instance, options: MemorySearchOptions): 
     counters: {
       lowerSets: sets.length,
       seeds: seeds.length,
-      evaluations: seeds.length + local.evaluations,
+      spanSeedEvaluations: spanned?.evaluations ?? 0,
+      evaluations: seeds.length + (spanned?.evaluations ?? 0) + local.evaluations,
       boundCuts: bound.cuts,
       spanTimedOut,
     },

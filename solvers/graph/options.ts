@@ -15,6 +15,8 @@ const EXHAUSTIVE_LIMIT = 12;
  * points: a chain of n nodes costs about n^3 / 2, so 2e6 reaches chains of about 150 nodes (~3 s).
  */
 const SPAN_WORK = 2e6;
+/** Free nodes up to which the span seed tries every interior of a neighbour span (2^8 evaluations). */
+const SPAN_CHOICES = 8;
 /** Share of the time limit the exact decomposition may use before the search takes over. */
 const EXACT_SHARE = 0.8;
 /** Lower sets in the sweep: one per node on op graphs of a few hundred nodes, coarser beyond. */
@@ -69,7 +71,7 @@ function count(
 /**
  * Reads the switches: `pareto` (boolean), `lambda` (bytes per ms, >= 0), `method` (`search` |
  * `partition`), `ban` (op names the partition never recomputes), and the limits
- * `exhaustiveLimit`, `spanWork`, `maxLowerSets`, `thresholds`, `localEvaluations`, `boundCuts`,
+ * `exhaustiveLimit`, `spanWork`, `spanChoices`, `maxLowerSets`, `thresholds`, `localEvaluations`, `boundCuts`,
  * `blockStages`.
  * @throws InputError (code `option`, path `extra.NAME`) for every bad switch
  */
@@ -117,6 +119,7 @@ export function graphOptions(options: SolverOptions, started: number): GraphOpti
     lambda: typeof lambda === "number" && lambda >= 0 ? lambda : 0,
     exhaustiveLimit: count(extra, "exhaustiveLimit", EXHAUSTIVE_LIMIT, issues),
     spanWork: count(extra, "spanWork", SPAN_WORK, issues),
+    spanChoices: count(extra, "spanChoices", SPAN_CHOICES, issues),
     maxLowerSets: Math.max(1, count(extra, "maxLowerSets", MAX_LOWER_SETS, issues)),
     thresholds: count(extra, "thresholds", THRESHOLDS, issues),
     localEvaluations: count(

@@ -69,6 +69,8 @@ interface Span {
 /** What the decomposition needs before it runs: the spans and the evaluations they cost. */
 export interface SpanPlan {
   readonly cuts: readonly number[];
+  /** 1 at each cut point. */
+  readonly isCut: Uint8Array;
   readonly spans: readonly Span[];
   /** Sum over spans of 2^choices: the evaluations `spanExact` makes (Infinity if it overflows). */
   readonly evaluations: number;
@@ -96,22 +98,40 @@ export function planSpans(g: InstanceGraph): SpanPlan {
       if (end < g.size && g.recomputable[end] === 0) break;
     }
   }
-  return { cuts, spans, evaluations };
+  return { cuts, isCut, spans, evaluations };
+}
+
+/** A span's measurement in one evaluated schedule. */
+interface Measured extends FrontPoint {
+  readonly start: number;
+  readonly end: number;
 }
 
 /**
- * Evaluates the schedule keeping the span's ends and `interior`, and reads the span's instructions:
- * forward-phase `F v` with start < v <= end, each backward step `B v` with start < v <= end together
- * with the recomputations just before it; a free belongs to the instruction it follows.
+ * Evaluates the schedule keeping `keep` and measures every span between consecutive kept boundaries
+ * (kept or forced cut points, with -1 before them and `g.size` after): a span's instructions are the
+ * forward-phase `F v` with start < v <= end and each backward step `B v` with start < v <= end together
+ * with the recomputations just before it; a free belongs to the instruction it follows. By the
+ * decomposition each span's numbers depend only on its ends and its kept interior, so one evaluation
+ * measures them all.
  */
-function measure(instance: Instance, g: InstanceGraph, span: Span, interior: readonly number[]): FrontPoint {
-  const { start, end } = span;
-  const keep = [...interior];
-  if (start >= 0) keep.push(start);
-  if (end < g.size) keep.push(end);
+function measureAll(
+  instance: Instance,
+  g: InstanceGraph,
+  isCut: Uint8Array,
+  keep: readonly number[],
+): Measured[] {
   const { schedule, evaluation } = judgeKeep(instance, keep, { trace: true });
   const trace = evaluation.trace ?? [];
-  const inSpan = (v: number) => v > start && v <= end;
+  const kept = new Uint8Array(g.size);
+  for (const v of keep) kept[v] = 1;
+  const bounds = [-1];
+  const spanOf = new Int32Array(g.size); // index of the span (bounds[k], bounds[k + 1]] holding each node
+  for (let v = 0; v < g.size; v++) {
+    spanOf[v] = bounds.length - 1;
+    if (isCut[v] === 1 && (kept[v] === 1 || g.recomputable[v] === 0)) bounds.push(v);
+  }
+  bounds.push(g.size);
   const stepOf = new Int32Array(schedule.length); // the node whose step each instruction belongs to
   let forwardPhaseEnd = schedule.length; // first instruction of the backward pass
   let forwards = 0;
@@ -127,17 +147,61 @@ function measure(instance: Instance, g: InstanceGraph, span: Span, interior: rea
     if (schedule[i]?.op === "B") next = stepOf[i] as number;
     if (stepOf[i] === -2) stepOf[i] = next; // a recomputation belongs to the backward it serves
   }
-  let baseStart = start < 0 ? instance.fixedBytes : Number.NaN;
-  let baseEnd = Number.NaN;
-  let high = Number.NEGATIVE_INFINITY;
+  const spans = bounds.length - 1;
+  const base = new Float64Array(spans + 1).fill(Number.NaN); // memory after each boundary's forward
+  base[0] = instance.fixedBytes;
+  const high = new Float64Array(spans).fill(Number.NEGATIVE_INFINITY);
   for (let i = 0; i < schedule.length; i++) {
     const step = trace[i] as { duringBytes: number; afterBytes: number };
     const node = stepOf[i] as number;
-    if (inSpan(node)) high = Math.max(high, step.duringBytes);
-    if (i < forwardPhaseEnd && node === start) baseStart = step.afterBytes;
-    if (i < forwardPhaseEnd && node === end) baseEnd = step.afterBytes;
+    const k = spanOf[node] as number;
+    high[k] = Math.max(high[k] as number, step.duringBytes);
+    if (i < forwardPhaseEnd && bounds[k + 1] === node) base[k + 1] = step.afterBytes;
   }
-  return { rise: high - baseStart, carry: baseEnd - baseStart, interior };
+  const interiors: number[][] = Array.from({ length: spans }, () => []);
+  for (const v of keep) if (isCut[v] === 0) interiors[spanOf[v] as number]?.push(v);
+  return interiors.map((interior, k) => ({
+    start: bounds[k] as number,
+    end: bounds[k + 1] as number,
+    rise: (high[k] as number) - (base[k] as number),
+    carry: (base[k + 1] as number) - (base[k] as number),
+    interior,
+  }));
+}
+
+/**
+ * The decomposition of one kept set's schedule (for tests and explanations): its spans, each measured
+ * in the schedule of `keep` and again in the schedule keeping only that span's ends and interior.
+ */
+export function decompose(
+  instance: Instance,
+  g: InstanceGraph,
+  keep: readonly number[],
+): { together: readonly Measured[]; alone: readonly FrontPoint[] } {
+  const isCut = new Uint8Array(g.size);
+  for (const c of cutPoints(g)) isCut[c] = 1;
+  const together = measureAll(instance, g, isCut, keep);
+  const alone = together.map((span) => measure(instance, g, isCut, { ...span, choices: [] }, span.interior));
+  return { together, alone };
+}
+
+/** Measures one span with the given interior (its ends kept). */
+function measure(
+  instance: Instance,
+  g: InstanceGraph,
+  isCut: Uint8Array,
+  span: Span,
+  interior: readonly number[],
+): FrontPoint {
+  const keep = [...interior];
+  if (span.start >= 0) keep.push(span.start);
+  if (span.end < g.size) keep.push(span.end);
+  const found = measureAll(instance, g, isCut, keep).find(
+    (m) => m.start === span.start && m.end === span.end,
+  );
+  if (found === undefined)
+    throw new InternalError(`spanExact: span (${span.start}, ${span.end}] not measured`);
+  return found;
 }
 
 /** Pareto front of (rise, carry): increasing rise, strictly decreasing carry. */
@@ -172,7 +236,7 @@ function tabulate(
     const count = 2 ** span.choices.length;
     for (let mask = 0; mask < count; mask++) {
       const interior = span.choices.filter((_, bit) => Math.floor(mask / 2 ** bit) % 2 === 1);
-      points.push(measure(instance, g, span, interior));
+      points.push(measure(instance, g, plan.isCut, span, interior));
       evaluations++;
     }
     fronts.push(paretoFront(points, span.end === g.size));
@@ -229,6 +293,31 @@ function keptUnder(g: InstanceGraph, tables: Tables, threshold: number): number[
 }
 
 /**
+ * Bisection on the integer threshold: the least T at which `keptUnder` finds a kept set, between 0 and
+ * `high` (a peak the tables can reach), and that kept set judged by the evaluator.
+ * @throws InternalError if the evaluator disagrees with the decomposition's predicted peak (a bug)
+ */
+function leastThreshold(instance: Instance, g: InstanceGraph, tables: Tables, reachable: number): JudgedKeep {
+  // base(-1) enters keptUnder as 0: every rise and carry is relative, so T is shifted by fixedBytes
+  const offset = instance.fixedBytes;
+  let low = 0;
+  let high = reachable;
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    if (keptUnder(g, tables, middle - offset) === undefined) low = middle + 1;
+    else high = middle;
+  }
+  const kept = keptUnder(g, tables, high - offset);
+  if (kept === undefined) throw new InternalError(`spanExact: no kept set at ${high} bytes`);
+  const best = judgeKeep(instance, kept);
+  if (best.evaluation.peakBytes !== high)
+    throw new InternalError(
+      `spanExact: the decomposition predicts ${high} bytes but the evaluator says ${best.evaluation.peakBytes}`,
+    );
+  return best;
+}
+
+/**
  * The exact memory-objective answer, with the evaluator's verdict.
  * @param deadline `performance.now()` after which tabulation gives up (checked between spans)
  * @returns undefined if the deadline passed first
@@ -242,21 +331,98 @@ export function spanExact(
 ): { best: JudgedKeep; evaluations: number } | undefined {
   const tables = tabulate(instance, g, plan, deadline);
   if (tables === undefined) return undefined;
-  // base(-1) enters as 0 above: every rise and carry is relative, so shift T by the true base
-  const offset = instance.fixedBytes;
-  let low = 0;
-  let high = judgeKeep(instance, []).evaluation.peakBytes;
-  while (low < high) {
-    const middle = Math.floor((low + high) / 2);
-    if (keptUnder(g, tables, middle - offset) === undefined) low = middle + 1;
-    else high = middle;
-  }
-  const kept = keptUnder(g, tables, high - offset);
-  if (kept === undefined) throw new InternalError("spanExact: no kept set at the upper bound");
-  const best = judgeKeep(instance, kept);
-  if (best.evaluation.peakBytes !== high)
-    throw new InternalError(
-      `spanExact: the decomposition predicts ${high} bytes but the evaluator says ${best.evaluation.peakBytes}`,
-    );
+  const best = leastThreshold(instance, g, tables, judgeKeep(instance, []).evaluation.peakBytes);
   return { best, evaluations: tables.evaluations + 2 };
+}
+
+/**
+ * A search seed for graphs too large for `spanExact`: the same decomposition over the kept sets made
+ * of cut points only (every interior empty), measured a gap at a time: for gap d and residue r, one
+ * evaluation keeping the cut points of rank r, r + d, r + 2d, ... measures all those spans at once.
+ * A start stops growing its spans once `patience` of them in a row rise above `upperBound` (memory
+ * after any forward is at least fixedBytes, so such a span is in no kept set peaking at most the
+ * bound; the longer ones skipped are only likely so). Optimal over what it measures, not overall.
+ * Cost: sum over the gaps reached of d evaluations.
+ * @returns undefined if the deadline passed first
+ */
+export function spanSeed(
+  instance: Instance,
+  g: InstanceGraph,
+  limits: {
+    readonly upperBound: number;
+    readonly patience: number;
+    readonly maxChoices: number;
+    readonly deadline: number;
+  },
+): { best: JudgedKeep; evaluations: number } | undefined {
+  const cuts = cutPoints(g);
+  const isCut = new Uint8Array(g.size);
+  for (const c of cuts) isCut[c] = 1;
+  const bounds = [-1, ...cuts, g.size]; // rank i; ranks 1..cuts.length may be kept
+  const rankOf = new Map(bounds.map((v, rank) => [v, rank] as const));
+  const measured = new Map<number, Measured>(); // key start rank * bounds.length + end rank
+  const useless = new Int32Array(bounds.length - 1);
+  const alive = new Uint8Array(bounds.length - 1).fill(1);
+  let evaluations = 0;
+  for (let gap = 1; gap < bounds.length && alive.includes(1); gap++) {
+    for (let residue = 0; residue < gap; residue++) {
+      if (performance.now() > limits.deadline) return undefined;
+      let wanted = false;
+      for (let rank = residue; rank < alive.length && !wanted; rank += gap) wanted = alive[rank] === 1;
+      if (!wanted) continue;
+      const keep = cuts.filter((_, index) => (index + 1) % gap === residue);
+      for (const span of measureAll(instance, g, isCut, keep)) {
+        const key = (rankOf.get(span.start) as number) * bounds.length + (rankOf.get(span.end) as number);
+        measured.set(key, span);
+      }
+      evaluations++;
+    }
+    for (let rank = 0; rank < alive.length; rank++) {
+      if (alive[rank] === 0) continue;
+      const span = measured.get(rank * bounds.length + rank + gap);
+      if (rank + gap >= bounds.length - 1) alive[rank] = 0; // the open-ended span was the last one
+      if (span === undefined) continue;
+      useless[rank] = instance.fixedBytes + span.rise > limits.upperBound ? (useless[rank] as number) + 1 : 0;
+      if ((useless[rank] as number) >= limits.patience) alive[rank] = 0;
+    }
+  }
+  // interiors of neighbour spans with at most maxChoices free nodes: mask m keeps, in every such
+  // span, the subset m of its choices (all spans at once, 2^maxChoices evaluations)
+  const choices: number[][] = bounds.slice(0, -1).map(() => []);
+  for (let rank = 0, v = 0; v < g.size; v++) {
+    if (v > (bounds[rank + 1] as number)) rank++;
+    if (isCut[v] === 0 && g.isSource[v] === 0 && g.recomputable[v] === 1) choices[rank]?.push(v);
+  }
+  const widest = Math.max(0, ...choices.map((list) => (list.length <= limits.maxChoices ? list.length : 0)));
+  const interiorPoints = new Map<number, Measured[]>();
+  for (let mask = 1; mask < 2 ** widest; mask++) {
+    if (performance.now() > limits.deadline) return undefined;
+    const keep = [...cuts];
+    for (const list of choices)
+      if (list.length <= limits.maxChoices)
+        keep.push(...list.filter((_, bit) => Math.floor(mask / 2 ** bit) % 2 === 1));
+    for (const span of measureAll(instance, g, isCut, keep)) {
+      const key = (rankOf.get(span.start) as number) * bounds.length + (rankOf.get(span.end) as number);
+      interiorPoints.set(key, [...(interiorPoints.get(key) ?? []), span]);
+    }
+    evaluations++;
+  }
+  const keys = [...measured.keys()];
+  const tables: Tables = {
+    spans: keys.map((key) => {
+      const { start, end } = measured.get(key) as Measured;
+      return { start, end, choices: [] };
+    }),
+    fronts: keys.map((key) =>
+      paretoFront(
+        [measured.get(key) as Measured, ...(interiorPoints.get(key) ?? [])],
+        key % bounds.length === bounds.length - 1,
+      ),
+    ),
+    evaluations,
+  };
+  // keeping every cut point uses only spans between neighbours (gap 1), always measured
+  const everyCut = judgeKeep(instance, cuts).evaluation.peakBytes;
+  const best = leastThreshold(instance, g, tables, everyCut);
+  return { best, evaluations: evaluations + 2 };
 }

@@ -30,6 +30,8 @@ export interface CheckpointScheduleOptions {
   readonly forwardPhase: boolean;
 }
 
+const ascending = (a: number, b: number) => a - b;
+
 /** Pass-1 step: a forward (with tape or not) or a backward of node `node`. */
 interface Step {
   readonly backward: boolean;
@@ -100,25 +102,27 @@ function orderSteps(g: InstanceGraph, kept: Uint8Array, options: CheckpointSched
   }
 
   const marked = new Uint8Array(g.size);
+  const toCompute: number[] = [];
+  // Marks w and, recursively, its unavailable inputs for recomputation before the current backward.
+  const mark = (w: number) => {
+    if (marked[w] === 1) return;
+    if (g.recomputable[w] === 0 && steps.some((step) => !step.backward && step.node === w)) {
+      throw new InternalError(`checkpointSchedule: ${g.ids[w]} must be recomputed but is not recomputable`);
+    }
+    marked[w] = 1;
+    toCompute.push(w);
+    for (const u of g.inputs[w] as number[]) if (available[u] === 0) mark(u);
+  };
   for (let v = g.size - 1; v >= 0; v--) {
     if (g.isSource[v] === 1) continue;
-    const toCompute: number[] = [];
-    const mark = (w: number) => {
-      if (marked[w] === 1) return;
-      if (g.recomputable[w] === 0 && steps.some((step) => !step.backward && step.node === w)) {
-        throw new InternalError(`checkpointSchedule: ${g.ids[w]} must be recomputed but is not recomputable`);
-      }
-      marked[w] = 1;
-      toCompute.push(w);
-      for (const u of g.inputs[w] as number[]) if (available[u] === 0) mark(u);
-    };
+    toCompute.length = 0;
     if (hasTape(v) && tapeAvailable[v] === 0) {
       available[v] = 0; // a kept output without its tape is recomputed with it (freed just before)
       mark(v);
     }
     if ((g.needsOutput[v] === 1 || (v === g.loss && !options.forwardPhase)) && available[v] === 0) mark(v);
     if (g.needsInputs[v] === 1) for (const u of g.inputs[v] as number[]) if (available[u] === 0) mark(u);
-    toCompute.sort((a, b) => a - b);
+    toCompute.sort(ascending);
     for (const w of toCompute) {
       const tape =
         hasTape(w) &&
@@ -162,7 +166,7 @@ function insertFrees(g: InstanceGraph, steps: readonly Step[]): Schedule {
   steps.forEach((step, position) => {
     const id = g.ids[step.node] as string;
     schedule.push(step.backward ? ops.backward(id) : ops.forward(id, step.tape));
-    for (const v of (freeAfter[position] as number[]).sort((a, b) => a - b))
+    for (const v of (freeAfter[position] as number[]).sort(ascending))
       schedule.push(ops.freeActivation(g.ids[v] as string));
   });
   return Object.freeze(schedule);

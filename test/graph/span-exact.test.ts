@@ -1,0 +1,68 @@
+/**
+ * The decomposition at cut points (solvers/graph/span-exact.ts; proofs/graph-mincut.md, "Decomposition
+ * at cut points"): for any kept set, each span's rise and carry are the same whether measured in the
+ * whole schedule or in the schedule keeping only that span's ends and interior, and the peak is
+ * max over spans of base + rise with base the running sum of carries. Plus the search seed built on it.
+ */
+import { fc, test } from "@fast-check/vitest";
+import { describe, expect } from "vitest";
+import { judgeKeep } from "../../solvers/graph/kept-evaluation.js";
+import { decompose, spanSeed } from "../../solvers/graph/span-exact.js";
+import { graphOf } from "../../src/instance/graph.js";
+import { anyInstance, PROPERTY_SEED, withLabel } from "../arbitraries.js";
+import { exhaustiveLeastPeak } from "./exhaustive.js";
+
+const labelled = fc
+  .tuple(anyInstance, fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.boolean())
+  .map(([instance, seed, label]) =>
+    label && instance.nodes.length >= 3 ? withLabel(instance, seed) : instance,
+  );
+
+/** A random kept set: each free node kept with probability about 1/3. */
+const withKeep = labelled.chain((instance) =>
+  fc
+    .array(fc.integer({ min: 0, max: 2 }), {
+      minLength: instance.nodes.length,
+      maxLength: instance.nodes.length,
+    })
+    .map((draws) => ({
+      instance,
+      keep: draws.flatMap((draw, v) => (draw === 0 && instance.nodes[v]?.inputs.length ? [v] : [])),
+    })),
+);
+
+describe("decomposition at cut points", () => {
+  test.prop([withKeep], { seed: PROPERTY_SEED, numRuns: 200 })(
+    "spans measure alike together and alone, and base + rise gives the evaluated peak",
+    ({ instance, keep }) => {
+      const g = graphOf(instance);
+      const { together, alone } = decompose(instance, g, keep);
+      together.forEach((span, k) => {
+        expect(alone[k]?.rise).toBe(span.rise);
+        if (span.end < g.size) expect(alone[k]?.carry).toBe(span.carry);
+      });
+      let base = instance.fixedBytes;
+      let peak = Number.NEGATIVE_INFINITY;
+      for (const span of together) {
+        peak = Math.max(peak, base + span.rise);
+        base += span.carry;
+      }
+      expect(peak).toBe(judgeKeep(instance, keep).evaluation.peakBytes);
+    },
+  );
+
+  test.prop([labelled.filter((instance) => instance.nodes.length <= 13)], {
+    seed: PROPERTY_SEED,
+    numRuns: 80,
+  })("the search seed is a valid kept set whose peak is at least the exhaustive optimum", (instance) => {
+    const g = graphOf(instance);
+    const seeded = spanSeed(instance, g, {
+      upperBound: judgeKeep(instance, []).evaluation.peakBytes,
+      patience: 2,
+      maxChoices: 3,
+      deadline: Number.POSITIVE_INFINITY,
+    });
+    expect(seeded).toBeDefined();
+    expect(seeded?.best.evaluation.peakBytes).toBeGreaterThanOrEqual(exhaustiveLeastPeak(instance).peak);
+  });
+});
