@@ -4,7 +4,7 @@
  * once; solvers/baselines/checkpoints.ts). Three methods, chosen by the instance:
  * - at most `exhaustiveLimit` free candidates: enumerate every K (exact);
  * - when the spans between cut points are small enough (`spanWork`): the decomposition at cut points
- *   of span-exact.ts (exact; polynomial on chains, VGG-like graphs and chains with label inputs);
+ *   of span-memory.ts (exact; polynomial on chains, VGG-like graphs and chains with label inputs);
  * - otherwise: nested minimum lower sets (lower-sets.ts), Feng & Huang's threshold search on their
  *   blocks (segment-search.ts), Chen's articulation-point set, the AOTAutograd-style partitions
  *   (partition.ts, with and without bans) and the two extremes as seeds, every seed
@@ -23,7 +23,8 @@ import { lowerSetSweep, nodeCapacities } from "./lower-sets.js";
 import { memoryLowerBound } from "./memory-bound.js";
 import { partitionSaved } from "./partition.js";
 import { thresholdCandidates } from "./segment-search.js";
-import { planSpans, spanExact, spanSeed } from "./span-exact.js";
+import { spanExact, spanSeed } from "./span-memory.js";
+import { planSpans, type SpanTable } from "./spans.js";
 
 /** Spans from one start that may rise above the best seed's peak before the span seed stops extending it. */
 const SPAN_PATIENCE = 2;
@@ -42,6 +43,8 @@ export interface MemorySearchOptions {
   readonly lambda: number;
   /** The span seed also tries every interior of neighbour spans with at most this many free nodes. */
   readonly spanChoices: number;
+  /** The span seed measures spans over at most this many cut points. */
+  readonly spanGap: number;
   /** Most evaluations for the local search. */
   readonly localEvaluations: number;
   /** Most max-flows for the lower bound. */
@@ -59,6 +62,8 @@ export interface MemorySearchResult {
   readonly best: JudgedKeep;
   /** True when `best` is proven optimal over all kept sets. */
   readonly exact: boolean;
+  /** Every span of the graph measured with every interior, when the exact decomposition ran. */
+  readonly spanTable?: SpanTable;
   /** Lower bound on the peak of any kept set's schedule, bytes. */
   readonly lowerBoundBytes: number;
   /** Every judged seed (not the local-search trials). */
@@ -88,7 +93,10 @@ export function searchMemory(instance: Instance, options: MemorySearchOptions): 
   if (plan.evaluations * g.size <= options.spanWork) {
     const exact = spanExact(instance, g, plan, options.exactDeadline);
     if (exact !== undefined)
-      return exactAnswer(exact.best, [exact.best], { evaluations: exact.evaluations, spanExact: 1 });
+      return {
+        ...exactAnswer(exact.best, [exact.best], { evaluations: exact.evaluations, spanExact: 1 }),
+        spanTable: exact.table,
+      };
     spanTimedOut = 1;
   }
 
@@ -108,6 +116,8 @@ export function searchMemory(instance: Instance, options: MemorySearchOptions): 
     upperBound: firstBest.evaluation.peakBytes,
     patience: SPAN_PATIENCE,
     maxChoices: options.spanChoices,
+    maxGap: options.spanGap,
+    fullInteriors: false,
     deadline: options.deadline,
   });
   if (spanned !== undefined) seeds.push(spanned.best);

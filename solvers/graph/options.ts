@@ -17,6 +17,8 @@ const EXHAUSTIVE_LIMIT = 12;
 const SPAN_WORK = 2e6;
 /** Free nodes up to which the span seed tries every interior of a neighbour span (2^8 evaluations). */
 const SPAN_CHOICES = 8;
+/** Longest span the span seed measures, in cut points: sum over gaps d <= 20 of d = 210 evaluations at most. */
+const SPAN_GAP = 20;
 /** Share of the time limit the exact decomposition may use before the search takes over. */
 const EXACT_SHARE = 0.8;
 /** Lower sets in the sweep: one per node on op graphs of a few hundred nodes, coarser beyond. */
@@ -71,7 +73,7 @@ function count(
 /**
  * Reads the switches: `pareto` (boolean), `lambda` (bytes per ms, >= 0), `method` (`search` |
  * `partition`), `ban` (op names the partition never recomputes), and the limits
- * `exhaustiveLimit`, `spanWork`, `spanChoices`, `maxLowerSets`, `thresholds`, `localEvaluations`, `boundCuts`,
+ * `exhaustiveLimit`, `spanWork`, `spanChoices`, `spanGap`, `maxLowerSets`, `thresholds`, `localEvaluations`, `boundCuts`,
  * `blockStages`.
  * @throws InputError (code `option`, path `extra.NAME`) for every bad switch
  */
@@ -120,6 +122,7 @@ export function graphOptions(options: SolverOptions, started: number): GraphOpti
     exhaustiveLimit: count(extra, "exhaustiveLimit", EXHAUSTIVE_LIMIT, issues),
     spanWork: count(extra, "spanWork", SPAN_WORK, issues),
     spanChoices: count(extra, "spanChoices", SPAN_CHOICES, issues),
+    spanGap: count(extra, "spanGap", SPAN_GAP, issues),
     maxLowerSets: Math.max(1, count(extra, "maxLowerSets", MAX_LOWER_SETS, issues)),
     thresholds: count(extra, "thresholds", THRESHOLDS, issues),
     localEvaluations: count(

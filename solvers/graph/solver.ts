@@ -4,8 +4,9 @@
  *   proven (exhaustive enumeration, chains, or peak = lower bound), else `feasible` with
  *   `lowerBoundBytes`.
  * - `--objective time` (default): fastest schedule within the budget from a budget-free pool
- *   (time-objective.ts, plus chain-dp on the block chain, coarse-chain.ts), never slower than
- *   chen-sqrt or chen-greedy; `extra.pareto` adds the front.
+ *   (time-objective.ts, plus chain-dp on the block chain, coarse-chain.ts) and the span dynamic
+ *   program (span-time.ts; fastest of all checkpoint schedules when the exact span table exists),
+ *   never slower than chen-sqrt or chen-greedy; `extra.pareto` adds the front.
  * - `extra.method: "partition"`: AOTAutograd-style least saved bytes with recompute bans (partition.ts).
  * @see ../../proofs/graph-mincut.md
  */
@@ -16,11 +17,13 @@ import { chenGreedy, chenSqrt } from "../baselines/chen.js";
 import { makespanLowerBound } from "../baselines/lower-bound.js";
 import { blockChainApplies, blockChainSchedules } from "./coarse-chain.js";
 import { freeCandidates } from "./exhaustive.js";
-import { type Judged, judgeKeep, judgeSchedule } from "./kept-evaluation.js";
+import { type Judged, type JudgedKeep, judgeKeep, judgeSchedule } from "./kept-evaluation.js";
 import { lowerSetSweep, nodeCapacities } from "./lower-sets.js";
-import { searchMemory } from "./memory-objective.js";
+import { type MemorySearchResult, searchMemory } from "./memory-objective.js";
 import { type GraphOptions, graphOptions } from "./options.js";
 import { partitionSaved } from "./partition.js";
+import { fastestSpanKeep } from "./span-time.js";
+import { measureByGaps } from "./spans.js";
 import { fastestWithin, paretoFront, timePool } from "./time-objective.js";
 
 function solveMemory(instance: Instance, options: SolverOptions, settings: GraphOptions): SolverAnswer {
@@ -100,6 +103,42 @@ function solvePartition(instance: Instance, options: SolverOptions, settings: Gr
   };
 }
 
+/** Spans measured a gap at a time stop growing above this many in a row over the bound. */
+const SPAN_PATIENCE = 2;
+
+/**
+ * The fastest kept set within the budget by the span dynamic program (span-time.ts): on the exact table
+ * when the memory search built one (then optimal over all kept sets), else on spans measured up to the
+ * larger of the budget and the memory answer's peak (a bound that grows with the budget, so a larger
+ * budget measures a superset and the answer stays monotone).
+ */
+function spanAnswer(
+  instance: Instance,
+  settings: GraphOptions,
+  memory: MemorySearchResult,
+  budgetBytes: number,
+): { judged: JudgedKeep | undefined; counters: Record<string, number> } {
+  const g = graphOf(instance);
+  if (memory.spanTable !== undefined)
+    return {
+      judged: fastestSpanKeep(instance, g, memory.spanTable, budgetBytes, true),
+      counters: { spanTimeExact: 1 },
+    };
+  const table = measureByGaps(instance, g, {
+    upperBound: Math.max(budgetBytes, memory.best.evaluation.peakBytes),
+    patience: SPAN_PATIENCE,
+    maxChoices: settings.spanChoices,
+    maxGap: settings.spanGap,
+    fullInteriors: true,
+    deadline: settings.deadline,
+  });
+  if (table === undefined) return { judged: undefined, counters: { spanTimedOut: 1 } };
+  return {
+    judged: fastestSpanKeep(instance, g, table, budgetBytes, false),
+    counters: { spanTimeEvaluations: table.evaluations },
+  };
+}
+
 async function solveTime(
   instance: Instance,
   options: SolverOptions,
@@ -116,11 +155,13 @@ async function solveTime(
   ];
   const blockChain = await blockChainPool(instance, settings, options);
   pool.push(...blockChain.judged);
+  const spanned = spanAnswer(instance, settings, memory, options.budgetBytes);
   const counters = {
     ...memory.counters,
     pool: pool.length,
     blockChainSchedules: blockChain.judged.length,
     blockChainErrors: blockChain.failures,
+    ...spanned.counters,
   };
   const front = settings.pareto
     ? {
@@ -131,7 +172,10 @@ async function solveTime(
         })),
       }
     : {};
-  const best = fastestWithin(pool, options.budgetBytes);
+  const best = fastestWithin(
+    spanned.judged === undefined ? pool : [...pool, spanned.judged],
+    options.budgetBytes,
+  );
   if (best === undefined) {
     return {
       status: "infeasible",

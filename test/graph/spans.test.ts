@@ -1,5 +1,5 @@
 /**
- * The decomposition at cut points (solvers/graph/span-exact.ts; proofs/graph-mincut.md, "Decomposition
+ * The decomposition at cut points (solvers/graph/spans.ts; proofs/graph-mincut.md, "Decomposition
  * at cut points"): for any kept set, each span's rise and carry are the same whether measured in the
  * whole schedule or in the schedule keeping only that span's ends and interior, and the peak is
  * max over spans of base + rise with base the running sum of carries. Plus the search seed built on it.
@@ -7,7 +7,8 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect } from "vitest";
 import { judgeKeep } from "../../solvers/graph/kept-evaluation.js";
-import { decompose, spanSeed } from "../../solvers/graph/span-exact.js";
+import { spanSeed } from "../../solvers/graph/span-memory.js";
+import { decompose } from "../../solvers/graph/spans.js";
 import { graphOf } from "../../src/instance/graph.js";
 import { anyInstance, PROPERTY_SEED, withLabel } from "../arbitraries.js";
 import { exhaustiveLeastPeak } from "./exhaustive.js";
@@ -33,21 +34,26 @@ const withKeep = labelled.chain((instance) =>
 
 describe("decomposition at cut points", () => {
   test.prop([withKeep], { seed: PROPERTY_SEED, numRuns: 200 })(
-    "spans measure alike together and alone, and base + rise gives the evaluated peak",
+    "spans measure alike together and alone; base + rise gives the evaluated peak, the times its makespan",
     ({ instance, keep }) => {
       const g = graphOf(instance);
       const { together, alone } = decompose(instance, g, keep);
       together.forEach((span, k) => {
         expect(alone[k]?.rise).toBe(span.rise);
+        expect(alone[k]?.timeMs).toBeCloseTo(span.timeMs, 9);
         if (span.end < g.size) expect(alone[k]?.carry).toBe(span.carry);
       });
       let base = instance.fixedBytes;
       let peak = Number.NEGATIVE_INFINITY;
+      let time = 0;
       for (const span of together) {
         peak = Math.max(peak, base + span.rise);
         base += span.carry;
+        time += span.timeMs;
       }
-      expect(peak).toBe(judgeKeep(instance, keep).evaluation.peakBytes);
+      const { evaluation } = judgeKeep(instance, keep);
+      expect(peak).toBe(evaluation.peakBytes);
+      expect(time).toBeCloseTo(evaluation.makespanMs, 9);
     },
   );
 
@@ -60,6 +66,8 @@ describe("decomposition at cut points", () => {
       upperBound: judgeKeep(instance, []).evaluation.peakBytes,
       patience: 2,
       maxChoices: 3,
+      maxGap: Number.POSITIVE_INFINITY,
+      fullInteriors: true,
       deadline: Number.POSITIVE_INFINITY,
     });
     expect(seeded).toBeDefined();

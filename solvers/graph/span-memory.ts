@@ -1,0 +1,145 @@
+/**
+ * The memory objective on span tables (spans.ts): the least peak over the kept sets the tables cover.
+ * With every span and interior measured (`spanExact`) that is every kept set, so the answer is exact
+ * for any DAG, in time exponential only in the free nodes between consecutive cut points; on a chain
+ * every node is a cut point and this is Feng & Huang's linear-graph threshold search (2021, section
+ * 3.2; graph-remat.md section 2) with every cost from the evaluator. `spanSeed` runs the same search
+ * on `measureByGaps` tables, a seed for larger graphs.
+ *
+ * The peak of a kept set is max_i base(k_i) + rise_i with base(k_{i+1}) = base(k_i) + carry_i, so "is
+ * there a kept set with peak <= T" is a shortest path over cut points in which the least base
+ * dominates, each span offering the Pareto front of its (rise, carry) points; bisection on the
+ * integer T gives the optimum (proofs/graph-mincut.md, "Decomposition at cut points").
+ * O(spans * front * log(peak)) after tabulation.
+ */
+import { InternalError } from "../../src/errors.js";
+import type { InstanceGraph } from "../../src/instance/graph.js";
+import type { Instance } from "../../src/instance/types.js";
+import { type JudgedKeep, judgeKeep } from "./kept-evaluation.js";
+import {
+  cutPoints,
+  type GapLimits,
+  measureByGaps,
+  planSpans,
+  type SpanPlan,
+  type SpanPoint,
+  type SpanTable,
+  tabulateAll,
+} from "./spans.js";
+
+/** Pareto front of (rise, carry): increasing rise, strictly decreasing carry (rise only when open). */
+function memoryFront(points: readonly SpanPoint[], open: boolean): SpanPoint[] {
+  const sorted = [...points].sort((a, b) => a.rise - b.rise || a.carry - b.carry);
+  if (open) return sorted.slice(0, 1);
+  const front: SpanPoint[] = [];
+  for (const point of sorted) {
+    const last = front[front.length - 1];
+    if (last === undefined || point.carry < last.carry) front.push(point);
+  }
+  return front;
+}
+
+/**
+ * Least-base search under threshold T (relative to fixedBytes) over boundaries in increasing order.
+ * @returns the kept set, or undefined when no kept set of the table peaks at most T
+ */
+function keptUnder(g: InstanceGraph, table: SpanTable, fronts: readonly SpanPoint[][], threshold: number) {
+  const base = new Map<number, number>([[-1, 0]]);
+  const parent = new Map<number, { span: number; point: SpanPoint }>();
+  // by end, so that every start is final before it is extended
+  const order = table.spans.map((_, index) => index);
+  order.sort((a, b) => {
+    const x = table.spans[a] as SpanTable["spans"][number];
+    const y = table.spans[b] as SpanTable["spans"][number];
+    return x.end - y.end || x.start - y.start;
+  });
+  let ending: { span: number; point: SpanPoint } | undefined;
+  for (const index of order) {
+    const span = table.spans[index] as SpanTable["spans"][number];
+    const from = base.get(span.start);
+    if (from === undefined) continue;
+    let chosen: SpanPoint | undefined;
+    for (const point of fronts[index] as SpanPoint[]) {
+      if (from + point.rise > threshold) break;
+      chosen = point; // the front's carry decreases as the rise grows
+    }
+    if (chosen === undefined) continue;
+    if (span.end === g.size) {
+      ending ??= { span: index, point: chosen };
+      continue;
+    }
+    const reached = from + chosen.carry;
+    if (reached < (base.get(span.end) ?? Number.POSITIVE_INFINITY)) {
+      base.set(span.end, reached);
+      parent.set(span.end, { span: index, point: chosen });
+    }
+  }
+  if (ending === undefined) return undefined;
+  const kept: number[] = [];
+  for (let link: typeof ending | undefined = ending; link !== undefined; ) {
+    const span = table.spans[link.span] as SpanTable["spans"][number];
+    kept.push(...link.point.interior);
+    if (span.start >= 0) kept.push(span.start);
+    link = parent.get(span.start);
+  }
+  return kept.sort((a, b) => a - b);
+}
+
+/**
+ * Bisection on the integer threshold between 0 and `reachable` (a peak the table reaches), and the
+ * kept set found there, judged.
+ * @throws InternalError if the evaluator disagrees with the decomposition's predicted peak (a bug)
+ */
+function leastPeak(instance: Instance, g: InstanceGraph, table: SpanTable, reachable: number): JudgedKeep {
+  const fronts = table.points.map((points, index) => memoryFront(points, table.spans[index]?.end === g.size));
+  const offset = instance.fixedBytes; // keptUnder counts from base(-1) = 0
+  let low = 0;
+  let high = reachable;
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    if (keptUnder(g, table, fronts, middle - offset) === undefined) low = middle + 1;
+    else high = middle;
+  }
+  const kept = keptUnder(g, table, fronts, high - offset);
+  if (kept === undefined) throw new InternalError(`span search: no kept set at ${high} bytes`);
+  const best = judgeKeep(instance, kept);
+  if (best.evaluation.peakBytes !== high)
+    throw new InternalError(
+      `span search: the decomposition predicts ${high} bytes but the evaluator says ${best.evaluation.peakBytes}`,
+    );
+  return best;
+}
+
+/**
+ * The exact memory-objective answer over every kept set, with the evaluator's verdict.
+ * @param deadline `performance.now()` after which tabulation gives up (checked between spans)
+ * @returns undefined if the deadline passed first
+ */
+export function spanExact(
+  instance: Instance,
+  g: InstanceGraph,
+  plan: SpanPlan = planSpans(g),
+  deadline = Number.POSITIVE_INFINITY,
+): { best: JudgedKeep; evaluations: number; table: SpanTable } | undefined {
+  const table = tabulateAll(instance, g, plan, deadline);
+  if (table === undefined) return undefined;
+  const best = leastPeak(instance, g, table, judgeKeep(instance, []).evaluation.peakBytes);
+  return { best, evaluations: table.evaluations + 2, table };
+}
+
+/**
+ * The least peak over the kept sets `measureByGaps` covers: a seed for graphs too large for
+ * `spanExact`, optimal over what it measures, not overall.
+ * @returns undefined if the deadline passed first
+ */
+export function spanSeed(
+  instance: Instance,
+  g: InstanceGraph,
+  limits: GapLimits,
+): { best: JudgedKeep; evaluations: number } | undefined {
+  const table = measureByGaps(instance, g, limits);
+  if (table === undefined) return undefined;
+  // keeping every cut point uses only spans between neighbours (gap 1), always measured
+  const everyCut = judgeKeep(instance, cutPoints(g)).evaluation.peakBytes;
+  return { best: leastPeak(instance, g, table, everyCut), evaluations: table.evaluations + 2 };
+}

@@ -1,0 +1,123 @@
+/**
+ * The time objective on span tables (spans.ts): the least makespan, among the kept sets the table
+ * covers, whose peak fits the budget. A checkpoint schedule has no transfers, so its makespan is the sum
+ * of its spans' compute times, and its peak is max_i base(k_i) + rise_i with base(k_{i+1}) =
+ * base(k_i) + carry_i (proofs/graph-mincut.md, "Decomposition at cut points"). A label-setting dynamic
+ * program carries, at each kept cut point, the non-dominated (base, time) pairs of the kept sets
+ * reaching it within the budget: a pair with no more base and no more time than another serves every
+ * continuation at least as well. With a table from `tabulateAll` it returns the fastest checkpoint
+ * schedule within the budget over all kept sets (exact for the class); with `measureByGaps`, over the
+ * kept sets measured. O(spans * labels * points).
+ */
+import { InternalError } from "../../src/errors.js";
+import type { InstanceGraph } from "../../src/instance/graph.js";
+import type { Instance } from "../../src/instance/types.js";
+import { type JudgedKeep, judgeKeep } from "./kept-evaluation.js";
+import type { SpanPoint, SpanTable } from "./spans.js";
+
+/** A kept set reaching boundary `at`: its base (relative to fixedBytes), its time so far, its last span. */
+interface Label {
+  readonly at: number;
+  readonly base: number;
+  readonly timeMs: number;
+  readonly point: SpanPoint | undefined;
+  readonly previous: Label | undefined;
+}
+
+/** Keeps the labels no other label beats on both base and time; by increasing base. */
+function nonDominated(labels: readonly Label[]): Label[] {
+  const sorted = [...labels].sort((a, b) => a.base - b.base || a.timeMs - b.timeMs);
+  const kept: Label[] = [];
+  for (const label of sorted) {
+    const last = kept[kept.length - 1];
+    if (last === undefined || label.timeMs < last.timeMs) kept.push(label);
+  }
+  return kept;
+}
+
+/** The points no other point beats on rise, carry and time at once (the open span: rise and time). */
+function usefulPoints(points: readonly SpanPoint[], open: boolean): SpanPoint[] {
+  const sorted = [...points].sort((a, b) => a.rise - b.rise || a.timeMs - b.timeMs || a.carry - b.carry);
+  const kept: SpanPoint[] = [];
+  for (const point of sorted)
+    if (!kept.some((other) => other.timeMs <= point.timeMs && (open || other.carry <= point.carry)))
+      kept.push(point);
+  return kept;
+}
+
+/** `count` labels evenly spread over `labels` (sorted by base), the first and last among them. */
+function thin(labels: readonly Label[], count: number): Label[] {
+  return Array.from(
+    { length: count },
+    (_, i) => labels[Math.round((i * (labels.length - 1)) / (count - 1))] as Label,
+  );
+}
+
+/** Labels kept per boundary in a search table: the non-dominated ones, thinned evenly by base beyond this. */
+const MAX_LABELS = 64;
+
+/**
+ * The fastest kept set of the table whose schedule peaks at most `budgetBytes`, judged.
+ * @param exhaustive keep every non-dominated label (exact over the table); otherwise at most
+ *   MAX_LABELS per boundary, spread by base
+ * @returns undefined when the table has none
+ * @throws InternalError if the evaluator disagrees with the predicted makespan or peak (a bug)
+ */
+export function fastestSpanKeep(
+  instance: Instance,
+  g: InstanceGraph,
+  table: SpanTable,
+  budgetBytes: number,
+  exhaustive: boolean,
+): JudgedKeep | undefined {
+  const points = table.points.map((list, index) => usefulPoints(list, table.spans[index]?.end === g.size));
+  const room = budgetBytes - instance.fixedBytes; // labels count from base(-1) = 0
+  const labels = new Map<number, Label[]>([
+    [-1, [{ at: -1, base: 0, timeMs: 0, point: undefined, previous: undefined }]],
+  ]);
+  const settled = new Set<number>();
+  const order = table.spans.map((_, index) => index);
+  order.sort((a, b) => {
+    const x = table.spans[a] as SpanTable["spans"][number];
+    const y = table.spans[b] as SpanTable["spans"][number];
+    return x.end - y.end || x.start - y.start;
+  });
+  let best: { label: Label; timeMs: number; point: SpanPoint } | undefined;
+  for (const index of order) {
+    const span = table.spans[index] as SpanTable["spans"][number];
+    let from = labels.get(span.start);
+    if (from === undefined) continue;
+    if (!settled.has(span.start)) {
+      from = nonDominated(from); // every span ending here came earlier in this order
+      if (!exhaustive && from.length > MAX_LABELS) from = thin(from, MAX_LABELS);
+      labels.set(span.start, from);
+      settled.add(span.start);
+    }
+    for (const label of from)
+      for (const point of points[index] as SpanPoint[]) {
+        if (label.base + point.rise > room) continue;
+        const timeMs = label.timeMs + point.timeMs;
+        if (span.end === g.size) {
+          if (best === undefined || timeMs < best.timeMs) best = { label, timeMs, point };
+          continue;
+        }
+        const next: Label = { at: span.end, base: label.base + point.carry, timeMs, point, previous: label };
+        const list = labels.get(span.end);
+        if (list === undefined) labels.set(span.end, [next]);
+        else list.push(next);
+      }
+  }
+  if (best === undefined) return undefined;
+  const kept = [...best.point.interior];
+  for (let label: Label | undefined = best.label; label !== undefined; label = label.previous) {
+    if (label.at >= 0) kept.push(label.at);
+    if (label.point !== undefined) kept.push(...label.point.interior);
+  }
+  const judged = judgeKeep(instance, kept);
+  const { peakBytes, makespanMs } = judged.evaluation;
+  if (peakBytes > budgetBytes || Math.abs(makespanMs - best.timeMs) > 1e-6 * Math.max(1, makespanMs))
+    throw new InternalError(
+      `span time search: predicted ${best.timeMs} ms within ${budgetBytes} bytes, evaluated ${makespanMs} ms at ${peakBytes} bytes`,
+    );
+  return judged;
+}
