@@ -2,17 +2,20 @@
  * Benchmark of graph-mincut (issue 5): speed on a DenseNet-121 op graph and on a 5,000-node random
  * layered DAG, and quality on the zoo's ResNet-50, DenseNet-121, MobileNetV2 and Inception-v3 op
  * graphs (memory objective against Feng & Huang's reported cuts; time objective against chen-sqrt
- * and chen-greedy over a range of budgets). Every answer is re-evaluated from its text schedule before
+ * and chen-greedy over a range of budgets), the memory objective on every shipped op-level instance
+ * (exact or not), and the general search against the exact answer on small random DAGs. Every answer
+ * is re-evaluated from its text schedule before
  * any timing. Writes bench/results/graph-mincut.json and .md.
  *
  * Run: npx tsx bench/graph-mincut.ts
  */
 import { execSync } from "node:child_process";
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { cpus, platform, release } from "node:os";
 import { type SolveOptions, solve } from "../solvers/index.js";
 import { evaluate } from "../src/evaluate/evaluate.js";
-import { randomLayeredDag } from "../src/generate/families.js";
+import { randomLayeredDag, randomSeriesParallel } from "../src/generate/families.js";
+import { isSeriesParallel } from "../src/graph/series-parallel.js";
 import { parseInstance } from "../src/instance/parse.js";
 import type { Instance } from "../src/instance/types.js";
 import { parseSchedule } from "../src/schedule/text.js";
@@ -101,6 +104,82 @@ async function quality(zoo: string) {
   };
 }
 
+/** The memory objective on every shipped op-level zoo instance: which are solved exactly, and how fast. */
+async function zooExactness() {
+  const rows = [];
+  for (const file of readdirSync("instances/zoo")
+    .filter((name) => name.endsWith("-op.json"))
+    .sort()) {
+    const instance = parseInstance(JSON.parse(readFileSync(`instances/zoo/${file}`, "utf8")), file);
+    const storeAll = await verified(instance, { solver: "store-all" });
+    const started = performance.now();
+    const memory = await verified(instance, { solver: "graph-mincut", objective: "memory" });
+    const wallMs = performance.now() - started;
+    const base = (storeAll.peakBytes as number) - instance.fixedBytes;
+    rows.push({
+      instance: file.replace(/\.json$/, ""),
+      nodes: instance.nodes.length,
+      seriesParallel: isSeriesParallel(instance),
+      status: memory.status,
+      cut: 1 - ((memory.peakBytes as number) - instance.fixedBytes) / base,
+      boundCut: 1 - ((memory.lowerBoundBytes as number) - instance.fixedBytes) / base,
+      method:
+        memory.stats.spanExact === 1
+          ? "decomposition"
+          : memory.stats.exhaustive === 1
+            ? "enumeration"
+            : "search",
+      wallMs,
+    });
+  }
+  return rows;
+}
+
+/**
+ * The general search (enumeration and the exact decomposition switched off) against the exact answer
+ * (the decomposition with no work limit, itself checked against exhaustive search in the tests) on
+ * small random series-parallel and layered DAGs.
+ */
+async function searchVersusExact() {
+  const families = [
+    {
+      family: "series-parallel, 10-14 nodes",
+      make: (seed: number) => randomSeriesParallel(seed, 10 + (seed % 5)),
+    },
+    {
+      family: "layered, 4 layers of <= 3-4",
+      make: (seed: number) => randomLayeredDag(seed, 4, 3 + (seed % 2)),
+    },
+  ];
+  const rows = [];
+  for (const { family, make } of families) {
+    let optimal = 0;
+    let excess = 0;
+    let boundGap = 0;
+    const count = 100;
+    for (let seed = 1; seed <= count; seed++) {
+      const instance = make(seed);
+      const exact = await verified(instance, {
+        solver: "graph-mincut",
+        objective: "memory",
+        extra: { exhaustiveLimit: 0, spanWork: 1e12 },
+      });
+      const search = await verified(instance, {
+        solver: "graph-mincut",
+        objective: "memory",
+        extra: { exhaustiveLimit: 0, spanWork: 0 },
+      });
+      if (exact.status !== "optimal") throw new Error(`${instance.name}: the decomposition did not finish`);
+      const best = exact.peakBytes as number;
+      if (search.peakBytes === best) optimal++;
+      excess += (search.peakBytes as number) / best - 1;
+      boundGap += 1 - (search.lowerBoundBytes as number) / best;
+    }
+    rows.push({ family, count, optimal, meanExcess: excess / count, meanBoundGap: boundGap / count });
+  }
+  return rows;
+}
+
 const pct = (x: number | null | undefined) =>
   x === null || x === undefined ? "infeasible" : `${(100 * x).toFixed(1)}%`;
 
@@ -130,6 +209,23 @@ function markdown(report: Awaited<ReturnType<typeof collect>>): string {
     "",
     "The lower-bound cut is the most any checkpoint schedule could cut (proofs/graph-mincut.md).",
     "",
+    "## Memory objective on every shipped op-level zoo instance",
+    "",
+    "| instance | nodes | series-parallel | method | status | cut | lower-bound cut | wall ms |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ...report.zoo.map(
+      (z) =>
+        `| ${z.instance} | ${z.nodes} | ${z.seriesParallel ? "yes" : "no"} | ${z.method} | ${z.status} | ${pct(z.cut)} | ${pct(z.boundCut)} | ${z.wallMs.toFixed(0)} |`,
+    ),
+    "",
+    "## General search against the exact answer on small random DAGs",
+    "",
+    "| family | graphs | search optimal | mean excess peak | mean lower-bound gap |",
+    "| --- | --- | --- | --- | --- |",
+    ...report.small.map(
+      (r) => `| ${r.family} | ${r.count} | ${r.optimal} | ${pct(r.meanExcess)} | ${pct(r.meanBoundGap)} |`,
+    ),
+    "",
     "## Time objective: overhead (makespan / store-all - 1) per budget (% of store-all peak)",
     "",
     "| network | budget | graph-mincut | chen-sqrt | chen-greedy |",
@@ -156,6 +252,8 @@ async function collect() {
   ];
   const qualityRows = [];
   for (const zoo of ZOO) qualityRows.push(await quality(zoo));
+  const zoo = await zooExactness();
+  const small = await searchVersusExact();
   return {
     date: new Date().toISOString(),
     node: process.version,
@@ -163,6 +261,8 @@ async function collect() {
     commit: execSync("git rev-parse --short HEAD").toString().trim(),
     speed,
     quality: qualityRows,
+    zoo,
+    small,
   };
 }
 

@@ -68,6 +68,14 @@ describe("evaluate on the hand-made chain (fixedBytes 1000; x 100, a 200 with fw
     expect(result.trace?.[3]).toMatchObject({ instruction: "D a:x", startMs: 3.5, stallMs: 1.5 });
     expect(result.trace?.[9]).toMatchObject({ instruction: "P x", startMs: 6.5, endMs: 8 });
     expect(result.trace?.[12]).toMatchObject({ instruction: "B a", startMs: 8, endMs: 11, stallMs: 0.5 });
+    const profiled = evaluate(chain, schedule, { profile: true });
+    if (!profiled.valid || profiled.profile === undefined) throw new Error("no profile");
+    const { duringBytes, computeMs } = profiled.profile;
+    result.trace?.forEach((step, i) => {
+      expect(duringBytes[i]).toBe(step.duringBytes);
+      const transfer = step.instruction.startsWith("O ") || step.instruction.startsWith("P ");
+      expect(computeMs[i]).toBe(transfer ? 0 : step.endMs - step.startMs);
+    });
   });
 
   it("counts a recomputation and the gradient allocated by the first contribution", () => {

@@ -64,6 +64,8 @@ export interface MemorySearchResult {
   readonly exact: boolean;
   /** Every span of the graph measured with every interior, when the exact decomposition ran. */
   readonly spanTable?: SpanTable;
+  /** The spans the span seed measured, when it ran. */
+  readonly seedTable?: SpanTable;
   /** Lower bound on the peak of any kept set's schedule, bytes. */
   readonly lowerBoundBytes: number;
   /** Every judged seed (not the local-search trials). */
@@ -117,7 +119,7 @@ export function searchMemory(instance: Instance, options: MemorySearchOptions): 
     patience: SPAN_PATIENCE,
     maxChoices: options.spanChoices,
     maxGap: options.spanGap,
-    fullInteriors: false,
+    fullInteriorGap: 0,
     deadline: options.deadline,
   });
   if (spanned !== undefined) seeds.push(spanned.best);
@@ -132,6 +134,7 @@ export function searchMemory(instance: Instance, options: MemorySearchOptions): 
       `searchMemory: lower bound ${bound.bytes} exceeds the peak ${local.best.evaluation.peakBytes} found`,
     );
   return {
+    ...(spanned === undefined ? {} : { seedTable: spanned.table }),
     best: local.best,
     exact: bound.bytes === local.best.evaluation.peakBytes,
     lowerBoundBytes: bound.bytes,

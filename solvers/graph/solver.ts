@@ -103,6 +103,8 @@ function solvePartition(instance: Instance, options: SolverOptions, settings: Gr
   };
 }
 
+/** Spans over at most this many cut points are also measured with their whole interior kept. */
+const FULL_INTERIOR_GAP = 10;
 /** Spans measured a gap at a time stop growing above this many in a row over the bound. */
 const SPAN_PATIENCE = 2;
 
@@ -129,7 +131,8 @@ function spanAnswer(
     patience: SPAN_PATIENCE,
     maxChoices: settings.spanChoices,
     maxGap: settings.spanGap,
-    fullInteriors: true,
+    fullInteriorGap: FULL_INTERIOR_GAP,
+    ...(memory.seedTable === undefined ? {} : { known: memory.seedTable }),
     deadline: settings.deadline,
   });
   if (table === undefined) return { judged: undefined, counters: { spanTimedOut: 1 } };

@@ -136,10 +136,10 @@ export function spanSeed(
   instance: Instance,
   g: InstanceGraph,
   limits: GapLimits,
-): { best: JudgedKeep; evaluations: number } | undefined {
+): { best: JudgedKeep; evaluations: number; table: SpanTable } | undefined {
   const table = measureByGaps(instance, g, limits);
   if (table === undefined) return undefined;
   // keeping every cut point uses only spans between neighbours (gap 1), always measured
   const everyCut = judgeKeep(instance, cutPoints(g)).evaluation.peakBytes;
-  return { best: leastPeak(instance, g, table, everyCut), evaluations: table.evaluations + 2 };
+  return { best: leastPeak(instance, g, table, everyCut), evaluations: table.evaluations + 2, table };
 }

@@ -12,7 +12,7 @@
  * schedule measures all its spans at once, and a span's numbers can be reused in any kept set.
  */
 import { InternalError } from "../../src/errors.js";
-import type { TraceStep } from "../../src/evaluate/evaluate.js";
+import type { StepProfile } from "../../src/evaluate/evaluate.js";
 import type { InstanceGraph } from "../../src/instance/graph.js";
 import type { Instance } from "../../src/instance/types.js";
 import { judgeKeep } from "./kept-evaluation.js";
@@ -147,8 +147,13 @@ export interface GapLimits {
   readonly maxChoices: number;
   /** Longest span measured, in cut points spanned (a cap independent of the bound). */
   readonly maxGap: number;
-  /** Also measure every span with its whole interior kept (twice the evaluations). */
-  readonly fullInteriors: boolean;
+  /** Also measure the spans over at most this many cut points with their whole interior kept. */
+  readonly fullInteriorGap: number;
+  /**
+   * Points already measured (by a call with the same maxChoices): reused, and their neighbour-span
+   * interiors not measured again.
+   */
+  readonly known?: SpanTable;
   /** `performance.now()` after which measuring gives up. */
   readonly deadline: number;
 }
@@ -177,12 +182,27 @@ export function measureByGaps(
   const keyOf = (span: Measured) =>
     (rankOf.get(span.start) as number) * bounds.length + (rankOf.get(span.end) as number);
   const measured = new Map<number, Measured[]>();
-  const record = (keep: readonly number[]) => {
+  const seen = new Set<string>();
+  const add = (key: number, span: Measured) => {
+    const id = `${key}:${span.interior.join()}`;
+    if (seen.has(id)) return;
+    seen.add(id);
+    const list = measured.get(key);
+    if (list === undefined) measured.set(key, [span]);
+    else list.push(span);
+  };
+  limits.known?.spans.forEach((span, index) => {
+    const key = (rankOf.get(span.start) as number) * bounds.length + (rankOf.get(span.end) as number);
+    for (const point of limits.known?.points[index] ?? [])
+      add(key, { ...point, start: span.start, end: span.end });
+  });
+  // only the spans of the current gap from live starts are kept, so what is measured depends on the
+  // bound alone (monotonically), not on which evaluations happened to be skipped
+  const record = (keep: readonly number[], gap: number) => {
     for (const span of measureAll(instance, g, isCut, keep)) {
       const key = keyOf(span);
-      const list = measured.get(key);
-      if (list === undefined) measured.set(key, [span]);
-      else if (!list.some((point) => point.interior.join() === span.interior.join())) list.push(span);
+      const start = Math.floor(key / bounds.length);
+      if (key % bounds.length === start + gap && alive[start] === 1) add(key, span);
     }
   };
   const free: number[] = [];
@@ -195,14 +215,21 @@ export function measureByGaps(
     for (let residue = 0; residue < gap; residue++) {
       if (performance.now() > limits.deadline) return undefined;
       let wanted = false;
-      for (let rank = residue; rank < alive.length && !wanted; rank += gap) wanted = alive[rank] === 1;
+      let unknown = false;
+      for (let rank = residue; rank < alive.length; rank += gap)
+        if (alive[rank] === 1) {
+          wanted = true;
+          unknown ||= !measured.has(rank * bounds.length + rank + gap);
+        }
       if (!wanted) continue;
       const kept = cuts.filter((_, index) => (index + 1) % gap === residue);
-      record(kept);
-      evaluations++;
-      if (limits.fullInteriors) {
+      if (unknown) {
+        record(kept, gap);
+        evaluations++;
+      }
+      if (gap <= limits.fullInteriorGap) {
         // the same spans with every free node inside kept: no recomputation, for large budgets
-        record([...kept, ...free]);
+        record([...kept, ...free], gap);
         evaluations++;
       }
     }
@@ -221,13 +248,14 @@ export function measureByGaps(
     if (isCut[v] === 0 && g.isSource[v] === 0 && g.recomputable[v] === 1) choices[rank]?.push(v);
   }
   const small = choices.filter((list) => list.length <= limits.maxChoices);
-  const widest = Math.max(0, ...small.map((list) => list.length));
+  const widest = limits.known === undefined ? Math.max(0, ...small.map((list) => list.length)) : 0;
   for (let mask = 1; mask < 2 ** widest; mask++) {
     if (performance.now() > limits.deadline) return undefined;
-    record([
-      ...cuts,
-      ...small.flatMap((list) => list.filter((_, bit) => Math.floor(mask / 2 ** bit) % 2 === 1)),
-    ]);
+    alive.fill(1); // every neighbour span is wanted here
+    record(
+      [...cuts, ...small.flatMap((list) => list.filter((_, bit) => Math.floor(mask / 2 ** bit) % 2 === 1))],
+      1,
+    );
     evaluations++;
   }
   const lists = [...measured.values()];
@@ -255,8 +283,9 @@ function measureAll(
   isCut: Uint8Array,
   keep: readonly number[],
 ): Measured[] {
-  const { schedule, evaluation } = judgeKeep(instance, keep, { trace: true });
-  const trace = evaluation.trace ?? [];
+  const { schedule, evaluation } = judgeKeep(instance, keep, { profile: true });
+  const { duringBytes, computeMs } = evaluation.profile as StepProfile;
+  const { timeline } = evaluation;
   const kept = new Uint8Array(g.size);
   for (const v of keep) kept[v] = 1;
   const bounds = [-1];
@@ -287,12 +316,11 @@ function measureAll(
   const high = new Float64Array(spans).fill(Number.NEGATIVE_INFINITY);
   const time = new Float64Array(spans);
   for (let i = 0; i < schedule.length; i++) {
-    const step = trace[i] as TraceStep;
     const node = stepOf[i] as number;
     const k = spanOf[node] as number;
-    high[k] = Math.max(high[k] as number, step.duringBytes);
-    time[k] = (time[k] as number) + (step.endMs - step.startMs);
-    if (i < forwardPhaseEnd && bounds[k + 1] === node) base[k + 1] = step.afterBytes;
+    high[k] = Math.max(high[k] as number, duringBytes[i] as number);
+    time[k] = (time[k] as number) + (computeMs[i] as number);
+    if (i < forwardPhaseEnd && bounds[k + 1] === node) base[k + 1] = timeline[i] as number;
   }
   const interiors: number[][] = Array.from({ length: spans }, () => []);
   for (const v of keep) if (isCut[v] === 0) interiors[spanOf[v] as number]?.push(v);

@@ -55,6 +55,15 @@ export interface ValidEvaluation {
   readonly recomputations: number;
   readonly transfers: number;
   readonly trace?: readonly TraceStep[];
+  readonly profile?: StepProfile;
+}
+
+/** The trace's numbers without its objects, one entry per instruction (for solvers that read many). */
+export interface StepProfile {
+  /** Bytes during each instruction (as `TraceStep.duringBytes`). */
+  readonly duringBytes: Float64Array;
+  /** Compute-stream time of each instruction, ms (0 for frees and transfers). */
+  readonly computeMs: Float64Array;
 }
 
 export interface InvalidEvaluation {
@@ -67,6 +76,8 @@ export type Evaluation = ValidEvaluation | InvalidEvaluation;
 export interface EvaluateOptions {
   /** Also return a per-instruction trace (costs one object per instruction). */
   readonly trace?: boolean;
+  /** Also return the per-instruction `profile` (two typed arrays). */
+  readonly profile?: boolean;
 }
 
 /** Raised inside the run to stop at the first bad instruction. */
@@ -102,6 +113,9 @@ export function evaluate(instance: Instance, schedule: Schedule, options: Evalua
 
   const timeline = new Array<number>(schedule.length);
   const trace: TraceStep[] | undefined = options.trace ? [] : undefined;
+  const profile: StepProfile | undefined = options.profile
+    ? { duringBytes: new Float64Array(schedule.length), computeMs: new Float64Array(schedule.length) }
+    : undefined;
   let memory = instance.fixedBytes;
   let peak = memory;
   let clock = 0;
@@ -229,6 +243,7 @@ export function evaluate(instance: Instance, schedule: Schedule, options: Evalua
           hostReadyAt[v] = channelEnd;
           transfers++;
           trace?.push(step(formatInstruction(instruction), channelStart, channelEnd, 0, memory, memory));
+          if (profile !== undefined) profile.duringBytes[index] = memory;
           timeline[index] = memory;
           continue;
         }
@@ -246,6 +261,7 @@ export function evaluate(instance: Instance, schedule: Schedule, options: Evalua
           transfers++;
           peak = Math.max(peak, memory);
           trace?.push(step(formatInstruction(instruction), channelStart, channelEnd, 0, memory, memory));
+          if (profile !== undefined) profile.duringBytes[index] = memory;
           timeline[index] = memory;
           continue;
         }
@@ -260,6 +276,10 @@ export function evaluate(instance: Instance, schedule: Schedule, options: Evalua
     if (during > peak) peak = during;
     timeline[index] = memory;
     trace?.push(step(formatInstruction(instruction), start, end, stall, during, memory));
+    if (profile !== undefined) {
+      profile.duringBytes[index] = during;
+      profile.computeMs[index] = end - start;
+    }
   }
 
   for (let v = 0; v < n; v++) {
@@ -278,6 +298,7 @@ export function evaluate(instance: Instance, schedule: Schedule, options: Evalua
     recomputations,
     transfers,
     ...(trace === undefined ? {} : { trace }),
+    ...(profile === undefined ? {} : { profile }),
   };
 }
 

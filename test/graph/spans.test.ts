@@ -67,7 +67,7 @@ describe("decomposition at cut points", () => {
       patience: 2,
       maxChoices: 3,
       maxGap: Number.POSITIVE_INFINITY,
-      fullInteriors: true,
+      fullInteriorGap: Number.POSITIVE_INFINITY,
       deadline: Number.POSITIVE_INFINITY,
     });
     expect(seeded).toBeDefined();
