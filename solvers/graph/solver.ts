@@ -1,8 +1,8 @@
 /**
  * graph-mincut: the min-cut search for arbitrary DAGs, as a remat Solver.
  * - `--objective memory`: least peak over checkpoint schedules (memory-objective.ts); `optimal` when
- *   proven (exhaustive enumeration, chains, or peak = lower bound), else `feasible` with
- *   `lowerBoundBytes`.
+ *   proven (enumeration, the exact decomposition at cut points, or peak = lower bound), else
+ *   `feasible` with `lowerBoundBytes`.
  * - `--objective time` (default): fastest schedule within the budget from a budget-free pool
  *   (time-objective.ts, plus chain-dp on the block chain, coarse-chain.ts) and the span dynamic
  *   program (span-time.ts; fastest of all checkpoint schedules when the exact span table exists),
@@ -205,7 +205,7 @@ export const graphMincut: Solver = {
   family: "graph",
   problem: "any DAG (checkpoint schedules: each segment between kept activations recomputed once)",
   guarantee:
-    "memory: optimal on chains and small graphs (exhaustive), else feasible with a min-cut lower bound; time: feasible, never slower than chen-sqrt/chen-greedy",
+    "memory: optimal when the decomposition at cut points fits (chains, VGG/MLP-like graphs, block chains) or the graph is small, else feasible with a min-cut lower bound (NP-hard on series-parallel graphs); time: feasible, never slower than chen-sqrt/chen-greedy",
   reference:
     "Feng & Huang 2021 (threshold search); Kusumoto et al. 2019 (lower sets); min-cut as in PyTorch AOTAutograd",
   objectives: ["time", "memory"],

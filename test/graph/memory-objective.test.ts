@@ -39,7 +39,31 @@ const labelledDag = fc
   .tuple(fc.oneof(anyChain, smallDag), seed)
   .map(([instance, s]) => (instance.nodes.length >= 3 ? withLabel(instance, s) : instance));
 
+/** Chains in rotor's model: every backward reads its input and output, no temporaries; some tapes. */
+const rotorChain = fc.tuple(seed, fc.integer({ min: 1, max: 10 }), fc.boolean()).map(([s, length, tapes]) =>
+  randomChain(s, length, {
+    ...DEFAULT_COSTS,
+    partialNeedsChance: 0,
+    tempChance: 0,
+    tapeChance: tapes ? 0.5 : 0,
+  }),
+);
+
 describe("graph-mincut --objective memory", () => {
+  test.prop([rotorChain], { seed: SEED, numRuns: 150 })(
+    "in rotor's model, chain-dp's memory answer is at most it, and equal when chain-dp recomputes each stage at most once",
+    async (instance) => {
+      const checkpoints = await solve(instance, { solver: "graph-mincut", objective: "memory" });
+      const persistent = await solve(instance, { solver: "chain-dp", objective: "memory" });
+      expect(persistent.peakBytes ?? Number.NaN).toBeLessThanOrEqual(checkpoints.peakBytes ?? Number.NaN);
+      const runs = new Map<string, number>();
+      for (const line of persistent.schedule)
+        if (line.startsWith("F "))
+          runs.set(line.split(" ")[1] as string, (runs.get(line.split(" ")[1] as string) ?? 0) + 1);
+      if (Math.max(...runs.values()) <= 2) expect(persistent.peakBytes).toBe(checkpoints.peakBytes);
+    },
+  );
+
   test.prop([labelledDag], { seed: SEED, numRuns: 150 })(
     "is optimal wherever the decomposition at cut points runs: equals exhaustive search over kept sets",
     async (instance) => {
