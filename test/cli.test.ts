@@ -53,6 +53,16 @@ describe("remat CLI", () => {
     expect(result.stats.wallMs).toBeGreaterThanOrEqual(0);
   });
 
+  it("passes --extra switches to the solver, values read as JSON when they parse", async () => {
+    const zoo = "instances/zoo/resnet-18-b4-32-classes10-op.json";
+    const args = ["solve", zoo, "--solver", "graph-mincut", "--objective", "memory", "--json"];
+    const search = JSON.parse((await cli(...args)).out);
+    const partition = JSON.parse((await cli(...args, "--extra", "method=partition")).out);
+    expect(search.stats.lowerSets).toBeGreaterThan(0);
+    expect(partition.stats.savedBytes).toBeGreaterThan(0);
+    expect(partition.stats.lowerSets).toBeUndefined();
+  });
+
   it("answers infeasible with exit code 0", async () => {
     const { code, out } = await cli("solve", chain, "--budget", "1KB", "--solver", "store-all");
     expect(code).toBe(0);
@@ -81,6 +91,8 @@ describe("remat CLI", () => {
       ],
       [["solve", chain, "--solver", "store-all", "--colour"], /Unknown option/],
       [["solve", chain, "--solver", "checkpoints", "--checkpoints", "a,zz"], /checkpoints\[1\]/],
+      [["solve", chain, "--solver", "graph-mincut", "--extra", "spanWork"], /--extra must be KEY=VALUE/],
+      [["solve", chain, "--solver", "graph-mincut", "--extra", "spanWork=-1"], /extra\.spanWork/],
       [["frobnicate"], /unknown command/],
     ];
     for (const [args, message] of cases) {
@@ -150,6 +162,10 @@ describe("remat CLI", () => {
     const svg = join(folder, "front.svg");
     expect((await cli("plot", log, "--out", svg)).code).toBe(0);
     expect(readFileSync(svg, "utf8")).toMatch(/^<svg[\s\S]*hand-skip-dag[\s\S]*<\/svg>\s*$/);
+    const partitioned = join(folder, "partition.jsonl");
+    const extra = ["--solvers", "graph-mincut", "--budgets", "100%", "--extra", "method=partition"];
+    expect((await cli("batch", "--instances", chain, ...extra, "--out", partitioned)).code).toBe(0);
+    expect(JSON.parse(readFileSync(partitioned, "utf8")).stats.savedBytes).toBeGreaterThanOrEqual(0);
   });
 
   it("plots the memory timeline of a result against its budget", async () => {

@@ -9,7 +9,7 @@ type Options = NonNullable<ParseArgsConfig["options"]>;
 
 /** Parsed arguments: option values by name and the positional arguments. */
 export interface ParsedArgs {
-  readonly values: Readonly<Record<string, string | boolean | undefined>>;
+  readonly values: Readonly<Record<string, string | boolean | string[] | undefined>>;
   readonly positionals: readonly string[];
 }
 
@@ -22,7 +22,7 @@ export function parseCommandArgs(command: string, args: readonly string[], optio
       allowPositionals: true,
       strict: true,
     });
-    return { values: values as Record<string, string | boolean | undefined>, positionals };
+    return { values: values as Record<string, string | boolean | string[] | undefined>, positionals };
   } catch (error) {
     const message = (error as Error).message.split("\n")[0] ?? "bad arguments";
     throw new InputError(`remat ${command}`, [
@@ -88,4 +88,31 @@ export function numberOption(
 export function stringOption(parsed: ParsedArgs, name: string): string | undefined {
   const raw = parsed.values[name];
   return typeof raw === "string" ? raw : undefined;
+}
+
+/**
+ * The solver switches given as repeated `--extra KEY=VALUE`: VALUE is read as JSON when it parses
+ * (numbers, true/false, lists) and as a string otherwise.
+ * @throws InputError (code `option`, path `--extra`) for an item without `=` or with an empty key
+ */
+export function extraOptions(command: string, parsed: ParsedArgs): Record<string, unknown> {
+  const items = parsed.values.extra;
+  const list = items === undefined ? [] : Array.isArray(items) ? items : [String(items)];
+  const extra: Record<string, unknown> = {};
+  for (const item of list) {
+    const equals = item.indexOf("=");
+    if (equals <= 0)
+      throw new InputError(`remat ${command}`, [
+        { code: "option", path: "--extra", expected: "KEY=VALUE", received: describeValue(item) },
+      ]);
+    const text = item.slice(equals + 1);
+    let value: unknown = text;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      // not JSON: the text itself
+    }
+    extra[item.slice(0, equals)] = value;
+  }
+  return extra;
 }

@@ -15,6 +15,8 @@ export interface BatchJob {
   readonly timeLimitSec: number;
   readonly slots?: number;
   readonly withSchedule: boolean;
+  /** Solver switches (`--extra`). */
+  readonly extra: Readonly<Record<string, unknown>>;
 }
 
 parentPort?.on("message", async (job: BatchJob) => {
@@ -25,6 +27,7 @@ parentPort?.on("message", async (job: BatchJob) => {
       budget: job.budget,
       timeLimitSec: job.timeLimitSec,
       ...(job.slots === undefined ? {} : { slots: job.slots }),
+      extra: job.extra,
     });
     const { schedule, ...summary } = result;
     parentPort?.postMessage({

@@ -33,7 +33,12 @@ describe("graph-mincut --objective time", () => {
       let previous = Number.POSITIVE_INFINITY;
       for (const percent of [...percents].sort((a, b) => a - b)) {
         const budget = `${percent}%`;
-        const ours = await solve(instance, { solver: "graph-mincut", budget, extra: { lambda } });
+        // spanWork kept small: the exact span table's time program has its own test (span-time.test.ts)
+        const ours = await solve(instance, {
+          solver: "graph-mincut",
+          budget,
+          extra: { lambda, spanWork: 2e5 },
+        });
         for (const baseline of ["chen-sqrt", "chen-greedy"]) {
           const theirs = await solve(instance, { solver: baseline, budget });
           if (theirs.makespanMs !== null) {
@@ -57,7 +62,10 @@ describe("graph-mincut --objective time", () => {
   test.prop([anyDag], { seed: SEED, numRuns: 30 })(
     "returns a non-dominated front whose ends are the least peak and the least makespan found",
     async (instance) => {
-      const result = await solve(instance, { solver: "graph-mincut", extra: { pareto: true } });
+      const result = await solve(instance, {
+        solver: "graph-mincut",
+        extra: { pareto: true, spanWork: 2e5 },
+      });
       const front = result.front ?? [];
       expect(front.length).toBeGreaterThan(0);
       for (let i = 1; i < front.length; i++) {
@@ -65,7 +73,11 @@ describe("graph-mincut --objective time", () => {
         expect(b.peakBytes).toBeGreaterThan(a.peakBytes);
         expect(b.makespanMs).toBeLessThan(a.makespanMs);
       }
-      const memory = await solve(instance, { solver: "graph-mincut", objective: "memory" });
+      const memory = await solve(instance, {
+        solver: "graph-mincut",
+        objective: "memory",
+        extra: { spanWork: 2e5 },
+      });
       expect(front[0]?.peakBytes).toBeLessThanOrEqual(memory.peakBytes ?? Number.NaN);
       expect(front[front.length - 1]?.makespanMs).toBe(result.makespanMs);
     },

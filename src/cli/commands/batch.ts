@@ -11,7 +11,7 @@ import { parseBudget } from "../../budget.js";
 import { describeValue, InputError } from "../../errors.js";
 import { appendJsonLine } from "../../io/files.js";
 import { bundledPath } from "../../io/paths.js";
-import { noExtraPositionals, numberOption, parseCommandArgs, stringOption } from "../args.js";
+import { extraOptions, noExtraPositionals, numberOption, parseCommandArgs, stringOption } from "../args.js";
 import type { BatchJob } from "../batch-worker.js";
 import type { Command, CommandIo } from "../command.js";
 import { expandInstanceFiles } from "../paths-glob.js";
@@ -36,6 +36,7 @@ Options:
   --time-limit SEC    per solve (default 60); a solve still running at 1.5x the limit + 5 s is stopped
                       and recorded as timeout
   --slots S           memory discretization for DP solvers
+  --extra KEY=VALUE   a solver switch for every solve (repeatable), as for remat solve
   --with-schedules    keep each schedule in the log (large); by default only its length
 Each line holds the result (status, makespanMs, peakBytes, overhead, bounds, stats) plus file and budget;
 solvers that do not accept an instance give status "rejected" with the reason.`;
@@ -61,6 +62,7 @@ export const batchCommand: Command = {
       jobs: { type: "string" },
       "time-limit": { type: "string" },
       slots: { type: "string" },
+      extra: { type: "string", multiple: true },
       "with-schedules": { type: "boolean" },
     });
     noExtraPositionals("batch", parsed, 0);
@@ -85,6 +87,7 @@ export const batchCommand: Command = {
     const jobsCount = numberOption("batch", parsed, "jobs", true) ?? 1;
     const timeLimitSec = numberOption("batch", parsed, "time-limit") ?? 60;
     const slots = numberOption("batch", parsed, "slots", true);
+    const extra = extraOptions("batch", parsed);
     const done = readDone(out);
     const todo = files
       .flatMap((file) => solverNames.flatMap((solver) => budgets.map((budget) => ({ file, solver, budget }))))
@@ -99,6 +102,7 @@ export const batchCommand: Command = {
         timeLimitSec,
         withSchedule: parsed.values["with-schedules"] === true,
         ...(slots === undefined ? {} : { slots }),
+        extra,
       },
       out,
       io,
@@ -134,6 +138,7 @@ interface RunSettings {
   readonly timeLimitSec: number;
   readonly withSchedule: boolean;
   readonly slots?: number;
+  readonly extra: Readonly<Record<string, unknown>>;
 }
 
 type LogLine = JobRecord & Record<string, unknown>;
@@ -167,6 +172,7 @@ async function runJobs(
           timeLimitSec: settings.timeLimitSec,
           withSchedule: settings.withSchedule,
           ...(settings.slots === undefined ? {} : { slots: settings.slots }),
+          extra: settings.extra,
         });
         if (message.kind === "stopped") {
           await worker.terminate();

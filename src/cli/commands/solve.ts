@@ -7,6 +7,7 @@ import { loadInstance } from "../../instance/load.js";
 import { writeResult } from "../../io/files.js";
 import type { Objective, SolveResult } from "../../solver.js";
 import {
+  extraOptions,
   noExtraPositionals,
   numberOption,
   parseCommandArgs,
@@ -29,6 +30,9 @@ Options:
   --time-limit SEC    wall-clock limit; a solver that runs out answers "timeout"
   --pareto            solvers that support it also return the (peak, overhead) front
   --floating          chain-dp: weak memory persistence (TOMS 2024)
+  --extra KEY=VALUE   a solver switch (repeatable; VALUE read as JSON when it parses), e.g.
+                      --extra method=partition or --extra spanWork=1e9 for graph-mincut
+                      (solvers/graph/README.md lists its switches)
   --out FILE          also write the result: FILE.jsonl is appended to, any other FILE is
                       written whole (to a temporary name, then renamed)
   --json              print the result as JSON
@@ -49,6 +53,7 @@ export const solveCommand: Command = {
       "time-limit": { type: "string" },
       pareto: { type: "boolean" },
       floating: { type: "boolean" },
+      extra: { type: "string", multiple: true },
       out: { type: "string" },
       json: { type: "boolean" },
     });
@@ -86,7 +91,11 @@ export const solveCommand: Command = {
       ...(slots === undefined ? {} : { slots }),
       ...(timeLimitSec === undefined ? {} : { timeLimitSec }),
       ...(checkpointsText === undefined ? {} : { checkpoints: await readCheckpoints(checkpointsText) }),
-      extra: { pareto: parsed.values.pareto === true, floating: parsed.values.floating === true },
+      extra: {
+        ...(parsed.values.pareto === true ? { pareto: true } : {}),
+        ...(parsed.values.floating === true ? { floating: true } : {}),
+        ...extraOptions("solve", parsed),
+      },
     });
     const out = stringOption(parsed, "out");
     if (out !== undefined) await writeResult(out, result);
