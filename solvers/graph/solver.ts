@@ -23,7 +23,7 @@ import { type MemorySearchResult, searchMemory } from "./memory-objective.js";
 import { type GraphOptions, graphOptions } from "./options.js";
 import { partitionSaved } from "./partition.js";
 import { fastestSpanKeep } from "./span-time.js";
-import { measureByGaps } from "./spans.js";
+import { measureByGaps, type SpanTable } from "./spans.js";
 import { fastestWithin, paretoFront, timePool } from "./time-objective.js";
 
 function solveMemory(instance: Instance, options: SolverOptions, settings: GraphOptions): SolverAnswer {
@@ -119,12 +119,14 @@ function spanAnswer(
   settings: GraphOptions,
   memory: MemorySearchResult,
   budgetBytes: number,
-): { judged: JudgedKeep | undefined; counters: Record<string, number> } {
+): { judged: JudgedKeep | undefined; counters: Record<string, number>; table?: SpanTable; exact?: boolean } {
   const g = graphOf(instance);
   if (memory.spanTable !== undefined)
     return {
       judged: fastestSpanKeep(instance, g, memory.spanTable, budgetBytes, true),
       counters: { spanTimeExact: 1 },
+      table: memory.spanTable,
+      exact: true,
     };
   const table = measureByGaps(instance, g, {
     upperBound: Math.max(budgetBytes, memory.best.evaluation.peakBytes),
@@ -139,7 +141,29 @@ function spanAnswer(
   return {
     judged: fastestSpanKeep(instance, g, table, budgetBytes, false),
     counters: { spanTimeEvaluations: table.evaluations },
+    table,
+    exact: false,
   };
+}
+
+/** Budgets at which the span program adds points to the front: evenly spaced over the pool's peaks. */
+const FRONT_BUDGETS = 24;
+
+/** The span program's answers across the pool's range of peaks (for `extra.pareto`). */
+function spanFront(
+  instance: Instance,
+  pool: readonly Judged[],
+  table: SpanTable,
+  exact: boolean,
+): JudgedKeep[] {
+  const g = graphOf(instance);
+  const peaks = pool.map((judged) => judged.evaluation.peakBytes);
+  const low = Math.min(...peaks);
+  const high = Math.max(...peaks);
+  const budgets = Array.from({ length: FRONT_BUDGETS }, (_, i) =>
+    Math.floor(low + ((high - low) * i) / (FRONT_BUDGETS - 1)),
+  );
+  return budgets.flatMap((budget) => fastestSpanKeep(instance, g, table, budget, exact) ?? []);
 }
 
 async function solveTime(
@@ -168,7 +192,12 @@ async function solveTime(
   };
   const front = settings.pareto
     ? {
-        front: paretoFront(pool).map(({ schedule, evaluation }) => ({
+        front: paretoFront([
+          ...pool,
+          ...(spanned.table === undefined
+            ? []
+            : spanFront(instance, pool, spanned.table, spanned.exact === true)),
+        ]).map(({ schedule, evaluation }) => ({
           schedule,
           peakBytes: evaluation.peakBytes,
           makespanMs: evaluation.makespanMs,
