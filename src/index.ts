@@ -13,10 +13,13 @@ export {
   evaluate,
   type InvalidEvaluation,
   type ScheduleError,
+  type StepProfile,
   type TraceStep,
   type ValidEvaluation,
 } from "./evaluate/evaluate.js";
 export { DEFAULT_COSTS, randomChain, randomLayeredDag, randomSeriesParallel } from "./generate/families.js";
+export { type PartitionGadget, partitionGadget } from "./generate/partition-gadget.js";
+export { isSeriesParallel } from "./graph/series-parallel.js";
 export { graphOf, type InstanceGraph } from "./instance/graph.js";
 export { loadInstance } from "./instance/load.js";
 export { parseInstance } from "./instance/parse.js";

@@ -7,9 +7,9 @@
  *   of span-memory.ts (exact; polynomial on chains, VGG-like graphs and chains with label inputs);
  * - otherwise: nested minimum lower sets (lower-sets.ts), Feng & Huang's threshold search on their
  *   blocks (segment-search.ts), Chen's articulation-point set, the AOTAutograd-style partitions
- *   (partition.ts, with and without bans) and the two extremes as seeds, every seed
- *   judged by the evaluator, then toggle local search from the best; reported with the lower bound of
- *   memory-bound.ts, so the gap is known.
+ *   (partition.ts, with and without bans), the two extremes and the span seed (span-memory.ts: the
+ *   decomposition over cut-point kept sets) as seeds, every seed judged by the evaluator, then toggle
+ *   local search from the best; reported with the lower bound of memory-bound.ts, so the gap is known.
  * @see ../../proofs/graph-mincut.md
  */
 import { InternalError } from "../../src/errors.js";
