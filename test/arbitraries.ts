@@ -64,3 +64,8 @@ export function withLabel(instance: Instance, seed: number): Instance {
     Object.assign(forced, { recomputable: false });
   return parseInstance({ ...instance, name: `${instance.name}-label`, nodes });
 }
+
+/** `anyInstance`, half the time with a `label` input (and maybe a forced node) added by `withLabel`. */
+export const labelledInstance: fc.Arbitrary<Instance> = fc
+  .tuple(anyInstance, seed, fc.boolean())
+  .map(([instance, s, label]) => (label && instance.nodes.length >= 3 ? withLabel(instance, s) : instance));

@@ -18,16 +18,11 @@ import { evaluate } from "../../src/evaluate/evaluate.js";
 import type { InstanceGraph } from "../../src/instance/graph.js";
 import { parseInstance } from "../../src/instance/parse.js";
 import type { Instance } from "../../src/instance/types.js";
-import { type Instruction, ops, type Schedule } from "../../src/schedule/types.js";
+import { insertFrees, type Step } from "../../src/schedule/checkpoint-schedule.js";
+import type { Schedule } from "../../src/schedule/types.js";
 import { storeAllSchedule } from "../baselines/store-all.js";
 import { chainDp } from "../chain/index.js";
 import type { LowerSet } from "./lower-sets.js";
-
-/** A fine step: forward or backward of a node. */
-interface Step {
-  readonly backward: boolean;
-  readonly node: number;
-}
 
 /** Whether the block-chain route applies: no fine node has a tape. */
 export function blockChainApplies(g: InstanceGraph): boolean {
@@ -106,39 +101,12 @@ function expand(g: InstanceGraph, coarse: Schedule, block: Int32Array, blocks: n
     if (instruction.op !== "F" && instruction.op !== "B") continue;
     const i = instruction.node === "x" ? 0 : Number(instruction.node.slice(1));
     const list = members[i] as number[];
-    if (instruction.op === "F") for (const v of list) steps.push({ backward: false, node: v });
-    else for (let j = list.length - 1; j >= 0; j--) steps.push({ backward: true, node: list[j] as number });
+    if (instruction.op === "F") for (const v of list) steps.push({ backward: false, node: v, tape: false });
+    else
+      for (let j = list.length - 1; j >= 0; j--)
+        steps.push({ backward: true, node: list[j] as number, tape: false });
   }
   return steps;
-}
-
-/** The steps with `D a:v` right after the last read of each allocation (exact liveness). O(steps + reads). */
-function withFrees(g: InstanceGraph, steps: readonly Step[]): Schedule {
-  const freeAfter: number[][] = steps.map(() => []);
-  const lastRead = new Int32Array(g.size).fill(-1);
-  const close = (v: number) => {
-    if ((lastRead[v] as number) >= 0) freeAfter[lastRead[v] as number]?.push(v);
-    lastRead[v] = -1;
-  };
-  steps.forEach((step, position) => {
-    const v = step.node;
-    if (step.backward) {
-      if (g.needsInputs[v] === 1) for (const u of g.inputs[v] as readonly number[]) lastRead[u] = position;
-      if (g.needsOutput[v] === 1) lastRead[v] = position;
-      return;
-    }
-    for (const u of g.inputs[v] as readonly number[]) lastRead[u] = position;
-    close(v);
-    lastRead[v] = position;
-  });
-  for (let v = 0; v < g.size; v++) close(v);
-  const schedule: Instruction[] = [];
-  steps.forEach((step, position) => {
-    const id = g.ids[step.node] as string;
-    schedule.push(step.backward ? ops.backward(id) : ops.forward(id));
-    for (const v of freeAfter[position] as number[]) schedule.push(ops.freeActivation(g.ids[v] as string));
-  });
-  return schedule;
 }
 
 /**
@@ -166,7 +134,7 @@ export async function blockChainSchedules(
     try {
       const answer = await chainDp.solve(coarse, { budgetBytes, objective: "time", slots, timeLimitSec });
       if (answer.schedule !== undefined)
-        schedules.push(withFrees(g, expand(g, answer.schedule, block, sets.length + 1)));
+        schedules.push(insertFrees(g, expand(g, answer.schedule, block, sets.length + 1)));
     } catch (error: unknown) {
       // chain-dp's own consistency check failed on this coarse chain: skip the budget, report the count.
       if (!(error instanceof InternalError)) throw error;

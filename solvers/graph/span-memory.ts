@@ -46,16 +46,9 @@ function memoryFront(points: readonly SpanPoint[], open: boolean): SpanPoint[] {
 function keptUnder(g: InstanceGraph, table: SpanTable, fronts: readonly SpanPoint[][], threshold: number) {
   const base = new Map<number, number>([[-1, 0]]);
   const parent = new Map<number, { span: number; point: SpanPoint }>();
-  // by end, so that every start is final before it is extended
-  const order = table.spans.map((_, index) => index);
-  order.sort((a, b) => {
-    const x = table.spans[a] as SpanTable["spans"][number];
-    const y = table.spans[b] as SpanTable["spans"][number];
-    return x.end - y.end || x.start - y.start;
-  });
   let ending: { span: number; point: SpanPoint } | undefined;
-  for (const index of order) {
-    const span = table.spans[index] as SpanTable["spans"][number];
+  // the table lists spans by end, so every start is final before it is extended
+  for (const [index, span] of table.spans.entries()) {
     const from = base.get(span.start);
     if (from === undefined) continue;
     let chosen: SpanPoint | undefined;

@@ -76,19 +76,12 @@ export function fastestSpanKeep(
     [-1, [{ at: -1, base: 0, timeMs: 0, point: undefined, previous: undefined }]],
   ]);
   const settled = new Set<number>();
-  const order = table.spans.map((_, index) => index);
-  order.sort((a, b) => {
-    const x = table.spans[a] as SpanTable["spans"][number];
-    const y = table.spans[b] as SpanTable["spans"][number];
-    return x.end - y.end || x.start - y.start;
-  });
   let best: { label: Label; timeMs: number; point: SpanPoint } | undefined;
-  for (const index of order) {
-    const span = table.spans[index] as SpanTable["spans"][number];
+  for (const [index, span] of table.spans.entries()) {
     let from = labels.get(span.start);
     if (from === undefined) continue;
     if (!settled.has(span.start)) {
-      from = nonDominated(from); // every span ending here came earlier in this order
+      from = nonDominated(from); // the table lists spans by end: every span ending here came earlier
       if (!exhaustive && from.length > MAX_LABELS) from = thin(from, MAX_LABELS);
       labels.set(span.start, from);
       settled.add(span.start);

@@ -93,8 +93,7 @@ export function planSpans(g: InstanceGraph): SpanPlan {
     let next = start + 1;
     for (const end of ends) {
       if (end <= start) continue;
-      for (; next < Math.min(end, g.size); next++)
-        if (isCut[next] === 0 && g.isSource[next] === 0 && g.recomputable[next] === 1) choices.push(next);
+      for (; next < Math.min(end, g.size); next++) if (isChoice(g, isCut, next)) choices.push(next);
       spans.push({ start, end, choices: [...choices] });
       evaluations += 2 ** choices.length;
       // a later end would leave this cut point out of the kept set: impossible if it is forced
@@ -106,6 +105,7 @@ export function planSpans(g: InstanceGraph): SpanPlan {
 
 /** Measured spans: for each, every interior point measured (not reduced to a front). */
 export interface SpanTable {
+  /** By end, then start: every span ending at a boundary comes before any span starting there. */
   readonly spans: readonly Span[];
   readonly points: readonly (readonly SpanPoint[])[];
   /** Schedules evaluated to fill the table. */
@@ -135,7 +135,31 @@ export function tabulateAll(
     }
     points.push(list);
   }
-  return { spans: plan.spans, points, evaluations };
+  return byEnd(plan.spans, points, evaluations);
+}
+
+/** The table with its spans (and their points) ordered by end, then start. */
+function byEnd(
+  spans: readonly Span[],
+  points: readonly (readonly SpanPoint[])[],
+  evaluations: number,
+): SpanTable {
+  const order = spans.map((_, index) => index);
+  order.sort((a, b) => {
+    const x = spans[a] as Span;
+    const y = spans[b] as Span;
+    return x.end - y.end || x.start - y.start;
+  });
+  return {
+    spans: order.map((index) => spans[index] as Span),
+    points: order.map((index) => points[index] as readonly SpanPoint[]),
+    evaluations,
+  };
+}
+
+/** Whether node v may be kept or not inside a span: a free node that is not a cut point. */
+function isChoice(g: InstanceGraph, isCut: Uint8Array, v: number): boolean {
+  return isCut[v] === 0 && g.isSource[v] === 0 && g.recomputable[v] === 1;
 }
 
 /** How far `measureByGaps` goes. */
@@ -206,8 +230,7 @@ export function measureByGaps(
     }
   };
   const free: number[] = [];
-  for (let v = 0; v < g.size; v++)
-    if (isCut[v] === 0 && g.isSource[v] === 0 && g.recomputable[v] === 1) free.push(v);
+  for (let v = 0; v < g.size; v++) if (isChoice(g, isCut, v)) free.push(v);
   const useless = new Int32Array(bounds.length - 1);
   const alive = new Uint8Array(bounds.length - 1).fill(1);
   let evaluations = 0;
@@ -242,10 +265,11 @@ export function measureByGaps(
       if ((useless[rank] as number) >= limits.patience) alive[rank] = 0;
     }
   }
-  const choices: number[][] = bounds.slice(0, -1).map(() => []);
-  for (let rank = 0, v = 0; v < g.size; v++) {
-    if (v > (bounds[rank + 1] as number)) rank++;
-    if (isCut[v] === 0 && g.isSource[v] === 0 && g.recomputable[v] === 1) choices[rank]?.push(v);
+  const choices: number[][] = bounds.slice(0, -1).map(() => []); // the free nodes of each neighbour span
+  for (let rank = 0, k = 0; k < free.length; k++) {
+    const v = free[k] as number;
+    while (v > (bounds[rank + 1] as number)) rank++;
+    choices[rank]?.push(v);
   }
   const small = choices.filter((list) => list.length <= limits.maxChoices);
   const widest = limits.known === undefined ? Math.max(0, ...small.map((list) => list.length)) : 0;
@@ -259,14 +283,11 @@ export function measureByGaps(
     evaluations++;
   }
   const lists = [...measured.values()];
-  return {
-    spans: lists.map((list) => {
-      const { start, end } = list[0] as Measured;
-      return { start, end, choices: [] };
-    }),
-    points: lists,
-    evaluations,
-  };
+  const spans = lists.map((list) => {
+    const { start, end } = list[0] as Measured;
+    return { start, end, choices: [] };
+  });
+  return byEnd(spans, lists, evaluations);
 }
 
 /**

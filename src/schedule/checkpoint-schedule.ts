@@ -33,7 +33,7 @@ export interface CheckpointScheduleOptions {
 const ascending = (a: number, b: number) => a - b;
 
 /** Pass-1 step: a forward (with tape or not) or a backward of node `node`. */
-interface Step {
+export interface Step {
   readonly backward: boolean;
   readonly node: number;
   readonly tape: boolean;
@@ -141,8 +141,11 @@ function orderSteps(g: InstanceGraph, kept: Uint8Array, options: CheckpointSched
   return steps;
 }
 
-/** Pass 2: emits the steps with `D a:v` right after the last read of each allocation of `a:v`. */
-function insertFrees(g: InstanceGraph, steps: readonly Step[]): Schedule {
+/**
+ * Pass 2: emits the steps with `D a:v` right after the last read of each allocation of `a:v` (exact
+ * liveness; also used by the block-chain expansion of the graph solver). O(steps + reads).
+ */
+export function insertFrees(g: InstanceGraph, steps: readonly Step[]): Schedule {
   const freeAfter: number[][] = steps.map(() => []);
   const lastUse = new Int32Array(g.size).fill(-1); // position of the last read (or the allocation) of the live a:v
   const close = (v: number) => {

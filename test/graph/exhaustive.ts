@@ -7,16 +7,21 @@ import { evaluate } from "../../src/evaluate/evaluate.js";
 import { graphOf } from "../../src/instance/graph.js";
 import type { Instance } from "../../src/instance/types.js";
 
-/** Least evaluated peak over all kept sets (2^free evaluations), with one kept set reaching it. */
-export function exhaustiveLeastPeak(instance: Instance): { peak: number; kept: number[] } {
+/** Every kept set (2^free of them) with the evaluator's peak and makespan for its checkpoint schedule. */
+export function everyKeep(instance: Instance): { kept: number[]; peak: number; makespan: number }[] {
   const g = graphOf(instance);
   const free = instance.nodes.flatMap((_, v) => (g.isSource[v] === 0 && g.recomputable[v] === 1 ? [v] : []));
-  let best = { peak: Number.POSITIVE_INFINITY, kept: [] as number[] };
-  for (let mask = 0; mask < 2 ** free.length; mask++) {
+  return Array.from({ length: 2 ** free.length }, (_, mask) => {
     const kept = free.filter((_, bit) => Math.floor(mask / 2 ** bit) % 2 === 1);
     const evaluation = evaluate(instance, keepSchedule(instance, kept));
     if (!evaluation.valid) throw new Error(evaluation.error.reason);
-    if (evaluation.peakBytes < best.peak) best = { peak: evaluation.peakBytes, kept };
-  }
+    return { kept, peak: evaluation.peakBytes, makespan: evaluation.makespanMs };
+  });
+}
+
+/** Least evaluated peak over all kept sets, with one kept set reaching it. */
+export function exhaustiveLeastPeak(instance: Instance): { peak: number; kept: number[] } {
+  let best = { peak: Number.POSITIVE_INFINITY, kept: [] as number[] };
+  for (const { kept, peak } of everyKeep(instance)) if (peak < best.peak) best = { peak, kept };
   return best;
 }

@@ -5,33 +5,14 @@
  */
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect } from "vitest";
-import { keepSchedule } from "../../solvers/baselines/checkpoints.js";
 import { fastestSpanKeep } from "../../solvers/graph/span-time.js";
 import { planSpans, tabulateAll } from "../../solvers/graph/spans.js";
 import { solve } from "../../solvers/index.js";
-import { evaluate } from "../../src/evaluate/evaluate.js";
 import { graphOf } from "../../src/instance/graph.js";
-import type { Instance } from "../../src/instance/types.js";
-import { anyInstance, PROPERTY_SEED, withLabel } from "../arbitraries.js";
+import { labelledInstance, PROPERTY_SEED } from "../arbitraries.js";
+import { everyKeep } from "./exhaustive.js";
 
-/** Every kept set's (peak, makespan), by enumeration. */
-function everyKeep(instance: Instance): { peak: number; makespan: number }[] {
-  const g = graphOf(instance);
-  const free = instance.nodes.flatMap((_, v) => (g.isSource[v] === 0 && g.recomputable[v] === 1 ? [v] : []));
-  return Array.from({ length: 2 ** free.length }, (_, mask) => {
-    const kept = free.filter((_, bit) => Math.floor(mask / 2 ** bit) % 2 === 1);
-    const evaluation = evaluate(instance, keepSchedule(instance, kept));
-    if (!evaluation.valid) throw new Error(evaluation.error.reason);
-    return { peak: evaluation.peakBytes, makespan: evaluation.makespanMs };
-  });
-}
-
-const small = fc
-  .tuple(anyInstance, fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.boolean())
-  .map(([instance, seed, label]) =>
-    label && instance.nodes.length >= 3 ? withLabel(instance, seed) : instance,
-  )
-  .filter((instance) => instance.nodes.length <= 13);
+const small = labelledInstance.filter((instance) => instance.nodes.length <= 13);
 
 describe("span dynamic program for the time objective", () => {
   test.prop([small, fc.double({ min: 0, max: 1, noNaN: true })], { seed: PROPERTY_SEED, numRuns: 120 })(

@@ -10,17 +10,11 @@ import { judgeKeep } from "../../solvers/graph/kept-evaluation.js";
 import { spanSeed } from "../../solvers/graph/span-memory.js";
 import { decompose } from "../../solvers/graph/spans.js";
 import { graphOf } from "../../src/instance/graph.js";
-import { anyInstance, PROPERTY_SEED, withLabel } from "../arbitraries.js";
+import { labelledInstance, PROPERTY_SEED } from "../arbitraries.js";
 import { exhaustiveLeastPeak } from "./exhaustive.js";
 
-const labelled = fc
-  .tuple(anyInstance, fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.boolean())
-  .map(([instance, seed, label]) =>
-    label && instance.nodes.length >= 3 ? withLabel(instance, seed) : instance,
-  );
-
 /** A random kept set: each free node kept with probability about 1/3. */
-const withKeep = labelled.chain((instance) =>
+const withKeep = labelledInstance.chain((instance) =>
   fc
     .array(fc.integer({ min: 0, max: 2 }), {
       minLength: instance.nodes.length,
@@ -57,7 +51,7 @@ describe("decomposition at cut points", () => {
     },
   );
 
-  test.prop([labelled.filter((instance) => instance.nodes.length <= 13)], {
+  test.prop([labelledInstance.filter((instance) => instance.nodes.length <= 13)], {
     seed: PROPERTY_SEED,
     numRuns: 80,
   })("the search seed is a valid kept set whose peak is at least the exhaustive optimum", (instance) => {
