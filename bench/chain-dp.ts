@@ -13,13 +13,13 @@
  *                                          at S = 100 and 500; tens of minutes)
  */
 import { loadavg } from "node:os";
-import { storeAllSchedule } from "../solvers/baselines/store-all.js";
 import { solveChainDp } from "../solvers/chain/index.js";
 import { solve } from "../solvers/index.js";
 import { evaluate } from "../src/evaluate/evaluate.js";
 import { randomChain } from "../src/generate/families.js";
 import { parseInstance } from "../src/instance/parse.js";
 import type { Instance } from "../src/instance/types.js";
+import { storeAllSchedule } from "../src/schedule/builders.js";
 import { parseSchedule } from "../src/schedule/text.js";
 import type { SolveResult, SolverOptions } from "../src/solver.js";
 import { benchEnvironment, median, writeBenchResults } from "./environment.js";
@@ -78,7 +78,13 @@ async function benchCell(L: number, S: number): Promise<Cell> {
     Math.floor((storeAll.peakBytes * BUDGET_PERCENT) / 100),
     least.minFeasibleBudgetBytes ?? 1,
   );
-  const options: SolverOptions = { budgetBytes: budget, objective: "time", slots: S, timeLimitSec: 3600 };
+  const options: SolverOptions = {
+    budgetBytes: budget,
+    objective: "time",
+    slots: S,
+    timeLimitSec: 3600,
+    extra: {},
+  };
   // the verified solve is the warm-up; a cell slower than BIG_MS is reported from it alone
   const result = await verified(instance, budget, S);
   const big = result.stats.wallMs > BIG_MS;

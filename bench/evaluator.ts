@@ -5,10 +5,10 @@
  * Run: npm run build && node dist/bench/evaluator.js   (or npx tsx bench/evaluator.ts)
  */
 import Benchmark from "benchmark";
-import { storeAllSchedule } from "../solvers/index.js";
 import { evaluate } from "../src/evaluate/evaluate.js";
 import { randomChain, randomLayeredDag } from "../src/generate/families.js";
 import type { Instance } from "../src/instance/types.js";
+import { storeAllSchedule } from "../src/schedule/builders.js";
 import { checkpointSchedule } from "../src/schedule/checkpoint-schedule.js";
 import type { Schedule } from "../src/schedule/types.js";
 import { benchEnvironment, writeBenchResults } from "./environment.js";

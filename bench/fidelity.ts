@@ -17,8 +17,8 @@ import { evaluate } from "../src/evaluate/evaluate.js";
 import { parseInstance } from "../src/instance/parse.js";
 import type { Instance } from "../src/instance/types.js";
 import { profileModel } from "../src/profile/profile.js";
+import { storeAllSchedule as plainSchedule } from "../src/schedule/builders.js";
 import { parseSchedule } from "../src/schedule/text.js";
-import { plainSchedule } from "../src/simulate/plain-schedule.js";
 import { simulate } from "../src/simulate/simulate.js";
 import { benchEnvironment, writeBenchResults } from "./environment.js";
 

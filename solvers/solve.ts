@@ -1,72 +1,138 @@
 /**
- * solve: runs one solver on an instance under a budget, then checks what it claims with the evaluator
- * (the schedule is valid, its peak is within the budget, its claimed cost equals the evaluated cost)
- * and returns the one result shape.
+ * solve: checks the options, runs one solver on an instance under a budget, then checks everything the
+ * solver says against the evaluator (check-answer.ts) and returns the one result shape, recording every
+ * option (switch defaults included) so the result can be reproduced from its JSON.
  */
-import { type Budget, budgetBytes, parseBudget } from "../src/budget.js";
-import { describeValue, InputError, InternalError } from "../src/errors.js";
-import { evaluate } from "../src/evaluate/evaluate.js";
+import type { Budget } from "../src/budget.js";
+import { describeValue, InputError, type InputIssue } from "../src/errors.js";
+import { requireInstance } from "../src/instance/parsed.js";
 import type { Instance } from "../src/instance/types.js";
-import { formatSchedule } from "../src/schedule/text.js";
-import type { Objective, SolveResult, Solver, SolverAnswer, SolverOptions } from "../src/solver.js";
-import { storeAllSchedule } from "./baselines/store-all.js";
-import { solvers } from "./index.js";
+import { parseSwitches } from "../src/options.js";
+import { resolveBudget, storeAllEvaluation } from "../src/schedule/builders.js";
+import type {
+  CommonOption,
+  Objective,
+  ResultOptions,
+  SolveResult,
+  Solver,
+  SolverOptions,
+} from "../src/solver.js";
+import { describeAnswer } from "./check-answer.js";
+import { findSolver } from "./registry.js";
 
 /** Default memory discretization (rotor's S). */
 export const DEFAULT_SLOTS = 500;
 
-/** Relative tolerance between a solver's claimed cost and the evaluator's (float sums in another order). */
-const CLAIM_TOLERANCE = 1e-9;
-
+/** What `solve` accepts; every field but `solver` is optional. */
 export interface SolveOptions {
-  /** Solver name (see `solvers`). */
-  readonly solver: string;
+  /** Solver name (see `solvers`), or a Solver object of your own (checked the same way). */
+  readonly solver: string | Solver;
   /** Bytes, a text budget (`1.5GB`, `50%`, `none`) or a parsed Budget; default none. */
   readonly budget?: number | string | Budget;
+  /** Default: the solver's first objective. */
   readonly objective?: Objective;
+  /** Memory discretization, for solvers that read it (default 500). */
   readonly slots?: number;
-  readonly timeLimitSec?: number;
+  /** Seconds (default none; null or Infinity for none): an unfinished search answers `timeout` with the best it has. */
+  readonly timeLimitSec?: number | null;
+  /** Kept node ids, for solvers that read them. */
   readonly checkpoints?: readonly string[];
+  /** The solver's switches (see its `switches` table); unknown keys are refused. */
   readonly extra?: Readonly<Record<string, unknown>>;
 }
 
-/** Looks a solver up by name. @throws InputError (code `option`) listing the valid names */
-export function findSolver(name: string): Solver {
-  const solver = solvers.find((candidate) => candidate.name === name);
-  if (solver === undefined) {
-    throw new InputError("solve", [
-      {
-        code: "option",
-        path: "--solver",
-        expected: `one of ${solvers.map((s) => s.name).join(", ")}`,
-        received: describeValue(name),
-      },
-    ]);
-  }
-  return solver;
+const OPTION_FIELDS = ["solver", "budget", "objective", "slots", "timeLimitSec", "checkpoints", "extra"];
+
+function optionIssue(path: string, expected: string, value: unknown): InputIssue {
+  return { code: "option", path, expected, received: describeValue(value) };
+}
+
+/** Every issue with the options themselves (shape, types, fields the solver does not read). */
+function optionIssues(solver: Solver, options: SolveOptions): InputIssue[] {
+  const issues: InputIssue[] = [];
+  for (const key of Object.keys(options))
+    if (!OPTION_FIELDS.includes(key))
+      issues.push({
+        code: "unknown-field",
+        path: key,
+        expected: `one of ${OPTION_FIELDS.join(", ")}`,
+        received: `unknown option "${key}"`,
+      });
+  const { objective, slots, timeLimitSec, checkpoints, extra } = options;
+  if (objective !== undefined && !solver.objectives.includes(objective))
+    issues.push(
+      optionIssue("objective", `one of ${solver.objectives.join(", ")} for ${solver.name}`, objective),
+    );
+  if (slots !== undefined && !(Number.isSafeInteger(slots) && slots >= 1))
+    issues.push(optionIssue("slots", "a positive integer", slots));
+  if (
+    timeLimitSec !== undefined &&
+    timeLimitSec !== null &&
+    !(typeof timeLimitSec === "number" && timeLimitSec > 0)
+  )
+    issues.push(
+      optionIssue("timeLimitSec", "a positive number of seconds (Infinity for none)", timeLimitSec),
+    );
+  if (
+    checkpoints !== undefined &&
+    !(Array.isArray(checkpoints) && checkpoints.every((id) => typeof id === "string"))
+  )
+    issues.push(optionIssue("checkpoints", "a list of node ids", checkpoints));
+  if (extra !== undefined && (typeof extra !== "object" || extra === null || Array.isArray(extra)))
+    issues.push(optionIssue("extra", "an object of switches", extra));
+  const given: [CommonOption, unknown][] = [
+    ["slots", slots],
+    ["checkpoints", checkpoints],
+  ];
+  for (const [name, value] of given)
+    if (value !== undefined && !solver.reads.includes(name))
+      issues.push(
+        optionIssue(
+          name,
+          `absent: ${solver.name} does not read ${name} (it reads ${readsText(solver)})`,
+          value,
+        ),
+      );
+  return issues;
+}
+
+function readsText(solver: Solver): string {
+  const common = ["budget", "objective", "timeLimitSec", ...solver.reads];
+  const switches = Object.keys(solver.switches);
+  return `${common.join(", ")}${switches.length === 0 ? "" : `, and the switches ${switches.join(", ")}`}`;
+}
+
+/** The budget as text, for the result's options. */
+function budgetText(budget: SolveOptions["budget"]): string {
+  if (budget === undefined) return "none";
+  if (typeof budget === "number") return String(budget);
+  if (typeof budget === "string") return budget.trim();
+  if (budget.kind === "bytes") return String(budget.bytes);
+  return budget.kind === "fraction" ? `${budget.fraction * 100}%` : "none";
 }
 
 /**
  * Solves `instance` with the named solver.
  *
- * @returns the result: `optimal`/`feasible` with a schedule whose evaluated cost is reported,
- *   `infeasible` (with the least budget that would work, when the solver knows it) or `timeout`
- * @throws InputError for an unknown solver, bad options, or an instance outside the solver's class
- * @throws InternalError when a solver's claim disagrees with the evaluator (a bug)
+ * @param instance an instance from `parseInstance` or `loadInstance`
+ * @returns the result: `optimal` (with its certificate) or `feasible` with a schedule whose evaluated
+ *   cost is reported, `infeasible` (with the least budget that would work, when the solver knows it) or
+ *   `timeout` (with the best schedule found, when there is one)
+ * @throws InputError for an unparsed instance, an unknown solver, bad or unread options, unknown
+ *   switches, or an instance outside the solver's class
+ * @throws InternalError when anything the solver says disagrees with the evaluator (a bug)
  */
 export async function solve(instance: Instance, options: SolveOptions): Promise<SolveResult> {
-  const solver = findSolver(options.solver);
-  const objective = options.objective ?? (solver.objectives[0] as Objective);
-  if (!solver.objectives.includes(objective)) {
-    throw new InputError("solve", [
-      {
-        code: "option",
-        path: "--objective",
-        expected: `one of ${solver.objectives.join(", ")} for ${solver.name}`,
-        received: describeValue(objective),
-      },
-    ]);
-  }
+  requireInstance(instance, "solve");
+  if (typeof options !== "object" || options === null)
+    throw new InputError("solve", [optionIssue("", "an options object with at least `solver`", options)]);
+  const solver =
+    typeof options.solver === "object" && options.solver !== null
+      ? options.solver
+      : findSolver(options.solver);
+  const issues = optionIssues(solver, options);
+  if (issues.length > 0) throw new InputError("solve", issues);
+  const extra = parseSwitches(solver.switches, options.extra, solver.name);
   const rejection = solver.rejects?.(instance);
   if (rejection !== undefined)
     throw new InputError(
@@ -81,111 +147,26 @@ export async function solve(instance: Instance, options: SolveOptions): Promise<
       ],
       instance.name,
     );
-  const slots = options.slots ?? DEFAULT_SLOTS;
-  if (!Number.isInteger(slots) || slots < 1)
-    throw new InputError("solve", [
-      { code: "option", path: "--slots", expected: "a positive integer", received: describeValue(slots) },
-    ]);
-  const timeLimitSec = options.timeLimitSec ?? Number.POSITIVE_INFINITY;
-  if (!(timeLimitSec > 0))
-    throw new InputError("solve", [
-      {
-        code: "option",
-        path: "--time-limit",
-        expected: "a positive number of seconds",
-        received: describeValue(timeLimitSec),
-      },
-    ]);
-
-  const reference = evaluate(instance, storeAllSchedule(instance));
-  if (!reference.valid) throw new InternalError(`store-all schedule invalid: ${reference.error.reason}`);
-  const budget = typeof options.budget === "object" ? options.budget : parseBudget(options.budget ?? "none");
+  const objective = options.objective ?? (solver.objectives[0] as Objective);
   const solverOptions: SolverOptions = {
-    budgetBytes: budgetBytes(budget, reference.peakBytes),
+    budgetBytes: resolveBudget(instance, options.budget ?? "none"),
     objective,
-    slots,
-    timeLimitSec,
-    ...(options.checkpoints === undefined ? {} : { checkpoints: options.checkpoints }),
-    ...(options.extra === undefined ? {} : { extra: options.extra }),
+    slots: options.slots ?? DEFAULT_SLOTS,
+    timeLimitSec: options.timeLimitSec ?? Number.POSITIVE_INFINITY,
+    ...(options.checkpoints === undefined ? {} : { checkpoints: Object.freeze([...options.checkpoints]) }),
+    extra,
   };
+  const recorded: ResultOptions = {
+    budget: budgetText(options.budget),
+    objective,
+    ...(solver.reads.includes("slots") ? { slots: solverOptions.slots } : {}),
+    timeLimitSec: Number.isFinite(solverOptions.timeLimitSec) ? solverOptions.timeLimitSec : null,
+    ...(solverOptions.checkpoints === undefined ? {} : { checkpoints: solverOptions.checkpoints }),
+    extra,
+  };
+  const reference = storeAllEvaluation(instance);
   const started = performance.now();
   const answer = await solver.solve(instance, solverOptions);
   const wallMs = performance.now() - started;
-  return describe(instance, solver, solverOptions, answer, wallMs, reference.makespanMs);
-}
-
-function describe(
-  instance: Instance,
-  solver: Solver,
-  options: SolverOptions,
-  answer: SolverAnswer,
-  wallMs: number,
-  storeAllMakespanMs: number,
-): SolveResult {
-  let makespanMs: number | null = null;
-  let peakBytes: number | null = null;
-  if (answer.schedule !== undefined) {
-    const evaluation = evaluate(instance, answer.schedule);
-    if (!evaluation.valid)
-      throw new InternalError(
-        `${solver.name} emitted an invalid schedule: ${evaluation.error.reason} (instruction ${evaluation.error.index})`,
-      );
-    checkClaim(solver.name, "makespan", answer.claimedMakespanMs, evaluation.makespanMs);
-    checkClaim(solver.name, "peak", answer.claimedPeakBytes, evaluation.peakBytes);
-    if (
-      (answer.status === "optimal" || answer.status === "feasible") &&
-      evaluation.peakBytes > options.budgetBytes
-    ) {
-      throw new InternalError(
-        `${solver.name} answered ${answer.status} with a peak of ${evaluation.peakBytes} above the budget ${options.budgetBytes}`,
-      );
-    }
-    makespanMs = evaluation.makespanMs;
-    peakBytes = evaluation.peakBytes;
-  } else if (answer.status === "optimal" || answer.status === "feasible") {
-    throw new InternalError(`${solver.name} answered ${answer.status} without a schedule`);
-  }
-  return {
-    format: "remat-result/1",
-    status: answer.status,
-    solver: solver.name,
-    instance: instance.name,
-    objective: options.objective,
-    budgetBytes: Number.isFinite(options.budgetBytes) ? options.budgetBytes : null,
-    makespanMs,
-    peakBytes,
-    overhead: makespanMs === null ? null : overheadOf(makespanMs, storeAllMakespanMs),
-    lowerBoundMs: answer.lowerBoundMs ?? null,
-    lowerBoundBytes: answer.lowerBoundBytes ?? null,
-    minFeasibleBudgetBytes: answer.minFeasibleBudgetBytes ?? null,
-    reason: answer.reason ?? null,
-    schedule: answer.schedule === undefined ? [] : formatSchedule(answer.schedule),
-    options: {
-      slots: options.slots,
-      timeLimitSec: Number.isFinite(options.timeLimitSec) ? options.timeLimitSec : null,
-      ...(options.checkpoints === undefined ? {} : { checkpoints: options.checkpoints }),
-    },
-    stats: { wallMs, ...answer.counters },
-    ...(answer.front === undefined
-      ? {}
-      : {
-          front: answer.front.map((point) => ({
-            peakBytes: point.peakBytes,
-            makespanMs: point.makespanMs,
-            overhead: overheadOf(point.makespanMs, storeAllMakespanMs),
-          })),
-        }),
-  };
-}
-
-/** makespan / store-all makespan - 1 (0 when both are 0). */
-function overheadOf(makespanMs: number, storeAllMakespanMs: number): number {
-  return storeAllMakespanMs > 0 ? makespanMs / storeAllMakespanMs - 1 : 0;
-}
-
-function checkClaim(solver: string, what: string, claimed: number | undefined, evaluated: number): void {
-  if (claimed === undefined) return;
-  if (Math.abs(claimed - evaluated) > CLAIM_TOLERANCE * Math.max(1, Math.abs(evaluated))) {
-    throw new InternalError(`${solver} claims a ${what} of ${claimed} but the evaluator says ${evaluated}`);
-  }
+  return describeAnswer({ instance, solver, options: solverOptions, recorded, answer, wallMs, reference });
 }

@@ -28,10 +28,10 @@ const BUDGET_PATTERN = /^\s*([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*(%|[a-z]*)\s*$/
  * Parses a budget written by a user.
  *
  * @param text e.g. `123456`, `1.5GB`, `512 MiB`, `50%`, `none`
- * @param path the option or field it came from, for the error (default `--budget`)
+ * @param path the option or field it came from, for the error (default `budget`)
  * @throws InputError (code `option`) for anything else, including zero, negative and non-finite budgets
  */
-export function parseBudget(text: string | number, path = "--budget"): Budget {
+export function parseBudget(text: string | number, path = "budget"): Budget {
   if (typeof text === "number") return checkedBytes(text, path, text);
   if (text.trim().toLowerCase() === "none") return { kind: "none" };
   const match = BUDGET_PATTERN.exec(text);

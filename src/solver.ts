@@ -1,8 +1,10 @@
 /**
- * The one Solver interface and the one result shape (DESIGN.md, "Solvers"; STYLE.md, "Shape of the
- * house"). Solvers are plain objects listed in `solvers/index.ts`; `src/` never imports them.
+ * The one Solver interface and the one answer shape (DESIGN.md, "Solvers"; STYLE.md, "Shape of the
+ * house"): a union on `status`, where an `optimal` answer carries the certificate of what it is optimal
+ * over. Solvers are plain objects listed in `solvers/registry.ts`; `src/` never imports them.
  */
 import type { Instance } from "./instance/types.js";
+import type { OptionsTable } from "./options.js";
 import type { Schedule } from "./schedule/types.js";
 
 /** What a solve returned: a proven optimum, a schedule without proof, no schedule within budget, or out of time. */
@@ -11,6 +13,78 @@ export type SolveStatus = "optimal" | "feasible" | "infeasible" | "timeout";
 /** `time`: least makespan with peak <= budget; `memory`: least peak memory. */
 export type Objective = "time" | "memory";
 
+/**
+ * A class of schedules an optimum or a bound is taken over:
+ * - `all`: every valid schedule of the instance (the whole cost model);
+ * - `checkpoint`: the checkpoint schedules of kept sets (src/schedule/builders.ts, `keepSchedule`: every
+ *   segment between kept activations recomputed once; proofs/checkpoint-schedule.md);
+ * - `persistent-chain`: rotor's persistent schedules of a chain (Beaumont et al. 2019, section 4;
+ *   proofs/chain-dp.md), with each size rounded up to the discretization the certificate names.
+ */
+export type ScheduleClass = "all" | "checkpoint" | "persistent-chain";
+
+/** Words for each class, for messages and the CLI. */
+export const SCHEDULE_CLASS_WORDS: Readonly<Record<ScheduleClass, string>> = {
+  all: "all schedules",
+  checkpoint: "checkpoint schedules (each segment between kept activations recomputed once)",
+  "persistent-chain": "persistent chain schedules (rotor's class)",
+};
+
+/**
+ * Why an `optimal` answer is optimal, and over what: no schedule of the class `over` within the budget
+ * does better (the answer itself may lie outside it, e.g. store-all beating every persistent schedule).
+ * - `meets-bound`: the answer's cost equals a proven lower bound that holds over `over` (so nothing in
+ *   the class does better); `solve` checks the equality against the evaluator.
+ * - `dynamic-program`: an exact dynamic program over `over`, with sizes in units of `unitBytes` (exact
+ *   in bytes when `unitBytes` is 1) and the activation budget cut into `budgetUnits` of them.
+ * - `enumeration`: every one of `count` candidates (kept sets, ...) was evaluated.
+ * - `decomposition`: an exact decomposition of the class into `parts` independently measured parts
+ *   (e.g. spans between cut points, proofs/graph-mincut.md).
+ */
+export type Certificate =
+  | {
+      readonly kind: "meets-bound";
+      readonly over: ScheduleClass;
+      readonly objective: Objective;
+      /** The bound met, in words (e.g. "sum of forward and backward times"). */
+      readonly bound: string;
+      /** Its value: ms for the time objective, bytes for memory. */
+      readonly value: number;
+    }
+  | {
+      readonly kind: "dynamic-program";
+      readonly over: ScheduleClass;
+      readonly unitBytes: number;
+      /** Units of `unitBytes` the activation budget was given as (null: the objective needs no budget). */
+      readonly budgetUnits: number | null;
+      readonly method: string;
+    }
+  | {
+      readonly kind: "enumeration";
+      readonly over: ScheduleClass;
+      readonly count: number;
+      /** What was enumerated, e.g. "kept sets". */
+      readonly of: string;
+    }
+  | {
+      readonly kind: "decomposition";
+      readonly over: ScheduleClass;
+      readonly parts: number;
+      readonly method: string;
+    };
+
+/**
+ * A proven lower bound on the objective of every schedule of a class (within the budget, for time);
+ * `solve` also checks it is at most the answer's own evaluated cost.
+ */
+export interface Bound {
+  /** ms for a makespan bound, bytes for a peak bound. */
+  readonly value: number;
+  readonly over: ScheduleClass;
+  /** How it is proven, in words, with the proof file (e.g. "min-cut separators, proofs/graph-mincut.md"). */
+  readonly method: string;
+}
+
 /** Options every solver receives, with defaults filled in by `solve`. */
 export interface SolverOptions {
   /** Memory budget in bytes, fixedBytes included (`Infinity` for none). */
@@ -18,44 +92,78 @@ export interface SolverOptions {
   readonly objective: Objective;
   /** Memory discretization for DP solvers (rotor's S; default 500). */
   readonly slots: number;
-  /** Wall-clock limit in seconds (`Infinity` for none). */
+  /** Wall-clock limit in seconds (`Infinity` for none): an unfinished search answers `timeout`. */
   readonly timeLimitSec: number;
-  /** For the `checkpoints` solver: ids of the nodes whose activations are kept. */
+  /** For solvers that read them: ids of the nodes whose activations are kept. */
   readonly checkpoints?: readonly string[];
-  /** Solver-specific switches, documented by each solver (e.g. `floating` for chain-dp). */
-  readonly extra?: Readonly<Record<string, unknown>>;
+  /** The solver's switches, checked against its `switches` table with every default filled in. */
+  readonly extra: Readonly<Record<string, unknown>>;
 }
 
-/**
- * What a solver itself returns: its status, its schedule and the cost it claims for it. `solve` then
- * evaluates the schedule and checks the claim against the evaluator.
- */
-export interface SolverAnswer {
-  readonly status: SolveStatus;
-  readonly schedule?: Schedule;
-  /** The makespan the solver's own objective gives for `schedule`, ms. */
-  readonly claimedMakespanMs?: number;
-  /** The peak the solver's own objective gives for `schedule`, bytes. */
+/** A schedule with the costs the solver's own objective gives for it. */
+interface Scheduled {
+  readonly schedule: Schedule;
+  /** The makespan the solver's own model gives for `schedule`, ms (finite). */
+  readonly claimedMakespanMs: number;
+  /** The peak the solver's own model gives for `schedule`, bytes; required for the memory objective. */
   readonly claimedPeakBytes?: number;
-  /** A proven lower bound on the makespan of any schedule the solver's class allows within the budget, ms. */
-  readonly lowerBoundMs?: number;
-  /** A proven lower bound on the peak memory for the memory objective, bytes. */
-  readonly lowerBoundBytes?: number;
-  /** For `infeasible`: the least budget (bytes) at which this solver would find a schedule, when known. */
-  readonly minFeasibleBudgetBytes?: number;
-  /** A sentence saying why, for `infeasible` and `timeout`. */
-  readonly reason?: string;
-  /** The solver's own counters (DP states, cuts, LP iterations, ...). */
-  readonly counters?: Readonly<Record<string, number>>;
-  /** Further points, for `--pareto`: each a schedule with its cost. */
-  readonly front?: readonly {
-    readonly schedule: Schedule;
-    readonly peakBytes: number;
-    readonly makespanMs: number;
-  }[];
 }
 
-/** A solver: a plain object with a name, a description of its claim, and `solve`. */
+/** What every answer may carry. */
+interface AnswerCommon {
+  /** A proven lower bound on the makespan (over `lowerBoundMs.over`, within the budget). */
+  readonly lowerBoundMs?: Bound;
+  /** A proven lower bound on the peak memory (over `lowerBoundBytes.over`). */
+  readonly lowerBoundBytes?: Bound;
+  /** The solver's own counters (DP states, cuts, LP iterations, ...), finite numbers. */
+  readonly counters?: Readonly<Record<string, number>>;
+  /** Further points, for `extra.pareto`: each a schedule with the cost the solver claims for it. */
+  readonly front?: readonly FrontPoint[];
+}
+
+/** One point of a (peak, makespan) front. */
+export interface FrontPoint {
+  readonly schedule: Schedule;
+  readonly peakBytes: number;
+  readonly makespanMs: number;
+}
+
+/** A proven optimum over the class its certificate names. */
+export interface OptimalAnswer extends AnswerCommon, Scheduled {
+  readonly status: "optimal";
+  readonly certificate: Certificate;
+}
+
+/** A schedule within the budget, without proof of optimality. */
+export interface FeasibleAnswer extends AnswerCommon, Scheduled {
+  readonly status: "feasible";
+}
+
+/** No schedule found within the budget (proven when a bound above the budget is given). */
+export interface InfeasibleAnswer extends AnswerCommon {
+  readonly status: "infeasible";
+  /** No schedule with this status. */
+  readonly schedule?: never;
+  readonly claimedMakespanMs?: never;
+  readonly claimedPeakBytes?: never;
+  /** The least budget (bytes) at which this solver would find a schedule, when known (above the budget). */
+  readonly minFeasibleBudgetBytes?: number;
+  readonly reason: string;
+}
+
+/** The time limit ended the search: the best schedule within the budget found so far, if any. */
+export interface TimeoutAnswer extends AnswerCommon, Partial<Scheduled> {
+  readonly status: "timeout";
+  readonly reason: string;
+}
+
+/** What a solver itself returns; `solve` checks every number in it against the evaluator. */
+export type SolverAnswer = OptimalAnswer | FeasibleAnswer | InfeasibleAnswer | TimeoutAnswer;
+
+/** Common options a solver may read besides budget, objective, time limit and its own switches. */
+export type CommonOption = "slots" | "checkpoints";
+
+/** A solver: a plain object with a name, a description of its claim, its switches and `solve`. */
 export interface Solver {
   readonly name: string;
   /** Family folder under `solvers/`. */
@@ -68,6 +176,15 @@ export interface Solver {
   readonly reference: string;
   /** Objectives it supports; the first is its default. */
   readonly objectives: readonly Objective[];
+  /**
+   * Per objective, a class holding every schedule it emits (absent: `all`): conformance tests check that
+   * the class's optimum (found by enumeration on small instances) is never better than its answer.
+   */
+  readonly emits: Readonly<Partial<Record<Objective, ScheduleClass>>>;
+  /** Its switches (`extra`): every tunable typed, documented and defaulted; unknown keys are refused. */
+  readonly switches: OptionsTable;
+  /** The common options it reads; giving it another one is an error. */
+  readonly reads: readonly CommonOption[];
   /** Returns why `instance` is outside the solver's class, or undefined when it accepts it. */
   readonly rejects?: (instance: Instance) => string | undefined;
   readonly solve: (instance: Instance, options: SolverOptions) => SolverAnswer | Promise<SolverAnswer>;
@@ -77,6 +194,24 @@ export interface Solver {
 export interface ResultStats {
   readonly wallMs: number;
   readonly [counter: string]: number;
+}
+
+/** A bound as a result reports it: which objective, its value, over which class, how. */
+export interface ReportedBound extends Bound {
+  readonly objective: Objective;
+}
+
+/** The options a result was solved with, every default filled in: enough to solve it again. */
+export interface ResultOptions {
+  /** The budget as given (`50%`, `1.5GB`, bytes, `none`). */
+  readonly budget: string;
+  readonly objective: Objective;
+  /** Present when the solver reads it. */
+  readonly slots?: number;
+  readonly timeLimitSec: number | null;
+  readonly checkpoints?: readonly string[];
+  /** The solver's switches, defaults filled in. */
+  readonly extra: Readonly<Record<string, unknown>>;
 }
 
 /** The result of `solve`, as the CLI prints it with `--json` (DESIGN.md, "File formats"). */
@@ -94,17 +229,19 @@ export interface SolveResult {
   readonly peakBytes: number | null;
   /** makespan / store-all makespan - 1 (null without a schedule). */
   readonly overhead: number | null;
+  /** For `optimal`: what it is optimal over, in words (null otherwise). */
+  readonly optimalOver: string | null;
+  /** For `optimal`: the certificate (null otherwise). */
+  readonly certificate: Certificate | null;
   readonly lowerBoundMs: number | null;
   readonly lowerBoundBytes: number | null;
+  /** Every bound with its class and method. */
+  readonly bounds: readonly ReportedBound[];
   readonly minFeasibleBudgetBytes: number | null;
   readonly reason: string | null;
   /** The schedule in text form (empty without one). */
   readonly schedule: readonly string[];
-  readonly options: {
-    readonly slots: number;
-    readonly timeLimitSec: number | null;
-    readonly checkpoints?: readonly string[];
-  };
+  readonly options: ResultOptions;
   readonly stats: ResultStats;
   readonly front?: readonly {
     readonly peakBytes: number;

@@ -92,7 +92,7 @@ describe("remat CLI", () => {
       [["solve", chain, "--solver", "store-all", "--colour"], /Unknown option/],
       [["solve", chain, "--solver", "checkpoints", "--checkpoints", "a,zz"], /checkpoints\[1\]/],
       [["solve", chain, "--solver", "graph-mincut", "--extra", "spanWork"], /--extra must be KEY=VALUE/],
-      [["solve", chain, "--solver", "graph-mincut", "--extra", "spanWork=-1"], /extra\.spanWork/],
+      [["solve", chain, "--solver", "graph-mincut", "--extra", "spanWork=-1"], /--extra spanWork/],
       [["frobnicate"], /unknown command/],
     ];
     for (const [args, message] of cases) {

@@ -4,8 +4,8 @@
  * The expected numbers are worked out by hand in the comments from DESIGN.md's rules.
  */
 import { describe, expect, it } from "vitest";
-import { storeAllSchedule } from "../solvers/index.js";
 import { evaluate } from "../src/evaluate/evaluate.js";
+import { storeAllSchedule } from "../src/schedule/builders.js";
 import { formatSchedule } from "../src/schedule/text.js";
 import { example, text } from "./helpers.js";
 

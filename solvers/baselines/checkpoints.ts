@@ -1,19 +1,14 @@
 /**
  * checkpoints: turns any given set of kept nodes (from a paper, a user, another tool) into the standard
- * schedule (src/schedule/checkpoint-schedule.ts) that the evaluator then judges.
+ * checkpoint schedule (src/schedule/builders.ts, `keepSchedule`) that the evaluator then judges.
  */
 import { InputError } from "../../src/errors.js";
 import { graphOf } from "../../src/instance/graph.js";
 import type { Instance } from "../../src/instance/types.js";
-import { checkpointSchedule } from "../../src/schedule/checkpoint-schedule.js";
-import type { Schedule } from "../../src/schedule/types.js";
+import { NO_SWITCHES } from "../../src/options.js";
+import { keepSchedule } from "../../src/schedule/builders.js";
 import type { Solver } from "../../src/solver.js";
 import { judgeFixedSchedule } from "./judge.js";
-
-/** The standard schedule keeping the nodes at `indices` (Chen-style segments, each recomputed once). */
-export function keepSchedule(instance: Instance, indices: Iterable<number>): Schedule {
-  return checkpointSchedule(instance, indices, { policy: "segments", tapeKept: false, forwardPhase: true });
-}
 
 /**
  * Resolves checkpoint ids to node indices.
@@ -44,12 +39,15 @@ export const checkpoints: Solver = {
   guarantee: "feasible only (judges the given set)",
   reference: "Chen et al. 2016, segments recomputed once",
   objectives: ["time", "memory"],
+  emits: { time: "checkpoint", memory: "checkpoint" },
+  switches: NO_SWITCHES,
+  reads: ["checkpoints"],
   solve: (instance, options) => {
     if (options.checkpoints === undefined) {
       throw new InputError("checkpoints", [
         {
           code: "option",
-          path: "--checkpoints",
+          path: "checkpoints",
           expected: "a list of node ids (ID,ID,... or @FILE)",
           received: "missing",
         },

@@ -13,11 +13,11 @@ import { evaluate, type ValidEvaluation } from "../../src/evaluate/evaluate.js";
 import { articulationPoints } from "../../src/graph/separators.js";
 import { graphOf } from "../../src/instance/graph.js";
 import type { Instance } from "../../src/instance/types.js";
+import { NO_SWITCHES } from "../../src/options.js";
+import { keepSchedule } from "../../src/schedule/builders.js";
 import type { Schedule } from "../../src/schedule/types.js";
 import type { Solver, SolverAnswer } from "../../src/solver.js";
-import { keepSchedule } from "./checkpoints.js";
 import { judgeFixedSchedule } from "./judge.js";
-import { makespanLowerBound } from "./lower-bound.js";
 
 /** Candidates: articulation points other than the sources and the loss. */
 function candidates(instance: Instance): number[] {
@@ -61,6 +61,9 @@ export const chenSqrt: Solver = {
   guarantee: "feasible only",
   reference: "Chen et al. 2016, sqrt(n) segments",
   objectives: ["time"],
+  emits: { time: "checkpoint" },
+  switches: NO_SWITCHES,
+  reads: [],
   solve: (instance, options) =>
     judgeFixedSchedule(instance, keepSchedule(instance, chenSqrtCheckpoints(instance)), options),
 };
@@ -72,6 +75,9 @@ export const chenGreedy: Solver = {
   guarantee: "feasible only (best of a sweep over the segment budget)",
   reference: "Chen et al. 2016, Algorithm 1 with grid search",
   objectives: ["time", "memory"],
+  emits: { time: "checkpoint", memory: "checkpoint" },
+  switches: NO_SWITCHES,
+  reads: [],
   solve: (instance, options): SolverAnswer => {
     const g = graphOf(instance);
     const total = g.bytes.reduce((sum, b) => sum + b, 0);
@@ -114,7 +120,6 @@ export const chenGreedy: Solver = {
         counters,
       };
     }
-    const verdict = judgeFixedSchedule(instance, best.schedule, options);
-    return { ...verdict, status: "feasible", lowerBoundMs: makespanLowerBound(instance), counters };
+    return { ...judgeFixedSchedule(instance, best.schedule, options), counters };
   },
 };

@@ -1,18 +1,22 @@
 /**
- * Shared verdict for baselines that build one fixed schedule: feasible when the evaluator's peak is
- * within the budget, infeasible otherwise (reporting that peak as the least budget for this schedule).
+ * Shared verdict for baselines that build one fixed schedule: infeasible when the evaluator's peak is
+ * above the budget (that peak is then the least budget for this schedule); optimal for the time
+ * objective when its makespan meets the sum-of-times bound (no schedule can be faster); feasible otherwise.
  */
 
 import { InternalError } from "../../src/errors.js";
+import { makespanLowerBound, SUM_OF_TIMES, sumOfTimesBound } from "../../src/evaluate/bounds.js";
 import { evaluate } from "../../src/evaluate/evaluate.js";
 import type { Instance } from "../../src/instance/types.js";
 import type { Schedule } from "../../src/schedule/types.js";
 import type { SolverAnswer, SolverOptions } from "../../src/solver.js";
-import { makespanLowerBound } from "./lower-bound.js";
+
+/** Relative slack under which a makespan counts as meeting the sum-of-times bound (float sums). */
+const MEETS_BOUND = 1e-12;
 
 /**
- * Judges one schedule against the budget. `optimal` only when its makespan equals the no-recomputation
- * lower bound (then no schedule can be faster).
+ * Judges one schedule against the budget.
+ * @throws InternalError if the schedule is invalid (a bug in the baseline's builder)
  */
 export function judgeFixedSchedule(
   instance: Instance,
@@ -24,22 +28,24 @@ export function judgeFixedSchedule(
     throw new InternalError(
       `baseline built an invalid schedule: ${evaluation.error.reason} at ${evaluation.error.index}`,
     );
-  const lowerBoundMs = makespanLowerBound(instance);
-  if (evaluation.peakBytes > options.budgetBytes) {
+  if (evaluation.peakBytes > options.budgetBytes)
     return {
       status: "infeasible",
       minFeasibleBudgetBytes: evaluation.peakBytes,
       reason: `this schedule peaks at ${evaluation.peakBytes} bytes, above the budget of ${options.budgetBytes}`,
     };
-  }
-  return {
-    status:
-      options.objective === "time" && evaluation.makespanMs <= lowerBoundMs * (1 + 1e-12)
-        ? "optimal"
-        : "feasible",
+  const claims = {
     schedule,
     claimedMakespanMs: evaluation.makespanMs,
     claimedPeakBytes: evaluation.peakBytes,
-    lowerBoundMs,
+    lowerBoundMs: sumOfTimesBound(instance),
   };
+  const bound = makespanLowerBound(instance);
+  if (options.objective === "time" && evaluation.makespanMs <= bound * (1 + MEETS_BOUND))
+    return {
+      status: "optimal",
+      ...claims,
+      certificate: { kind: "meets-bound", over: "all", objective: "time", bound: SUM_OF_TIMES, value: bound },
+    };
+  return { status: "feasible", ...claims };
 }

@@ -5,18 +5,21 @@
  * with memory discretized into `slots` units as rotor does; ties go to fewer recomputations, then to
  * the lower peak. `objective: "memory"` gives the least peak of the class instead, exactly in bytes.
  *
- * Options: `slots` (S), `budgetBytes`, `timeLimitSec`, `objective`; `extra.floating: true` (the TOMS
- * weak-persistence variant) is refused with an InputError: it is not implemented.
+ * Options: `slots` (S), `budgetBytes`, `timeLimitSec`, `objective`; no switches (the floating,
+ * weak-persistence variant of the TOMS paper is not implemented, so there is no switch for it).
  * Statuses: `optimal` (least makespan of the class at this discretization, or least peak), `infeasible`
  * (with the least budget that works), `timeout` (with the no-recomputation lower bound).
  *
  * @see ../../proofs/chain-dp.md
  */
+
 import { InputError, InternalError } from "../../src/errors.js";
+import { SUM_OF_TIMES, sumOfTimesBound } from "../../src/evaluate/bounds.js";
 import { evaluate } from "../../src/evaluate/evaluate.js";
 import type { Instance } from "../../src/instance/types.js";
-import type { Solver, SolverAnswer, SolverOptions } from "../../src/solver.js";
-import { storeAllSchedule } from "../baselines/store-all.js";
+import { NO_SWITCHES } from "../../src/options.js";
+import { storeAllSchedule } from "../../src/schedule/builders.js";
+import type { Certificate, OptimalAnswer, Solver, SolverAnswer, SolverOptions } from "../../src/solver.js";
 import { type ChainView, chainRejection, chainView } from "./chain-view.js";
 import { byteSizes, discretize } from "./discretize.js";
 import { allChainNeed, segmentEdges } from "./feasibility.js";
@@ -32,17 +35,29 @@ function noRecomputeMs(view: ChainView): number {
   return total;
 }
 
+/** The certificate of the persistent DP with sizes in units of `unitBytes`. */
+function dpCertificate(unitBytes: number, budgetUnits: number | null): Certificate {
+  return {
+    kind: "dynamic-program",
+    over: "persistent-chain",
+    unitBytes,
+    budgetUnits,
+    method: "rotor's persistent dynamic program, Beaumont et al. 2019; proofs/chain-dp.md",
+  };
+}
+
 function answer(
+  instance: Instance,
   view: ChainView,
   plan: ChainPlan,
   claimedMakespanMs: number,
-  extra: Partial<SolverAnswer>,
+  extra: Omit<Partial<OptimalAnswer>, "status"> & { readonly certificate: Certificate },
 ): SolverAnswer {
   return {
     status: "optimal",
     schedule: planSchedule(view, plan),
     claimedMakespanMs,
-    lowerBoundMs: noRecomputeMs(view),
+    lowerBoundMs: sumOfTimesBound(instance),
     ...extra,
   };
 }
@@ -58,7 +73,14 @@ function withoutRecomputation(instance: Instance, view: ChainView, useStoreAll: 
     status: "optimal",
     schedule: useStoreAll ? storeAllSchedule(instance) : planSchedule(view, allChainPlan(0, view.length - 1)),
     claimedMakespanMs: makespanMs,
-    lowerBoundMs: makespanMs,
+    lowerBoundMs: sumOfTimesBound(instance),
+    certificate: {
+      kind: "meets-bound",
+      over: "all",
+      objective: "time",
+      bound: SUM_OF_TIMES,
+      value: makespanMs,
+    },
     counters: { entries: 0, candidates: 0 },
   };
 }
@@ -80,15 +102,16 @@ function leastPeak(instance: Instance, view: ChainView, options: SolverOptions):
     return { kind: "leaf", s, j, right: build(j, t), left: build(s, j - 1) };
   };
   const plan = build(0, L - 1);
-  return answer(view, plan, view.inputMs + planTimeMs(view, plan), {
+  return answer(instance, view, plan, view.inputMs + planTimeMs(view, plan), {
     claimedPeakBytes: peak,
-    lowerBoundBytes: peak,
+    lowerBoundBytes: { value: peak, over: "persistent-chain", method: "least peak of the persistent class" },
+    certificate: dpCertificate(1, null),
   });
 }
 
 /**
  * Solves a chain instance with the persistent DP; callable directly (e.g. on a coarse block chain).
- * @throws InputError (code `structure`) when `instance` is not a chain; (code `option`) for `extra.floating`
+ * @throws InputError (code `structure`) when `instance` is not a chain
  * @throws InternalError if the table and its read-back disagree (a bug)
  */
 export function solveChainDp(instance: Instance, options: SolverOptions): SolverAnswer {
@@ -100,15 +123,6 @@ export function solveChainDp(instance: Instance, options: SolverOptions): Solver
       [{ code: "structure", path: "nodes", expected: "a chain", received: rejection }],
       instance.name,
     );
-  if (options.extra?.floating === true)
-    throw new InputError("chain-dp", [
-      {
-        code: "option",
-        path: "extra.floating",
-        expected: "false or absent (the floating, weak-persistence variant is not implemented)",
-        received: "true",
-      },
-    ]);
   const view = chainView(instance);
   if (options.objective === "memory") return leastPeak(instance, view, options);
   const L = view.length;
@@ -134,12 +148,13 @@ export function solveChainDp(instance: Instance, options: SolverOptions): Solver
   if (table === undefined)
     return {
       status: "timeout",
-      lowerBoundMs: noRecomputeMs(view),
+      lowerBoundMs: sumOfTimesBound(instance),
       reason: `the table was not filled within ${options.timeLimitSec} s (L = ${L}, S = ${options.slots})`,
     };
   const top = tableValue(table, 0, L - 1, slots.topSlots);
   const plan = tablePlan(table, 0, L - 1, slots.topSlots);
-  return answer(view, plan, view.inputMs + (top?.timeMs as number), {
+  return answer(instance, view, plan, view.inputMs + (top?.timeMs as number), {
+    certificate: dpCertificate(slots.unit, slots.topSlots + (slots.sizes.x[0] as number)),
     counters: { ...table.counters, unitBytes: slots.unit },
   });
 }
@@ -153,6 +168,9 @@ export const chainDp: Solver = {
     "optimal over persistent schedules for the budget discretized into --slots units (time); least peak of that class, exact (memory)",
   reference: "Beaumont, Eyraud-Dubois, Herrmann, Joly, Shilova 2019 (rotor); ACM TOMS 2024",
   objectives: ["time", "memory"],
+  emits: { time: "all", memory: "persistent-chain" },
+  switches: NO_SWITCHES,
+  reads: ["slots"],
   rejects: chainRejection,
   solve: solveChainDp,
 };

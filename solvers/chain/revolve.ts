@@ -5,16 +5,17 @@
  * snapshots are `a_k` checkpoints of the persistent class (a Revolve schedule is a leaf-only plan), so
  * the schedule is emitted by the chain family's translation and judged by the evaluator.
  *
- * Options: `extra.snapshots` fixes c; otherwise c is the largest count (found by bisection on the
+ * Options: `extra.snapshots` fixes c; otherwise (0, the default) c is the largest count (found by bisection on the
  * evaluator's peak) that fits the budget. Statuses: `feasible` (Revolve's optimality holds in its own
  * model, snapshots free and memory counted in snapshots, not in remat's bytes), `infeasible` (even
  * c = 1 does not fit; its peak is the least budget).
  *
  * @see ../../proofs/chain-dp.md, "Revolve"
  */
-import { describeValue, InputError, InternalError } from "../../src/errors.js";
+import { InternalError } from "../../src/errors.js";
 import { evaluate } from "../../src/evaluate/evaluate.js";
 import type { Instance } from "../../src/instance/types.js";
+import { parseSwitches } from "../../src/options.js";
 import type { Schedule } from "../../src/schedule/types.js";
 import type { Solver, SolverAnswer, SolverOptions } from "../../src/solver.js";
 import { extraForwards, extraForwardsTable, optimalAdvance } from "./binomial.js";
@@ -63,23 +64,24 @@ function judged(
   return { plan, schedule, peakBytes: evaluation.peakBytes };
 }
 
+/** revolve's switches. */
+export const REVOLVE_SWITCHES = {
+  snapshots: {
+    type: "integer",
+    default: 0,
+    min: 0,
+    doc: "snapshot count c; 0 takes the largest c whose schedule fits the budget (bisection on the evaluator's peak)",
+  },
+} as const;
+
 /** Solves a homogeneous chain by binomial checkpointing. @throws InputError for a bad `extra.snapshots` */
 export function solveRevolve(instance: Instance, options: SolverOptions): SolverAnswer {
   const view = chainView(instance);
   const L = view.length;
-  const fixed = options.extra?.snapshots;
-  if (fixed !== undefined && !(Number.isInteger(fixed) && (fixed as number) >= 1))
-    throw new InputError("revolve", [
-      {
-        code: "option",
-        path: "extra.snapshots",
-        expected: "a positive integer",
-        received: describeValue(fixed),
-      },
-    ]);
-  let c = (fixed as number | undefined) ?? 1;
+  const { snapshots } = parseSwitches(REVOLVE_SWITCHES, options.extra, "revolve");
+  let c = Math.max(1, snapshots);
   let best = judged(instance, view, c);
-  if (fixed === undefined) {
+  if (snapshots === 0) {
     let low = 1;
     let high = L;
     while (low < high) {
@@ -115,6 +117,9 @@ export const revolve: Solver = {
   guarantee: "feasible; least forward advances for its snapshot count (Revolve's model)",
   reference: "Griewank & Walther, ACM TOMS 26(1), 2000 (Algorithm 799)",
   objectives: ["time"],
+  emits: { time: "persistent-chain" },
+  switches: REVOLVE_SWITCHES,
+  reads: [],
   rejects: homogeneousRejection,
   solve: solveRevolve,
 };

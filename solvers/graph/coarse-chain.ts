@@ -18,9 +18,9 @@ import { evaluate } from "../../src/evaluate/evaluate.js";
 import type { InstanceGraph } from "../../src/instance/graph.js";
 import { parseInstance } from "../../src/instance/parse.js";
 import type { Instance } from "../../src/instance/types.js";
+import { storeAllSchedule } from "../../src/schedule/builders.js";
 import { insertFrees, type Step } from "../../src/schedule/checkpoint-schedule.js";
 import type { Schedule } from "../../src/schedule/types.js";
-import { storeAllSchedule } from "../baselines/store-all.js";
 import { chainDp } from "../chain/index.js";
 import type { LowerSet } from "./lower-sets.js";
 
@@ -132,7 +132,13 @@ export async function blockChainSchedules(
   for (const fraction of fractions) {
     const budgetBytes = Math.floor(storeAllPeak * fraction);
     try {
-      const answer = await chainDp.solve(coarse, { budgetBytes, objective: "time", slots, timeLimitSec });
+      const answer = await chainDp.solve(coarse, {
+        budgetBytes,
+        objective: "time",
+        slots,
+        timeLimitSec,
+        extra: {},
+      });
       if (answer.schedule !== undefined)
         schedules.push(insertFrees(g, expand(g, answer.schedule, block, sets.length + 1)));
     } catch (error: unknown) {

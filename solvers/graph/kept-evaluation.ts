@@ -6,8 +6,8 @@
 import { InternalError } from "../../src/errors.js";
 import { type EvaluateOptions, evaluate, type ValidEvaluation } from "../../src/evaluate/evaluate.js";
 import type { Instance } from "../../src/instance/types.js";
+import { keepSchedule } from "../../src/schedule/builders.js";
 import type { Schedule } from "../../src/schedule/types.js";
-import { keepSchedule } from "../baselines/checkpoints.js";
 
 /** A schedule with the evaluator's verdict on it. */
 export interface Judged {

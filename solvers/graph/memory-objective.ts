@@ -15,6 +15,7 @@
 import { InternalError } from "../../src/errors.js";
 import { graphOf } from "../../src/instance/graph.js";
 import type { Instance } from "../../src/instance/types.js";
+import type { Certificate } from "../../src/solver.js";
 import { chenSqrtCheckpoints } from "../baselines/chen.js";
 import { enumerateKeeps, freeCandidates } from "./exhaustive.js";
 import { type JudgedKeep, judgeKeep, lessMemory } from "./kept-evaluation.js";
@@ -60,8 +61,8 @@ export interface MemorySearchOptions {
 /** The memory search's answer and every kept set it judged (seeds for the time objective). */
 export interface MemorySearchResult {
   readonly best: JudgedKeep;
-  /** True when `best` is proven optimal over all kept sets. */
-  readonly exact: boolean;
+  /** Present when `best` is proven optimal over all kept sets: how. */
+  readonly certificate?: Certificate;
   /** Every span of the graph measured with every interior, when the exact decomposition ran. */
   readonly spanTable?: SpanTable;
   /** The spans the span seed measured, when it ran. */
@@ -88,17 +89,33 @@ export function searchMemory(instance: Instance, options: MemorySearchOptions): 
       if (best === undefined || lessMemory(judged, best)) best = judged;
     });
     const found = best as JudgedKeep;
-    return exactAnswer(found, seeds, { evaluations, exhaustive: 1 });
+    const certificate: Certificate = {
+      kind: "enumeration",
+      over: "checkpoint",
+      count: evaluations,
+      of: "kept sets",
+    };
+    return exactAnswer(found, seeds, certificate, { evaluations, exhaustive: 1 });
   }
   const plan = planSpans(g);
   let spanTimedOut = 0;
   if (plan.evaluations * g.size <= options.spanWork) {
     const exact = spanExact(instance, g, plan, options.exactDeadline);
-    if (exact !== undefined)
+    if (exact !== undefined) {
+      const certificate: Certificate = {
+        kind: "decomposition",
+        over: "checkpoint",
+        parts: exact.table.spans.length,
+        method: "decomposition at cut points (proofs/graph-mincut.md)",
+      };
       return {
-        ...exactAnswer(exact.best, [exact.best], { evaluations: exact.evaluations, spanExact: 1 }),
+        ...exactAnswer(exact.best, [exact.best], certificate, {
+          evaluations: exact.evaluations,
+          spanExact: 1,
+        }),
         spanTable: exact.table,
       };
+    }
     spanTimedOut = 1;
   }
 
@@ -136,7 +153,17 @@ export function searchMemory(instance: Instance, options: MemorySearchOptions): 
   return {
     ...(spanned === undefined ? {} : { seedTable: spanned.table }),
     best: local.best,
-    exact: bound.bytes === local.best.evaluation.peakBytes,
+    ...(bound.bytes === local.best.evaluation.peakBytes
+      ? {
+          certificate: {
+            kind: "meets-bound",
+            over: "checkpoint",
+            objective: "memory",
+            bound: "min-cut separators at each backward step (proofs/graph-mincut.md, Lower bound)",
+            value: bound.bytes,
+          } satisfies Certificate,
+        }
+      : {}),
     lowerBoundBytes: bound.bytes,
     seeds: [...seeds, local.best],
     counters: {
@@ -153,7 +180,8 @@ export function searchMemory(instance: Instance, options: MemorySearchOptions): 
 function exactAnswer(
   best: JudgedKeep,
   seeds: readonly JudgedKeep[],
+  certificate: Certificate,
   counters: Record<string, number>,
 ): MemorySearchResult {
-  return { best, exact: true, lowerBoundBytes: best.evaluation.peakBytes, seeds, counters };
+  return { best, certificate, lowerBoundBytes: best.evaluation.peakBytes, seeds, counters };
 }

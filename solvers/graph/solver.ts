@@ -10,43 +10,57 @@
  * - `extra.method: "partition"`: AOTAutograd-style least saved bytes with recompute bans (partition.ts).
  * @see ../../proofs/graph-mincut.md
  */
+import { makespanLowerBound, SUM_OF_TIMES, sumOfTimesBound } from "../../src/evaluate/bounds.js";
 import { graphOf } from "../../src/instance/graph.js";
 import type { Instance } from "../../src/instance/types.js";
-import type { Solver, SolverAnswer, SolverOptions } from "../../src/solver.js";
+import type { Bound, Certificate, Solver, SolverAnswer, SolverOptions } from "../../src/solver.js";
 import { chenGreedy, chenSqrt } from "../baselines/chen.js";
-import { makespanLowerBound } from "../baselines/lower-bound.js";
 import { blockChainApplies, blockChainSchedules } from "./coarse-chain.js";
 import { freeCandidates } from "./exhaustive.js";
 import { type Judged, type JudgedKeep, judgeKeep, judgeSchedule } from "./kept-evaluation.js";
 import { lowerSetSweep, nodeCapacities } from "./lower-sets.js";
 import { type MemorySearchResult, searchMemory } from "./memory-objective.js";
-import { type GraphOptions, graphOptions } from "./options.js";
+import { GRAPH_SWITCHES, type GraphOptions, graphOptions } from "./options.js";
 import { partitionSaved } from "./partition.js";
 import { fastestSpanKeep } from "./span-time.js";
 import { measureByGaps, type SpanTable } from "./spans.js";
 import { fastestWithin, paretoFront, timePool } from "./time-objective.js";
 
+/** The memory search's bound as a Bound over checkpoint schedules. */
+function peakBound(result: MemorySearchResult): Bound {
+  return {
+    value: result.lowerBoundBytes,
+    over: "checkpoint",
+    method:
+      result.certificate === undefined
+        ? "min-cut separators at each backward step (proofs/graph-mincut.md, Lower bound)"
+        : "the exact least peak of the class",
+  };
+}
+
 function solveMemory(instance: Instance, options: SolverOptions, settings: GraphOptions): SolverAnswer {
   const result = searchMemory(instance, settings);
   const { best } = result;
-  const counters = { ...result.counters, exact: result.exact ? 1 : 0 };
+  const counters = { ...result.counters, exact: result.certificate === undefined ? 0 : 1 };
   if (best.evaluation.peakBytes > options.budgetBytes) {
     return {
       status: "infeasible",
-      ...(result.exact ? { minFeasibleBudgetBytes: best.evaluation.peakBytes } : {}),
-      lowerBoundBytes: result.lowerBoundBytes,
+      ...(result.certificate === undefined ? {} : { minFeasibleBudgetBytes: best.evaluation.peakBytes }),
+      lowerBoundBytes: peakBound(result),
       reason: `the least peak found is ${best.evaluation.peakBytes} bytes, above the budget of ${options.budgetBytes}`,
       counters,
     };
   }
-  return {
-    status: result.exact ? "optimal" : "feasible",
+  const claims = {
     schedule: best.schedule,
     claimedMakespanMs: best.evaluation.makespanMs,
     claimedPeakBytes: best.evaluation.peakBytes,
-    lowerBoundBytes: result.lowerBoundBytes,
+    lowerBoundBytes: peakBound(result),
     counters,
   };
+  return result.certificate === undefined
+    ? { status: "feasible", ...claims }
+    : { status: "optimal", ...claims, certificate: result.certificate };
 }
 
 /** Chen's answers at this budget, as further candidates (chen-greedy depends on the budget). */
@@ -98,7 +112,7 @@ function solvePartition(instance: Instance, options: SolverOptions, settings: Gr
     schedule: judged.schedule,
     claimedMakespanMs: judged.evaluation.makespanMs,
     claimedPeakBytes: judged.evaluation.peakBytes,
-    lowerBoundMs: makespanLowerBound(instance),
+    lowerBoundMs: sumOfTimesBound(instance),
     counters,
   };
 }
@@ -218,15 +232,23 @@ async function solveTime(
     };
   }
   const lowerBoundMs = makespanLowerBound(instance);
-  return {
-    status: best.evaluation.makespanMs <= lowerBoundMs ? "optimal" : "feasible",
+  const claims = {
     schedule: best.schedule,
     claimedMakespanMs: best.evaluation.makespanMs,
     claimedPeakBytes: best.evaluation.peakBytes,
-    lowerBoundMs,
+    lowerBoundMs: sumOfTimesBound(instance),
     counters,
     ...front,
   };
+  if (best.evaluation.makespanMs > lowerBoundMs) return { status: "feasible", ...claims };
+  const certificate: Certificate = {
+    kind: "meets-bound",
+    over: "all",
+    objective: "time",
+    bound: SUM_OF_TIMES,
+    value: lowerBoundMs,
+  };
+  return { status: "optimal", ...claims, certificate };
 }
 
 export const graphMincut: Solver = {
@@ -238,6 +260,9 @@ export const graphMincut: Solver = {
   reference:
     "Feng & Huang 2021 (threshold search); Kusumoto et al. 2019 (lower sets); min-cut as in PyTorch AOTAutograd",
   objectives: ["time", "memory"],
+  emits: { memory: "checkpoint" },
+  switches: GRAPH_SWITCHES,
+  reads: ["slots"],
   solve: (instance, options) => {
     const settings = graphOptions(options, performance.now());
     if (settings.method === "partition") return solvePartition(instance, options, settings);

@@ -7,6 +7,7 @@ import { InputError, InternalError } from "../errors.js";
 import { bundledPath } from "../io/paths.js";
 import type { Command, CommandIo } from "./command.js";
 import { commands } from "./commands/index.js";
+import { withFlagPaths } from "./flags.js";
 
 function usage(): string {
   const width = Math.max(...commands.map((command) => command.name.length));
@@ -45,7 +46,7 @@ export async function runCli(args: readonly string[], io: CommandIo): Promise<nu
     return await command.run(rest, io);
   } catch (error) {
     if (error instanceof InputError) {
-      io.err(error.message);
+      io.err(withFlagPaths(error).message);
       return 2;
     }
     if (process.env.REMAT_DEBUG) io.err(String((error as Error).stack));

@@ -4,6 +4,7 @@
  * thrown at once in one InputError.
  */
 import { describeValue, InputError, type InputIssue, type IssueCode } from "../errors.js";
+import { markParsed } from "./parsed.js";
 import { INSTANCE_FORMAT, type Instance, type InstanceNode, type NeedsWord } from "./types.js";
 
 /** Node ids: letters, digits and `_ . : / -` (DESIGN.md, "File formats"). */
@@ -156,7 +157,7 @@ export function parseInstance(value: unknown, file?: string): Instance {
     ...(model === undefined ? {} : { model }),
     nodes,
   };
-  return deepFreeze(instance);
+  return markParsed(deepFreeze(instance));
 }
 
 function readHardware(check: Checker, value: unknown): Instance["hardware"] {

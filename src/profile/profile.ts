@@ -9,10 +9,10 @@
 
 import { parseInstance } from "../instance/parse.js";
 import type { Instance } from "../instance/types.js";
+import { storeAllSchedule } from "../schedule/builders.js";
 import { runSchedule } from "../simulate/interpreter.js";
 import { median } from "../simulate/median.js";
 import { buildNetwork, disposeNetwork, type Network } from "../simulate/network.js";
-import { plainSchedule } from "../simulate/plain-schedule.js";
 import { type Backend, loadTf, type Tf } from "../simulate/tf.js";
 import { formatDocument, type InstanceDocument } from "../zoo/document.js";
 import { zooModel } from "../zoo/registry.js";
@@ -103,7 +103,7 @@ function measureOps(
   instance: Instance,
   timing: TimingOptions,
 ): ReadonlyMap<string, OpTimes> {
-  const plain = plainSchedule(instance);
+  const plain = storeAllSchedule(instance);
   for (let i = 0; i < timing.warmup; i++) runSchedule(tf, network, instance, plain);
   const samples = plain.map(() => [] as number[]);
   for (let i = 0; i < timing.repeats; i++) {

@@ -17,12 +17,12 @@
  * instruction timed (median over the runs), the first run being the one whose gradients and memory are checked.
  */
 import type { Instance } from "../instance/types.js";
+import { storeAllSchedule } from "../schedule/builders.js";
 import type { Schedule } from "../schedule/types.js";
 import type { ZooGraph } from "../zoo/types.js";
 import { type RunRecord, runSchedule } from "./interpreter.js";
 import { median } from "./median.js";
 import { buildNetwork, disposeNetwork } from "./network.js";
-import { plainSchedule } from "./plain-schedule.js";
 import { compareRuns, type SimulationResult } from "./result.js";
 import { type Backend, loadTf } from "./tf.js";
 import { requireModel, validateRun } from "./validate.js";
@@ -70,7 +70,7 @@ export async function simulate(
   const runs: RunRecord[] = [];
   let reference: RunRecord;
   try {
-    reference = runSchedule(tf, network, instance, plainSchedule(instance));
+    reference = runSchedule(tf, network, instance, storeAllSchedule(instance));
     for (let i = 0; i < Math.max(1, options.repeats ?? 1); i++)
       runs.push(runSchedule(tf, network, instance, schedule));
   } finally {

@@ -4,8 +4,8 @@
  */
 import type { ZooConfig } from "./config.js";
 import { formatDocument, type InstanceDocument, type Optimizer } from "./document.js";
+import { toInstanceDocument } from "./level.js";
 import { zooModel } from "./registry.js";
-import { toInstanceDocument } from "./to-instance.js";
 
 /** A zoo instance to generate: the network, the config keys that differ from its defaults, the level. */
 export interface ZooSetting {

@@ -17,6 +17,7 @@ export {
   type ZooInstanceOptions,
 } from "./document.js";
 export { type GeneratedInstance, generateInstance, SHIPPED_SETTINGS, type ZooSetting } from "./generate.js";
+export { toInstance, toInstanceDocument } from "./level.js";
 export {
   attentionScoreBytes,
   isRecomputable,
@@ -36,5 +37,5 @@ export {
 export { type ZooModel, zooModel, zooModels } from "./registry.js";
 export { type Device, PCIE3_X16, rooflineMs, roundMs, V100 } from "./roofline.js";
 export { toBlockDocument } from "./to-chain.js";
-export { toInstance, toInstanceDocument, toOpDocument } from "./to-instance.js";
+export { toOpDocument } from "./to-instance.js";
 export type { AttrValue, OpType, ParamSpec, ZooGraph, ZooOp } from "./types.js";

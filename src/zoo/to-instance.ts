@@ -4,8 +4,6 @@
  * roofline model (src/zoo/roofline.ts), `fixedBytes` from the parameters; `model` names the zoo network
  * and its config so the simulator can rebuild it, and `meta` carries each op's type, shape and block.
  */
-import { parseInstance } from "../instance/parse.js";
-import type { Instance } from "../instance/types.js";
 import {
   checked,
   fixedBytesOf,
@@ -18,7 +16,6 @@ import { isRecomputable, needsOf, temporariesOf } from "./ops/backward.js";
 import { opCost } from "./ops/cost.js";
 import { tensorBytes } from "./ops/shape.js";
 import { PCIE3_X16, rooflineMs, V100 } from "./roofline.js";
-import { toBlockDocument } from "./to-chain.js";
 import type { ZooGraph, ZooOp } from "./types.js";
 
 /** The op-level instance document of `graph` (validated with parseInstance before it is returned). */
@@ -56,14 +53,4 @@ export function toOpDocument(graph: ZooGraph, options: ZooInstanceOptions = {}):
     nodes,
   };
   return checked(document);
-}
-
-/** The instance document of `graph` at `options.level` (default `op`). */
-export function toInstanceDocument(graph: ZooGraph, options: ZooInstanceOptions = {}): InstanceDocument {
-  return options.level === "block" ? toBlockDocument(graph, options) : toOpDocument(graph, options);
-}
-
-/** The validated, frozen instance of `graph` at `options.level` (default `op`). */
-export function toInstance(graph: ZooGraph, options: ZooInstanceOptions = {}): Instance {
-  return parseInstance(toInstanceDocument(graph, options));
 }

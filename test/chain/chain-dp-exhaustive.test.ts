@@ -6,9 +6,9 @@
  */
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect } from "vitest";
-import { storeAllSchedule } from "../../solvers/baselines/store-all.js";
 import { solve } from "../../solvers/solve.js";
 import { evaluate } from "../../src/evaluate/evaluate.js";
+import { storeAllSchedule } from "../../src/schedule/builders.js";
 import { parseSchedule } from "../../src/schedule/text.js";
 import { buildChain, chainArb } from "./chains.js";
 import { exhaustiveBest, peakRange } from "./enumerate.js";

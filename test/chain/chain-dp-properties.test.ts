@@ -7,7 +7,6 @@
  */
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
-import { storeAllSchedule } from "../../solvers/baselines/store-all.js";
 import { solveChainDp } from "../../solvers/chain/index.js";
 import { solve } from "../../solvers/solve.js";
 import { InputError } from "../../src/errors.js";
@@ -15,6 +14,7 @@ import { evaluate } from "../../src/evaluate/evaluate.js";
 import { randomChain, randomLayeredDag } from "../../src/generate/families.js";
 import { parseInstance } from "../../src/instance/parse.js";
 import type { Instance } from "../../src/instance/types.js";
+import { storeAllSchedule } from "../../src/schedule/builders.js";
 import { parseSchedule } from "../../src/schedule/text.js";
 import { buildChain, chainArb } from "./chains.js";
 
@@ -163,21 +163,16 @@ describe("chain-dp edge cases", () => {
     expect(chainDp.rejects?.(dag)).toMatch(/must read exactly/);
     await expect(solve(dag, { solver: "chain-dp", budget: "50%" })).rejects.toBeInstanceOf(InputError);
     expect(() =>
-      solveChainDp(dag, { budgetBytes: 1e9, objective: "time", slots: 500, timeLimitSec: 10 }),
+      solveChainDp(dag, { budgetBytes: 1e9, objective: "time", slots: 500, timeLimitSec: 10, extra: {} }),
     ).toThrow(InputError);
   });
 
-  it("refuses the floating variant, which it does not implement", () => {
-    const instance = randomChain(2, 5);
-    expect(() =>
-      solveChainDp(instance, {
-        budgetBytes: 1e9,
-        objective: "time",
-        slots: 500,
-        timeLimitSec: 10,
-        extra: { floating: true },
-      }),
-    ).toThrow(InputError);
+  it("refuses the floating variant, which it does not implement, as an unknown switch", async () => {
+    const error = await solve(randomChain(2, 5), { solver: "chain-dp", extra: { floating: true } }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).issues[0]).toMatchObject({ code: "option", path: "extra.floating" });
   });
 
   it("answers timeout with the no-recomputation bound when out of time", () => {
@@ -187,8 +182,9 @@ describe("chain-dp edge cases", () => {
       objective: "time",
       slots: 2000,
       timeLimitSec: 0.001,
+      extra: {},
     });
     expect(answer.status).toBe("timeout");
-    expect(answer.lowerBoundMs).toBeGreaterThan(0);
+    expect(answer.lowerBoundMs?.value).toBeGreaterThan(0);
   });
 });

@@ -2,10 +2,11 @@
  * Independent exhaustive search over every kept set of an instance's recomputable non-sources, each
  * judged by the evaluator: the reference the memory objective's exactness tests compare against.
  */
-import { keepSchedule } from "../../solvers/baselines/checkpoints.js";
+
 import { evaluate } from "../../src/evaluate/evaluate.js";
 import { graphOf } from "../../src/instance/graph.js";
 import type { Instance } from "../../src/instance/types.js";
+import { keepSchedule } from "../../src/schedule/builders.js";
 
 /** Every kept set (2^free of them) with the evaluator's peak and makespan for its checkpoint schedule. */
 export function everyKeep(instance: Instance): { kept: number[]; peak: number; makespan: number }[] {

@@ -5,10 +5,10 @@
  */
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
-import { keepSchedule } from "../../solvers/baselines/checkpoints.js";
 import { evaluate } from "../../src/evaluate/evaluate.js";
 import { partitionGadget } from "../../src/generate/partition-gadget.js";
 import { isSeriesParallel } from "../../src/graph/series-parallel.js";
+import { keepSchedule } from "../../src/schedule/builders.js";
 import { exhaustiveLeastPeak } from "./exhaustive.js";
 
 const SEED = 20261122;

@@ -6,8 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { checkpointSchedule } from "../../src/schedule/checkpoint-schedule.js";
 import { simulate } from "../../src/simulate/simulate.js";
+import { toInstance } from "../../src/zoo/level.js";
 import { zooModel } from "../../src/zoo/registry.js";
-import { toInstance } from "../../src/zoo/to-instance.js";
 
 describe("simulate on zoo models", () => {
   for (const name of ["resnet-18", "mobilenet-v2"]) {

@@ -4,10 +4,10 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import { storeAllSchedule } from "../../solvers/index.js";
 import { evaluate, type ValidEvaluation } from "../../src/evaluate/evaluate.js";
 import { parseInstance } from "../../src/instance/parse.js";
 import type { Instance } from "../../src/instance/types.js";
+import { storeAllSchedule } from "../../src/schedule/builders.js";
 import { generateInstance, SHIPPED_SETTINGS } from "../../src/zoo/generate.js";
 
 const DIR = new URL("../../instances/zoo/", import.meta.url);

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { Worker } from "node:worker_threads";
-import { findSolver } from "../../../solvers/solve.js";
+import { findSolver } from "../../../solvers/registry.js";
 import { parseBudget } from "../../budget.js";
 import { describeValue, InputError } from "../../errors.js";
 import { appendJsonLine } from "../../io/files.js";

@@ -5,7 +5,7 @@ import { formatBytes } from "../../budget.js";
 import { describeValue, InputError } from "../../errors.js";
 import { loadInstance } from "../../instance/load.js";
 import { writeResult } from "../../io/files.js";
-import type { Objective, SolveResult } from "../../solver.js";
+import { type Objective, SCHEDULE_CLASS_WORDS, type SolveResult } from "../../solver.js";
 import {
   extraOptions,
   noExtraPositionals,
@@ -28,11 +28,11 @@ Options:
   --slots S           memory discretization for DP solvers (default 500)
   --checkpoints IDS   for the checkpoints solver: ID,ID,... or @FILE (ids, one per line or JSON list)
   --time-limit SEC    wall-clock limit; a solver that runs out answers "timeout"
-  --pareto            solvers that support it also return the (peak, overhead) front
-  --floating          chain-dp: weak memory persistence (TOMS 2024)
+  --pareto            solvers that have a front (graph-mincut) also return the (peak, overhead)
+                      front (the same as --extra pareto=true)
   --extra KEY=VALUE   a solver switch (repeatable; VALUE read as JSON when it parses), e.g.
-                      --extra method=partition or --extra spanWork=1e9 for graph-mincut
-                      (solvers/graph/README.md lists its switches)
+                      --extra method=partition or --extra spanWork=1e9 for graph-mincut;
+                      \`remat solvers --switches\` lists every solver's switches; unknown ones are refused
   --out FILE          also write the result: FILE.jsonl is appended to, any other FILE is
                       written whole (to a temporary name, then renamed)
   --json              print the result as JSON
@@ -52,7 +52,6 @@ export const solveCommand: Command = {
       checkpoints: { type: "string" },
       "time-limit": { type: "string" },
       pareto: { type: "boolean" },
-      floating: { type: "boolean" },
       extra: { type: "string", multiple: true },
       out: { type: "string" },
       json: { type: "boolean" },
@@ -93,7 +92,6 @@ export const solveCommand: Command = {
       ...(checkpointsText === undefined ? {} : { checkpoints: await readCheckpoints(checkpointsText) }),
       extra: {
         ...(parsed.values.pareto === true ? { pareto: true } : {}),
-        ...(parsed.values.floating === true ? { floating: true } : {}),
         ...extraOptions("solve", parsed),
       },
     });
@@ -180,9 +178,13 @@ export function describeResult(result: SolveResult): string {
     lines.push(`peak       ${formatBytes(result.peakBytes ?? 0)}`);
     lines.push(`schedule   ${result.schedule.length} instructions`);
   }
-  if (result.lowerBoundMs !== null) lines.push(`bound      makespan >= ${result.lowerBoundMs.toFixed(3)} ms`);
-  if (result.lowerBoundBytes !== null)
-    lines.push(`bound      peak >= ${formatBytes(result.lowerBoundBytes)}`);
+  if (result.optimalOver !== null) lines.push(`optimal    over ${result.optimalOver}`);
+  for (const bound of result.bounds)
+    lines.push(
+      bound.objective === "time"
+        ? `bound      makespan >= ${bound.value.toFixed(3)} ms over ${SCHEDULE_CLASS_WORDS[bound.over]} (${bound.method})`
+        : `bound      peak >= ${formatBytes(bound.value)} over ${SCHEDULE_CLASS_WORDS[bound.over]} (${bound.method})`,
+    );
   if (result.minFeasibleBudgetBytes !== null)
     lines.push(`needs      a budget of at least ${formatBytes(result.minFeasibleBudgetBytes)}`);
   if (result.reason !== null) lines.push(`reason     ${result.reason}`);

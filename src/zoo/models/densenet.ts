@@ -12,8 +12,8 @@
  */
 import { GraphBuilder } from "../builder.js";
 import type { ZooGraph } from "../types.js";
+import type { ImageConfig } from "./layers.js";
 import { bnRelu, classifierLoss, conv, imageInputs, imagenetStem, pool } from "./layers.js";
-import type { ImageConfig } from "./resnet.js";
 
 const GROWTH = 32;
 const BOTTLENECK_FACTOR = 4;

@@ -12,8 +12,8 @@
  */
 import { GraphBuilder } from "../builder.js";
 import type { ZooGraph } from "../types.js";
+import type { ImageConfig } from "./layers.js";
 import { type ConvSpec, classifierLoss, convBnAct, imageInputs, pool } from "./layers.js";
-import type { ImageConfig } from "./resnet.js";
 
 /** Batch-norm epsilon of torchvision's BasicConv2d. */
 const EPSILON = 0.001;

@@ -4,7 +4,13 @@
  */
 import { type GraphBuilder, INPUT_BLOCK } from "../builder.js";
 import type { Padding } from "../ops/shape.js";
-import type { ImageConfig } from "./resnet.js";
+
+/** An image classifier's configuration: batch, square input size (pixels) and classes. */
+export type ImageConfig = {
+  readonly batch: number;
+  readonly inputSize: number;
+  readonly classes: number;
+};
 
 /** A 2-D convolution's settings; `pad` a number means PyTorch's symmetric padding of that many cells. */
 export interface ConvSpec {

@@ -9,8 +9,8 @@
  */
 import { GraphBuilder } from "../builder.js";
 import type { ZooGraph } from "../types.js";
+import type { ImageConfig } from "./layers.js";
 import { classifierLoss, convBnAct, imageInputs } from "./layers.js";
-import type { ImageConfig } from "./resnet.js";
 
 /** Rows of Table 2: expansion t, output channels c, repeats n, first stride s. */
 const BOTTLENECKS = [

@@ -8,14 +8,7 @@
  */
 import { GraphBuilder } from "../builder.js";
 import type { ZooGraph } from "../types.js";
-import { classifierLoss, convBnAct, imageInputs, imagenetStem } from "./layers.js";
-
-/** An image classifier's configuration: batch, square input size (pixels) and classes. */
-export type ImageConfig = {
-  readonly batch: number;
-  readonly inputSize: number;
-  readonly classes: number;
-};
+import { classifierLoss, convBnAct, type ImageConfig, imageInputs, imagenetStem } from "./layers.js";
 
 /** Blocks per stage and block kind of each depth (He et al. 2016, Table 1). */
 const DEPTHS = {

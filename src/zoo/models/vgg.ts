@@ -9,8 +9,8 @@
  */
 import { GraphBuilder } from "../builder.js";
 import type { ZooGraph } from "../types.js";
+import type { ImageConfig } from "./layers.js";
 import { classifierLoss, conv, imageInputs, pool } from "./layers.js";
-import type { ImageConfig } from "./resnet.js";
 
 /** Convolutions per group and their channels (configuration D). */
 const GROUPS = [

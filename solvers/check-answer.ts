@@ -1,0 +1,253 @@
+/**
+ * Everything a solver says is checked here before a user sees it (DESIGN.md, "Solvers"): the status and
+ * its required parts; every claimed number present where required, finite, and equal to the evaluator's
+ * (1e-9 relative); every schedule valid and, for optimal/feasible/timeout, within the budget; every bound
+ * finite and at most the answer's evaluated cost (equal to it when the certificate says the answer meets
+ * it; the sum-of-times bound recomputed); every front point
+ * re-evaluated; `minFeasibleBudgetBytes` above the budget; counters finite. A failed check is a bug in
+ * the solver: InternalError.
+ */
+import { describeCertificate } from "../src/certificate.js";
+import { InternalError } from "../src/errors.js";
+import { makespanLowerBound, SUM_OF_TIMES } from "../src/evaluate/bounds.js";
+import { evaluate, type ValidEvaluation } from "../src/evaluate/evaluate.js";
+import type { Instance } from "../src/instance/types.js";
+import { formatSchedule } from "../src/schedule/text.js";
+import type { Schedule } from "../src/schedule/types.js";
+import type {
+  Bound,
+  Certificate,
+  Objective,
+  ReportedBound,
+  ResultOptions,
+  ScheduleClass,
+  SolveResult,
+  Solver,
+  SolverAnswer,
+  SolverOptions,
+} from "../src/solver.js";
+
+/** Relative tolerance between a solver's claimed cost and the evaluator's (float sums in another order). */
+const CLAIM_TOLERANCE = 1e-9;
+
+const STATUSES = ["optimal", "feasible", "infeasible", "timeout"];
+const CLASSES: readonly ScheduleClass[] = ["all", "checkpoint", "persistent-chain"];
+
+/** What `describeAnswer` needs. */
+export interface AnswerContext {
+  readonly instance: Instance;
+  readonly solver: Solver;
+  readonly options: SolverOptions;
+  readonly recorded: ResultOptions;
+  readonly answer: SolverAnswer;
+  readonly wallMs: number;
+  /** The store-all evaluation (overhead reference). */
+  readonly reference: ValidEvaluation;
+}
+
+function close(a: number, b: number): boolean {
+  return Math.abs(a - b) <= CLAIM_TOLERANCE * Math.max(1, Math.abs(b));
+}
+
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === "number" && Number.isFinite(value);
+}
+
+/** Checks a solver's answer and builds the result. @throws InternalError at the first broken promise */
+export function describeAnswer(context: AnswerContext): SolveResult {
+  const { instance, solver, options, answer } = context;
+  const fail = (message: string): never => {
+    throw new InternalError(`${solver.name}: ${message}`);
+  };
+  if (typeof answer !== "object" || answer === null || !STATUSES.includes(answer.status))
+    fail(`answered with an unknown status ${JSON.stringify((answer as { status?: unknown })?.status)}`);
+  const evaluation = checkSchedule(context, fail);
+  const bounds = checkBounds(context, evaluation, fail);
+  const certificate = answer.status === "optimal" ? checkCertificate(context, evaluation, fail) : null;
+  if (answer.status === "infeasible") {
+    if (typeof answer.reason !== "string" || answer.reason === "")
+      fail("answered infeasible without a reason");
+    const least = answer.minFeasibleBudgetBytes;
+    if (least !== undefined && !(isFiniteNumber(least) && least > options.budgetBytes))
+      fail(
+        `answered infeasible with minFeasibleBudgetBytes ${least}, not above the budget ${options.budgetBytes}`,
+      );
+  }
+  for (const [name, value] of Object.entries(answer.counters ?? {}))
+    if (!isFiniteNumber(value)) fail(`counter ${name} is ${value}, not a finite number`);
+  const front = checkFront(context, fail);
+  const storeAllMs = context.reference.makespanMs;
+  const bound = (objective: Objective) => bounds.find((b) => b.objective === objective)?.value ?? null;
+  return {
+    format: "remat-result/1",
+    status: answer.status,
+    solver: solver.name,
+    instance: instance.name,
+    objective: options.objective,
+    budgetBytes: Number.isFinite(options.budgetBytes) ? options.budgetBytes : null,
+    makespanMs: evaluation?.makespanMs ?? null,
+    peakBytes: evaluation?.peakBytes ?? null,
+    overhead: evaluation === undefined ? null : overheadOf(evaluation.makespanMs, storeAllMs),
+    optimalOver: certificate === null ? null : describeCertificate(certificate),
+    certificate,
+    lowerBoundMs: bound("time"),
+    lowerBoundBytes: bound("memory"),
+    bounds,
+    minFeasibleBudgetBytes: answer.status === "infeasible" ? (answer.minFeasibleBudgetBytes ?? null) : null,
+    reason: "reason" in answer && typeof answer.reason === "string" ? answer.reason : null,
+    schedule: answer.schedule === undefined ? [] : formatSchedule(answer.schedule),
+    options: context.recorded,
+    stats: { wallMs: context.wallMs, ...answer.counters },
+    ...(front === undefined ? {} : { front }),
+  };
+}
+
+/** Evaluates the answer's schedule and checks its claims; undefined when there is none. */
+function checkSchedule(
+  context: AnswerContext,
+  fail: (message: string) => never,
+): ValidEvaluation | undefined {
+  const { answer, options } = context;
+  const schedule = "schedule" in answer ? answer.schedule : undefined;
+  if (schedule === undefined) {
+    if (answer.status === "optimal" || answer.status === "feasible")
+      fail(`answered ${answer.status} without a schedule`);
+    return undefined;
+  }
+  if (answer.status === "infeasible") fail("answered infeasible with a schedule");
+  const evaluation = evaluateClaimed(context, schedule, fail);
+  const claimedMs = "claimedMakespanMs" in answer ? answer.claimedMakespanMs : undefined;
+  const claimedPeak = "claimedPeakBytes" in answer ? answer.claimedPeakBytes : undefined;
+  if (claimedMs === undefined) fail(`answered ${answer.status} with a schedule but no claimed makespan`);
+  if (options.objective === "memory" && claimedPeak === undefined)
+    fail("answered the memory objective without a claimed peak");
+  checkClaim("makespan", claimedMs, evaluation.makespanMs, fail);
+  checkClaim("peak", claimedPeak, evaluation.peakBytes, fail);
+  if (evaluation.peakBytes > options.budgetBytes)
+    fail(
+      `answered ${answer.status} with a peak of ${evaluation.peakBytes} above the budget ${options.budgetBytes}`,
+    );
+  return evaluation;
+}
+
+function evaluateClaimed(context: AnswerContext, schedule: Schedule, fail: (message: string) => never) {
+  const evaluation = evaluate(context.instance, schedule);
+  if (!evaluation.valid)
+    fail(`emitted an invalid schedule: ${evaluation.error.reason} (instruction ${evaluation.error.index})`);
+  return evaluation as ValidEvaluation;
+}
+
+function checkClaim(
+  what: string,
+  claimed: unknown,
+  evaluated: number,
+  fail: (message: string) => never,
+): void {
+  if (claimed === undefined) return;
+  if (!isFiniteNumber(claimed) || !close(claimed, evaluated))
+    fail(`claims a ${what} of ${String(claimed)} but the evaluator says ${evaluated}`);
+}
+
+/** Checks each bound and returns them as the result reports them. */
+function checkBounds(
+  context: AnswerContext,
+  evaluation: ValidEvaluation | undefined,
+  fail: (message: string) => never,
+): ReportedBound[] {
+  const { answer } = context;
+  const given: [Objective, Bound | undefined][] = [
+    ["time", answer.lowerBoundMs],
+    ["memory", answer.lowerBoundBytes],
+  ];
+  const reported: ReportedBound[] = [];
+  for (const [objective, bound] of given) {
+    if (bound === undefined) continue;
+    if (typeof bound !== "object" || bound === null)
+      fail(`reports a ${objective} bound that is not a Bound object`);
+    if (!isFiniteNumber(bound.value) || bound.value < 0)
+      fail(`reports a ${objective} bound of ${bound.value}`);
+    if (!CLASSES.includes(bound.over))
+      fail(`reports a ${objective} bound over an unknown class ${bound.over}`);
+    if (typeof bound.method !== "string" || bound.method === "")
+      fail(`reports a ${objective} bound without its method`);
+    if (bound.method === SUM_OF_TIMES && !close(bound.value, makespanLowerBound(context.instance)))
+      fail(`reports the sum-of-times bound as ${bound.value}, not ${makespanLowerBound(context.instance)}`);
+    if (evaluation !== undefined) {
+      const cost = objective === "time" ? evaluation.makespanMs : evaluation.peakBytes;
+      if (bound.value > cost * (1 + CLAIM_TOLERANCE))
+        fail(`reports a ${objective} lower bound of ${bound.value} above its own answer's ${cost}`);
+    }
+    reported.push({ objective, value: bound.value, over: bound.over, method: bound.method });
+  }
+  return reported;
+}
+
+/** Checks the certificate of an optimal answer against the evaluated schedule. */
+function checkCertificate(
+  context: AnswerContext,
+  evaluation: ValidEvaluation | undefined,
+  fail: (message: string) => never,
+): Certificate {
+  const { answer, options } = context;
+  const certificate = answer.status === "optimal" ? answer.certificate : undefined;
+  if (certificate === undefined || certificate === null || typeof certificate !== "object")
+    return fail("answered optimal without a certificate");
+  if (!CLASSES.includes(certificate.over))
+    fail(`certifies optimality over an unknown class ${certificate.over}`);
+  const cost = options.objective === "time" ? evaluation?.makespanMs : evaluation?.peakBytes;
+  switch (certificate.kind) {
+    case "meets-bound": {
+      if (certificate.objective !== options.objective)
+        fail(`certifies the ${options.objective} objective by a ${certificate.objective} bound`);
+      if (!isFiniteNumber(certificate.value) || cost === undefined || !close(certificate.value, cost))
+        fail(`certifies that its cost ${cost} meets the bound ${certificate.value}, but they differ`);
+      if (
+        certificate.bound === SUM_OF_TIMES &&
+        !close(certificate.value, makespanLowerBound(context.instance))
+      )
+        fail(
+          `cites the sum-of-times bound as ${certificate.value}, not ${makespanLowerBound(context.instance)}`,
+        );
+      break;
+    }
+    case "dynamic-program":
+      if (!(isFiniteNumber(certificate.unitBytes) && certificate.unitBytes > 0))
+        fail(`certifies a dynamic program with a unit of ${certificate.unitBytes} bytes`);
+      if (certificate.budgetUnits !== null && !Number.isSafeInteger(certificate.budgetUnits))
+        fail(`certifies a dynamic program over ${certificate.budgetUnits} budget units`);
+      break;
+    case "enumeration":
+    case "decomposition": {
+      const count = certificate.kind === "enumeration" ? certificate.count : certificate.parts;
+      if (!(Number.isSafeInteger(count) && count >= 1))
+        fail(`certifies an ${certificate.kind} of ${count} parts`);
+      break;
+    }
+    default:
+      fail(`certifies optimality with an unknown kind ${(certificate as { kind: unknown }).kind}`);
+  }
+  return certificate;
+}
+
+/** Re-evaluates every front point; undefined when the answer has no front. */
+function checkFront(context: AnswerContext, fail: (message: string) => never): SolveResult["front"] {
+  const { answer } = context;
+  if (answer.front === undefined) return undefined;
+  return answer.front.map((point, index) => {
+    const evaluation = evaluateClaimed(context, point.schedule, fail);
+    if (point.makespanMs === undefined || point.peakBytes === undefined)
+      fail(`front[${index}] lacks its costs`);
+    checkClaim(`front[${index}] makespan`, point.makespanMs, evaluation.makespanMs, fail);
+    checkClaim(`front[${index}] peak`, point.peakBytes, evaluation.peakBytes, fail);
+    return {
+      peakBytes: evaluation.peakBytes,
+      makespanMs: evaluation.makespanMs,
+      overhead: overheadOf(evaluation.makespanMs, context.reference.makespanMs),
+    };
+  });
+}
+
+/** makespan / store-all makespan - 1 (0 when both are 0). */
+function overheadOf(makespanMs: number, storeAllMakespanMs: number): number {
+  return storeAllMakespanMs > 0 ? makespanMs / storeAllMakespanMs - 1 : 0;
+}

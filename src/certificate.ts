@@ -1,0 +1,37 @@
+/**
+ * Certificates of optimality in words (for results, the CLI table and `--json`'s `optimalOver`).
+ * @see ./solver.ts for what each kind proves
+ */
+import { formatBytes } from "./budget.js";
+import { type Certificate, SCHEDULE_CLASS_WORDS } from "./solver.js";
+
+function formatValue(objective: "time" | "memory", value: number): string {
+  return objective === "time" ? `${value} ms` : `${value} bytes`;
+}
+
+/** What `certificate` proves, in one sentence: the class, then the method. */
+export function describeCertificate(certificate: Certificate): string {
+  const over = SCHEDULE_CLASS_WORDS[certificate.over];
+  switch (certificate.kind) {
+    case "meets-bound":
+      return `${over}: its ${certificate.objective === "time" ? "makespan" : "peak"} equals the lower bound ${formatValue(certificate.objective, certificate.value)} (${certificate.bound})`;
+    case "dynamic-program": {
+      const units =
+        certificate.unitBytes === 1
+          ? "sizes exact in bytes"
+          : `sizes rounded up to units of ${formatUnit(certificate.unitBytes)}`;
+      const budget =
+        certificate.budgetUnits === null ? "" : `, the activation budget as ${certificate.budgetUnits} units`;
+      return `${over}, ${units}${budget} (${certificate.method})`;
+    }
+    case "enumeration":
+      return `${over}: all ${certificate.count} ${certificate.of} enumerated and evaluated`;
+    case "decomposition":
+      return `${over}: exact ${certificate.method} (${certificate.parts} parts measured)`;
+  }
+}
+
+/** A unit of bytes that may be fractional (chain-dp's A/S). */
+function formatUnit(bytes: number): string {
+  return Number.isInteger(bytes) ? formatBytes(bytes) : `${bytes.toPrecision(6)} bytes`;
+}
