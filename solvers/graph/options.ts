@@ -58,7 +58,7 @@ export const GRAPH_SWITCHES = {
   spanGap: {
     type: "integer",
     default: 20,
-    min: 0,
+    min: 1,
     doc: "longest span the span seed measures, in cut points (at most 210 evaluations)",
   },
   maxLowerSets: {

@@ -1,0 +1,69 @@
+/**
+ * The optimum of a schedule class found by enumeration, independently of every solver: the checkpoint
+ * class by every kept set (test/graph/exhaustive.ts), the persistent chain class by every tree of moves
+ * (test/chain/enumerate.ts); each schedule judged by the evaluator alone. `all` cannot be enumerated.
+ */
+import { evaluate, type ValidEvaluation } from "../../src/evaluate/evaluate.js";
+import { graphOf } from "../../src/instance/graph.js";
+import type { Instance } from "../../src/instance/types.js";
+import { keepSchedule } from "../../src/schedule/builders.js";
+import type { Objective, ScheduleClass } from "../../src/solver.js";
+import { persistentSchedules } from "../chain/enumerate.js";
+
+/** Most free nodes whose kept sets are enumerated (2^10 evaluations). */
+const MAX_FREE = 10;
+/** Longest chain whose persistent class is enumerated (1,806 schedules at 7 stages). */
+const MAX_STAGES = 7;
+
+function isChain(instance: Instance): boolean {
+  const g = graphOf(instance);
+  return g.inputs.every((inputs, v) =>
+    v === 0 ? inputs.length === 0 : inputs.length === 1 && inputs[0] === v - 1,
+  );
+}
+
+/**
+ * Every valid schedule of `over` on `instance`, evaluated; undefined when the class is `all` or too big.
+ * Persistent trees that recompute a node that may not be recomputed are not in the class (skipped).
+ */
+export function classEvaluations(instance: Instance, over: ScheduleClass): ValidEvaluation[] | undefined {
+  const g = graphOf(instance);
+  if (over === "checkpoint") {
+    const free = instance.nodes.flatMap((_, v) =>
+      g.isSource[v] === 0 && g.recomputable[v] === 1 ? [v] : [],
+    );
+    if (free.length > MAX_FREE) return undefined;
+    return Array.from({ length: 2 ** free.length }, (_, mask) => {
+      const kept = free.filter((_, bit) => Math.floor(mask / 2 ** bit) % 2 === 1);
+      const evaluation = evaluate(instance, keepSchedule(instance, kept));
+      if (!evaluation.valid)
+        throw new Error(`keepSchedule built an invalid schedule: ${evaluation.error.reason}`);
+      return evaluation;
+    });
+  }
+  if (over === "persistent-chain") {
+    if (!isChain(instance) || instance.nodes.length - 1 > MAX_STAGES) return undefined;
+    return persistentSchedules(instance)
+      .map((schedule) => evaluate(instance, schedule))
+      .filter((evaluation): evaluation is ValidEvaluation => evaluation.valid);
+  }
+  return undefined;
+}
+
+/**
+ * The class optimum: for `time`, the least makespan among schedules peaking within `budgetBytes`
+ * (undefined when none fits); for `memory`, the least peak.
+ */
+export function classOptimum(
+  evaluations: readonly ValidEvaluation[],
+  objective: Objective,
+  budgetBytes: number,
+): number | undefined {
+  let best: number | undefined;
+  for (const evaluation of evaluations) {
+    if (evaluation.peakBytes > budgetBytes) continue;
+    const cost = objective === "time" ? evaluation.makespanMs : evaluation.peakBytes;
+    if (best === undefined || cost < best) best = cost;
+  }
+  return best;
+}
