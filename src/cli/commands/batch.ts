@@ -78,7 +78,7 @@ export const batchCommand: Command = {
     const budgets = required("budgets")
       .split(",")
       .map((text) => text.trim());
-    for (const budget of budgets) parseBudget(budget);
+    for (const budget of budgets) parseBudget(budget, "--budgets");
     const solverNames = required("solvers")
       .split(",")
       .map((text) => text.trim());

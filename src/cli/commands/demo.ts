@@ -5,7 +5,7 @@ import { formatBytes, parseBudget } from "../../budget.js";
 import { loadInstance } from "../../instance/load.js";
 import type { Instance } from "../../instance/types.js";
 import { bundledPath } from "../../io/paths.js";
-import { noExtraPositionals, parseCommandArgs, stringOption } from "../args.js";
+import { noExtraPositionals, numberOption, parseCommandArgs, stringOption } from "../args.js";
 import type { Command, CommandIo } from "../command.js";
 import { renderTable } from "../table.js";
 
@@ -36,8 +36,8 @@ and prints one table row per solve: solver, budget, status, makespan, overhead, 
     const budgets = (stringOption(parsed, "budgets") ?? DEFAULT_BUDGETS)
       .split(",")
       .map((text) => text.trim());
-    for (const text of budgets) parseBudget(text);
-    const timeLimitSec = Number(stringOption(parsed, "time-limit") ?? 60);
+    for (const text of budgets) parseBudget(text, "--budgets");
+    const timeLimitSec = numberOption("demo", parsed, "time-limit") ?? 60;
     for (const path of paths) await demoTable(await loadInstance(path), budgets, timeLimitSec, io);
     return 0;
   },
