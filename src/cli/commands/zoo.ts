@@ -40,7 +40,7 @@ Options:
 Examples:
   remat zoo
   remat zoo generate resnet-50 --batch 32 --input-size 224 --level block --out r50.json
-  remat zoo generate gpt2-small --batch 2 --seq 64 --set layers=2 --set dim=64 --out tiny.json`;
+  remat zoo generate gpt2-small --batch 2 --seq 64 --set layers=2 --set heads=2 --set dim=64 --out tiny.json`;
 
 /** Config keys with their own flag; other keys come from `--set KEY=VALUE`. */
 const KEY_FLAGS: Readonly<Record<string, string>> = { batch: "batch", inputSize: "input-size", seq: "seq" };
