@@ -25,12 +25,12 @@ import { renderTable } from "../table.js";
 
 const HELP = `remat batch --instances SPEC --budgets 30%,50%,70% --solvers a,b --out results.jsonl [options]
 
-Solves every instance with every solver at every budget. Each finished solve appends one JSON line to
---out (created if missing, never truncated). A rerun resumes: it skips every job whose full setting
-(file, solver, budget as written, objective, slots, time limit, --extra switches, checkpoints) has a
-finished line in the log, also lines written by remat solve --out FILE.jsonl, and runs again the jobs
-that failed (error, rejected, or stopped past the time limit) unless --no-retry. One writer at a time:
-the log is locked by FILE.jsonl.lock (holding the writer's pid) while the batch runs.
+Solves every instance with every solver at every budget. Each finished solve appends one JSON
+line to --out (created if missing, never truncated). A rerun resumes: it skips every job whose full
+setting (file, solver, budget as written, objective, slots, time limit, --extra switches,
+checkpoints) has a finished line in the log, also one written by remat solve --out FILE.jsonl, and
+runs again the jobs that failed (error, rejected, or stopped past the time limit) unless --no-retry.
+One writer at a time: FILE.jsonl.lock (holding the writer's pid) locks the log during the batch.
 
 Options:
   --instances SPEC    a folder (every .json below it), a glob (instances/zoo/*-op.json, ../x/*.json,
@@ -46,8 +46,9 @@ Options:
   --extra KEY=VALUE   a solver switch for every solve (repeatable), as for remat solve
   --with-schedules    keep each schedule in the log (large); by default only its length
   --no-retry          on a resume, count failed jobs as done instead of running them again
-Each line holds the result (status, makespanMs, peakBytes, overhead, bounds, stats) plus file, budget,
-solver and setting; solvers that do not accept an instance give status "rejected" with the reason.
+Each line holds the result (status, makespanMs, peakBytes, overhead, bounds, stats) plus file,
+budget, solver and setting; solvers that do not accept an instance give status "rejected" with the
+reason.
 A line torn by a killed batch is kept as a line of its own; a resume says how many it kept aside.`;
 
 export const batchCommand: Command = {

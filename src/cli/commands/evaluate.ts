@@ -17,8 +17,9 @@ or a JSON list of instructions ("F x", "F conv1 tape", "B loss", "D a:conv1", "O
 Options:
   --json    machine-readable output: valid, error, makespanMs, peakBytes, timeline
   --trace   also give each instruction's start, end, stall and memory
-Exit codes: 0 valid, 2 bad input, an invalid schedule included (the message names the schedule file,
-the instruction as ops[i], the instruction and why it cannot run; with --json the report is printed too).`;
+Exit codes: 0 valid, 2 bad input, an invalid schedule included (the message names the schedule
+file, the instruction as ops[i], the instruction and why it cannot run; --json prints the report
+as well).`;
 
 export const evaluateCommand: Command = {
   name: "evaluate",
