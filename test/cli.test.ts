@@ -103,7 +103,7 @@ describe("remat CLI", () => {
     }
   });
 
-  it("evaluates schedule files and results, and exits 1 for an invalid schedule", async () => {
+  it("evaluates schedule files and results, and exits 2 for an invalid schedule naming file, ops[i], instruction and reason", async () => {
     const solved = await cli("solve", chain, "--solver", "recompute-all", "--json");
     const result = file("result.json", solved.out);
     const valid = await cli("evaluate", chain, result, "--json");
@@ -111,8 +111,14 @@ describe("remat CLI", () => {
     expect(JSON.parse(valid.out)).toMatchObject({ valid: true, peakBytes: JSON.parse(solved.out).peakBytes });
     const bad = file("bad.json", { format: "remat-schedule/1", instance: "hand-chain", ops: ["F x", "F b"] });
     const invalid = await cli("evaluate", chain, bad, "--json");
-    expect(invalid.code).toBe(1);
+    expect(invalid.code).toBe(2);
     expect(JSON.parse(invalid.out).error).toMatchObject({ index: 1, tensor: "a:a" });
+    const text = await cli("evaluate", chain, bad);
+    expect(text.code).toBe(2);
+    for (const part of [bad, "ops[1]", '"F b"', "a:a"]) expect(text.err).toContain(part);
+    expect(text.err).not.toMatch(/^\s+at /m);
+    const list = await cli("evaluate", chain, file("bad-list.json", ["F x", "F b"]));
+    expect(list.err).toContain("[1] must be");
   });
 
   it("appends to a .jsonl results log and never truncates it", async () => {
@@ -178,7 +184,7 @@ describe("remat CLI", () => {
     expect(readFileSync(svg, "utf8")).toContain("budget");
   });
 
-  it("runs the demo (npm start) on the bundled ResNet-50, op-level and block-level, at two budgets", async () => {
+  it("runs the demo (npm start) on the bundled ResNet-50, op-level and block-level, at two budgets, within 100 columns", async () => {
     const { code, out } = await cli("demo");
     expect(code).toBe(0);
     expect(out).toContain("resnet-50-b32-224-op");
@@ -193,6 +199,7 @@ describe("remat CLI", () => {
     ])
       expect(out).toContain(solver);
     expect(out).toMatch(/store-all\s+50% = [^\n]*infeasible/);
+    expect(Math.max(...out.split("\n").map((line) => line.length))).toBeLessThanOrEqual(100);
   });
 
   it("refuses to simulate a full-size network beyond --max-memory before any kernel runs", async () => {

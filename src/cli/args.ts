@@ -13,11 +13,40 @@ export interface ParsedArgs {
   readonly positionals: readonly string[];
 }
 
+/**
+ * Joins each value-taking option to a following token that starts with `-` (`--budget -5%` becomes
+ * `--budget=-5%`), so that the option's own check judges the value instead of parseArgs calling it
+ * ambiguous. A following token that is itself one of the options (`--out --json`), `-h` or `--` is
+ * left alone: the value is then missing, as parseArgs says.
+ */
+export function attachDashValues(args: readonly string[], options: Options): string[] {
+  const isOption = (token: string) =>
+    token === "--" ||
+    token === "-h" ||
+    (token.startsWith("--") && Object.hasOwn(options, token.slice(2).split("=")[0] ?? "")) ||
+    token === "--help";
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const token = args[i] as string;
+    if (token === "--") {
+      joined.push(...args.slice(i));
+      break;
+    }
+    const next = args[i + 1];
+    const takesValue = token.startsWith("--") && options[token.slice(2)]?.type === "string";
+    if (takesValue && next?.startsWith("-") && !isOption(next)) {
+      joined.push(`${token}=${next}`);
+      i++;
+    } else joined.push(token);
+  }
+  return joined;
+}
+
 /** Parses `args` strictly against `options`; unknown options and missing values throw InputError. */
 export function parseCommandArgs(command: string, args: readonly string[], options: Options): ParsedArgs {
   try {
     const { values, positionals } = parseArgs({
-      args: [...args],
+      args: attachDashValues(args, options),
       options,
       allowPositionals: true,
       strict: true,

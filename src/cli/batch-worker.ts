@@ -1,19 +1,24 @@
 /**
- * Worker thread for `remat batch`: solves one (instance file, solver, budget) job per message, so the
+ * Worker thread for `remat batch`: solves one job (instance file, solver, budget and setting) per message, so the
  * batch can run jobs side by side and stop a solve that overruns its time limit by terminating the worker.
  */
 import { parentPort } from "node:worker_threads";
 import { solve } from "../../solvers/index.js";
 import { InputError } from "../errors.js";
 import { loadInstance } from "../instance/load.js";
+import type { Objective } from "../solver.js";
 
 /** A job sent to the worker. */
 export interface BatchJob {
   readonly file: string;
   readonly solver: string;
   readonly budget: string;
+  readonly objective: Objective;
+  /** Seconds (`Infinity` for none). */
   readonly timeLimitSec: number;
+  /** Absent for solvers that do not read slots. */
   readonly slots?: number;
+  readonly checkpoints?: readonly string[];
   readonly withSchedule: boolean;
   /** Solver switches (`--extra`). */
   readonly extra: Readonly<Record<string, unknown>>;
@@ -25,9 +30,11 @@ parentPort?.on("message", async (job: BatchJob) => {
     const result = await solve(instance, {
       solver: job.solver,
       budget: job.budget,
+      objective: job.objective,
       timeLimitSec: job.timeLimitSec,
       ...(job.slots === undefined ? {} : { slots: job.slots }),
       extra: job.extra,
+      ...(job.checkpoints === undefined ? {} : { checkpoints: job.checkpoints }),
     });
     const { schedule, ...summary } = result;
     parentPort?.postMessage({

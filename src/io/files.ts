@@ -1,23 +1,44 @@
 /**
  * File output for the CLI: whole files are written to a temporary name and renamed, so a crash never
- * leaves half a file; results logs (`.jsonl`) are only ever appended to.
+ * leaves half a file and a failure never leaves the temporary behind; results logs (`.jsonl`) are only
+ * ever appended to, each append first completing a torn last line so that records never glue together.
  */
-import { appendFile, rename, writeFile } from "node:fs/promises";
+import { open, rename, rm, writeFile } from "node:fs/promises";
 
-/** Writes `text` to `path` atomically (temporary file in the same folder, then rename). */
+/**
+ * Writes `text` to `path` atomically: to a temporary file in the same folder, then renamed over `path`.
+ * On any failure the temporary file is removed and the error is rethrown.
+ */
 export async function writeFileAtomic(path: string, text: string): Promise<void> {
   const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(temporary, text, "utf8");
-  await rename(temporary, path);
+  try {
+    await writeFile(temporary, text, "utf8");
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true, recursive: true }).catch(() => undefined);
+    throw error;
+  }
 }
 
-/** Appends one JSON line to a results log, creating it if needed; never truncates. */
-export async function appendJsonLine(path: string, value: unknown): Promise<void> {
-  await appendFile(path, `${JSON.stringify(value)}\n`, "utf8");
-}
-
-/** Writes a result: appended as one line to `.jsonl` logs, otherwise written atomically as pretty JSON. */
-export async function writeResult(path: string, value: unknown): Promise<void> {
-  if (path.endsWith(".jsonl")) await appendJsonLine(path, value);
-  else await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
+/**
+ * Appends `line` (without its newline) to a log, creating the log if needed; never truncates. When the
+ * log does not end with a newline (a record torn by a killed writer), a newline is written first, so
+ * the torn record stays a line of its own and the new one starts a line.
+ * @returns whether a torn last line was completed
+ */
+export async function appendLogLine(path: string, line: string): Promise<boolean> {
+  const handle = await open(path, "a+");
+  try {
+    const { size } = await handle.stat();
+    let torn = false;
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      await handle.read(last, 0, 1, size - 1);
+      torn = last[0] !== 0x0a;
+    }
+    await handle.appendFile(`${torn ? "\n" : ""}${line}\n`, "utf8");
+    return torn;
+  } finally {
+    await handle.close();
+  }
 }

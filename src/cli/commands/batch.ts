@@ -4,50 +4,54 @@
  * with a progress bar and a summary table. Each solve runs in a worker thread, `--jobs` at a time; a
  * solve still running well past its time limit is stopped and recorded as `timeout`.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { Worker } from "node:worker_threads";
 import { findSolver } from "../../../solvers/registry.js";
 import { parseBudget } from "../../budget.js";
 import { describeValue, InputError } from "../../errors.js";
-import { appendJsonLine } from "../../io/files.js";
-import { bundledPath } from "../../io/paths.js";
+import { acquireLogLock } from "../../io/log-lock.js";
+import { checkOutputPath } from "../../io/output-path.js";
+import type { Solver } from "../../solver.js";
 import { extraOptions, noExtraPositionals, numberOption, parseCommandArgs, stringOption } from "../args.js";
-import type { BatchJob } from "../batch-worker.js";
-import type { Command, CommandIo } from "../command.js";
+import { runJobs } from "../batch-lanes.js";
+import type { Command } from "../command.js";
 import { expandInstanceFiles } from "../paths-glob.js";
+import {
+  type JobSetting,
+  jobSetting,
+  type LogLine,
+  readResultsLog,
+  resumeState,
+  settingKey,
+} from "../results-log.js";
 import { renderTable } from "../table.js";
 
-/** Extra wall time granted past `--time-limit` before a worker is stopped: the solver's own limit should act first. */
-const HARD_STOP_GRACE = { factor: 1.5, seconds: 5 };
+const HELP = `remat batch --instances SPEC --budgets 30%,50%,70% --solvers a,b --out results.jsonl [options]
 
-const HELP = `remat batch --instances DIR_OR_GLOB --budgets 30%,50%,70% --solvers a,b --out results.jsonl [options]
-
-Solves every instance with every solver at every budget. Each finished solve appends one JSON line to
---out (created if missing, never truncated); a rerun skips the (file, solver, budget) triples already
-in it, so an interrupted batch resumes where it stopped.
+Solves every instance with every solver at every budget. Each finished solve appends one JSON
+line to --out (created if missing, never truncated). A rerun resumes: it skips every job whose full
+setting (file, solver, budget as written, objective, slots, time limit, --extra switches,
+checkpoints) has a finished line in the log, also one written by remat solve --out FILE.jsonl, and
+runs again the jobs that failed (error, rejected, or stopped past the time limit) unless --no-retry.
+One writer at a time: FILE.jsonl.lock (holding the writer's pid) locks the log during the batch.
 
 Options:
-  --instances SPEC    a folder (every .json below it), a glob (instances/zoo/*-op.json), or a
-                      comma-separated list of these
+  --instances SPEC    a folder (every .json below it), a glob (instances/zoo/*-op.json, ../x/*.json,
+                      /abs/**/*.json), or a comma-separated list of these; entries that cannot be
+                      read (dangling symlinks) are skipped with a warning
   --budgets LIST      budgets as for remat solve (bytes with units, or % of the store-all peak)
   --solvers LIST      solver names (see remat solvers)
   --out FILE          the results log (.jsonl)
   --jobs N            solves side by side, each in a worker thread (default 1)
-  --time-limit SEC    per solve (default 60); a solve still running at 1.5x the limit + 5 s is stopped
-                      and recorded as timeout
-  --slots S           memory discretization for DP solvers
-  --extra KEY=VALUE   a solver switch for every solve (repeatable), as for remat solve
+  --time-limit SEC    per solve (default 60); a solve still running at 1.5x the limit + 5 s is
+                      stopped and logged as timeout with "stopped": true
+  --slots S           memory discretization, for the solvers that read it (chain-dp, graph-mincut)
+  --extra KEY=VALUE   a solver switch (repeatable), as for remat solve, given to each solver whose
+                      switches include KEY; a switch none of the solvers reads is refused
   --with-schedules    keep each schedule in the log (large); by default only its length
-Each line holds the result (status, makespanMs, peakBytes, overhead, bounds, stats) plus file and budget;
-solvers that do not accept an instance give status "rejected" with the reason.`;
-
-interface JobRecord {
-  readonly file: string;
-  readonly solver: string;
-  readonly budget: string;
-}
-
-const keyOf = (job: JobRecord) => `${job.file}\u0000${job.solver}\u0000${job.budget}`;
+  --no-retry          on a resume, count failed jobs as done instead of running them again
+Each line holds the result (status, makespanMs, peakBytes, overhead, bounds, stats) plus file,
+budget, solver and setting; solvers that do not accept an instance give status "rejected" with the
+reason.
+A line torn by a killed batch is kept as a line of its own; a resume says how many it kept aside.`;
 
 export const batchCommand: Command = {
   name: "batch",
@@ -64,6 +68,7 @@ export const batchCommand: Command = {
       slots: { type: "string" },
       extra: { type: "string", multiple: true },
       "with-schedules": { type: "boolean" },
+      "no-retry": { type: "boolean" },
     });
     noExtraPositionals("batch", parsed, 0);
     const required = (name: string): string => {
@@ -74,158 +79,104 @@ export const batchCommand: Command = {
         ]);
       return value;
     };
-    const files = expandInstanceFiles(required("instances"));
-    const budgets = required("budgets")
-      .split(",")
-      .map((text) => text.trim());
-    for (const budget of budgets) parseBudget(budget);
-    const solverNames = required("solvers")
-      .split(",")
-      .map((text) => text.trim());
-    for (const name of solverNames) findSolver(name);
     const out = required("out");
+    checkOutputPath("remat batch", out);
+    const budgets = listOption(required("budgets"));
+    for (const budget of budgets) parseBudget(budget, "--budgets");
+    const solverNames = listOption(required("solvers"));
+    const chosen = solverNames.map((name) => findSolver(name));
     const jobsCount = numberOption("batch", parsed, "jobs", true) ?? 1;
-    const timeLimitSec = numberOption("batch", parsed, "time-limit") ?? 60;
+    const timeLimitSec = numberOption("batch", parsed, "time-limit") ?? DEFAULT_TIME_LIMIT_SEC;
     const slots = numberOption("batch", parsed, "slots", true);
     const extra = extraOptions("batch", parsed);
-    const done = readDone(out);
-    const todo = files
-      .flatMap((file) => solverNames.flatMap((solver) => budgets.map((budget) => ({ file, solver, budget }))))
-      .filter((job) => !done.has(keyOf(job)));
-    io.err(
-      `remat batch: ${files.length} instances x ${solverNames.length} solvers x ${budgets.length} budgets; ${done.size} already in ${out}, ${todo.length} to run`,
-    );
-    const records = await runJobs(
-      todo,
-      {
-        jobsCount,
-        timeLimitSec,
-        withSchedule: parsed.values["with-schedules"] === true,
-        ...(slots === undefined ? {} : { slots }),
-        extra,
-      },
-      out,
-      io,
-    );
-    io.out(summarize(records));
+    checkReadBySome(chosen, extra, slots);
+    const files = expandInstanceFiles(required("instances"), io.err);
+    const settings = new Map<string, JobSetting>();
+    for (const file of files)
+      for (const solver of solverNames)
+        for (const budget of budgets) {
+          const setting = jobSetting(file, {
+            solver,
+            budget,
+            timeLimitSec,
+            extra: switchesFor(findSolver(solver), extra),
+            ...(slots === undefined ? {} : { slots }),
+          });
+          settings.set(settingKey(setting), setting);
+        }
+    const lock = acquireLogLock("remat batch", out, io.err);
+    try {
+      const log = readResultsLog(out);
+      const state = resumeState(log, parsed.values["no-retry"] !== true);
+      const todo = [...settings].filter(([key]) => !state.done.has(key));
+      const retries = todo.filter(([key]) => state.failed.has(key)).length;
+      io.err(
+        `remat batch: ${files.length} instances x ${solverNames.length} solvers x ${budgets.length} budgets = ${settings.size} jobs; ` +
+          `${settings.size - todo.length} done in ${out}, ${retries} failed to run again, ${todo.length - retries} new` +
+          (log.unparsable > 0 ? `; ${log.unparsable} unparsable (torn) line(s) kept aside` : "") +
+          (log.foreign > 0 ? `; ${log.foreign} line(s) of another shape ignored` : ""),
+      );
+      const records = await runJobs(
+        todo.map(([, setting]) => setting),
+        { jobsCount, withSchedule: parsed.values["with-schedules"] === true },
+        out,
+        io,
+      );
+      io.out(summarize(records));
+    } finally {
+      lock.release();
+    }
     return 0;
   },
 };
 
-/** Keys of the jobs an existing log already holds (lines that do not parse are ignored, never removed). */
-function readDone(path: string): Set<string> {
-  const done = new Set<string>();
-  if (!existsSync(path)) return done;
-  for (const line of readFileSync(path, "utf8").split("\n")) {
-    if (line.trim() === "") continue;
-    try {
-      const record = JSON.parse(line) as Partial<JobRecord>;
-      if (
-        typeof record.file === "string" &&
-        typeof record.solver === "string" &&
-        typeof record.budget === "string"
-      )
-        done.add(keyOf(record as JobRecord));
-    } catch {
-      // a foreign or partial line: left as it is
-    }
-  }
-  return done;
+/** The switches of `extra` that `solver` reads (each solver of a batch gets its own). */
+function switchesFor(solver: Solver, extra: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(extra).filter(([key]) => key in solver.switches));
 }
 
-interface RunSettings {
-  readonly jobsCount: number;
-  readonly timeLimitSec: number;
-  readonly withSchedule: boolean;
-  readonly slots?: number;
-  readonly extra: Readonly<Record<string, unknown>>;
+/**
+ * Every `--extra` switch and `--slots` must be read by at least one of the batch's solvers (a typo is
+ * refused, not silently dropped).
+ * @throws InputError naming each option no solver reads, with what each solver reads
+ */
+function checkReadBySome(
+  chosen: readonly Solver[],
+  extra: Readonly<Record<string, unknown>>,
+  slots: number | undefined,
+): void {
+  const reads = chosen
+    .map(
+      (solver) =>
+        `${solver.name}: ${[...solver.reads, ...Object.keys(solver.switches)].join(", ") || "nothing"}`,
+    )
+    .join("; ");
+  const issues = Object.keys(extra)
+    .filter((key) => !chosen.some((solver) => key in solver.switches))
+    .map((key) => ({
+      code: "option" as const,
+      path: `--extra ${key}`,
+      expected: `a switch one of the solvers reads (${reads})`,
+      received: describeValue(key),
+    }));
+  if (slots !== undefined && !chosen.some((solver) => solver.reads.includes("slots")))
+    issues.push({
+      code: "option",
+      path: "--slots",
+      expected: `absent: none of the solvers reads slots (${reads})`,
+      received: describeValue(slots),
+    });
+  if (issues.length > 0) throw new InputError("remat batch", issues);
 }
 
-type LogLine = JobRecord & Record<string, unknown>;
+/** Default `--time-limit` per solve, seconds. */
+const DEFAULT_TIME_LIMIT_SEC = 60;
 
-async function runJobs(
-  todo: readonly JobRecord[],
-  settings: RunSettings,
-  out: string,
-  io: CommandIo,
-): Promise<LogLine[]> {
-  const workerPath = bundledPath("dist", "src", "cli", "batch-worker.js");
-  if (!existsSync(workerPath)) throw new Error("the compiled batch worker is missing; run npm run build");
-  const records: LogLine[] = [];
-  let next = 0;
-  let finished = 0;
-  const progress = (job: JobRecord, status: string) => {
-    finished++;
-    const width = 30;
-    const filled = Math.round((finished / Math.max(1, todo.length)) * width);
-    io.err(
-      `[${"#".repeat(filled)}${".".repeat(width - filled)}] ${finished}/${todo.length} ${job.file} ${job.solver} ${job.budget}: ${status}`,
-    );
-  };
-  const lane = async () => {
-    let worker = new Worker(workerPath);
-    try {
-      while (next < todo.length) {
-        const job = todo[next++] as JobRecord;
-        const message = await runOne(worker, {
-          ...job,
-          timeLimitSec: settings.timeLimitSec,
-          withSchedule: settings.withSchedule,
-          ...(settings.slots === undefined ? {} : { slots: settings.slots }),
-          extra: settings.extra,
-        });
-        if (message.kind === "stopped") {
-          await worker.terminate();
-          worker = new Worker(workerPath);
-        }
-        const line: LogLine =
-          message.kind === "result"
-            ? { ...job, ...(message.result as Record<string, unknown>) }
-            : {
-                ...job,
-                status: message.kind === "stopped" ? "timeout" : message.kind,
-                reason: message.reason,
-              };
-        await appendJsonLine(out, line);
-        records.push(line);
-        progress(job, String(line.status));
-      }
-    } finally {
-      await worker.terminate();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(settings.jobsCount, Math.max(1, todo.length)) }, lane));
-  return records;
-}
-
-type WorkerMessage =
-  | { kind: "result"; result: unknown }
-  | { kind: "rejected" | "error" | "stopped"; reason: string };
-
-function runOne(worker: Worker, job: BatchJob): Promise<WorkerMessage> {
-  return new Promise((resolve) => {
-    const limitMs = (job.timeLimitSec * HARD_STOP_GRACE.factor + HARD_STOP_GRACE.seconds) * 1000;
-    const finish = (message: WorkerMessage) => {
-      clearTimeout(timer);
-      worker.off("message", onMessage);
-      worker.off("error", onError);
-      resolve(message);
-    };
-    const onMessage = (message: WorkerMessage) => finish(message);
-    const onError = (error: Error) => finish({ kind: "error", reason: describeValue(error.message) });
-    const timer = setTimeout(
-      () =>
-        finish({
-          kind: "stopped",
-          reason: `stopped after ${(limitMs / 1000).toFixed(0)} s (time limit ${job.timeLimitSec} s)`,
-        }),
-      limitMs,
-    );
-    worker.on("message", onMessage);
-    worker.on("error", onError);
-    worker.postMessage(job);
-  });
-}
+const listOption = (text: string) =>
+  text
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
 
 /** Table of this run: one row per solve. */
 function summarize(records: readonly LogLine[]): string {

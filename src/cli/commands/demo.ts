@@ -5,9 +5,9 @@ import { formatBytes, parseBudget } from "../../budget.js";
 import { loadInstance } from "../../instance/load.js";
 import type { Instance } from "../../instance/types.js";
 import { bundledPath } from "../../io/paths.js";
-import { noExtraPositionals, parseCommandArgs, stringOption } from "../args.js";
+import { noExtraPositionals, numberOption, parseCommandArgs, stringOption } from "../args.js";
 import type { Command, CommandIo } from "../command.js";
-import { renderTable } from "../table.js";
+import { renderTable, wrapText } from "../table.js";
 
 const DEFAULT_BUDGETS = "100%,50%";
 
@@ -36,8 +36,8 @@ and prints one table row per solve: solver, budget, status, makespan, overhead, 
     const budgets = (stringOption(parsed, "budgets") ?? DEFAULT_BUDGETS)
       .split(",")
       .map((text) => text.trim());
-    for (const text of budgets) parseBudget(text);
-    const timeLimitSec = Number(stringOption(parsed, "time-limit") ?? 60);
+    for (const text of budgets) parseBudget(text, "--budgets");
+    const timeLimitSec = numberOption("demo", parsed, "time-limit") ?? 60;
     for (const path of paths) await demoTable(await loadInstance(path), budgets, timeLimitSec, io);
     return 0;
   },
@@ -50,7 +50,7 @@ async function demoTable(
   timeLimitSec: number,
   io: CommandIo,
 ): Promise<void> {
-  io.out(`${instance.name}: ${instance.nodes.length} nodes. ${instance.source}\n`);
+  io.out(`${wrapText(`${instance.name}: ${instance.nodes.length} nodes. ${instance.source}`).join("\n")}\n`);
   const rows: string[][] = [];
   for (const budget of budgets) {
     for (const solver of solvers) {
@@ -68,7 +68,6 @@ async function demoTable(
     }
   }
   io.out(renderTable(["solver", "budget", "status", "makespan ms", "overhead", "peak", "solve ms"], rows));
-  io.out(
-    `\npeak includes ${formatBytes(instance.fixedBytes)} of fixed memory (parameters and their gradients); a budget in % is of the store-all peak.\n`,
-  );
+  const note = `peak includes ${formatBytes(instance.fixedBytes)} of fixed memory (parameters and their gradients); a budget in % is of the store-all peak.`;
+  io.out(`\n${wrapText(note).join("\n")}\n`);
 }

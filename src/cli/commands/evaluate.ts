@@ -1,8 +1,9 @@
 /** `remat evaluate`: judge a schedule (or a result's schedule) under the one cost model. */
 import { formatBytes } from "../../budget.js";
+import { describeValue, InputError } from "../../errors.js";
 import { evaluate } from "../../evaluate/evaluate.js";
 import { loadInstance, readJson } from "../../instance/load.js";
-import { parseScheduleDocument } from "../../schedule/file.js";
+import { parseScheduleDocument, SCHEDULE_FORMAT } from "../../schedule/file.js";
 import { noExtraPositionals, parseCommandArgs, requirePositional } from "../args.js";
 import type { Command } from "../command.js";
 
@@ -16,7 +17,9 @@ or a JSON list of instructions ("F x", "F conv1 tape", "B loss", "D a:conv1", "O
 Options:
   --json    machine-readable output: valid, error, makespanMs, peakBytes, timeline
   --trace   also give each instruction's start, end, stall and memory
-Exit codes: 0 valid, 1 invalid schedule, 2 bad input.`;
+Exit codes: 0 valid, 2 bad input, an invalid schedule included (the message names the schedule
+file, the instruction as ops[i], the instruction and why it cannot run; --json prints the report
+as well).`;
 
 export const evaluateCommand: Command = {
   name: "evaluate",
@@ -31,7 +34,8 @@ export const evaluateCommand: Command = {
     const schedulePath = requirePositional("evaluate", parsed, 1, "SCHEDULE_OR_RESULT");
     noExtraPositionals("evaluate", parsed, 2);
     const instance = await loadInstance(instancePath);
-    const document = parseScheduleDocument(await readJson(schedulePath, "remat evaluate"), schedulePath);
+    const raw = await readJson(schedulePath, "remat evaluate");
+    const document = parseScheduleDocument(raw, schedulePath);
     if (document.instance !== undefined && document.instance !== instance.name) {
       io.err(
         `remat evaluate: warning: ${schedulePath} was made for instance "${document.instance}", evaluating it on "${instance.name}"`,
@@ -65,10 +69,28 @@ export const evaluateCommand: Command = {
           `recomputes ${evaluation.recomputations}, transfers ${evaluation.transfers}`,
         ].join("\n"),
       );
-    } else {
-      const { error } = evaluation;
-      io.out(`valid      no: instruction ${error.index} (${error.instruction}): ${error.reason}`);
     }
-    return evaluation.valid ? 0 : 1;
+    if (!evaluation.valid) {
+      const { error } = evaluation;
+      throw new InputError(
+        "remat evaluate",
+        [
+          {
+            code: "bad-value",
+            path: `${instructionsField(raw)}[${error.index}]`,
+            expected: "an instruction that can run at this point of the schedule",
+            received: `${describeValue(error.instruction)}: ${error.reason}`,
+          },
+        ],
+        schedulePath,
+      );
+    }
+    return 0;
   },
 };
+
+/** The JSON field holding a document's instructions: `ops` (schedule file), `schedule` (result), or the list itself. */
+function instructionsField(raw: unknown): string {
+  if (Array.isArray(raw)) return "";
+  return (raw as { format?: unknown }).format === SCHEDULE_FORMAT ? "ops" : "schedule";
+}

@@ -7,6 +7,7 @@ import { describeValue, InputError } from "../../errors.js";
 import { evaluate } from "../../evaluate/evaluate.js";
 import { loadInstance, readJson } from "../../instance/load.js";
 import { writeFileAtomic } from "../../io/files.js";
+import { checkOutputPath } from "../../io/output-path.js";
 import { byteUnit, type Panel, renderSvg, type Series } from "../../plot/svg.js";
 import { parseScheduleDocument } from "../../schedule/file.js";
 import { noExtraPositionals, parseCommandArgs, requirePositional, stringOption } from "../args.js";
@@ -33,6 +34,7 @@ export const plotCommand: Command = {
       throw new InputError("remat plot", [
         { code: "required", path: "--out", expected: "an output .svg file", received: "missing" },
       ]);
+    checkOutputPath("remat plot", out);
     const instancePath = stringOption(parsed, "instance");
     const panels = instancePath === undefined ? frontPanels(input) : await timelinePanel(input, instancePath);
     await writeFileAtomic(out, renderSvg(panels));

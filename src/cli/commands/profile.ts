@@ -1,5 +1,7 @@
 /** `remat profile`: measure a zoo network's ops on this machine and write an instance with the measured times. */
 import { describeValue, InputError } from "../../errors.js";
+import { writeFileAtomic } from "../../io/files.js";
+import { checkOutputPath } from "../../io/output-path.js";
 import { profileModel, profileText } from "../../profile/profile.js";
 import { BACKENDS, type Backend } from "../../simulate/tf.js";
 import { noExtraPositionals, numberOption, parseCommandArgs, stringOption } from "../args.js";
@@ -76,6 +78,7 @@ export const profileCommand: Command = {
     noExtraPositionals("profile", parsed, 0);
     const model = stringOption(parsed, "model") ?? fail("--model", "a zoo network name", undefined);
     const out = stringOption(parsed, "out") ?? fail("--out", "an output file", undefined);
+    checkOutputPath("remat profile", out);
     const backend = stringOption(parsed, "backend") ?? "wasm";
     if (!(BACKENDS as readonly string[]).includes(backend)) fail("--backend", "wasm or cpu", backend);
     const warmup = numberOption("profile", parsed, "warmup", true);
@@ -91,10 +94,7 @@ export const profileCommand: Command = {
       ...(seed === undefined ? {} : { seed }),
       ...(name === undefined ? {} : { name }),
     });
-    const { rename, writeFile } = await import("node:fs/promises");
-    const temporary = `${out}.tmp-${process.pid}`;
-    await writeFile(temporary, profileText(document));
-    await rename(temporary, out);
+    await writeFileAtomic(out, profileText(document));
     const total = document.nodes.reduce((sum, node) => sum + node.fwd + node.bwd, 0);
     io.out(
       `wrote ${out}: ${document.name}, ${document.nodes.length} nodes, forward + backward ${total.toFixed(3)} ms measured (${backend})`,

@@ -4,7 +4,7 @@ import { solve } from "../../../solvers/index.js";
 import { formatBytes } from "../../budget.js";
 import { describeValue, InputError } from "../../errors.js";
 import { loadInstance } from "../../instance/load.js";
-import { writeResult } from "../../io/files.js";
+import { checkOutputPath } from "../../io/output-path.js";
 import { type Objective, SCHEDULE_CLASS_WORDS, type SolveResult } from "../../solver.js";
 import {
   extraOptions,
@@ -15,6 +15,7 @@ import {
   stringOption,
 } from "../args.js";
 import type { Command } from "../command.js";
+import { jobSetting, writeSolveOutput } from "../results-log.js";
 
 const HELP = `remat solve INSTANCE --budget B --solver NAME [options]
 
@@ -37,7 +38,7 @@ Options:
                       written whole (to a temporary name, then renamed)
   --json              print the result as JSON
 Exit codes: 0 an answer (infeasible and timeout included), 2 bad input, 1 other failures.
-Example: remat solve instances/examples/chain.json --budget 80% --solver chen-greedy`;
+Example: remat solve instances/examples/chain.json --budget 1.7KB --solver chen-greedy`;
 
 export const solveCommand: Command = {
   name: "solve",
@@ -82,8 +83,10 @@ export const solveCommand: Command = {
     const slots = numberOption("solve", parsed, "slots", true);
     const timeLimitSec = numberOption("solve", parsed, "time-limit");
     const checkpointsText = stringOption(parsed, "checkpoints");
+    const out = stringOption(parsed, "out");
+    if (out !== undefined) checkOutputPath("remat solve", out);
     const instance = await loadInstance(path);
-    const result = await solve(instance, {
+    const options = {
       solver,
       budget: stringOption(parsed, "budget") ?? "none",
       ...(objective === undefined ? {} : { objective: objective as Objective }),
@@ -94,9 +97,9 @@ export const solveCommand: Command = {
         ...(parsed.values.pareto === true ? { pareto: true } : {}),
         ...extraOptions("solve", parsed),
       },
-    });
-    const out = stringOption(parsed, "out");
-    if (out !== undefined) await writeResult(out, result);
+    };
+    const result = await solve(instance, options);
+    if (out !== undefined) await writeSolveOutput(out, jobSetting(path, options), result, io.err);
     io.out(parsed.values.json === true ? JSON.stringify(result, null, 2) : describeResult(result));
     return 0;
   },

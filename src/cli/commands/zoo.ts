@@ -2,10 +2,12 @@
  * `remat zoo`: lists the model zoo, and generates op-level or block-level instances from it, one at a
  * time or the whole shipped set (`instances/zoo/`). Files are written to a temporary name and renamed.
  */
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { formatBytes } from "../../budget.js";
 import { describeValue, InputError, type InputIssue } from "../../errors.js";
+import { writeFileAtomic } from "../../io/files.js";
+import { checkOutputFolder, checkOutputPath } from "../../io/output-path.js";
 import type { ZooConfig } from "../../zoo/config.js";
 import { OPTIMIZER_STATE_FLOATS, type Optimizer, parameterCount } from "../../zoo/document.js";
 import { generateInstance, SHIPPED_SETTINGS, type ZooSetting } from "../../zoo/generate.js";
@@ -38,7 +40,7 @@ Options:
 Examples:
   remat zoo
   remat zoo generate resnet-50 --batch 32 --input-size 224 --level block --out r50.json
-  remat zoo generate gpt2-small --batch 2 --seq 64 --set layers=2 --set dim=64 --out tiny.json`;
+  remat zoo generate gpt2-small --batch 2 --seq 64 --set layers=2 --set heads=2 --set dim=64 --out tiny.json`;
 
 /** Config keys with their own flag; other keys come from `--set KEY=VALUE`. */
 const KEY_FLAGS: Readonly<Record<string, string>> = { batch: "batch", inputSize: "input-size", seq: "seq" };
@@ -109,6 +111,7 @@ async function list(parsed: ParsedArgs, io: CommandIo): Promise<number> {
 async function generateOne(parsed: ParsedArgs, name: string, io: CommandIo): Promise<number> {
   const out = stringOption(parsed, "out");
   if (out === undefined) throw optionError("--out", "a file to write");
+  checkOutputPath("remat zoo", out);
   const level = parsed.values.level ?? "op";
   if (level !== "op" && level !== "block") throw optionError("--level", "op or block", level);
   const optimizer = parsed.values.optimizer ?? "sgd";
@@ -121,7 +124,7 @@ async function generateOne(parsed: ParsedArgs, name: string, io: CommandIo): Pro
     optimizer: optimizer as Optimizer,
   };
   const generated = withFlagPaths(() => generateInstance(setting));
-  await writeAtomically(out, generated.text);
+  await writeFileAtomic(out, generated.text);
   io.out(`wrote ${out} (${generated.document.nodes.length} nodes): ${generated.command}`);
   return 0;
 }
@@ -130,10 +133,11 @@ async function generateAll(parsed: ParsedArgs, name: string | undefined, io: Com
   const outDir = stringOption(parsed, "out-dir");
   if (outDir === undefined) throw optionError("--out-dir", "a folder to write the shipped instances to");
   if (name !== undefined) throw optionError("NAME", "no name with --all", name);
+  checkOutputFolder("remat zoo", outDir, "--out-dir");
   await mkdir(outDir, { recursive: true });
   for (const setting of SHIPPED_SETTINGS) {
     const generated = generateInstance(setting);
-    await writeAtomically(join(outDir, generated.fileName), generated.text);
+    await writeFileAtomic(join(outDir, generated.fileName), generated.text);
     io.out(`wrote ${join(outDir, generated.fileName)}`);
   }
   return 0;
@@ -185,11 +189,4 @@ function flagOf(key: string): string {
 
 function optionError(path: string, expected: string, received?: unknown): InputError {
   return new InputError("remat zoo", [{ code: "option", path, expected, received: describeValue(received) }]);
-}
-
-/** Writes `text` to `path` through a temporary file in the same folder, then renames it. */
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const temporary = `${path}.tmp-${process.pid}`;
-  await writeFile(temporary, text, "utf8");
-  await rename(temporary, path);
 }

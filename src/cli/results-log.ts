@@ -1,0 +1,221 @@
+/**
+ * Results logs (`.jsonl`), the one line shape that `remat solve --out X.jsonl` and `remat batch` append,
+ * and how a log is read back for a resume.
+ *
+ * A line is a result (or a failure: `status` `error`, `rejected`, or `timeout` with `stopped: true` when
+ * the batch stopped the worker) plus `file`, `budget` as written, `solver` and `setting`, the rest of
+ * what decides the answer: objective, slots, time limit, extra switches and checkpoints, with defaults
+ * filled in. A resume matches lines on the whole setting, so a rerun with other `--slots` or `--extra`
+ * runs again. Lines that do not parse (records torn by a killed writer) are kept where they are and
+ * counted; lines of another shape are counted and ignored.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { normalize } from "node:path";
+import { findSolver } from "../../solvers/registry.js";
+import { DEFAULT_SLOTS } from "../../solvers/solve.js";
+import { appendLogLine, writeFileAtomic } from "../io/files.js";
+import { acquireLogLock } from "../io/log-lock.js";
+import { parseSwitches } from "../options.js";
+import type { Objective } from "../solver.js";
+
+/** Everything that decides a solve's answer: the key a resume matches on. */
+export interface JobSetting {
+  /** The instance file, as given (normalized: `./a/b.json` is `a/b.json`). */
+  readonly file: string;
+  readonly solver: string;
+  /** The budget as written (`50%`, `1.5GB`, `none`). */
+  readonly budget: string;
+  readonly objective: Objective;
+  /** null for solvers that do not read slots. */
+  readonly slots: number | null;
+  /** Seconds, null for none. */
+  readonly timeLimitSec: number | null;
+  /** The solver's switches (`--extra`, `--pareto`), every default filled in (the result's `options.extra`). */
+  readonly extra: Readonly<Record<string, unknown>>;
+  /** null for solvers that do not read checkpoints. */
+  readonly checkpoints: readonly string[] | null;
+}
+
+/** The solve options a setting is made from (the shape `solve` takes, budget as text). */
+export interface SettingInput {
+  readonly solver: string;
+  readonly budget: string;
+  readonly objective?: Objective;
+  readonly slots?: number;
+  readonly timeLimitSec?: number;
+  readonly extra?: Readonly<Record<string, unknown>>;
+  readonly checkpoints?: readonly string[];
+}
+
+/**
+ * The full setting of a solve of `file`, defaults filled in as `solve` fills them (the solver's first
+ * objective, DEFAULT_SLOTS for solvers that read slots, every switch of its table, no time limit), so it
+ * equals the result's `options` and a resume matches whatever way the defaults were written.
+ * @throws InputError for an unknown solver or a bad switch
+ */
+export function jobSetting(file: string, input: SettingInput): JobSetting {
+  const solver = findSolver(input.solver);
+  const timeLimitSec = input.timeLimitSec ?? null;
+  return {
+    file: normalize(file),
+    solver: input.solver,
+    budget: input.budget.trim(),
+    objective: input.objective ?? (solver.objectives[0] as Objective),
+    slots: solver.reads.includes("slots") ? (input.slots ?? DEFAULT_SLOTS) : null,
+    timeLimitSec: timeLimitSec !== null && Number.isFinite(timeLimitSec) ? timeLimitSec : null,
+    extra: parseSwitches(solver.switches, input.extra, solver.name),
+    checkpoints: solver.reads.includes("checkpoints") ? (input.checkpoints ?? null) : null,
+  };
+}
+
+/** JSON with the keys of every object sorted, so equal settings give equal text. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner !== null && typeof inner === "object" && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : inner,
+  );
+}
+
+/** The resume key of a setting: its canonical JSON. */
+export function settingKey(setting: JobSetting): string {
+  return canonicalJson(setting);
+}
+
+/** What a job gave: a result (any object with `status`), or a failure of the batch's own making. */
+export type Outcome =
+  | { readonly status: string }
+  | { readonly status: "error" | "rejected"; readonly reason: string }
+  | { readonly status: "timeout"; readonly stopped: true; readonly reason: string };
+
+/** A log line: the outcome plus `file`, `budget`, `solver` and the `setting` it was solved with. */
+export type LogLine = Readonly<Record<string, unknown>> & {
+  readonly file: string;
+  readonly budget: string;
+  readonly solver: string;
+  readonly status: string;
+  readonly setting: Omit<JobSetting, "file" | "solver" | "budget">;
+};
+
+/** Builds the log line of `outcome` for `setting` (the one shape both commands write). */
+export function logLine(setting: JobSetting, outcome: Outcome): LogLine {
+  const { file, solver, budget, ...rest } = setting;
+  return { file, budget, ...outcome, solver, setting: rest };
+}
+
+/** Whether a line's outcome is final: an answer, or a solver's own timeout within its limit. */
+export function isDone(line: Pick<LogLine, "status"> & { readonly stopped?: unknown }): boolean {
+  if (line.status === "timeout") return line.stopped !== true;
+  return line.status === "optimal" || line.status === "feasible" || line.status === "infeasible";
+}
+
+/** A log read back. */
+export interface ResultsLog {
+  /** Lines of the log-line shape, in order. */
+  readonly lines: readonly LogLine[];
+  /** Lines that are not JSON (records torn by a killed writer), left in place. */
+  readonly unparsable: number;
+  /** JSON lines of another shape (older logs, other tools), left in place and not matched. */
+  readonly foreign: number;
+}
+
+/** Reads a results log (an absent log is empty). */
+export function readResultsLog(path: string): ResultsLog {
+  const lines: LogLine[] = [];
+  let unparsable = 0;
+  let foreign = 0;
+  if (!existsSync(path)) return { lines, unparsable, foreign };
+  for (const text of readFileSync(path, "utf8").split("\n")) {
+    if (text.trim() === "") continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      unparsable++;
+      continue;
+    }
+    if (isLogLine(value)) lines.push(value);
+    else foreign++;
+  }
+  return { lines, unparsable, foreign };
+}
+
+/** The setting a log line was solved with. */
+export function settingOfLine(line: LogLine): JobSetting {
+  const { objective, slots, timeLimitSec, extra, checkpoints } = line.setting;
+  return {
+    file: line.file,
+    solver: line.solver,
+    budget: line.budget,
+    objective,
+    slots,
+    timeLimitSec,
+    extra,
+    checkpoints,
+  };
+}
+
+/** What a resume skips and what it runs again. */
+export interface ResumeState {
+  /** Keys of the settings to skip. */
+  readonly done: ReadonlySet<string>;
+  /** Keys of settings whose only lines are failures (run again unless retries are off). */
+  readonly failed: ReadonlySet<string>;
+}
+
+/** Splits a log's settings into done and failed; with `retry` false a failure counts as done. */
+export function resumeState(log: ResultsLog, retry: boolean): ResumeState {
+  const done = new Set<string>();
+  const failed = new Set<string>();
+  for (const line of log.lines) {
+    const key = settingKey(settingOfLine(line));
+    if (isDone(line) || !retry) done.add(key);
+    else failed.add(key);
+  }
+  for (const key of done) failed.delete(key);
+  return { done, failed };
+}
+
+/**
+ * Writes a solve's output: appended as one log line to a `.jsonl` log (holding its lock meanwhile),
+ * otherwise the result alone written whole as pretty JSON (temporary file, then rename).
+ * @throws InputError when another process holds the log's lock
+ */
+export async function writeSolveOutput(
+  path: string,
+  setting: JobSetting,
+  result: Outcome,
+  note: (text: string) => void,
+): Promise<void> {
+  if (!path.endsWith(".jsonl")) {
+    await writeFileAtomic(path, `${JSON.stringify(result, null, 2)}\n`);
+    return;
+  }
+  const lock = acquireLogLock("remat solve", path, note);
+  try {
+    if (await appendLogLine(path, JSON.stringify(logLine(setting, result))))
+      note(`remat solve: ${path} ended in a torn line; it is kept as a line of its own`);
+  } finally {
+    lock.release();
+  }
+}
+
+function isLogLine(value: unknown): value is LogLine {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const line = value as Record<string, unknown>;
+  const setting = line.setting as Record<string, unknown> | undefined;
+  return (
+    typeof line.file === "string" &&
+    typeof line.solver === "string" &&
+    typeof line.budget === "string" &&
+    typeof line.status === "string" &&
+    typeof setting === "object" &&
+    setting !== null &&
+    typeof setting.objective === "string" &&
+    (setting.slots === null || typeof setting.slots === "number") &&
+    (setting.timeLimitSec === null || typeof setting.timeLimitSec === "number") &&
+    typeof setting.extra === "object" &&
+    setting.extra !== null &&
+    (setting.checkpoints === null || Array.isArray(setting.checkpoints))
+  );
+}
