@@ -7,6 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../src/errors.js";
+import { MAX_JSON_DEPTH } from "../src/instance/json-depth.js";
+import { MAX_BYTES, MAX_TOTAL_MS } from "../src/instance/limits.js";
 import { loadInstance } from "../src/instance/load.js";
 import { INSTANCE_FIELDS, parseInstance } from "../src/instance/parse.js";
 
@@ -31,8 +33,7 @@ function issuesOf(document: unknown): [string, string][] {
   throw new Error("expected an InputError");
 }
 
-function withNode(index: number, patch: Record<string, unknown>) {
-  const document = valid();
+function withNode(index: number, patch: Record<string, unknown>, document = valid()) {
   document.nodes[index] = { ...document.nodes[index], ...patch } as (typeof document.nodes)[number];
   return document;
 }
@@ -133,6 +134,131 @@ describe("parseInstance", () => {
   });
 });
 
+/** An object nested `depth` levels deep (`{ x: { x: ... } }`), built without recursion. */
+function nested(depth: number): Record<string, unknown> {
+  const root: Record<string, unknown> = {};
+  let inner = root;
+  for (let level = 1; level < depth; level++) {
+    const next: Record<string, unknown> = {};
+    inner.x = next;
+    inner = next;
+  }
+  return root;
+}
+
+describe("parseInstance limits", () => {
+  const sizes = ["bytes", "gradBytes", "tapeBytes", "fwdTemp", "bwdTemp"] as const;
+
+  it.each(sizes)("refuses a %s beyond 2^53 - 1, which a double cannot hold exactly", (field) => {
+    expect(issuesOf(withNode(1, { [field]: MAX_BYTES + 1 }))).toEqual([["too-large", `nodes[1].${field}`]]);
+    expect(issuesOf(withNode(1, { [field]: 1e308 }))).toEqual([["too-large", `nodes[1].${field}`]]);
+  });
+
+  it("refuses a fixedBytes beyond 2^53 - 1 and states the limit in the issue", () => {
+    const error = (() => {
+      try {
+        parseInstance({ ...valid(), fixedBytes: 1e16 });
+      } catch (caught) {
+        return caught as InputError;
+      }
+      throw new Error("expected an InputError");
+    })();
+    expect(error.issues.map((issue) => [issue.code, issue.path])).toEqual([["too-large", "fixedBytes"]]);
+    expect(error.issues[0]?.expected).toContain(String(MAX_BYTES));
+  });
+
+  it("accepts a memory total of exactly 2^53 - 1 and refuses one byte more", () => {
+    const third = Math.floor(MAX_BYTES / 3);
+    const document = (fixedBytes: number) => ({
+      ...valid(),
+      fixedBytes,
+      nodes: [
+        { id: "x", fwd: 0, bwd: 0, bytes: 0, recomputable: false },
+        { id: "a", fwd: 1, bwd: 1, bytes: third, gradBytes: third, inputs: ["x"] },
+        { id: "loss", fwd: 1, bwd: 1, bytes: 0, inputs: ["a"] },
+      ],
+    });
+    expect(parseInstance(document(MAX_BYTES - 2 * third)).fixedBytes + 2 * third).toBe(MAX_BYTES);
+    expect(issuesOf(document(MAX_BYTES - 2 * third + 1))).toEqual([["total-too-large", "nodes"]]);
+  });
+
+  it("refuses sizes that are each representable but sum beyond 2^53 - 1, as one issue at nodes", () => {
+    const share = 2 ** 51; // four of them reach 2^53
+    const document = withNode(
+      2,
+      { bytes: share, gradBytes: share },
+      withNode(1, { bytes: share, gradBytes: share }),
+    );
+    expect(issuesOf(document)).toEqual([["total-too-large", "nodes"]]);
+    expect(
+      issuesOf(withNode(1, { bytes: share, gradBytes: share, tapeBytes: share, fwdTemp: share })),
+    ).toEqual([["total-too-large", "nodes"]]);
+  });
+
+  it("counts the largest temporaries once, not one per node", () => {
+    const big = 2 ** 52;
+    const document = withNode(2, { fwdTemp: big }, withNode(1, { fwdTemp: big, bwdTemp: big }));
+    expect(parseInstance(document).nodes[1]?.fwdTemp).toBe(big);
+  });
+
+  it("refuses times beyond 1e15 ms, and times whose total is beyond it", () => {
+    expect(issuesOf(withNode(1, { fwd: 1e300 }))).toEqual([["too-large", "nodes[1].fwd"]]);
+    expect(issuesOf(withNode(1, { bwd: MAX_TOTAL_MS * 2 }))).toEqual([["too-large", "nodes[1].bwd"]]);
+    expect(issuesOf(withNode(1, { fwd: MAX_TOTAL_MS, bwd: MAX_TOTAL_MS }))).toEqual([
+      ["total-too-large", "nodes"],
+    ]);
+    expect(parseInstance(withNode(1, { fwd: MAX_TOTAL_MS / 2 })).nodes[1]?.fwd).toBe(MAX_TOTAL_MS / 2);
+  });
+
+  it("refuses a link whose latency or transfer times are beyond 1e15 ms", () => {
+    expect(issuesOf({ ...valid(), hardware: { bandwidth: 1, latency: 1e300 } })).toEqual([
+      ["too-large", "hardware.latency"],
+    ]);
+    expect(issuesOf({ ...valid(), hardware: { bandwidth: 1e-300 } })).toEqual([
+      ["total-too-large", "hardware"],
+    ]);
+    expect(issuesOf({ ...valid(), hardware: { bandwidth: Number.POSITIVE_INFINITY } })).toEqual([
+      ["not-finite", "hardware.bandwidth"],
+    ]);
+  });
+
+  it.each([3_000, 100_000])("refuses meta nested %i levels deep at its path", (depth) => {
+    const [issue, ...rest] = issuesOf(withNode(1, { meta: nested(depth) }));
+    expect(rest).toEqual([]);
+    expect(issue?.[0]).toBe("too-deep");
+    expect(issue?.[1]).toBe(`nodes[1].meta${".x".repeat(MAX_JSON_DEPTH - 3)}`);
+  });
+
+  it.each([3_000, 100_000])("refuses model.config nested %i levels deep at its path", (depth) => {
+    const [issue, ...rest] = issuesOf({ ...valid(), model: { zoo: "mlp", config: nested(depth) } });
+    expect(rest).toEqual([]);
+    expect(issue).toEqual(["too-deep", `model.config${".x".repeat(MAX_JSON_DEPTH - 2)}`]);
+  });
+
+  it("accepts meta and model.config nested up to the limit, and freezes them", () => {
+    const meta = nested(MAX_JSON_DEPTH - 3);
+    const instance = parseInstance({
+      ...withNode(1, { meta }),
+      model: { zoo: "mlp", config: nested(MAX_JSON_DEPTH - 2) },
+    });
+    let inner: unknown = instance.nodes[1]?.meta;
+    let depth = 0;
+    while (typeof inner === "object" && inner !== null) {
+      expect(Object.isFrozen(inner)).toBe(true);
+      inner = (inner as Record<string, unknown>).x;
+      depth++;
+    }
+    expect(depth).toBe(MAX_JSON_DEPTH - 3);
+    expect(Object.isFrozen(instance.model?.config)).toBe(true);
+  });
+
+  it("reports a cyclic in-memory meta as too deep instead of walking it forever", () => {
+    const meta: Record<string, unknown> = {};
+    meta.self = meta;
+    expect(issuesOf(withNode(1, { meta })).map(([code]) => code)).toEqual(["too-deep"]);
+  });
+});
+
 describe("loadInstance", () => {
   const folder = mkdtempSync(join(tmpdir(), "remat-instance-"));
 
@@ -142,6 +268,31 @@ describe("loadInstance", () => {
     const error = await loadInstance(path).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).issues[0]?.code).toBe("json");
+    expect((error as InputError).file).toBe(path);
+  });
+
+  it("reads a file that starts with a UTF-8 byte-order mark", async () => {
+    const path = join(folder, "bom.json");
+    writeFileSync(path, `\uFEFF${JSON.stringify(valid())}`);
+    expect((await loadInstance(path)).name).toBe("t");
+  });
+
+  it("strips only one byte-order mark, and reports what follows it", async () => {
+    const path = join(folder, "bom-garbage.json");
+    writeFileSync(path, "\uFEFF\uFEFF{}");
+    const error = await loadInstance(path).catch((caught: unknown) => caught);
+    expect((error as InputError).issues[0]?.code).toBe("json");
+  });
+
+  it("reports a meta nested 100,000 levels deep in a file as too deep, without a stack overflow", async () => {
+    const path = join(folder, "deep-meta.json");
+    const depth = 100_000;
+    const meta = `${'{"x":'.repeat(depth - 1)}{}${"}".repeat(depth - 1)}`;
+    const document = JSON.stringify(withNode(1, { meta: "META" })).replace('"META"', meta);
+    writeFileSync(path, document);
+    const error = await loadInstance(path).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).issues.map((issue) => issue.code)).toEqual(["too-deep"]);
     expect((error as InputError).file).toBe(path);
   });
 

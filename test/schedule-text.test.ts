@@ -1,7 +1,11 @@
 /** The compact text form of schedules: printing then parsing returns the same instructions. */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../src/errors.js";
+import { readJson } from "../src/instance/load.js";
 import { parseScheduleDocument } from "../src/schedule/file.js";
 import { formatInstruction, formatSchedule, parseSchedule } from "../src/schedule/text.js";
 import { type Instruction, ops } from "../src/schedule/types.js";
@@ -58,5 +62,12 @@ describe("schedule text form", () => {
     expect(() =>
       parseScheduleDocument({ format: "remat-result/1", status: "infeasible", schedule: [] }),
     ).toThrow(InputError);
+  });
+
+  it("reads a schedule file that starts with a UTF-8 byte-order mark", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "remat-schedule-")), "bom.json");
+    const lines = ["F x", "B loss"];
+    writeFileSync(path, `\uFEFF${JSON.stringify({ format: "remat-schedule/1", instance: "i", ops: lines })}`);
+    expect(parseScheduleDocument(await readJson(path, "test"), path).schedule).toEqual(parseSchedule(lines));
   });
 });

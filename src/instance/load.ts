@@ -14,8 +14,12 @@ export async function loadInstance(path: string): Promise<Instance> {
   return parseInstance(await readJson(path, "loadInstance"), path);
 }
 
+/** The UTF-8 byte-order mark, as JSON.parse sees it after decoding: U+FEFF. */
+const BYTE_ORDER_MARK = "\uFEFF";
+
 /**
- * Reads a JSON file.
+ * Reads a JSON file. One leading byte-order mark (which some Windows editors write) is dropped
+ * first, as RFC 8259 section 8.1 allows parsers to do; JSON.parse would call it an unexpected token.
  * @throws InputError (code `file` when it cannot be read, `json` when it does not parse) naming the file
  */
 export async function readJson(path: string, site: string): Promise<unknown> {
@@ -38,6 +42,7 @@ export async function readJson(path: string, site: string): Promise<unknown> {
       path,
     );
   }
+  if (text.startsWith(BYTE_ORDER_MARK)) text = text.slice(BYTE_ORDER_MARK.length);
   try {
     return JSON.parse(text);
   } catch (error) {

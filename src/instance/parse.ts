@@ -4,6 +4,8 @@
  * thrown at once in one InputError.
  */
 import { describeValue, InputError, type InputIssue, type IssueCode } from "../errors.js";
+import { deepFreeze, depthIssues } from "./json-depth.js";
+import { BYTES_LIMIT_TEXT, MAX_BYTES, MAX_TOTAL_MS, TIME_LIMIT_TEXT, totalIssues } from "./limits.js";
 import { markParsed } from "./parsed.js";
 import { INSTANCE_FORMAT, type Instance, type InstanceNode, type NeedsWord } from "./types.js";
 
@@ -87,17 +89,22 @@ class Checker {
     return fallback;
   }
 
-  /** A finite number >= 0 (an integer when `integer`); `fallback` when absent, if given. */
+  /**
+   * A finite number >= 0 (> 0 when `positive`); `fallback` when absent, if given. A size (`bytes`) is
+   * an integer <= {@link MAX_BYTES}; a time (`ms`) is <= {@link MAX_TOTAL_MS} (src/instance/limits.ts
+   * says why); `positive` numbers (a bandwidth) have no upper limit.
+   */
   amount(
     value: unknown,
     path: string,
-    options: { integer?: boolean; fallback?: number; positive?: boolean } = {},
+    options: { kind: "bytes" | "ms" | "positive"; fallback?: number },
   ): number {
-    const kind = options.integer
-      ? "a non-negative integer"
-      : options.positive
-        ? "a positive finite number"
-        : "a non-negative finite number";
+    const kind =
+      options.kind === "bytes"
+        ? "a non-negative integer"
+        : options.kind === "positive"
+          ? "a positive finite number"
+          : "a non-negative finite number";
     if (value === undefined) {
       if (options.fallback !== undefined) return options.fallback;
       this.add("required", path, kind, value);
@@ -108,8 +115,13 @@ class Checker {
       return 0;
     }
     if (!Number.isFinite(value)) this.add("not-finite", path, kind, value);
-    else if (value < 0 || (options.positive && value === 0)) this.add("negative", path, kind, value);
-    else if (options.integer && !Number.isInteger(value)) this.add("not-integer", path, kind, value);
+    else if (value < 0 || (options.kind === "positive" && value === 0))
+      this.add("negative", path, kind, value);
+    else if (options.kind === "bytes" && !Number.isInteger(value)) this.add("not-integer", path, kind, value);
+    else if (options.kind === "bytes" && value > MAX_BYTES)
+      this.add("too-large", path, `${kind} ${BYTES_LIMIT_TEXT}`, value);
+    else if (options.kind === "ms" && value > MAX_TOTAL_MS)
+      this.add("too-large", path, `${kind} ${TIME_LIMIT_TEXT}`, value);
     else return value;
     return 0;
   }
@@ -123,15 +135,26 @@ function join(path: string, key: string | number): string {
 /**
  * Validates a parsed JSON value as an instance and returns it frozen, with defaults filled.
  *
+ * Numbers are refused where a solver could not represent them exactly (src/instance/limits.ts): every
+ * size (`bytes`, `gradBytes`, `tapeBytes`, `fwdTemp`, `bwdTemp`, `fixedBytes`) must be an integer
+ * <= 2^53 - 1 (code `too-large`), and so must the memory total (fixedBytes + every activation, gradient
+ * and tape + the largest temporaries; code `total-too-large`, path `nodes`); every time (`fwd`, `bwd`,
+ * `hardware.latency`) and the totals of times must be <= 1e15 ms; `hardware.bandwidth` must be positive
+ * and finite. JSON nested deeper than 100 levels (in `meta`, `model.config` or anywhere) is refused
+ * with code `too-deep` at its path (src/instance/json-depth.ts), before anything walks it.
+ *
  * @param value the parsed JSON document
  * @param file the file it came from, named in error messages
- * @throws InputError listing every schema and semantic problem (unknown fields, bad numbers,
- *   duplicate or unknown ids, cycles, nodes out of topological order, a loss that is not unique and last)
+ * @throws InputError listing every schema and semantic problem (unknown fields, bad or too large
+ *   numbers and totals, too deep nesting, duplicate or unknown ids, cycles, nodes out of topological
+ *   order, a loss that is not unique and last)
  */
 export function parseInstance(value: unknown, file?: string): Instance {
   const check = new Checker();
   const top = check.object(value, "");
   if (top === undefined) throw new InputError("parseInstance", check.issues, file);
+  const tooDeep = depthIssues(top);
+  if (tooDeep.length > 0) throw new InputError("parseInstance", tooDeep, file);
   check.knownFields(top, "", TOP_FIELDS);
   if (top.format !== INSTANCE_FORMAT)
     check.add(
@@ -142,10 +165,11 @@ export function parseInstance(value: unknown, file?: string): Instance {
     );
   const name = check.string(top.name, "name");
   const source = check.string(top.source, "source", "");
-  const fixedBytes = check.amount(top.fixedBytes, "fixedBytes", { integer: true, fallback: 0 });
+  const fixedBytes = check.amount(top.fixedBytes, "fixedBytes", { kind: "bytes", fallback: 0 });
   const hardware = readHardware(check, top.hardware);
   const model = readModel(check, top.model);
   const nodes = readNodes(check, top.nodes);
+  if (check.issues.length === 0) check.issues.push(...totalIssues(fixedBytes, nodes, hardware));
   if (check.issues.length === 0) checkGraph(check, nodes);
   if (check.issues.length > 0) throw new InputError("parseInstance", check.issues, file);
   const instance: Instance = {
@@ -166,8 +190,8 @@ function readHardware(check: Checker, value: unknown): Instance["hardware"] {
   if (record === undefined) return undefined;
   check.knownFields(record, "hardware", INSTANCE_FIELDS.hardware);
   return {
-    bandwidth: check.amount(record.bandwidth, "hardware.bandwidth", { positive: true }),
-    latency: check.amount(record.latency, "hardware.latency", { fallback: 0 }),
+    bandwidth: check.amount(record.bandwidth, "hardware.bandwidth", { kind: "positive" }),
+    latency: check.amount(record.latency, "hardware.latency", { kind: "ms", fallback: 0 }),
   };
 }
 
@@ -198,21 +222,21 @@ function readNode(check: Checker, value: unknown, path: string): InstanceNode {
   if (typeof record.id === "string" && !NODE_ID_PATTERN.test(id)) {
     check.add("bad-value", join(path, "id"), "an id matching [A-Za-z0-9_.:/-]+", record.id);
   }
-  const bytes = check.amount(record.bytes, join(path, "bytes"), { integer: true });
+  const bytes = check.amount(record.bytes, join(path, "bytes"), { kind: "bytes" });
   const inputs = readStringList(check, record.inputs, join(path, "inputs"));
   const needs = readNeeds(check, record.needs, join(path, "needs"));
   const meta = record.meta === undefined ? undefined : check.object(record.meta, join(path, "meta"));
   return {
     id,
-    fwd: check.amount(record.fwd, join(path, "fwd")),
-    bwd: check.amount(record.bwd, join(path, "bwd")),
+    fwd: check.amount(record.fwd, join(path, "fwd"), { kind: "ms" }),
+    bwd: check.amount(record.bwd, join(path, "bwd"), { kind: "ms" }),
     bytes,
-    gradBytes: check.amount(record.gradBytes, join(path, "gradBytes"), { integer: true, fallback: bytes }),
+    gradBytes: check.amount(record.gradBytes, join(path, "gradBytes"), { kind: "bytes", fallback: bytes }),
     inputs,
     needs,
-    tapeBytes: check.amount(record.tapeBytes, join(path, "tapeBytes"), { integer: true, fallback: 0 }),
-    fwdTemp: check.amount(record.fwdTemp, join(path, "fwdTemp"), { integer: true, fallback: 0 }),
-    bwdTemp: check.amount(record.bwdTemp, join(path, "bwdTemp"), { integer: true, fallback: 0 }),
+    tapeBytes: check.amount(record.tapeBytes, join(path, "tapeBytes"), { kind: "bytes", fallback: 0 }),
+    fwdTemp: check.amount(record.fwdTemp, join(path, "fwdTemp"), { kind: "bytes", fallback: 0 }),
+    bwdTemp: check.amount(record.bwdTemp, join(path, "bwdTemp"), { kind: "bytes", fallback: 0 }),
     recomputable: check.boolean(record.recomputable, join(path, "recomputable"), true),
     offloadable: check.boolean(record.offloadable, join(path, "offloadable"), true),
     ...(meta === undefined ? {} : { meta: structuredClone(meta) }),
@@ -352,12 +376,4 @@ function findCycle(
     }
   }
   return undefined;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const inner of Object.values(value)) deepFreeze(inner);
-  }
-  return value;
 }

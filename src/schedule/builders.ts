@@ -64,5 +64,5 @@ export function storeAllEvaluation(instance: Instance): ValidEvaluation {
  */
 export function resolveBudget(instance: Instance, budget: Budget | string | number, path = "budget"): number {
   const parsed = typeof budget === "object" ? budget : parseBudget(budget, path);
-  return budgetBytes(parsed, parsed.kind === "fraction" ? storeAllEvaluation(instance).peakBytes : 0);
+  return budgetBytes(parsed, parsed.kind === "fraction" ? storeAllEvaluation(instance).peakBytes : 0, path);
 }
