@@ -1,10 +1,30 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * Two projects: `fast` (everything that runs without TensorFlow.js kernels or full-size zoo solves,
+ * under 2 minutes on 2 cores) and `slow` (the simulator on real kernels and the golden zoo answers).
+ * `npm test` runs both with coverage; `npm run test:fast` runs the fast one alone.
+ */
+const SLOW = ["test/simulate/**/*.test.ts", "test/golden/**/*.test.ts"];
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     reporters: ["default", "./test/summary-reporter.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    projects: [
+      { extends: true, test: { name: "fast", include: ["test/**/*.test.ts"], exclude: SLOW } },
+      { extends: true, test: { name: "slow", include: SLOW } },
+    ],
+    coverage: {
+      provider: "v8",
+      include: ["src/**/*.ts", "solvers/**/*.ts"],
+      reporter: ["text-summary", "json-summary"],
+      reportsDirectory: "coverage",
+      // The whole suite measured 96.0% of lines, 94.7% of statements, 97.2% of functions and 87.1% of
+      // branches when these were set: a few points of slack for honest changes, and a drop of more
+      // (untested new code) fails the run.
+      thresholds: { lines: 93, statements: 92, functions: 94, branches: 84 },
+    },
   },
 });

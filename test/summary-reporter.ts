@@ -1,10 +1,18 @@
 /**
  * A vitest reporter that ends the run with one plain line, `N passed, N failed, N skipped`, which CI
- * logs and tools read without parsing vitest's coloured summary.
+ * logs and tools read without parsing vitest's coloured summary. With coverage on, the line waits for the
+ * coverage report, so it stays the last line of the run.
  */
-import type { Reporter, SerializedError, TestModule } from "vitest/node";
+import type { Reporter, SerializedError, TestModule, Vitest } from "vitest/node";
 
 export default class SummaryReporter implements Reporter {
+  private coverage = false;
+  private line: string | undefined;
+
+  onInit(vitest: Vitest): void {
+    this.coverage = vitest.config.coverage.enabled;
+  }
+
   onTestRunEnd(
     testModules: ReadonlyArray<TestModule>,
     unhandledErrors: ReadonlyArray<SerializedError>,
@@ -22,6 +30,17 @@ export default class SummaryReporter implements Reporter {
         else skipped++;
       }
     }
-    process.stdout.write(`${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+    this.line = `${passed} passed, ${failed} failed, ${skipped} skipped\n`;
+    if (!this.coverage) this.flush();
+  }
+
+  onCoverage(): void {
+    // the coverage report prints after the run; print the line after it
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    if (this.line !== undefined) process.stdout.write(this.line);
+    this.line = undefined;
   }
 }
