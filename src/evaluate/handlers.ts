@@ -140,8 +140,9 @@ export function runFree(s: RunState, op: FreeOp, index: number): void {
 }
 
 /**
- * `O v`: needs `v` offloadable, `a:v` resident and a hardware block; starts the copy on the
- * device-to-host channel once `a:v` is ready.
+ * `O v`: needs `v` offloadable, `a:v` resident, no host copy of `a:v` yet (made or in flight: a host copy
+ * persists once made, and a recomputed `a:v` is bit-identical to it, so a second `O v` is always
+ * redundant) and a hardware block; starts the copy on the device-to-host channel once `a:v` is ready.
  */
 export function runOffload(s: RunState, op: OffloadOp, index: number): void {
   const g = s.g;
@@ -149,6 +150,13 @@ export function runOffload(s: RunState, op: OffloadOp, index: number): void {
   const id = g.ids[v];
   if (g.offloadable[v] === 0) throw new Violation(`${id} is not offloadable`, `a:${id}`);
   const ready = s.requireActivation(v, s.clock);
+  const earlier = s.offloadIndex[v] as number;
+  if (earlier >= 0) {
+    throw new Violation(
+      `a host copy of a:${id} already exists or is in flight (O ${id} at index ${earlier}); host copies persist, so a second O ${id} is redundant`,
+      `a:${id}`,
+    );
+  }
   const start = Math.max(s.clock, s.deviceToHostFree, ready);
   const end = start + s.transferMs(g.bytes[v] as number);
   s.deviceToHostFree = end;

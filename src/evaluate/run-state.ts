@@ -41,7 +41,7 @@ export class RunState {
   readonly readyAt: Float64Array;
   /** When the offload of `a:v` ends, so that its host copy exists, ms (0 while there is none). */
   readonly offloadEndAt: Float64Array;
-  /** Index of the last `O v` (the one whose copy `P v` waits for); -1 while there is none. */
+  /** Index of the `O v` that made the host copy of `a:v` (at most one: host copies persist); -1 while none. */
   readonly offloadIndex: Int32Array;
   /** `GRAD_NEVER`, `GRAD_RESIDENT` or `GRAD_FREED` for each `g:v`. */
   readonly gradState: Uint8Array;
