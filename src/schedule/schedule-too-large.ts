@@ -6,14 +6,16 @@
 
 /**
  * Default cap on recompute-all's schedule (`per-backward` without a forward phase), in instructions.
- * recompute-all of a chain of n nodes has about n * n instructions (4,003,470 for 2,000 nodes). Measured by bench/schedule-build.ts on this project's 2-core
- * AMD EPYC machine (Node 20, load average 7 to 8 from other jobs sharing it): building and evaluating
- * the 10,003,706 instructions of a 3,162-node chain took 6.2 s (median of 3; 5.5 to 7.1 s) and peaked at
- * 687 MiB resident (about 70 bytes per instruction, of which the schedule itself retains 8.1: its
- * instruction objects are shared; the rest is the builder's steps and free lists, the evaluator's
- * timeline and garbage not yet collected). Hence 10 million: build + evaluate stays under 10 s and 1 GB
- * here even under load, with room for `solve`'s second evaluation of the schedule; refusing a longer
- * one costs the build up to the cap (2.6 s and 400 MiB for a 20,000-node chain).
+ * recompute-all of a chain of n nodes has about n * n instructions (4,003,470 for 2,000 nodes).
+ * Measured by bench/schedule-build.ts on this project's 2-core AMD EPYC machine (Node 20, shared with
+ * other jobs: load average 6 to 10): building and evaluating the 10,003,706 instructions of a
+ * 3,162-node chain took 4.1 to 5.1 s (medians of 3 in three bench runs; slowest run 6.0 s) at 400 to
+ * 600 ns per instruction, and peaked at 660 MiB resident, about 65 bytes per instruction, of which the
+ * schedule itself retains 8 (its instruction objects are shared); the rest is the builder's steps and
+ * free lists, the evaluator's timeline and garbage not yet collected. Hence 10 million: build +
+ * evaluate stays under 10 s and 1 GB here even under load, with room for `solve`'s second evaluation
+ * of the schedule. Refusing a longer one costs the build up to the cap: 3.4 s and 390 MiB for a
+ * 20,000-node chain.
  */
 export const RECOMPUTE_ALL_MAX_INSTRUCTIONS = 10_000_000;
 
