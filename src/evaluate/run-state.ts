@@ -22,7 +22,7 @@ export class Violation {
   ) {}
 }
 
-/** The gradient states of `RunState.gradState`. */
+/** `RunState.gradState`: `g:v` was never allocated (no contribution yet). */
 export const GRAD_NEVER = 0;
 /** `g:v` is resident (it received its first contribution and is not freed yet). */
 export const GRAD_RESIDENT = 1;
