@@ -78,6 +78,43 @@ describe("evaluate on the hand-made chain (fixedBytes 1000; x 100, a 200 with fw
     });
   });
 
+  it("lets one offload serve several prefetches (the host copy persists)", () => {
+    // O x: t=2 to 3.5 on D2H; D a:x stalls to 3.5. P x: 3.5 to 5 on H2D; D a:x waits for it (stall 1.5).
+    // The second P x reuses the same host copy: 8 to 9.5 (after B loss); B a reads x and waits 9 -> 9.5.
+    // Compute 0 + 2 + 1 + 1 + 1 + 1 + 3 = 9, stalls 1.5 + 1.5 + 0.5 = 3.5: makespan 12.5.
+    const schedule = text(
+      "F x",
+      "F a",
+      "O x",
+      "D a:x",
+      "P x",
+      "D a:x",
+      "F b",
+      "D a:a",
+      "F loss",
+      "D a:loss",
+      "B loss",
+      "P x",
+      "B b",
+      "D a:b",
+      "B a",
+      "D a:x",
+    );
+    const result = evaluate(chain, schedule, { trace: true });
+    if (!result.valid) throw new Error(result.error.reason);
+    expect(result.makespanMs).toBe(12.5);
+    expect(result.computeMs).toBe(9);
+    expect(result.stallMs).toBe(3.5);
+    expect(result.transfers).toBe(3);
+    expect(result.peakBytes).toBe(1700);
+    expect(result.timeline).toEqual([
+      1100, 1300, 1300, 1200, 1300, 1200, 1400, 1200, 1204, 1200, 1400, 1500, 1500, 1300, 1100, 1000,
+    ]);
+    expect(result.trace?.[5]).toMatchObject({ instruction: "D a:x", startMs: 5, stallMs: 1.5 });
+    expect(result.trace?.[11]).toMatchObject({ instruction: "P x", startMs: 8, endMs: 9.5 });
+    expect(result.trace?.[14]).toMatchObject({ instruction: "B a", startMs: 9.5, stallMs: 0.5 });
+  });
+
   it("counts a recomputation and the gradient allocated by the first contribution", () => {
     // Keep only x: recompute a for... a is not needed by B a (needs inputs = x), but b's backward needs b.
     const schedule = text(
@@ -181,6 +218,14 @@ describe("evaluate reports the first bad instruction", () => {
     ["a backward of a source", ["F x", "B x"], 1, undefined],
     ["a backward of the loss before the loss is computed", ["F x", "F a", "F b", "B loss"], 3, "a:loss"],
     ["a prefetch without an offload", ["F x", "D a:x", "P x"], 2, "a:x"],
+    ["a second offload while the first is in flight", ["F x", "O x", "O x"], 2, "a:x"],
+    ["an offload after the host copy was prefetched", ["F x", "F a", "O x", "D a:x", "P x", "O x"], 5, "a:x"],
+    [
+      "an offload of a recomputed activation that has a host copy",
+      ["F x", "F a", "O a", "D a:a", "F a", "O a"],
+      5,
+      "a:a",
+    ],
     ["freeing a tensor that is not resident", ["F x", "D a:a"], 1, "a:a"],
     ["an unknown node", ["F x", "F nope"], 1, undefined],
     ["an incomplete schedule (at index = length)", ["F x", "F a", "F b", "F loss", "B loss"], 5, undefined],

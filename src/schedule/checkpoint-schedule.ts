@@ -7,13 +7,20 @@
  *
  * Built in two passes: (1) the order of forwards and backwards, tracking which values are logically
  * available; (2) liveness: `D a:v` right after the last read of each allocation of `a:v`.
- * Structure only: no cost is read here (the evaluator owns the cost model). O(n + m) for the
- * `segments` policy, O(n * (n + m)) for `per-backward`.
+ * Structure only: no cost is read here (the evaluator owns the cost model). Every walk is a loop with an
+ * explicit stack (no recursion over the instance). Time and space O(n + m + |schedule|): the schedule is
+ * O(n) long for the `segments` policy and up to O(n * n) for `per-backward` (quadratic on a chain),
+ * which `maxInstructions` bounds.
  */
 import { InternalError } from "../errors.js";
 import { graphOf, type InstanceGraph } from "../instance/graph.js";
 import type { Instance } from "../instance/types.js";
-import { type Instruction, ops, type Schedule } from "./types.js";
+import { insertFrees, type Step } from "./insert-frees.js";
+import { ScheduleTooLarge } from "./schedule-too-large.js";
+import type { Schedule } from "./types.js";
+
+export { insertFrees, type Step } from "./insert-frees.js";
+export { RECOMPUTE_ALL_MAX_INSTRUCTIONS, ScheduleTooLarge } from "./schedule-too-large.js";
 
 /**
  * `segments`: values recomputed in the backward stay until their last use, so each is recomputed at most
@@ -22,27 +29,27 @@ import { type Instruction, ops, type Schedule } from "./types.js";
  */
 export type RecomputePolicy = "segments" | "per-backward";
 
+/** How `checkpointSchedule` orders the recomputations, and how long a schedule it may build. */
 export interface CheckpointScheduleOptions {
   readonly policy: RecomputePolicy;
   /** Run kept nodes with tape in the forward pass (store-all); otherwise they keep their output only. */
   readonly tapeKept: boolean;
   /** Run the whole forward pass first; `false` computes only on demand from the backward pass. */
   readonly forwardPhase: boolean;
-}
-
-const ascending = (a: number, b: number) => a - b;
-
-/** Pass-1 step: a forward (with tape or not) or a backward of node `node`. */
-export interface Step {
-  readonly backward: boolean;
-  readonly node: number;
-  readonly tape: boolean;
+  /**
+   * Refuse to build a schedule of more than this many instructions: the build stops as soon as it
+   * passes the limit and throws `ScheduleTooLarge`. Default: no limit. See
+   * `RECOMPUTE_ALL_MAX_INSTRUCTIONS` for the cap meant for recompute-all.
+   */
+  readonly maxInstructions?: number;
 }
 
 /**
  * Builds the schedule that keeps `keep` (plus every node that is not recomputable).
  *
  * @param keep indices of the nodes whose activations are kept
+ * @throws ScheduleTooLarge when the schedule would exceed `options.maxInstructions`
+ * @throws InternalError when a non-recomputable node would have to be recomputed (a bug)
  * @see ../../proofs/checkpoint-schedule.md
  */
 export function checkpointSchedule(
@@ -54,8 +61,9 @@ export function checkpointSchedule(
   const kept = new Uint8Array(g.size);
   for (const v of keep) kept[v] = 1;
   for (let v = 0; v < g.size; v++) if (g.recomputable[v] === 0) kept[v] = 1;
-  const steps = orderSteps(g, kept, options);
-  return insertFrees(g, steps);
+  const limit = options.maxInstructions ?? Number.POSITIVE_INFINITY;
+  const steps = orderSteps(g, kept, options, limit);
+  return insertFrees(g, steps, limit);
 }
 
 /** Marks the non-kept nodes connected (through non-kept nodes) to the loss: they are never dropped. */
@@ -64,113 +72,186 @@ function tailOf(g: InstanceGraph, kept: Uint8Array): Uint8Array {
   if (kept[g.loss] === 1) return tail;
   const stack = [g.loss];
   tail[g.loss] = 1;
+  const visit = (w: number) => {
+    if (kept[w] === 0 && tail[w] === 0) {
+      tail[w] = 1;
+      stack.push(w);
+    }
+  };
   while (stack.length > 0) {
     const v = stack.pop() as number;
-    for (const neighbours of [g.inputs[v] as number[], g.consumers[v] as number[]]) {
-      for (const w of neighbours) {
-        if (kept[w] === 0 && tail[w] === 0) {
-          tail[w] = 1;
-          stack.push(w);
-        }
-      }
-    }
+    for (const w of g.inputs[v] as number[]) visit(w);
+    for (const w of g.consumers[v] as number[]) visit(w);
   }
   return tail;
 }
 
-function orderSteps(g: InstanceGraph, kept: Uint8Array, options: CheckpointScheduleOptions): Step[] {
-  const steps: Step[] = [];
-  const available = new Uint8Array(g.size);
-  const tapeAvailable = new Uint8Array(g.size);
-  const backwardPending = Uint8Array.from(g.isSource, (source) => 1 - source);
-  const hasTape = (v: number) => (g.tapeBytes[v] as number) > 0 && g.isSource[v] === 0;
+/** Pass 1's state: the steps so far and what is logically on the device. */
+interface Order {
+  readonly steps: Step[];
+  /** 1 where `a:v` is logically available (computed and not yet dropped). */
+  readonly available: Uint8Array;
+  /** 1 where the tape of `v` is available. */
+  readonly tapeAvailable: Uint8Array;
+  /** 1 once some forward of `v` was emitted (so a non-recomputable `v` may not run again). */
+  readonly computed: Uint8Array;
+  /** `maxInstructions` (pass 1's steps are a subset of the schedule's instructions). */
+  readonly limit: number;
+  /**
+   * The at most three distinct steps of each node, made once: index `3v` `F v`, `3v + 1` `F v tape`,
+   * `3v + 2` `B v`. A recompute-all schedule repeats the same few steps about n * n times, so sharing
+   * them keeps pass 1 at one array slot per step.
+   */
+  readonly distinct: (Step | undefined)[];
+}
 
-  if (options.forwardPhase) {
-    const tail = tailOf(g, kept);
-    const forwardReadersLeft = Int32Array.from(g.consumers, (list) => list.length);
-    for (let v = 0; v < g.size; v++) {
-      const tape =
-        hasTape(v) && (tail[v] === 1 || (kept[v] === 1 && (options.tapeKept || g.recomputable[v] === 0)));
-      steps.push({ backward: false, node: v, tape });
-      available[v] = 1;
-      if (tape) tapeAvailable[v] = 1;
-      for (const u of g.inputs[v] as number[]) {
-        forwardReadersLeft[u] = (forwardReadersLeft[u] as number) - 1;
-        if (forwardReadersLeft[u] === 0 && kept[u] === 0 && tail[u] === 0) available[u] = 0;
-      }
+/** Appends step (`v`, `backward`, `tape`), sharing one object per distinct step; checks the limit. */
+function pushStep(order: Order, v: number, backward: boolean, tape: boolean): void {
+  if (order.steps.length >= order.limit) throw new ScheduleTooLarge(order.steps.length + 1, order.limit);
+  const key = 3 * v + (backward ? 2 : tape ? 1 : 0);
+  let step = order.distinct[key];
+  if (step === undefined) {
+    step = { backward, node: v, tape };
+    order.distinct[key] = step;
+  }
+  order.steps.push(step);
+}
+
+/** Appends a forward of `v` (with tape or not) and makes `a:v` (and its tape) available. */
+function pushForward(order: Order, v: number, tape: boolean): void {
+  pushStep(order, v, false, tape);
+  order.available[v] = 1;
+  order.computed[v] = 1;
+  if (tape) order.tapeAvailable[v] = 1;
+}
+
+/** Pass 1: the order of forwards and backwards (see the module comment). O(n + m + steps). */
+function orderSteps(
+  g: InstanceGraph,
+  kept: Uint8Array,
+  options: CheckpointScheduleOptions,
+  limit: number,
+): Step[] {
+  const order: Order = {
+    steps: [],
+    available: new Uint8Array(g.size),
+    tapeAvailable: new Uint8Array(g.size),
+    computed: new Uint8Array(g.size),
+    limit,
+    distinct: new Array<Step | undefined>(3 * g.size).fill(undefined),
+  };
+  if (options.forwardPhase) forwardPass(g, kept, options, order);
+  backwardPass(g, kept, options, order);
+  return order.steps;
+}
+
+/** Whether `v` has a tape to keep (sources have no backward, hence no tape). */
+function hasTape(g: InstanceGraph, v: number): boolean {
+  return (g.tapeBytes[v] as number) > 0 && g.isSource[v] === 0;
+}
+
+/**
+ * The forward phase: `F v` for every node in order; a node neither kept nor in the tail becomes
+ * unavailable once all its forward consumers have run.
+ */
+function forwardPass(
+  g: InstanceGraph,
+  kept: Uint8Array,
+  options: CheckpointScheduleOptions,
+  order: Order,
+): void {
+  const tail = tailOf(g, kept);
+  const forwardReadersLeft = new Int32Array(g.size);
+  for (let v = 0; v < g.size; v++) forwardReadersLeft[v] = (g.consumers[v] as number[]).length;
+  for (let v = 0; v < g.size; v++) {
+    const tape =
+      hasTape(g, v) && (tail[v] === 1 || (kept[v] === 1 && (options.tapeKept || g.recomputable[v] === 0)));
+    pushForward(order, v, tape);
+    for (const u of g.inputs[v] as number[]) {
+      forwardReadersLeft[u] = (forwardReadersLeft[u] as number) - 1;
+      if (forwardReadersLeft[u] === 0 && kept[u] === 0 && tail[u] === 0) order.available[u] = 0;
     }
   }
+}
 
-  const marked = new Uint8Array(g.size);
-  const toCompute: number[] = [];
-  // Marks w and, recursively, its unavailable inputs for recomputation before the current backward.
-  const mark = (w: number) => {
-    if (marked[w] === 1) return;
-    if (g.recomputable[w] === 0 && steps.some((step) => !step.backward && step.node === w)) {
-      throw new InternalError(`checkpointSchedule: ${g.ids[w]} must be recomputed but is not recomputable`);
-    }
-    marked[w] = 1;
-    toCompute.push(w);
-    for (const u of g.inputs[w] as number[]) if (available[u] === 0) mark(u);
+/**
+ * The backward phase: for each non-source `v` in reverse order, (re)compute the closure of what `B v`
+ * reads through unavailable inputs, in topological order, then `B v`; with `per-backward`, what was
+ * recomputed (and not kept) becomes unavailable again after it.
+ */
+function backwardPass(
+  g: InstanceGraph,
+  kept: Uint8Array,
+  options: CheckpointScheduleOptions,
+  order: Order,
+): void {
+  const { available, tapeAvailable } = order;
+  const backwardPending = new Uint8Array(g.size);
+  for (let v = 0; v < g.size; v++) backwardPending[v] = 1 - (g.isSource[v] as number);
+  const closure: Closure = {
+    marked: new Uint8Array(g.size),
+    toCompute: new Int32Array(g.size),
+    count: 0,
+    stack: [],
   };
   for (let v = g.size - 1; v >= 0; v--) {
     if (g.isSource[v] === 1) continue;
-    toCompute.length = 0;
-    if (hasTape(v) && tapeAvailable[v] === 0) {
+    closure.count = 0;
+    if (hasTape(g, v) && tapeAvailable[v] === 0) {
       available[v] = 0; // a kept output without its tape is recomputed with it (freed just before)
-      mark(v);
+      mark(g, order, closure, v);
     }
-    if ((g.needsOutput[v] === 1 || (v === g.loss && !options.forwardPhase)) && available[v] === 0) mark(v);
-    if (g.needsInputs[v] === 1) for (const u of g.inputs[v] as number[]) if (available[u] === 0) mark(u);
-    toCompute.sort(ascending);
+    if ((g.needsOutput[v] === 1 || (v === g.loss && !options.forwardPhase)) && available[v] === 0)
+      mark(g, order, closure, v);
+    if (g.needsInputs[v] === 1)
+      for (const u of g.inputs[v] as number[]) if (available[u] === 0) mark(g, order, closure, u);
+    // A typed array sorts numerically in native code: no comparator call per comparison, which made
+    // sorting 20,000-node closures the bulk of recompute-all's build on a 20,000-node chain.
+    const toCompute = closure.toCompute.subarray(0, closure.count).sort();
     for (const w of toCompute) {
       const tape =
-        hasTape(w) &&
+        hasTape(g, w) &&
         backwardPending[w] === 1 &&
         (options.policy === "segments" || w === v || g.recomputable[w] === 0);
-      steps.push({ backward: false, node: w, tape });
-      available[w] = 1;
-      if (tape) tapeAvailable[w] = 1;
-      marked[w] = 0;
+      pushForward(order, w, tape);
+      closure.marked[w] = 0;
     }
-    steps.push({ backward: true, node: v, tape: false });
+    pushStep(order, v, true, false);
     tapeAvailable[v] = 0;
     backwardPending[v] = 0;
     if (options.policy === "per-backward") for (const w of toCompute) if (kept[w] === 0) available[w] = 0;
   }
-  return steps;
+}
+
+/** The recomputation set of one backward, and the scratch stack of its walk. */
+interface Closure {
+  /** 1 where the node is already in `toCompute`. */
+  readonly marked: Uint8Array;
+  /** The set, in `toCompute[0 .. count)` (each node at most once, so n slots suffice). */
+  readonly toCompute: Int32Array;
+  count: number;
+  readonly stack: number[];
 }
 
 /**
- * Pass 2: emits the steps with `D a:v` right after the last read of each allocation of `a:v` (exact
- * liveness; also used by the block-chain expansion of the graph solver). O(steps + reads).
+ * Adds `root` and, through unavailable inputs, its closure to `toCompute`, in the preorder a recursive
+ * walk over `g.inputs` would give (an explicit stack, inputs pushed in reverse). O(nodes added + their
+ * in-degrees).
  */
-export function insertFrees(g: InstanceGraph, steps: readonly Step[]): Schedule {
-  const freeAfter: number[][] = steps.map(() => []);
-  const lastUse = new Int32Array(g.size).fill(-1); // position of the last read (or the allocation) of the live a:v
-  const close = (v: number) => {
-    const at = lastUse[v] as number;
-    if (at >= 0) freeAfter[at]?.push(v);
-    lastUse[v] = -1;
-  };
-  steps.forEach((step, position) => {
-    const v = step.node;
-    if (step.backward) {
-      if (g.needsInputs[v] === 1) for (const u of g.inputs[v] as number[]) lastUse[u] = position;
-      if (g.needsOutput[v] === 1) lastUse[v] = position;
-      return;
+function mark(g: InstanceGraph, order: Order, closure: Closure, root: number): void {
+  const { marked, toCompute, stack } = closure;
+  stack.push(root);
+  while (stack.length > 0) {
+    const w = stack.pop() as number;
+    if (marked[w] === 1) continue;
+    if (g.recomputable[w] === 0 && order.computed[w] === 1)
+      throw new InternalError(`checkpointSchedule: ${g.ids[w]} must be recomputed but is not recomputable`);
+    marked[w] = 1;
+    toCompute[closure.count++] = w;
+    const inputs = g.inputs[w] as number[];
+    for (let k = inputs.length - 1; k >= 0; k--) {
+      const u = inputs[k] as number;
+      if (order.available[u] === 0) stack.push(u);
     }
-    for (const u of g.inputs[v] as number[]) lastUse[u] = position;
-    close(v);
-    lastUse[v] = position;
-  });
-  for (let v = 0; v < g.size; v++) close(v);
-  const schedule: Instruction[] = [];
-  steps.forEach((step, position) => {
-    const id = g.ids[step.node] as string;
-    schedule.push(step.backward ? ops.backward(id) : ops.forward(id, step.tape));
-    for (const v of (freeAfter[position] as number[]).sort(ascending))
-      schedule.push(ops.freeActivation(g.ids[v] as string));
-  });
-  return Object.freeze(schedule);
+  }
 }
