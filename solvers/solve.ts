@@ -23,6 +23,9 @@ import { findSolver } from "./registry.js";
 /** Default memory discretization (rotor's S). */
 export const DEFAULT_SLOTS = 500;
 
+/** The least time a solver is given when preparing the solve already used up the limit, seconds. */
+const MIN_LIMIT_SEC = 0.001;
+
 /** What `solve` accepts; every field but `solver` is optional. */
 export interface SolveOptions {
   /** Solver name (see `solvers`), or a Solver object of your own (checked the same way). */
@@ -123,6 +126,7 @@ function budgetText(budget: SolveOptions["budget"]): string {
  * @throws InternalError when anything the solver says disagrees with the evaluator (a bug)
  */
 export async function solve(instance: Instance, options: SolveOptions): Promise<SolveResult> {
+  const entered = performance.now();
   requireInstance(instance, "solve");
   if (typeof options !== "object" || options === null)
     throw new InputError("solve", [optionIssue("", "an options object with at least `solver`", options)]);
@@ -148,11 +152,15 @@ export async function solve(instance: Instance, options: SolveOptions): Promise<
       instance.name,
     );
   const objective = options.objective ?? (solver.objectives[0] as Objective);
+  const limitSec = options.timeLimitSec ?? Number.POSITIVE_INFINITY;
+  const budgetBytes = resolveBudget(instance, options.budget ?? "none");
+  const reference = storeAllEvaluation(instance);
   const solverOptions: SolverOptions = {
-    budgetBytes: resolveBudget(instance, options.budget ?? "none"),
+    budgetBytes,
     objective,
     slots: options.slots ?? DEFAULT_SLOTS,
-    timeLimitSec: options.timeLimitSec ?? Number.POSITIVE_INFINITY,
+    // the limit counts from the call: what resolving the budget took is already spent
+    timeLimitSec: Math.max(MIN_LIMIT_SEC, limitSec - (performance.now() - entered) / 1000),
     ...(options.checkpoints === undefined ? {} : { checkpoints: Object.freeze([...options.checkpoints]) }),
     extra,
   };
@@ -160,11 +168,10 @@ export async function solve(instance: Instance, options: SolveOptions): Promise<
     budget: budgetText(options.budget),
     objective,
     ...(solver.reads.includes("slots") ? { slots: solverOptions.slots } : {}),
-    timeLimitSec: Number.isFinite(solverOptions.timeLimitSec) ? solverOptions.timeLimitSec : null,
+    timeLimitSec: Number.isFinite(limitSec) ? limitSec : null,
     ...(solverOptions.checkpoints === undefined ? {} : { checkpoints: solverOptions.checkpoints }),
     extra,
   };
-  const reference = storeAllEvaluation(instance);
   const started = performance.now();
   const answer = await solver.solve(instance, solverOptions);
   const wallMs = performance.now() - started;

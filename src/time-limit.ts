@@ -16,7 +16,7 @@ export class TimeLimitReached extends Error {
     readonly phase: string,
     readonly limitSec: number,
   ) {
-    super(`the time limit of ${limitSec} s was reached during ${phase}`);
+    super(`the time limit was reached during ${phase}`);
   }
 }
 

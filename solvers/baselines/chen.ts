@@ -7,8 +7,12 @@
  * - `chen-sqrt`: every round(sqrt(c))-th of the c candidates (section 3 of the paper).
  * - `chen-greedy`: walk the candidates accumulating activation bytes, keep one whenever the running sum
  *   exceeds a segment budget b, and sweep b; the fastest schedule within the memory budget wins
- *   (the paper's Algorithm 1 with its grid search over b).
+ *   (the paper's Algorithm 1 with its grid search over b). The time limit is checked before each b:
+ *   an unfinished sweep answers `timeout` with the best schedule within the budget so far.
  */
+
+import { InternalError } from "../../src/errors.js";
+import { sumOfTimesBound } from "../../src/evaluate/bounds.js";
 import { evaluate, type ValidEvaluation } from "../../src/evaluate/evaluate.js";
 import { articulationPoints } from "../../src/graph/separators.js";
 import { graphOf } from "../../src/instance/graph.js";
@@ -17,6 +21,7 @@ import { NO_SWITCHES } from "../../src/options.js";
 import { keepSchedule } from "../../src/schedule/builders.js";
 import type { Schedule } from "../../src/schedule/types.js";
 import type { Solver, SolverAnswer } from "../../src/solver.js";
+import { Deadline } from "../../src/time-limit.js";
 import { judgeFixedSchedule } from "./judge.js";
 
 /** Candidates: articulation points other than the sources and the loss. */
@@ -68,6 +73,31 @@ export const chenSqrt: Solver = {
     judgeFixedSchedule(instance, keepSchedule(instance, chenSqrtCheckpoints(instance)), options),
 };
 
+/** The segment budgets chen-greedy sweeps: 0 and a geometric grid from the smallest size to the total. */
+function segmentGrid(instance: Instance): number[] {
+  const g = graphOf(instance);
+  let total = 0;
+  let smallest = Number.POSITIVE_INFINITY;
+  for (const bytes of g.bytes) {
+    total += bytes;
+    if (bytes > 0) smallest = Math.min(smallest, bytes);
+  }
+  smallest = Number.isFinite(smallest) ? Math.max(1, smallest) : 1;
+  return [
+    0,
+    ...Array.from(
+      { length: GREEDY_GRID_POINTS },
+      (_, i) => smallest * (total / smallest) ** (i / (GREEDY_GRID_POINTS - 1)),
+    ),
+  ];
+}
+
+/** Whether `a` beats `b` for the objective (time: makespan, then peak; memory: peak). */
+function beats(a: ValidEvaluation, b: ValidEvaluation, objective: "time" | "memory"): boolean {
+  if (objective === "memory") return a.peakBytes < b.peakBytes;
+  return a.makespanMs < b.makespanMs || (a.makespanMs === b.makespanMs && a.peakBytes < b.peakBytes);
+}
+
 export const chenGreedy: Solver = {
   name: "chen-greedy",
   family: "baselines",
@@ -79,37 +109,37 @@ export const chenGreedy: Solver = {
   switches: NO_SWITCHES,
   reads: [],
   solve: (instance, options): SolverAnswer => {
-    const g = graphOf(instance);
-    const total = g.bytes.reduce((sum, b) => sum + b, 0);
-    const smallest = Math.max(1, Math.min(...g.bytes.filter((b) => b > 0)));
-    const grid = [
-      0,
-      ...Array.from(
-        { length: GREEDY_GRID_POINTS },
-        (_, i) => smallest * (total / smallest) ** (i / (GREEDY_GRID_POINTS - 1)),
-      ),
-    ];
+    const deadline = new Deadline(options.timeLimitSec);
     let best: { schedule: Schedule; evaluation: ValidEvaluation } | undefined;
     let leastPeak = Number.POSITIVE_INFINITY;
     const seen = new Set<string>();
-    for (const segmentBytes of grid) {
+    for (const segmentBytes of segmentGrid(instance)) {
+      if (deadline.passed()) {
+        const reason = `the time limit was reached after ${seen.size} of the segment budgets`;
+        if (best === undefined) return { status: "timeout", reason, lowerBoundMs: sumOfTimesBound(instance) };
+        const { schedule, evaluation } = best;
+        return {
+          status: "timeout",
+          reason,
+          schedule,
+          claimedMakespanMs: evaluation.makespanMs,
+          claimedPeakBytes: evaluation.peakBytes,
+          lowerBoundMs: sumOfTimesBound(instance),
+          counters: { segmentBudgetsTried: seen.size },
+        };
+      }
       const kept = chenGreedyCheckpoints(instance, segmentBytes);
       const key = kept.join(",");
       if (seen.has(key)) continue;
       seen.add(key);
       const schedule = keepSchedule(instance, kept);
       const evaluation = evaluate(instance, schedule);
-      if (!evaluation.valid) continue;
+      if (!evaluation.valid)
+        throw new InternalError(`chen-greedy built an invalid schedule: ${evaluation.error.reason}`);
       leastPeak = Math.min(leastPeak, evaluation.peakBytes);
       if (evaluation.peakBytes > options.budgetBytes) continue;
-      const better =
-        best === undefined ||
-        (options.objective === "memory"
-          ? evaluation.peakBytes < best.evaluation.peakBytes
-          : evaluation.makespanMs < best.evaluation.makespanMs ||
-            (evaluation.makespanMs === best.evaluation.makespanMs &&
-              evaluation.peakBytes < best.evaluation.peakBytes));
-      if (better) best = { schedule, evaluation };
+      if (best === undefined || beats(evaluation, best.evaluation, options.objective))
+        best = { schedule, evaluation };
     }
     const counters = { segmentBudgetsTried: seen.size };
     if (best === undefined) {

@@ -15,9 +15,11 @@
  * Complexity: O(n + |schedule| + sum of in-degrees of the instructions' nodes), n the number of nodes.
  */
 
+import { describeValue, InputError } from "../errors.js";
 import { graphOf } from "../instance/graph.js";
+import { requireInstance } from "../instance/parsed.js";
 import type { Instance } from "../instance/types.js";
-import { formatInstruction } from "../schedule/text.js";
+import { formatInstruction, parseSchedule } from "../schedule/text.js";
 import type { Schedule } from "../schedule/types.js";
 import { runInstruction } from "./handlers.js";
 import { type EvaluateOptions, type Evaluation, invalidEvaluation } from "./result.js";
@@ -36,12 +38,41 @@ export type {
 /**
  * Evaluates `schedule` on `instance` under the one cost model.
  *
+ * @param instance an instance from `parseInstance` or `loadInstance`
+ * @param schedule instructions, or their text form (`["F x", "F a", ...]`, e.g. a result's `schedule`)
  * @param options `trace` and `profile` ask for per-instruction detail (see `EvaluateOptions`)
  * @returns `{ valid: true, makespanMs, peakBytes, timeline, ... }`, or `{ valid: false, error }` naming
- *   the first instruction that cannot run; never throws for a bad schedule.
+ *   the first instruction that cannot run; never throws for a schedule that parses.
+ * @throws InputError for an unparsed instance, a schedule that is not a list, or text that does not parse
  * @see ../../proofs/cost-model.md for the rules, instruction by instruction
  */
-export function evaluate(instance: Instance, schedule: Schedule, options: EvaluateOptions = {}): Evaluation {
+export function evaluate(
+  instance: Instance,
+  schedule: Schedule | readonly string[],
+  options: EvaluateOptions = {},
+): Evaluation {
+  requireInstance(instance, "evaluate");
+  return run(instance, asSchedule(schedule), options);
+}
+
+/** The schedule itself, or its text parsed. @throws InputError when it is neither */
+function asSchedule(schedule: Schedule | readonly string[]): Schedule {
+  if (!Array.isArray(schedule))
+    throw new InputError("evaluate", [
+      {
+        code: "type",
+        path: "schedule",
+        expected: "a list of instructions or of their text form",
+        received: describeValue(schedule),
+      },
+    ]);
+  return typeof schedule[0] === "string"
+    ? parseSchedule(schedule, "evaluate", "schedule")
+    : (schedule as Schedule);
+}
+
+/** The run itself. */
+function run(instance: Instance, schedule: Schedule, options: EvaluateOptions): Evaluation {
   const state = new RunState(graphOf(instance), instance, schedule.length, options);
   let index = 0;
   try {

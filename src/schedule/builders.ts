@@ -8,7 +8,8 @@ import { type Budget, budgetBytes, parseBudget } from "../budget.js";
 import { InternalError } from "../errors.js";
 import { evaluate, type ValidEvaluation } from "../evaluate/evaluate.js";
 import type { Instance } from "../instance/types.js";
-import { checkpointSchedule } from "./checkpoint-schedule.js";
+import type { Deadline } from "../time-limit.js";
+import { checkpointSchedule, RECOMPUTE_ALL_MAX_INSTRUCTIONS } from "./checkpoint-schedule.js";
 import type { Schedule } from "./types.js";
 
 /**
@@ -35,10 +36,23 @@ export function keepSchedule(instance: Instance, indices: Iterable<number>): Sch
 /**
  * recompute-all: keep only what cannot be recomputed; before each backward, recompute what it reads from
  * there and drop it afterwards (rotor's `recompute_all`, Beaumont et al. 2019; Checkmate's
- * checkpoint-last, Jain et al. 2020). Quadratic in the depth of the graph.
+ * checkpoint-last, Jain et al. 2020). Quadratic in the depth of the graph, hence capped.
+ *
+ * @param maxInstructions the cap (default RECOMPUTE_ALL_MAX_INSTRUCTIONS, 10 million)
+ * @throws ScheduleTooLarge beyond the cap; TimeLimitReached when `deadline` passes during the build
  */
-export function recomputeAllSchedule(instance: Instance): Schedule {
-  return checkpointSchedule(instance, [], { policy: "per-backward", tapeKept: false, forwardPhase: false });
+export function recomputeAllSchedule(
+  instance: Instance,
+  deadline?: Deadline,
+  maxInstructions: number = RECOMPUTE_ALL_MAX_INSTRUCTIONS,
+): Schedule {
+  return checkpointSchedule(instance, [], {
+    policy: "per-backward",
+    tapeKept: false,
+    forwardPhase: false,
+    maxInstructions,
+    ...(deadline === undefined ? {} : { deadline }),
+  });
 }
 
 const references = new WeakMap<Instance, ValidEvaluation>();

@@ -15,6 +15,7 @@
 import { InternalError } from "../errors.js";
 import { graphOf, type InstanceGraph } from "../instance/graph.js";
 import type { Instance } from "../instance/types.js";
+import type { Deadline } from "../time-limit.js";
 import { insertFrees, type Step } from "./insert-frees.js";
 import { ScheduleTooLarge } from "./schedule-too-large.js";
 import type { Schedule } from "./types.js";
@@ -42,6 +43,8 @@ export interface CheckpointScheduleOptions {
    * `RECOMPUTE_ALL_MAX_INSTRUCTIONS` for the cap meant for recompute-all.
    */
   readonly maxInstructions?: number;
+  /** Checked before each backward step of pass 1: a build past it throws `TimeLimitReached`. */
+  readonly deadline?: Deadline;
 }
 
 /**
@@ -49,6 +52,7 @@ export interface CheckpointScheduleOptions {
  *
  * @param keep indices of the nodes whose activations are kept
  * @throws ScheduleTooLarge when the schedule would exceed `options.maxInstructions`
+ * @throws TimeLimitReached when `options.deadline` passes during the build
  * @throws InternalError when a non-recomputable node would have to be recomputed (a bug)
  * @see ../../proofs/checkpoint-schedule.md
  */
@@ -196,6 +200,7 @@ function backwardPass(
   };
   for (let v = g.size - 1; v >= 0; v--) {
     if (g.isSource[v] === 1) continue;
+    options.deadline?.check("building the checkpoint schedule");
     closure.count = 0;
     if (hasTape(g, v) && tapeAvailable[v] === 0) {
       available[v] = 0; // a kept output without its tape is recomputed with it (freed just before)
