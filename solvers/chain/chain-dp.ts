@@ -2,8 +2,8 @@
  * chain-dp: the optimal persistent dynamic program for heterogeneous chains (Beaumont, Eyraud-Dubois,
  * Herrmann, Joly, Shilova, "Optimal checkpointing for heterogeneous chains", 2019; ACM TOMS 2024),
  * on remat's cost model. Least makespan under a memory budget, over the persistent class of schedules,
- * with memory discretized into `slots` units as rotor does; ties go to fewer recomputations, then to
- * the lower peak. `objective: "memory"` gives the least peak of the class instead, exactly in bytes.
+ * with the activation budget cut into `slots` units of A / S bytes (discretize.ts; never worse than
+ * rotor's floor(A / S) at the same S); ties go to fewer recomputations, then to the lower peak. `objective: "memory"` gives the least peak of the class instead, exactly in bytes.
  *
  * Options: `slots` (S), `budgetBytes`, `timeLimitSec`, `objective`; no switches (the floating,
  * weak-persistence variant of the TOMS paper is not implemented, so there is no switch for it).
@@ -20,13 +20,14 @@ import type { Instance } from "../../src/instance/types.js";
 import { NO_SWITCHES } from "../../src/options.js";
 import { storeAllSchedule } from "../../src/schedule/builders.js";
 import type { Certificate, OptimalAnswer, Solver, SolverAnswer, SolverOptions } from "../../src/solver.js";
+import { Deadline, TimeLimitReached } from "../../src/time-limit.js";
 import { type ChainView, chainRejection, chainView } from "./chain-view.js";
 import { byteSizes, discretize } from "./discretize.js";
 import { allChainNeed, segmentEdges } from "./feasibility.js";
 import { leastBudgetBytes } from "./min-budget.js";
 import { allChainPlan, type ChainPlan, planSchedule, planTimeMs } from "./plan.js";
 import { tablePlan, tableValue } from "./reconstruct.js";
-import { fillTimeTable } from "./table.js";
+import { fillTimeTable, type TimeTable } from "./table.js";
 
 /** Sum of every forward and backward: no schedule is faster (each runs at least once), ms. */
 function noRecomputeMs(view: ChainView): number {
@@ -144,17 +145,21 @@ export function solveChainDp(instance: Instance, options: SolverOptions): Solver
   if (slots === undefined) return infeasible();
   const edges = segmentEdges(slots.sizes, view.recomputable, L);
   if (slots.topSlots < (edges.need[L - 1] as number)) return infeasible();
-  const table = fillTimeTable(view, slots, edges, started + options.timeLimitSec * 1000);
-  if (table === undefined)
+  let table: TimeTable;
+  try {
+    table = fillTimeTable(view, slots, edges, new Deadline(options.timeLimitSec, started));
+  } catch (error: unknown) {
+    if (!(error instanceof TimeLimitReached)) throw error;
     return {
       status: "timeout",
       lowerBoundMs: sumOfTimesBound(instance),
       reason: `the table was not filled within ${options.timeLimitSec} s (L = ${L}, S = ${options.slots})`,
     };
+  }
   const top = tableValue(table, 0, L - 1, slots.topSlots);
   const plan = tablePlan(table, 0, L - 1, slots.topSlots);
   return answer(instance, view, plan, view.inputMs + (top?.timeMs as number), {
-    certificate: dpCertificate(slots.unit, slots.topSlots + (slots.sizes.x[0] as number)),
+    certificate: dpCertificate(slots.unit, slots.budgetSlots),
     counters: { ...table.counters, unitBytes: slots.unit },
   });
 }

@@ -31,14 +31,13 @@
  * Complexity: O(S L^3) time worst case, O(S L^2) memory.
  * @see ../../proofs/chain-dp.md, "The recurrence"
  */
+import { type Deadline, NO_DEADLINE } from "../../src/time-limit.js";
 import type { ChainView } from "./chain-view.js";
 import type { SlotChain } from "./discretize.js";
 import type { SegmentEdges } from "./feasibility.js";
 import { COARSE_SHIFT, type LeafContext, relaxLeaves } from "./leaf-relax.js";
 import { chainNeed } from "./memory.js";
 
-/** Segments filled between two looks at the clock. */
-const CLOCK_EVERY = 64;
 /** Ends t per tile of the fill order. */
 const TILE = 8;
 
@@ -114,13 +113,16 @@ interface Fill extends LeafContext {
   candidates: number;
 }
 
-/** Fills the table up to budget M = slots.topSlots; returns undefined when `deadline` (performance.now() ms) passes. */
+/**
+ * Fills the table up to budget M = slots.topSlots.
+ * @throws TimeLimitReached when `deadline` passes (checked before every segment)
+ */
 export function fillTimeTable(
   view: ChainView,
   slots: SlotChain,
   edges: SegmentEdges,
-  deadline: number,
-): TimeTable | undefined {
+  deadline: Deadline = NO_DEADLINE,
+): TimeTable {
   const L = view.length;
   const M = slots.topSlots;
   const last = new Int32Array(L * L).fill(-1);
@@ -168,12 +170,11 @@ export function fillTimeTable(
     candidates: 0,
   };
   for (let p = 0; p < L * L; p++) fill.byEnd[3 * ((p % L) * L + Math.floor(p / L)) + 1] = last[p] as number;
-  let filled = 0;
   for (let t0 = 0; t0 < L; t0 += TILE) {
     const t1 = Math.min(L, t0 + TILE) - 1;
     for (let s = t1; s >= 0; s--) {
       for (let t = Math.max(s, t0); t <= t1; t++) {
-        if (++filled % CLOCK_EVERY === 0 && performance.now() > deadline) return undefined;
+        deadline.check("table fill");
         if ((last[s * L + t] as number) >= 0) fillSegment(fill, s, t);
       }
     }
