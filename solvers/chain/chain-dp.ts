@@ -14,109 +14,38 @@
  */
 
 import { InputError, InternalError } from "../../src/errors.js";
-import { SUM_OF_TIMES, sumOfTimesBound } from "../../src/evaluate/bounds.js";
+import { sumOfTimesBound } from "../../src/evaluate/bounds.js";
 import { evaluate } from "../../src/evaluate/evaluate.js";
 import type { Instance } from "../../src/instance/types.js";
 import { NO_SWITCHES } from "../../src/options.js";
 import { storeAllSchedule } from "../../src/schedule/builders.js";
-import type { Certificate, OptimalAnswer, Solver, SolverAnswer, SolverOptions } from "../../src/solver.js";
+import type { Solver, SolverAnswer, SolverOptions } from "../../src/solver.js";
 import { Deadline, TimeLimitReached } from "../../src/time-limit.js";
+import { dpCertificate, type KnownPlan, timeoutAnswer, withoutRecomputation } from "./answers.js";
 import { type ChainView, chainRejection, chainView } from "./chain-view.js";
 import { byteSizes, discretize } from "./discretize.js";
-import { allChainNeed, segmentEdges } from "./feasibility.js";
+import { allChainNeed, edgePlan, segmentEdges } from "./feasibility.js";
+import { leastPeak } from "./least-peak.js";
+import { requireChainFits, requireScheduleFits, requireTableFits } from "./limits.js";
 import { leastBudgetBytes } from "./min-budget.js";
-import { allChainPlan, type ChainPlan, planSchedule, planTimeMs } from "./plan.js";
+import { planInstructionCount, planSchedule } from "./plan.js";
 import { tablePlan, tableValue } from "./reconstruct.js";
-import { fillTimeTable, type TimeTable } from "./table.js";
-
-/** Sum of every forward and backward: no schedule is faster (each runs at least once), ms. */
-function noRecomputeMs(view: ChainView): number {
-  let total = view.inputMs;
-  for (let l = 0; l < view.length; l++) total += (view.uf[l] as number) + (view.ub[l] as number);
-  return total;
-}
-
-/** The certificate of the persistent DP with sizes in units of `unitBytes`. */
-function dpCertificate(unitBytes: number, budgetUnits: number | null): Certificate {
-  return {
-    kind: "dynamic-program",
-    over: "persistent-chain",
-    unitBytes,
-    budgetUnits,
-    method: "rotor's persistent dynamic program, Beaumont et al. 2019; proofs/chain-dp.md",
-  };
-}
-
-function answer(
-  instance: Instance,
-  view: ChainView,
-  plan: ChainPlan,
-  claimedMakespanMs: number,
-  extra: Omit<Partial<OptimalAnswer>, "status"> & { readonly certificate: Certificate },
-): SolverAnswer {
-  return {
-    status: "optimal",
-    schedule: planSchedule(view, plan),
-    claimedMakespanMs,
-    lowerBoundMs: sumOfTimesBound(instance),
-    ...extra,
-  };
-}
-
-/**
- * The answer when a schedule without recomputation fits: optimal outright, its makespan being the
- * lower bound. Either the class's all-chain schedule or store-all (which also frees what `needs`
- * lets go early), whichever peaks lower.
- */
-function withoutRecomputation(instance: Instance, view: ChainView, useStoreAll: boolean): SolverAnswer {
-  const makespanMs = noRecomputeMs(view);
-  return {
-    status: "optimal",
-    schedule: useStoreAll ? storeAllSchedule(instance) : planSchedule(view, allChainPlan(0, view.length - 1)),
-    claimedMakespanMs: makespanMs,
-    lowerBoundMs: sumOfTimesBound(instance),
-    certificate: {
-      kind: "meets-bound",
-      over: "all",
-      objective: "time",
-      bound: SUM_OF_TIMES,
-      value: makespanMs,
-    },
-    counters: { entries: 0, candidates: 0 },
-  };
-}
-
-/** Least peak over the persistent class, exact in bytes (the min-max table, no time table). */
-function leastPeak(instance: Instance, view: ChainView, options: SolverOptions): SolverAnswer {
-  const L = view.length;
-  const edges = segmentEdges(byteSizes(view), view.recomputable, L);
-  const peak = instance.fixedBytes + (view.x[0] as number) + (edges.need[L - 1] as number);
-  if (peak > options.budgetBytes)
-    return {
-      status: "infeasible",
-      minFeasibleBudgetBytes: peak,
-      reason: `the least peak of the persistent class is ${peak} bytes, above the budget of ${options.budgetBytes}`,
-    };
-  const build = (s: number, t: number): ChainPlan => {
-    const j = edges.choice[s * L + t] as number;
-    if (j < 0) return s === t ? { kind: "chain", s } : { kind: "chain", s, rest: build(s + 1, t) };
-    return { kind: "leaf", s, j, right: build(j, t), left: build(s, j - 1) };
-  };
-  const plan = build(0, L - 1);
-  return answer(instance, view, plan, view.inputMs + planTimeMs(view, plan), {
-    claimedPeakBytes: peak,
-    lowerBoundBytes: { value: peak, over: "persistent-chain", method: "least peak of the persistent class" },
-    certificate: dpCertificate(1, null),
-  });
-}
+import { fillTimeTable, tableSize } from "./table.js";
 
 /**
  * Solves a chain instance with the persistent DP; callable directly (e.g. on a coarse block chain).
- * @throws InputError (code `structure`) when `instance` is not a chain
+ * @param deadline the time limit (default: `options.timeLimitSec` from now); tests pass their own to
+ *   stop at a chosen check
+ * @throws InputError (code `structure`) when `instance` is not a chain; (code `option`) when its
+ *   tables would pass the caps of limits.ts (path `slots` saying how many fit, or `nodes`), or its
+ *   schedule MAX_SCHEDULE_INSTRUCTIONS (path `budget`)
  * @throws InternalError if the table and its read-back disagree (a bug)
  */
-export function solveChainDp(instance: Instance, options: SolverOptions): SolverAnswer {
-  const started = performance.now();
+export function solveChainDp(
+  instance: Instance,
+  options: SolverOptions,
+  deadline: Deadline = new Deadline(options.timeLimitSec),
+): SolverAnswer {
   const rejection = chainRejection(instance);
   if (rejection !== undefined)
     throw new InputError(
@@ -125,7 +54,18 @@ export function solveChainDp(instance: Instance, options: SolverOptions): Solver
       instance.name,
     );
   const view = chainView(instance);
-  if (options.objective === "memory") return leastPeak(instance, view, options);
+  return options.objective === "memory"
+    ? leastPeak(instance, view, options, deadline)
+    : leastTime(instance, view, options, deadline);
+}
+
+/** The time objective: least makespan of the persistent class at the budget, in slots. */
+function leastTime(
+  instance: Instance,
+  view: ChainView,
+  options: SolverOptions,
+  deadline: Deadline,
+): SolverAnswer {
   const L = view.length;
   const allChainPeak = instance.fixedBytes + (view.x[0] as number) + allChainNeed(byteSizes(view), L);
   const storeAll = evaluate(instance, storeAllSchedule(instance));
@@ -133,35 +73,64 @@ export function solveChainDp(instance: Instance, options: SolverOptions): Solver
   const noRecomputePeak = Math.min(allChainPeak, storeAll.peakBytes);
   if (noRecomputePeak <= options.budgetBytes)
     return withoutRecomputation(instance, view, storeAll.peakBytes < allChainPeak);
-  const infeasible = (): SolverAnswer => {
-    const least = leastBudgetBytes(view, instance.fixedBytes, options.slots, noRecomputePeak);
-    return {
-      status: "infeasible",
-      minFeasibleBudgetBytes: least,
-      reason: `no persistent schedule fits ${options.budgetBytes} bytes with ${options.slots} slots; ${least} bytes would`,
-    };
-  };
+  requireChainFits(L, "time", instance.name);
+  const detail = `L = ${L}, S = ${options.slots}`;
   const slots = discretize(view, options.budgetBytes, instance.fixedBytes, options.slots);
-  if (slots === undefined) return infeasible();
-  const edges = segmentEdges(slots.sizes, view.recomputable, L);
-  if (slots.topSlots < (edges.need[L - 1] as number)) return infeasible();
-  let table: TimeTable;
+  if (slots === undefined) return infeasible(view, instance, options, noRecomputePeak, deadline);
+  let known: KnownPlan | undefined;
   try {
-    table = fillTimeTable(view, slots, edges, new Deadline(options.timeLimitSec, started));
+    const edges = segmentEdges(slots.sizes, view.recomputable, L, deadline);
+    if (slots.topSlots < (edges.need[L - 1] as number))
+      return infeasible(view, instance, options, noRecomputePeak, deadline);
+    known = { plan: edgePlan(edges, 0, L - 1), what: "the least-peak plan of the slot edges" };
+    const size = tableSize(edges, slots.topSlots, deadline);
+    requireTableFits(L, size.entries, size.coarseEntries, options.slots, instance.name);
+    const table = fillTimeTable(view, slots, edges, deadline);
+    const top = tableValue(table, 0, L - 1, slots.topSlots);
+    const plan = tablePlan(table, 0, L - 1, slots.topSlots, deadline);
+    known = { plan, what: "the table's optimal plan" };
+    requireScheduleFits("chain-dp", planInstructionCount(plan), "budget", "a budget", instance.name);
+    return {
+      status: "optimal",
+      schedule: planSchedule(view, plan, deadline),
+      claimedMakespanMs: view.inputMs + (top?.timeMs as number),
+      lowerBoundMs: sumOfTimesBound(instance),
+      certificate: dpCertificate(slots.unit, slots.budgetSlots),
+      counters: { ...table.counters, unitBytes: slots.unit },
+    };
   } catch (error: unknown) {
     if (!(error instanceof TimeLimitReached)) throw error;
-    return {
-      status: "timeout",
-      lowerBoundMs: sumOfTimesBound(instance),
-      reason: `the table was not filled within ${options.timeLimitSec} s (L = ${L}, S = ${options.slots})`,
-    };
+    return timeoutAnswer(instance, view, known, error, detail);
   }
-  const top = tableValue(table, 0, L - 1, slots.topSlots);
-  const plan = tablePlan(table, 0, L - 1, slots.topSlots);
-  return answer(instance, view, plan, view.inputMs + (top?.timeMs as number), {
-    certificate: dpCertificate(slots.unit, slots.budgetSlots),
-    counters: { ...table.counters, unitBytes: slots.unit },
-  });
+}
+
+/** No persistent schedule fits: the answer with the least budget that would, or the interval reached in time. */
+function infeasible(
+  view: ChainView,
+  instance: Instance,
+  options: SolverOptions,
+  noRecomputePeak: number,
+  deadline: Deadline,
+): SolverAnswer {
+  const refused = `no persistent schedule fits ${options.budgetBytes} bytes with ${options.slots} slots`;
+  const least = leastBudgetBytes(
+    view,
+    instance.fixedBytes,
+    options.slots,
+    options.budgetBytes,
+    noRecomputePeak,
+    deadline,
+  );
+  if (least.found)
+    return {
+      status: "infeasible",
+      minFeasibleBudgetBytes: least.bytes,
+      reason: `${refused}; ${least.bytes} bytes would`,
+    };
+  return {
+    status: "infeasible",
+    reason: `${refused}; the least budget that would lies in [${least.low}, ${least.high}] bytes (${least.reached.message}, before the search for it ended)`,
+  };
 }
 
 /** The chain-dp solver (see {@link solveChainDp}). */

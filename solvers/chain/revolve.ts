@@ -12,30 +12,31 @@
  *
  * @see ../../proofs/chain-dp.md, "Revolve"
  */
-import { InternalError } from "../../src/errors.js";
-import { evaluate } from "../../src/evaluate/evaluate.js";
 import type { Instance } from "../../src/instance/types.js";
 import { parseSwitches } from "../../src/options.js";
-import type { Schedule } from "../../src/schedule/types.js";
 import type { Solver, SolverAnswer, SolverOptions } from "../../src/solver.js";
-import { extraForwards, extraForwardsTable, optimalAdvance } from "./binomial.js";
+import { Deadline, NO_DEADLINE, TimeLimitReached } from "../../src/time-limit.js";
+import { extraForwards, leastAdvance } from "./binomial.js";
 import { type ChainView, chainRejection, chainView } from "./chain-view.js";
-import { type ChainPlan, planSchedule, planTimeMs } from "./plan.js";
+import { byteSizes } from "./discretize.js";
+import { FALLBACK_INSTRUCTIONS, requireScheduleFits } from "./limits.js";
+import { buildPlan, type ChainPlan, planInstructionCount, planSchedule, planTimeMs } from "./plan.js";
+import { planNeed, SweepMaxima } from "./plan-memory.js";
 
 /**
- * The Revolve plan of segment (s, t) with c snapshots: advance optimally, reverse the right part with
- * c - 1 snapshots, then the left with c. `table` is extraForwardsTable(n, c') for n >= t - s + 1, c' >= c.
+ * The Revolve plan of segment (s, t) with c snapshots: advance optimally (the least optimal advance,
+ * binomial.ts `leastAdvance`), reverse the right part with c - 1 snapshots, then the left with c. Built
+ * without recursion; O(plan nodes log^2 L).
+ * @throws TimeLimitReached when `deadline` passes (checked at every segment)
  */
-export function revolvePlan(table: readonly Float64Array[], s: number, t: number, c: number): ChainPlan {
-  if (s === t) return { kind: "chain", s };
-  const j = s + optimalAdvance(table, t - s + 1, Math.min(c, t - s + 1));
-  return {
-    kind: "leaf",
-    s,
-    j,
-    right: revolvePlan(table, j, t, c - 1),
-    left: revolvePlan(table, s, j - 1, c),
-  };
+export function revolvePlan(s: number, t: number, c: number, deadline: Deadline = NO_DEADLINE): ChainPlan {
+  return buildPlan<readonly [number, number, number]>([s, t, c], ([s0, t0, c0]) => {
+    deadline.check("snapshot search");
+    if (s0 === t0) return { kind: "chain", s: s0 };
+    const n = t0 - s0 + 1;
+    const j = s0 + leastAdvance(n, Math.min(c0, n));
+    return { kind: "leaf", s: s0, j, right: [j, t0, c0 - 1], left: [s0, j - 1, c0] };
+  });
 }
 
 /** Why `instance` is not a homogeneous chain, or undefined. */
@@ -49,19 +50,24 @@ export function homogeneousRejection(instance: Instance): string | undefined {
     : `stage ${odd.id} has fwd ${odd.fwd} / bwd ${odd.bwd} where ${first?.id} has ${first?.fwd} / ${first?.bwd}: revolve needs equal times (use chain-dp)`;
 }
 
-/** The Revolve schedule with c snapshots and the evaluator's peak of it. */
+/** The Revolve plan of the whole chain with c snapshots and its peak (bytes, fixedBytes included), without a schedule. */
+interface Judged {
+  readonly c: number;
+  readonly plan: ChainPlan;
+  readonly peakBytes: number;
+}
+
 function judged(
   instance: Instance,
   view: ChainView,
+  maxima: SweepMaxima,
   c: number,
-): { plan: ChainPlan; schedule: Schedule; peakBytes: number } {
-  const n = view.length;
-  const plan = revolvePlan(extraForwardsTable(n, Math.min(c, n)), 0, n - 1, Math.min(c, n));
-  const schedule = planSchedule(view, plan);
-  const evaluation = evaluate(instance, schedule);
-  if (!evaluation.valid)
-    throw new InternalError(`revolve built an invalid schedule: ${evaluation.error.reason}`);
-  return { plan, schedule, peakBytes: evaluation.peakBytes };
+  deadline: Deadline,
+): Judged {
+  const L = view.length;
+  const plan = revolvePlan(0, L - 1, Math.min(c, L), deadline);
+  const peakBytes = instance.fixedBytes + (view.x[0] as number) + planNeed(byteSizes(view), plan, L, maxima);
+  return { c, plan, peakBytes };
 }
 
 /** revolve's switches. */
@@ -74,38 +80,86 @@ export const REVOLVE_SWITCHES = {
   },
 } as const;
 
-/** Solves a homogeneous chain by binomial checkpointing. @throws InputError for a bad `extra.snapshots` */
-export function solveRevolve(instance: Instance, options: SolverOptions): SolverAnswer {
+/**
+ * Solves a homogeneous chain by binomial checkpointing. Each snapshot count is judged by its plan's
+ * peak (plan-memory.ts, O(L log^2 L) a count), so only the chosen count's schedule is built.
+ * @param deadline the time limit (default: `options.timeLimitSec` from now)
+ * @throws InputError for a bad `extra.snapshots`, or when the chosen schedule would pass
+ *   MAX_SCHEDULE_INSTRUCTIONS (limits.ts; path `budget`, or `extra.snapshots` when given)
+ */
+export function solveRevolve(
+  instance: Instance,
+  options: SolverOptions,
+  deadline: Deadline = new Deadline(options.timeLimitSec),
+): SolverAnswer {
   const view = chainView(instance);
   const L = view.length;
   const { snapshots } = parseSwitches(REVOLVE_SWITCHES, options.extra, "revolve");
-  let c = Math.max(1, snapshots);
-  let best = judged(instance, view, c);
-  if (snapshots === 0) {
-    let low = 1;
-    let high = L;
-    while (low < high) {
-      const mid = Math.ceil((low + high) / 2);
-      const candidate = judged(instance, view, mid);
-      if (candidate.peakBytes <= options.budgetBytes) {
-        low = mid;
-        best = candidate;
-        c = mid;
-      } else high = mid - 1;
+  const maxima = new SweepMaxima(byteSizes(view), L);
+  let best: Judged | undefined;
+  try {
+    if (snapshots === 0) {
+      // the largest c whose peak fits, by bisection (taking the peak as growing with c)
+      let low = 1;
+      let high = L;
+      while (low < high) {
+        const mid = Math.ceil((low + high) / 2);
+        const candidate = judged(instance, view, maxima, mid, deadline);
+        if (candidate.peakBytes <= options.budgetBytes) {
+          low = mid;
+          best = candidate;
+        } else high = mid - 1;
+      }
     }
-  }
-  if (best.peakBytes > options.budgetBytes)
+    best ??= judged(instance, view, maxima, Math.max(1, snapshots), deadline);
+    if (best.peakBytes > options.budgetBytes)
+      return {
+        status: "infeasible",
+        minFeasibleBudgetBytes: best.peakBytes,
+        reason: `revolve with ${best.c} snapshot(s) peaks at ${best.peakBytes} bytes, above the budget of ${options.budgetBytes}`,
+      };
+    requireScheduleFits(
+      "revolve",
+      planInstructionCount(best.plan),
+      snapshots === 0 ? "budget" : "extra.snapshots",
+      snapshots === 0 ? "a budget" : "a snapshot count",
+      instance.name,
+    );
     return {
-      status: "infeasible",
-      minFeasibleBudgetBytes: best.peakBytes,
-      reason: `revolve with ${c} snapshot(s) peaks at ${best.peakBytes} bytes, above the budget of ${options.budgetBytes}`,
+      status: "feasible",
+      schedule: planSchedule(view, best.plan, deadline),
+      claimedMakespanMs: view.inputMs + planTimeMs(view, best.plan),
+      claimedPeakBytes: best.peakBytes,
+      counters: { snapshots: best.c, advances: extraForwards(L, best.c) },
     };
+  } catch (error: unknown) {
+    if (!(error instanceof TimeLimitReached)) throw error;
+    return revolveTimeout(view, best, options, error);
+  }
+}
+
+/** The timeout answer: the best fitting plan found so far, when there is one and its schedule is short. */
+function revolveTimeout(
+  view: ChainView,
+  best: Judged | undefined,
+  options: SolverOptions,
+  reached: TimeLimitReached,
+): SolverAnswer {
+  const fits =
+    best !== undefined &&
+    best.peakBytes <= options.budgetBytes &&
+    planInstructionCount(best.plan) <= FALLBACK_INSTRUCTIONS;
   return {
-    status: "feasible",
-    schedule: best.schedule,
-    claimedMakespanMs: view.inputMs + planTimeMs(view, best.plan),
-    claimedPeakBytes: best.peakBytes,
-    counters: { snapshots: c, advances: extraForwards(L, c) },
+    status: "timeout",
+    reason: `${reached.message}${fits ? `; the best fitting snapshot count found so far is ${best.c}` : ""}`,
+    ...(fits
+      ? {
+          schedule: planSchedule(view, best.plan),
+          claimedMakespanMs: view.inputMs + planTimeMs(view, best.plan),
+          claimedPeakBytes: best.peakBytes,
+          counters: { snapshots: best.c, advances: extraForwards(view.length, best.c) },
+        }
+      : {}),
   };
 }
 
