@@ -13,12 +13,11 @@
  * @see ../../proofs/chain-dp.md
  */
 
-import { InputError, InternalError } from "../../src/errors.js";
+import { InputError } from "../../src/errors.js";
 import { sumOfTimesBound } from "../../src/evaluate/bounds.js";
-import { evaluate } from "../../src/evaluate/evaluate.js";
 import type { Instance } from "../../src/instance/types.js";
 import { NO_SWITCHES } from "../../src/options.js";
-import { storeAllSchedule } from "../../src/schedule/builders.js";
+import { storeAllEvaluation } from "../../src/schedule/builders.js";
 import type { Solver, SolverAnswer, SolverOptions } from "../../src/solver.js";
 import { Deadline, TimeLimitReached } from "../../src/time-limit.js";
 import { dpCertificate, type KnownPlan, timeoutAnswer, withoutRecomputation } from "./answers.js";
@@ -68,8 +67,7 @@ function leastTime(
 ): SolverAnswer {
   const L = view.length;
   const allChainPeak = instance.fixedBytes + (view.x[0] as number) + allChainNeed(byteSizes(view), L);
-  const storeAll = evaluate(instance, storeAllSchedule(instance));
-  if (!storeAll.valid) throw new InternalError(`store-all schedule invalid: ${storeAll.error.reason}`);
+  const storeAll = storeAllEvaluation(instance);
   const noRecomputePeak = Math.min(allChainPeak, storeAll.peakBytes);
   if (noRecomputePeak <= options.budgetBytes)
     return withoutRecomputation(instance, view, storeAll.peakBytes < allChainPeak);

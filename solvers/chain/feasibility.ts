@@ -30,14 +30,21 @@ export interface SegmentEdges {
   readonly choice: Int32Array;
 }
 
-/** Inner-loop iterations (leaf moves tried) between two looks at the clock: well under a millisecond. */
+/** Leaf moves tried between two looks at the clock: well under a millisecond. */
 const CHECK_EVERY_MOVES = 1 << 16;
+/**
+ * Segments between two looks at the clock, however few moves they try: each may touch fresh pages of
+ * the tables (allocated lazily), and a page fault took up to 40 us on the loaded machine of
+ * bench/results (256 segments, 4 tables: about 40 ms).
+ */
+const CHECK_EVERY_SEGMENTS = 256;
 
 /**
  * Computes the memory edges of every segment, diagonal by diagonal (d = t - s ascending).
  * @param recomputable recomputable[l] = 0 forbids a leaf sweep through stage l
  * @param phase the phase named when the time limit is reached
- * @throws TimeLimitReached when `deadline` passes (checked every CHECK_EVERY_MOVES leaf moves)
+ * @throws TimeLimitReached when `deadline` passes (checked every CHECK_EVERY_MOVES leaf moves or
+ *   CHECK_EVERY_SEGMENTS segments, whichever comes first)
  */
 export function segmentEdges(
   sizes: ChainSizes,
@@ -93,10 +100,17 @@ function fillEdges(
   const forwardNeed = new Float64Array(L);
   for (let k = 0; k < L; k++) forwardNeed[k] = (x[k] as number) + (x[k + 1] as number) + (of[k] as number);
   let work = 0;
+  let segments = 0;
   for (let d = 0; d < L; d++) {
     for (let s = 0; s + d < L; s++) {
       const t = s + d;
       const p = s * L + t;
+      work += d;
+      if (work >= CHECK_EVERY_MOVES || ++segments >= CHECK_EVERY_SEGMENTS) {
+        work = 0;
+        segments = 0;
+        deadline.check(phase);
+      }
       const chain = chainNeed(sizes, s, t);
       if (d === 0) {
         need[p] = chain;
@@ -104,11 +118,6 @@ function fillEdges(
         if (full !== undefined) full[p] = chain;
         if (choice !== undefined) choice[p] = -1;
         continue;
-      }
-      work += d;
-      if (work >= CHECK_EVERY_MOVES) {
-        work = 0;
-        deadline.check(phase);
       }
       const xbarNext = xbar[s + 1] as number;
       if (full !== undefined) full[p] = Math.max(chain, xbarNext + (full[p + L] as number));

@@ -78,8 +78,14 @@ function prefix(values: Float64Array): Float64Array {
   return out;
 }
 
-/** Entries set to Infinity between two looks at the clock (32 MB of float64, milliseconds). */
-const FILL_CHUNK = 1 << 22;
+/**
+ * Entries written between two looks at the clock while allocating: 2^16 (512 KB of float64). Writing
+ * fresh memory is bound by page faults, which took up to 40 us a page on the loaded machine of
+ * bench/results (240 MB in 2.2 s): a few milliseconds a chunk.
+ */
+const FILL_CHUNK = 1 << 16;
+/** Index-table entries written between two looks at the clock (each may fault a page of byEnd). */
+const INDEX_CHUNK = 1 << 10;
 
 /** How many entries and coarse entries the table of `edges` up to budget M holds. */
 export interface TableSize {
@@ -123,11 +129,11 @@ interface IndexTables {
 /**
  * last, base (entries by start s then end t), coarse bases, byEnd's `last` column and the clamped
  * edges, for a table of `size`.
- * @throws TimeLimitReached when `deadline` passes (checked per start s)
+ * @throws TimeLimitReached when `deadline` passes (checked every INDEX_CHUNK entries)
  */
 function indexTables(edges: SegmentEdges, M: number, size: TableSize, deadline: Deadline): IndexTables {
   const L = edges.length;
-  const last = new Int32Array(L * L).fill(-1);
+  const last = new Int32Array(L * L);
   const base = new Int32Array(L * L);
   const coarseBase = new Int32Array(L * L);
   const byEnd = new Int32Array(3 * L * L);
@@ -136,9 +142,10 @@ function indexTables(edges: SegmentEdges, M: number, size: TableSize, deadline: 
   let at = 0;
   let coarseAt = 0;
   for (let s = 0; s < L; s++) {
-    deadline.check("table index");
     for (let t = 0; t < L; t++) {
       const p = s * L + t;
+      if (p % INDEX_CHUNK === 0) deadline.check("table index");
+      last[p] = -1;
       const lo = edges.need[p] as number;
       need[p] = Math.min(lo, M + 1);
       full[p] = Math.min(edges.full[p] as number, M + 1);
