@@ -6,7 +6,7 @@
 import { SUM_OF_TIMES, sumOfTimesBound } from "../../src/evaluate/bounds.js";
 import type { Instance } from "../../src/instance/types.js";
 import { storeAllSchedule } from "../../src/schedule/builders.js";
-import type { Certificate, SolverAnswer } from "../../src/solver.js";
+import type { Certificate, Objective, SolverAnswer } from "../../src/solver.js";
 import type { TimeLimitReached } from "../../src/time-limit.js";
 import type { ChainView } from "./chain-view.js";
 import { FALLBACK_INSTRUCTIONS } from "./limits.js";
@@ -66,33 +66,44 @@ export interface KnownPlan {
 }
 
 /**
- * The `timeout` answer: the sum-of-times bound, the phase, and the best plan known within the budget
- * when there is one whose schedule has at most FALLBACK_INSTRUCTIONS instructions (it is emitted after
- * the limit, so its length bounds the overrun).
+ * The `timeout` answer: the sum-of-times bound, the phase, and the best of the plans known within the
+ * budget whose schedule has at most FALLBACK_INSTRUCTIONS instructions (it is emitted after the limit,
+ * so its length bounds the overrun), when there is one: the fastest for the time objective, the lowest
+ * peak (each memory plan states it) for memory.
  */
 export function timeoutAnswer(
   instance: Instance,
   view: ChainView,
-  known: KnownPlan | undefined,
+  known: readonly KnownPlan[],
   reached: TimeLimitReached,
   detail: string,
+  objective: Objective,
 ): SolverAnswer {
-  const usable = known !== undefined && planInstructionCount(known.plan) <= FALLBACK_INSTRUCTIONS;
-  const carried = usable
-    ? `; it carries ${known.what}`
-    : known === undefined
-      ? "; no schedule within the budget was known yet"
-      : `; ${known.what} was known but its schedule passes ${FALLBACK_INSTRUCTIONS} instructions`;
+  let best: { readonly known: KnownPlan; readonly timeMs: number } | undefined;
+  const score = (candidate: KnownPlan, timeMs: number) =>
+    objective === "memory" ? (candidate.peakBytes ?? Number.POSITIVE_INFINITY) : timeMs;
+  for (const candidate of known) {
+    if (planInstructionCount(candidate.plan) > FALLBACK_INSTRUCTIONS) continue;
+    const timeMs = view.inputMs + planTimeMs(view, candidate.plan);
+    if (best === undefined || score(candidate, timeMs) < score(best.known, best.timeMs))
+      best = { known: candidate, timeMs };
+  }
+  const carried =
+    best !== undefined
+      ? `; it carries ${best.known.what}`
+      : known.length === 0
+        ? "; no schedule within the budget was known yet"
+        : `; the plans known have schedules of more than ${FALLBACK_INSTRUCTIONS} instructions`;
   return {
     status: "timeout",
     lowerBoundMs: sumOfTimesBound(instance),
     reason: `${reached.message} (${detail})${carried}`,
-    ...(usable
-      ? {
-          schedule: planSchedule(view, known.plan),
-          claimedMakespanMs: view.inputMs + planTimeMs(view, known.plan),
-          ...(known.peakBytes === undefined ? {} : { claimedPeakBytes: known.peakBytes }),
-        }
-      : {}),
+    ...(best === undefined
+      ? {}
+      : {
+          schedule: planSchedule(view, best.known.plan),
+          claimedMakespanMs: best.timeMs,
+          ...(best.known.peakBytes === undefined ? {} : { claimedPeakBytes: best.known.peakBytes }),
+        }),
   };
 }

@@ -2,13 +2,34 @@
  * chain-dp: the optimal persistent dynamic program for heterogeneous chains (Beaumont, Eyraud-Dubois,
  * Herrmann, Joly, Shilova, "Optimal checkpointing for heterogeneous chains", 2019; ACM TOMS 2024),
  * on remat's cost model. Least makespan under a memory budget, over the persistent class of schedules,
- * with the activation budget cut into `slots` units of A / S bytes (discretize.ts; never worse than
- * rotor's floor(A / S) at the same S); ties go to fewer recomputations, then to the lower peak. `objective: "memory"` gives the least peak of the class instead, exactly in bytes.
+ * with the activation budget A cut into `slots` units of A / S bytes (discretize.ts; never worse than
+ * rotor's floor(A / S) at the same S); ties go to fewer recomputations, then to the lower peak.
+ * `objective: "memory"` gives the least peak of the class instead, exactly in bytes (least-peak.ts).
  *
  * Options: `slots` (S), `budgetBytes`, `timeLimitSec`, `objective`; no switches (the floating,
  * weak-persistence variant of the TOMS paper is not implemented, so there is no switch for it).
- * Statuses: `optimal` (least makespan of the class at this discretization, or least peak), `infeasible`
- * (with the least budget that works), `timeout` (with the no-recomputation lower bound).
+ * Statuses: `optimal` (least makespan of the class at this discretization, or least peak; or a
+ * schedule without recomputation, which meets the sum-of-times bound), `infeasible` (with the least
+ * budget that works, or the interval known to hold it when the limit passed during its search),
+ * `timeout` (the phase, the sum-of-times bound, and the fastest plan known within the budget: Revolve's
+ * with the most snapshots that fit, found first; the least-peak plan of the slot edges once they are
+ * computed; the table's plan once read back).
+ *
+ * Phases, each checking the time limit between units of work (src/time-limit.ts): fallback plan
+ * (snapshots.ts, O(L log^3 L); every plan node), segment edges
+ * (O(L^3); every 2^16 leaf moves or 256 segments), table size and index (O(L^2); every row or 1,024
+ * entries), table allocation (every 2^16 entries), table fill (O(S L^3) worst case; every segment),
+ * read-back and schedule (every plan node), and for `infeasible` the least-budget bisection (an O(L^3)
+ * pass a probe, checked inside). A limit never changes an answer found within it; past it, the overrun
+ * is one unit of work plus emitting the timeout's schedule (at most 200,000 instructions, limits.ts).
+ *
+ * Sizes are computed before allocating (limits.ts): 76 bytes per pair of stages (edges, their copy by
+ * end, the table's index tables) plus 12 per table entry, capped at 4 GiB: chains up to 6,688 stages for
+ * time (12,385 for memory), with the slot count refused past what fits (path `slots`, naming a count
+ * that does). Largest chains measured per phase (bench/results/chain-dp-limits.md, a loaded 2-core
+ * machine): the edges take 1.4 s at L = 1,000 and 8.8 s at L = 2,000; the table at L = 1,000 and
+ * S = 500 (183 million entries, 2.2 GB) takes 13 s to allocate and over 45 s to fill; L = 2,000 at
+ * S = 500 is refused after the edges (at most 162 slots fit).
  *
  * @see ../../proofs/chain-dp.md
  */
@@ -29,6 +50,7 @@ import { requireChainFits, requireScheduleFits, requireTableFits } from "./limit
 import { leastBudgetBytes } from "./min-budget.js";
 import { planInstructionCount, planSchedule } from "./plan.js";
 import { tablePlan, tableValue } from "./reconstruct.js";
+import { SnapshotJudge } from "./snapshots.js";
 import { fillTimeTable, tableSize } from "./table.js";
 
 /**
@@ -75,18 +97,27 @@ function leastTime(
   const detail = `L = ${L}, S = ${options.slots}`;
   const slots = discretize(view, options.budgetBytes, instance.fixedBytes, options.slots);
   if (slots === undefined) return infeasible(view, instance, options, noRecomputePeak, deadline);
-  let known: KnownPlan | undefined;
+  const known: KnownPlan[] = [];
   try {
+    // a plan within the budget before the O(L^3) phases: Revolve's with the most snapshots that fit
+    // (O(L log^3 L), small beside the edges), for a timeout to carry
+    const binomial = new SnapshotJudge(instance, view, deadline, "fallback plan").most(options.budgetBytes);
+    if (binomial.peakBytes <= options.budgetBytes)
+      known.push({
+        plan: binomial.plan,
+        what: `Revolve's plan with ${binomial.c} snapshot(s)`,
+        peakBytes: binomial.peakBytes,
+      });
     const edges = segmentEdges(slots.sizes, view.recomputable, L, deadline);
     if (slots.topSlots < (edges.need[L - 1] as number))
       return infeasible(view, instance, options, noRecomputePeak, deadline);
-    known = { plan: edgePlan(edges, 0, L - 1), what: "the least-peak plan of the slot edges" };
+    known.push({ plan: edgePlan(edges, 0, L - 1), what: "the least-peak plan of the slot edges" });
     const size = tableSize(edges, slots.topSlots, deadline);
     requireTableFits(L, size.entries, size.coarseEntries, options.slots, instance.name);
     const table = fillTimeTable(view, slots, edges, deadline);
     const top = tableValue(table, 0, L - 1, slots.topSlots);
     const plan = tablePlan(table, 0, L - 1, slots.topSlots, deadline);
-    known = { plan, what: "the table's optimal plan" };
+    known.push({ plan, what: "the table's optimal plan" });
     requireScheduleFits("chain-dp", planInstructionCount(plan), "budget", "a budget", instance.name);
     return {
       status: "optimal",
@@ -98,7 +129,7 @@ function leastTime(
     };
   } catch (error: unknown) {
     if (!(error instanceof TimeLimitReached)) throw error;
-    return timeoutAnswer(instance, view, known, error, detail);
+    return timeoutAnswer(instance, view, known, error, detail, "time");
   }
 }
 
@@ -137,7 +168,7 @@ export const chainDp: Solver = {
   family: "chain",
   problem: "chains (each node reads the one listed before it)",
   guarantee:
-    "optimal over persistent schedules for the budget discretized into --slots units (time); least peak of that class, exact (memory)",
+    "optimal over persistent schedules, the activation budget A cut into --slots units of A/S bytes (time; never worse than rotor at the same slots); least peak of that class, exact (memory)",
   reference: "Beaumont, Eyraud-Dubois, Herrmann, Joly, Shilova 2019 (rotor); ACM TOMS 2024",
   objectives: ["time", "memory"],
   emits: { time: "all", memory: "persistent-chain" },

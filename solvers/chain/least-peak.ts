@@ -31,14 +31,13 @@ export function leastPeak(
   requireChainFits(L, "memory", instance.name);
   const sizes = byteSizes(view);
   const allChainPeak = instance.fixedBytes + (view.x[0] as number) + allChainNeed(sizes, L);
-  let known: KnownPlan | undefined =
-    allChainPeak <= options.budgetBytes
-      ? {
-          plan: allChainPlan(0, L - 1),
-          what: "the all-chain plan (no recomputation)",
-          peakBytes: allChainPeak,
-        }
-      : undefined;
+  const known: KnownPlan[] = [];
+  if (allChainPeak <= options.budgetBytes)
+    known.push({
+      plan: allChainPlan(0, L - 1),
+      what: "the all-chain plan (no recomputation)",
+      peakBytes: allChainPeak,
+    });
   try {
     const edges = segmentEdges(sizes, view.recomputable, L, deadline);
     const peak = instance.fixedBytes + (view.x[0] as number) + (edges.need[L - 1] as number);
@@ -49,7 +48,7 @@ export function leastPeak(
         reason: `the least peak of the persistent class is ${peak} bytes, above the budget of ${options.budgetBytes}`,
       };
     const plan = edgePlan(edges, 0, L - 1);
-    known = { plan, what: "the least-peak plan", peakBytes: peak };
+    known.push({ plan, what: "the least-peak plan", peakBytes: peak });
     requireScheduleFits("chain-dp", planInstructionCount(plan), "budget", "a budget", instance.name);
     return {
       status: "optimal",
@@ -66,6 +65,6 @@ export function leastPeak(
     };
   } catch (error: unknown) {
     if (!(error instanceof TimeLimitReached)) throw error;
-    return timeoutAnswer(instance, view, known, error, `memory objective, L = ${L}`);
+    return timeoutAnswer(instance, view, known, error, `memory objective, L = ${L}`, "memory");
   }
 }

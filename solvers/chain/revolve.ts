@@ -5,39 +5,26 @@
  * snapshots are `a_k` checkpoints of the persistent class (a Revolve schedule is a leaf-only plan), so
  * the schedule is emitted by the chain family's translation and judged by the evaluator.
  *
- * Options: `extra.snapshots` fixes c; otherwise (0, the default) c is the largest count (found by bisection on the
- * evaluator's peak) that fits the budget. Statuses: `feasible` (Revolve's optimality holds in its own
+ * Options: `extra.snapshots` fixes c; otherwise (0, the default) c is the largest count (found by
+ * bisection, each count judged by its plan's peak read off its moves, plan-memory.ts, without building
+ * its schedule) that fits the budget. Statuses: `feasible` (Revolve's optimality holds in its own
  * model, snapshots free and memory counted in snapshots, not in remat's bytes), `infeasible` (even
- * c = 1 does not fit; its peak is the least budget).
+ * c = 1 does not fit; its peak is the least budget), `timeout` (the limit is checked at every plan node
+ * and while emitting; it carries the best fitting count found so far when its schedule has at most
+ * 200,000 instructions). Schedules past 2^23 instructions are refused (limits.ts). O(L log^2 L) a count;
+ * 20,000 stages at 40% take 1.1 to 1.7 s (bench/results/chain-dp-limits.md).
  *
  * @see ../../proofs/chain-dp.md, "Revolve"
  */
 import type { Instance } from "../../src/instance/types.js";
 import { parseSwitches } from "../../src/options.js";
 import type { Solver, SolverAnswer, SolverOptions } from "../../src/solver.js";
-import { Deadline, NO_DEADLINE, TimeLimitReached } from "../../src/time-limit.js";
-import { extraForwards, leastAdvance } from "./binomial.js";
+import { Deadline, TimeLimitReached } from "../../src/time-limit.js";
+import { extraForwards } from "./binomial.js";
 import { type ChainView, chainRejection, chainView } from "./chain-view.js";
-import { byteSizes } from "./discretize.js";
 import { FALLBACK_INSTRUCTIONS, requireScheduleFits } from "./limits.js";
-import { buildPlan, type ChainPlan, planInstructionCount, planSchedule, planTimeMs } from "./plan.js";
-import { planNeed, SweepMaxima } from "./plan-memory.js";
-
-/**
- * The Revolve plan of segment (s, t) with c snapshots: advance optimally (the least optimal advance,
- * binomial.ts `leastAdvance`), reverse the right part with c - 1 snapshots, then the left with c. Built
- * without recursion; O(plan nodes log^2 L).
- * @throws TimeLimitReached when `deadline` passes (checked at every segment)
- */
-export function revolvePlan(s: number, t: number, c: number, deadline: Deadline = NO_DEADLINE): ChainPlan {
-  return buildPlan<readonly [number, number, number]>([s, t, c], ([s0, t0, c0]) => {
-    deadline.check("snapshot search");
-    if (s0 === t0) return { kind: "chain", s: s0 };
-    const n = t0 - s0 + 1;
-    const j = s0 + leastAdvance(n, Math.min(c0, n));
-    return { kind: "leaf", s: s0, j, right: [j, t0, c0 - 1], left: [s0, j - 1, c0] };
-  });
-}
+import { planInstructionCount, planSchedule, planTimeMs } from "./plan.js";
+import { type Judged, SnapshotJudge } from "./snapshots.js";
 
 /** Why `instance` is not a homogeneous chain, or undefined. */
 export function homogeneousRejection(instance: Instance): string | undefined {
@@ -50,33 +37,13 @@ export function homogeneousRejection(instance: Instance): string | undefined {
     : `stage ${odd.id} has fwd ${odd.fwd} / bwd ${odd.bwd} where ${first?.id} has ${first?.fwd} / ${first?.bwd}: revolve needs equal times (use chain-dp)`;
 }
 
-/** The Revolve plan of the whole chain with c snapshots and its peak (bytes, fixedBytes included), without a schedule. */
-interface Judged {
-  readonly c: number;
-  readonly plan: ChainPlan;
-  readonly peakBytes: number;
-}
-
-function judged(
-  instance: Instance,
-  view: ChainView,
-  maxima: SweepMaxima,
-  c: number,
-  deadline: Deadline,
-): Judged {
-  const L = view.length;
-  const plan = revolvePlan(0, L - 1, Math.min(c, L), deadline);
-  const peakBytes = instance.fixedBytes + (view.x[0] as number) + planNeed(byteSizes(view), plan, L, maxima);
-  return { c, plan, peakBytes };
-}
-
 /** revolve's switches. */
 export const REVOLVE_SWITCHES = {
   snapshots: {
     type: "integer",
     default: 0,
     min: 0,
-    doc: "snapshot count c; 0 takes the largest c whose schedule fits the budget (bisection on the evaluator's peak)",
+    doc: "snapshot count c; 0 takes the largest c whose schedule fits the budget (bisection on the plan's peak, which is the evaluator's)",
   },
 } as const;
 
@@ -95,23 +62,15 @@ export function solveRevolve(
   const view = chainView(instance);
   const L = view.length;
   const { snapshots } = parseSwitches(REVOLVE_SWITCHES, options.extra, "revolve");
-  const maxima = new SweepMaxima(byteSizes(view), L);
+  const judge = new SnapshotJudge(instance, view, deadline);
   let best: Judged | undefined;
   try {
-    if (snapshots === 0) {
-      // the largest c whose peak fits, by bisection (taking the peak as growing with c)
-      let low = 1;
-      let high = L;
-      while (low < high) {
-        const mid = Math.ceil((low + high) / 2);
-        const candidate = judged(instance, view, maxima, mid, deadline);
-        if (candidate.peakBytes <= options.budgetBytes) {
-          low = mid;
-          best = candidate;
-        } else high = mid - 1;
-      }
-    }
-    best ??= judged(instance, view, maxima, Math.max(1, snapshots), deadline);
+    best =
+      snapshots === 0
+        ? judge.most(options.budgetBytes, (fitting) => {
+            best = fitting;
+          })
+        : judge.judge(snapshots);
     if (best.peakBytes > options.budgetBytes)
       return {
         status: "infeasible",

@@ -20,7 +20,7 @@ import {
 } from "../../solvers/chain/plan.js";
 import { planNeed } from "../../solvers/chain/plan-memory.js";
 import { tablePlan } from "../../solvers/chain/reconstruct.js";
-import { revolvePlan } from "../../solvers/chain/revolve.js";
+import { revolvePlan } from "../../solvers/chain/snapshots.js";
 import { fillTimeTable } from "../../solvers/chain/table.js";
 import { evaluate } from "../../src/evaluate/evaluate.js";
 import { randomChain } from "../../src/generate/families.js";

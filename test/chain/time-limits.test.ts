@@ -92,11 +92,28 @@ describe("chain-dp under a time limit", () => {
         }
         expect(stopped.status).toBe("timeout");
         expect(stopped.bounds.some((bound) => bound.objective === "time")).toBe(true);
-        // once the edges are known, the least-peak plan is (a schedule within the budget, checked by solve)
-        if (phase !== "segment edges") expect(stopped.schedule.length).toBeGreaterThan(0);
+        // once the edges are known, the least-peak plan is (a schedule within the budget, checked by solve);
+        // before, Revolve's plan when one fits
+        if (phase !== "segment edges" && phase !== "fallback plan")
+          expect(stopped.schedule.length).toBeGreaterThan(0);
       }
     },
   );
+
+  it("carries Revolve's plan, found before its tables, when it stops in the edges", async () => {
+    const instance = randomChain(3, 100);
+    const counting = new CountingDeadline();
+    await solve(instance, { solver: within(chainDp, counting), budget: "50%" });
+    const edges = counting.phases.get("segment edges");
+    if (edges === undefined) throw new Error("the edges of 100 stages check the limit");
+    const stopped = await solve(instance, {
+      solver: within(chainDp, new CountingDeadline(edges.first)),
+      budget: "50%",
+    });
+    expect(stopped.status).toBe("timeout");
+    expect(stopped.reason).toContain("Revolve's plan");
+    expect(stopped.schedule.length).toBeGreaterThan(0);
+  });
 
   it("carries the all-chain plan when the memory objective stops in its edges", async () => {
     const instance = randomChain(7, 100);
