@@ -202,6 +202,22 @@ function phaseTimes(L: number): PhaseRow {
   return { L, status, wallMs, phases };
 }
 
+/** One line per distinct refusal: the solver, the lengths refused, the path and what was expected. */
+function refusals(runs: readonly Run[]): string[] {
+  const byReason = new Map<string, Set<string>>();
+  for (const run of runs) {
+    if (run.status !== "refused") continue;
+    const key = `${run.solver}|${run.reason}`;
+    const lengths = byReason.get(key) ?? new Set<string>();
+    lengths.add(String(run.L));
+    byReason.set(key, lengths);
+  }
+  return [...byReason].map(([key, lengths]) => {
+    const [solver, reason] = key.split("|");
+    return `- ${solver}, L = ${[...lengths].join(", ")}: ${reason}`;
+  });
+}
+
 const ms = (value: number) => (Math.abs(value) >= 100 ? value.toFixed(0) : value.toFixed(1));
 
 async function main(): Promise<void> {
@@ -244,10 +260,7 @@ async function main(): Promise<void> {
     ``,
     `Worst overrun of a solver: ${ms(worstSolver.solverOverrunMs)} ms (${worstSolver.solver}, L = ${worstSolver.L}, limit ${worstSolver.limitSec} s, ${worstSolver.status}); of \`solve()\`: ${ms(worst.overrunMs)} ms (${worst.solver}, L = ${worst.L}, limit ${worst.limitSec} s, ${worst.status}).`,
     ``,
-    ...runs
-      .filter((r) => r.status === "refused")
-      .slice(0, 2)
-      .map((r) => `- ${r.solver} L = ${r.L}: ${r.reason}`),
+    ...refusals(runs),
     ``,
     `chain-dp's time per phase (ms from a phase's first check to the next phase's; \`randomChain(1, L)\`, ${BUDGET}, S = ${SLOTS}, limit ${PHASE_LIMIT_SEC} s):`,
     `caps (solvers/chain/limits.ts): the time objective's tables fit up to L = ${longestChain("time")} (with ${slotsThatFit(longestChain("time"))} slots), the memory objective's up to L = ${longestChain("memory")};`,

@@ -26,10 +26,12 @@
  * Sizes are computed before allocating (limits.ts): 76 bytes per pair of stages (edges, their copy by
  * end, the table's index tables) plus 12 per table entry, capped at 4 GiB: chains up to 6,688 stages for
  * time (12,385 for memory), with the slot count refused past what fits (path `slots`, naming a count
- * that does). Largest chains measured per phase (bench/results/chain-dp-limits.md, a loaded 2-core
- * machine): the edges take 1.4 s at L = 1,000 and 8.8 s at L = 2,000; the table at L = 1,000 and
- * S = 500 (183 million entries, 2.2 GB) takes 13 s to allocate and over 45 s to fill; L = 2,000 at
- * S = 500 is refused after the edges (at most 162 slots fit).
+ * that does; S = 500 surely fits up to L = 1,173). Largest chains measured per phase
+ * (bench/results/chain-dp-limits.md, a loaded 2-core machine, S = 500 at 40%): the fallback plan takes
+ * under 0.2 s at L = 2,000; the edges 0.8 s at L = 1,000 and 5.4 s at L = 2,000 (a 1 s limit stops in
+ * them at L = 2,000); the table at L = 500 takes 1.2 s to allocate and 8.3 s to fill, at L = 1,000
+ * (182 million entries, 2.1 GiB) 5.1 s to allocate and over 54 s to fill; L = 2,000 at
+ * S = 500 is refused after its edges (at most 162 slots fit). Read-back and schedule take milliseconds.
  *
  * @see ../../proofs/chain-dp.md
  */
@@ -101,8 +103,11 @@ function leastTime(
   try {
     // a plan within the budget before the O(L^3) phases: Revolve's with the most snapshots that fit
     // (O(L log^3 L), small beside the edges), for a timeout to carry
-    const binomial = new SnapshotJudge(instance, view, deadline, "fallback plan").most(options.budgetBytes);
-    if (binomial.peakBytes <= options.budgetBytes)
+    // (its sweeps recompute stages: only when every stage may be recomputed)
+    const binomial = view.recomputable.every((flag) => flag === 1)
+      ? new SnapshotJudge(instance, view, deadline, "fallback plan").most(options.budgetBytes)
+      : undefined;
+    if (binomial !== undefined && binomial.peakBytes <= options.budgetBytes)
       known.push({
         plan: binomial.plan,
         what: `Revolve's plan with ${binomial.c} snapshot(s)`,

@@ -26,15 +26,18 @@ import { FALLBACK_INSTRUCTIONS, requireScheduleFits } from "./limits.js";
 import { planInstructionCount, planSchedule, planTimeMs } from "./plan.js";
 import { type Judged, SnapshotJudge } from "./snapshots.js";
 
-/** Why `instance` is not a homogeneous chain, or undefined. */
+/** Why `instance` is not a homogeneous chain of recomputable stages, or undefined. */
 export function homogeneousRejection(instance: Instance): string | undefined {
   const chain = chainRejection(instance);
   if (chain !== undefined) return chain;
   const [first, ...rest] = instance.nodes.slice(1);
   const odd = rest.find((node) => node.fwd !== first?.fwd || node.bwd !== first?.bwd);
-  return odd === undefined
+  if (odd !== undefined)
+    return `stage ${odd.id} has fwd ${odd.fwd} / bwd ${odd.bwd} where ${first?.id} has ${first?.fwd} / ${first?.bwd}: revolve needs equal times (use chain-dp)`;
+  const fixed = instance.nodes.slice(1).find((node) => !node.recomputable);
+  return fixed === undefined
     ? undefined
-    : `stage ${odd.id} has fwd ${odd.fwd} / bwd ${odd.bwd} where ${first?.id} has ${first?.fwd} / ${first?.bwd}: revolve needs equal times (use chain-dp)`;
+    : `stage ${fixed.id} is not recomputable, and revolve's schedules run every stage but the last forward at least twice (use chain-dp)`;
 }
 
 /** revolve's switches. */

@@ -49,6 +49,15 @@ function homogeneous(n: number, bytes = 100): Instance {
   });
 }
 
+/** A homogeneous chain whose 5th stage must not be recomputed. */
+function homogeneousFixed(): Instance {
+  const base = homogeneous(10);
+  return parseInstance({
+    ...base,
+    nodes: base.nodes.map((node) => (node.id === "s5" ? { ...node, recomputable: false } : node)),
+  });
+}
+
 const solveCase = fc.record({
   seed: fc.integer({ min: 1, max: 100_000 }),
   // from 75 stages on, the edges make more than 2^16 moves and so check the limit too
@@ -113,6 +122,18 @@ describe("chain-dp under a time limit", () => {
     expect(stopped.status).toBe("timeout");
     expect(stopped.reason).toContain("Revolve's plan");
     expect(stopped.schedule.length).toBeGreaterThan(0);
+  });
+
+  it("carries no Revolve plan for a chain with a stage that must not be recomputed", async () => {
+    const base = randomChain(3, 100);
+    const instance = parseInstance({
+      ...base,
+      nodes: base.nodes.map((node) => (node.id === "s40" ? { ...node, recomputable: false } : node)),
+    });
+    const counting = new CountingDeadline();
+    await solve(instance, { solver: within(chainDp, counting), budget: "50%" });
+    expect(counting.phases.has("fallback plan")).toBe(false);
+    expect(revolve.rejects?.(homogeneousFixed())).toMatch(/not recomputable/);
   });
 
   it("carries the all-chain plan when the memory objective stops in its edges", async () => {
