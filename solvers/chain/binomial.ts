@@ -19,11 +19,31 @@ export function beta(s: number, t: number): number {
   return Math.round(value);
 }
 
-/** The repetition number t of (n, s): the least t with beta(s, t) >= n (n >= 1, s >= 1). */
+/**
+ * Whether beta(s, t) >= n, computing C(s + t, k), k = min(s, t), as C(s + t - k + i, i) for i = 1..k and
+ * stopping once it reaches n (the partial values only grow): exact for n up to 2^53 / (s + t).
+ */
+function betaAtLeast(s: number, t: number, n: number): boolean {
+  if (t < 0 || s < 0) return n <= 0;
+  let value = 1;
+  const k = Math.min(s, t);
+  for (let i = 1; i <= k && value < n; i++) value = (value * (s + t - k + i)) / i;
+  return value >= n;
+}
+
+/**
+ * The repetition number t of (n, s): the least t with beta(s, t) >= n (n >= 1, s >= 1), by bisection
+ * over t in [0, n - 1] (beta(s, n - 1) >= beta(1, n - 1) = n), O(log n min(s, t)).
+ */
 export function repetitions(n: number, s: number): number {
-  let t = 0;
-  while (beta(s, t) < n) t++;
-  return t;
+  let low = 0;
+  let high = Math.max(0, n - 1);
+  while (low < high) {
+    const mid = Math.floor((low + high) / 2);
+    if (betaAtLeast(s, mid, n)) high = mid;
+    else low = mid + 1;
+  }
+  return low;
 }
 
 /** E(n, s) by the closed form (n >= 1, s >= 1); Infinity when s = 0 and n > 1. */
@@ -54,39 +74,22 @@ export function extraForwardsByDp(n: number, s: number): number {
 }
 
 /**
- * E(k, c) for every k <= n and c <= s by the closed form, row by row (t only grows with k), in
- * O(n s + sum of the t's) time: rows[c][k], with rows[0][k] = Infinity for k > 1.
+ * An optimal first advance for (n, s), n >= 2: the least i in [1, n - 1] attaining
+ * min_i i + E(i, s) + E(n - i, s - 1). For s = 1 only i = n - 1 is finite. For s >= 2 the function is
+ * convex in i: E(k, s) - E(k - 1, s) = r(k, s), the repetition number, which does not decrease in k (from
+ * the closed form, with Pascal's rule at the ends of each range of t), so its forward difference
+ * `1 + r(i + 1, s) - r(n - i, s - 1)` does not decrease in i, and the least minimizer is the first i
+ * where it is >= 0 (n - 1 when there is none): found by bisection, O(log^2 n min(s, t)).
+ * @see ../../proofs/chain-dp.md, "Revolve"
  */
-export function extraForwardsTable(n: number, s: number): Float64Array[] {
-  const rows: Float64Array[] = [];
-  for (let c = 0; c <= s; c++) {
-    const row = new Float64Array(n + 1);
-    let t = 0;
-    for (let k = 2; k <= n; k++) {
-      if (c === 0) {
-        row[k] = Number.POSITIVE_INFINITY;
-        continue;
-      }
-      while (beta(c, t) < k) t++;
-      row[k] = t * k - beta(c + 1, t - 1);
-    }
-    rows.push(row);
+export function leastAdvance(n: number, s: number): number {
+  if (s <= 1) return n - 1;
+  let low = 1;
+  let high = n - 1;
+  while (low < high) {
+    const i = Math.floor((low + high) / 2);
+    if (1 + repetitions(i + 1, s) - repetitions(n - i, s - 1) >= 0) high = i;
+    else low = i + 1;
   }
-  return rows;
-}
-
-/** An optimal first advance i for (n, s): the least i attaining min i + E(i, s) + E(n - i, s - 1). */
-export function optimalAdvance(table: readonly Float64Array[], n: number, s: number): number {
-  const same = table[s] as Float64Array;
-  const fewer = table[s - 1] as Float64Array;
-  let best = Number.POSITIVE_INFINITY;
-  let at = 1;
-  for (let i = 1; i < n; i++) {
-    const value = i + (same[i] as number) + (fewer[n - i] as number);
-    if (value < best) {
-      best = value;
-      at = i;
-    }
-  }
-  return at;
+  return low;
 }

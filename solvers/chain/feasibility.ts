@@ -9,12 +9,15 @@
  *                     min_{s<j<=t} max(max_{s<=k<j} sweepNeed(s, t, k), x_j + need(j, t), need(s, j-1)) )
  *
  * Leaves whose sweep would recompute a non-recomputable stage are left out.
- * Complexity: O(L^3) time, O(L^2) memory. Tables are indexed `s * L + t`, 0 <= s <= t < L.
+ * Complexity: O(L^3) time, O(L^2) memory (28 bytes per pair of stages: need, full, choice and a copy of
+ * need ordered by end, so that both parts of a leaf are read contiguously). Tables are indexed `s * L + t`, 0 <= s <= t < L.
  *
  * @see ../../proofs/chain-dp.md, "Feasibility edge"
  */
+import { type Deadline, NO_DEADLINE } from "../../src/time-limit.js";
 import type { ChainSizes } from "./discretize.js";
-import { chainNeed, sweepNeed } from "./memory.js";
+import { chainNeed } from "./memory.js";
+import { buildPlan, type ChainPlan } from "./plan.js";
 
 /** Per-segment memory edges of the persistent class. */
 export interface SegmentEdges {
@@ -27,49 +30,137 @@ export interface SegmentEdges {
   readonly choice: Int32Array;
 }
 
+/** Leaf moves tried between two looks at the clock: well under a millisecond. */
+const CHECK_EVERY_MOVES = 1 << 16;
 /**
- * Computes the memory edges of every segment.
- * @param recomputable recomputable[l] = 0 forbids a leaf sweep through stage l
+ * Segments between two looks at the clock, however few moves they try: each may touch fresh pages of
+ * the tables (allocated lazily), and a page fault took up to 40 us on the loaded machine of
+ * bench/results (256 segments, 4 tables: about 40 ms).
  */
-export function segmentEdges(sizes: ChainSizes, recomputable: Uint8Array, length: number): SegmentEdges {
+const CHECK_EVERY_SEGMENTS = 256;
+
+/**
+ * Computes the memory edges of every segment, diagonal by diagonal (d = t - s ascending).
+ * @param recomputable recomputable[l] = 0 forbids a leaf sweep through stage l
+ * @param phase the phase named when the time limit is reached
+ * @throws TimeLimitReached when `deadline` passes (checked every CHECK_EVERY_MOVES leaf moves or
+ *   CHECK_EVERY_SEGMENTS segments, whichever comes first)
+ */
+export function segmentEdges(
+  sizes: ChainSizes,
+  recomputable: Uint8Array,
+  length: number,
+  deadline: Deadline = NO_DEADLINE,
+  phase = "segment edges",
+): SegmentEdges {
   const L = length;
   const need = new Float64Array(L * L);
   const full = new Float64Array(L * L);
   const choice = new Int32Array(L * L);
+  fillEdges(sizes, recomputable, L, { need, full, choice }, deadline, phase);
+  return { length: L, need, full, choice };
+}
+
+/**
+ * need(0, L-1) alone, into `scratch` (L * L entries, reused between calls: no full or choice table),
+ * for the least-budget bisection.
+ * @throws TimeLimitReached when `deadline` passes
+ */
+export function topNeed(
+  sizes: ChainSizes,
+  recomputable: Uint8Array,
+  length: number,
+  scratch: Float64Array,
+  deadline: Deadline = NO_DEADLINE,
+  phase = "least budget",
+): number {
+  fillEdges(sizes, recomputable, length, { need: scratch }, deadline, phase);
+  return scratch[length - 1] as number;
+}
+
+/** The tables {@link fillEdges} writes: need always, full and choice when given. */
+interface EdgeTables {
+  readonly need: Float64Array;
+  readonly full?: Float64Array;
+  readonly choice?: Int32Array;
+}
+
+function fillEdges(
+  sizes: ChainSizes,
+  recomputable: Uint8Array,
+  L: number,
+  { need, full, choice }: EdgeTables,
+  deadline: Deadline,
+  phase: string,
+): void {
+  const { x, xbar, delta, of } = sizes;
+  // needByEnd[t*L + s] = need(s, t): the right parts (j, t) of a segment's leaves, read contiguously
+  const needByEnd = new Float64Array(L * L);
+  // forwardNeed[k] = x_k + x_{k+1} + o_f[k]: sweepNeed(s, t, k) less delta_{t+1}, for k > s
+  const forwardNeed = new Float64Array(L);
+  for (let k = 0; k < L; k++) forwardNeed[k] = (x[k] as number) + (x[k + 1] as number) + (of[k] as number);
+  let work = 0;
+  let segments = 0;
   for (let d = 0; d < L; d++) {
     for (let s = 0; s + d < L; s++) {
       const t = s + d;
       const p = s * L + t;
+      work += d;
+      if (work >= CHECK_EVERY_MOVES || ++segments >= CHECK_EVERY_SEGMENTS) {
+        work = 0;
+        segments = 0;
+        deadline.check(phase);
+      }
       const chain = chainNeed(sizes, s, t);
       if (d === 0) {
         need[p] = chain;
-        full[p] = chain;
-        choice[p] = -1;
+        needByEnd[t * L + s] = chain;
+        if (full !== undefined) full[p] = chain;
+        if (choice !== undefined) choice[p] = -1;
         continue;
       }
-      const xbarNext = sizes.xbar[s + 1] as number;
-      full[p] = Math.max(chain, xbarNext + (full[p + L] as number));
+      const xbarNext = xbar[s + 1] as number;
+      if (full !== undefined) full[p] = Math.max(chain, xbarNext + (full[p + L] as number));
       let best = Math.max(chain, xbarNext + (need[p + L] as number));
       let move = -1;
-      let sweep = 0;
-      for (let j = s + 1; j <= t; j++) {
-        if (recomputable[j - 1] === 0) break;
-        sweep = Math.max(sweep, sweepNeed(sizes, s, t, j - 1));
-        const leaf = Math.max(
-          sweep,
-          (sizes.x[j] as number) + (need[j * L + t] as number),
-          need[s * L + j - 1] as number,
-        );
-        if (leaf < best) {
-          best = leaf;
-          move = j;
+      if (recomputable[s] !== 0) {
+        // leaf at j: max(sweep, x_j + need(j, t), need(s, j-1)), the sweep a running max of sweepNeed
+        const deltaOut = delta[t + 1] as number;
+        const rowS = s * L;
+        const rowT = t * L;
+        let sweep = deltaOut + (x[s + 1] as number) + (of[s] as number);
+        for (let j = s + 1; j <= t; j++) {
+          if (j > s + 1) {
+            if (recomputable[j - 1] === 0) break;
+            const forward = deltaOut + (forwardNeed[j - 1] as number);
+            if (forward > sweep) sweep = forward;
+          }
+          let leaf = sweep;
+          const right = (x[j] as number) + (needByEnd[rowT + j] as number);
+          if (right > leaf) leaf = right;
+          const left = need[rowS + j - 1] as number;
+          if (left > leaf) leaf = left;
+          if (leaf < best) {
+            best = leaf;
+            move = j;
+          }
         }
       }
       need[p] = best;
-      choice[p] = move;
+      needByEnd[t * L + s] = best;
+      if (choice !== undefined) choice[p] = move;
     }
   }
-  return { length: L, need, full, choice };
+}
+
+/** The arg-min plan of segment (s, t) of the edges: the least-peak plan (first move on ties), without recursion. */
+export function edgePlan(edges: SegmentEdges, s: number, t: number): ChainPlan {
+  const L = edges.length;
+  return buildPlan<readonly [number, number]>([s, t], ([s0, t0]) => {
+    const j = edges.choice[s0 * L + t0] as number;
+    if (j >= 0) return { kind: "leaf", s: s0, j, right: [j, t0], left: [s0, j - 1] };
+    return s0 === t0 ? { kind: "chain", s: s0 } : { kind: "chain", s: s0, rest: [s0 + 1, t0] };
+  });
 }
 
 /** full(0, L-1): the memory the all-chain (store-all) schedule needs on top of `a_0`, in O(L). */

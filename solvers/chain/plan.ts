@@ -4,9 +4,13 @@
  * `F_all` = `F v tape`, `F_ck` = `F v`, `F_empty` = `F v` then `D` of its input, `B` = `B v` then `D`
  * of the stage's output. Stage l is node `v_{l+1}`.
  *
+ * A plan is up to L deep (an all-chain plan nests L chain moves), so every walk here is a loop with an
+ * explicit stack (STYLE.md, "No recursion over instance-sized structures").
+ *
  * @see ../../proofs/chain-dp.md, "From the table to a schedule"
  */
 import { type Instruction, ops, type Schedule } from "../../src/schedule/types.js";
+import { type Deadline, NO_DEADLINE } from "../../src/time-limit.js";
 import type { ChainView } from "./chain-view.js";
 
 /**
@@ -26,27 +30,101 @@ export type ChainPlan =
       readonly left: ChainPlan;
     };
 
-/** The whole schedule: load the input, process (0, L-1), free the input. */
-export function planSchedule(view: ChainView, plan: ChainPlan): Schedule {
+/**
+ * What {@link buildPlan} asks of a segment (named by a key of the caller's choice, e.g. (s, t, m)):
+ * a finished plan, or a chain or leaf move whose parts are the segments named by the keys.
+ */
+export type PlanStep<K> =
+  | { readonly kind: "done"; readonly plan: ChainPlan }
+  | { readonly kind: "chain"; readonly s: number; readonly rest?: K }
+  | { readonly kind: "leaf"; readonly s: number; readonly j: number; readonly right: K; readonly left: K };
+
+/**
+ * Builds a plan top-down without recursion: `decide` is called once per segment of the plan, the
+ * right part of a leaf before its left part (the order the recursive builders used), and the parts are
+ * assembled bottom-up. O(plan nodes) besides `decide`.
+ */
+export function buildPlan<K>(root: K, decide: (key: K) => PlanStep<K>): ChainPlan {
+  type Work = { readonly key: K; readonly step?: never } | { readonly step: PlanStep<K> };
+  const work: Work[] = [{ key: root }];
+  const built: ChainPlan[] = [];
+  while (work.length > 0) {
+    const item = work.pop() as Work;
+    if (item.step === undefined) {
+      const step = decide(item.key);
+      if (step.kind === "done") {
+        built.push(step.plan);
+        continue;
+      }
+      work.push({ step });
+      if (step.kind === "leaf") work.push({ key: step.left }, { key: step.right });
+      else if (step.rest !== undefined) work.push({ key: step.rest });
+      continue;
+    }
+    const { step } = item;
+    if (step.kind === "chain")
+      built.push(
+        step.rest === undefined
+          ? { kind: "chain", s: step.s }
+          : { kind: "chain", s: step.s, rest: built.pop() as ChainPlan },
+      );
+    else if (step.kind === "leaf") {
+      const left = built.pop() as ChainPlan;
+      const right = built.pop() as ChainPlan;
+      built.push({ kind: "leaf", s: step.s, j: step.j, right, left });
+    }
+  }
+  return built[0] as ChainPlan;
+}
+
+/**
+ * The whole schedule: load the input, process (0, L-1), free the input.
+ * @throws TimeLimitReached when `deadline` passes (checked at every move)
+ */
+export function planSchedule(view: ChainView, plan: ChainPlan, deadline: Deadline = NO_DEADLINE): Schedule {
   const { ids } = view;
   const id = (k: number) => ids[k] as string;
   const out: Instruction[] = [ops.forward(id(0))];
-  const emit = (node: ChainPlan): void => {
-    if (node.kind === "chain") {
-      out.push(ops.forward(id(node.s + 1), true));
-      if (node.rest !== undefined) emit(node.rest);
-      out.push(ops.backward(id(node.s + 1)), ops.freeActivation(id(node.s + 1)));
-      return;
+  // a plan node to emit, or (as a number k) the instructions that close a move: `B v_k`, `D a:v_k` for
+  // a chain move at stage k - 1 (k > 0), `D a:v_{-k}` after a leaf's right part (k < 0)
+  const stack: (ChainPlan | number)[] = [plan];
+  while (stack.length > 0) {
+    const item = stack.pop() as ChainPlan | number;
+    if (typeof item === "number") {
+      if (item > 0) out.push(ops.backward(id(item)), ops.freeActivation(id(item)));
+      else out.push(ops.freeActivation(id(-item)));
+      continue;
     }
-    out.push(ops.forward(id(node.s + 1)));
-    for (let k = node.s + 1; k < node.j; k++) out.push(ops.forward(id(k + 1)), ops.freeActivation(id(k)));
-    emit(node.right);
-    out.push(ops.freeActivation(id(node.j)));
-    emit(node.left);
-  };
-  emit(plan);
+    deadline.check("schedule");
+    if (item.kind === "chain") {
+      out.push(ops.forward(id(item.s + 1), true));
+      stack.push(item.s + 1);
+      if (item.rest !== undefined) stack.push(item.rest);
+      continue;
+    }
+    out.push(ops.forward(id(item.s + 1)));
+    for (let k = item.s + 1; k < item.j; k++) out.push(ops.forward(id(k + 1)), ops.freeActivation(id(k)));
+    stack.push(item.left, -item.j, item.right);
+  }
   out.push(ops.freeActivation(id(0)));
   return out;
+}
+
+/** The number of instructions {@link planSchedule} emits for `plan`, in O(plan nodes). */
+export function planInstructionCount(plan: ChainPlan): number {
+  let count = 2;
+  const stack: ChainPlan[] = [plan];
+  while (stack.length > 0) {
+    const node = stack.pop() as ChainPlan;
+    if (node.kind === "chain") {
+      count += 3;
+      if (node.rest !== undefined) stack.push(node.rest);
+    } else {
+      count += 2 * (node.j - node.s);
+      stack.push(node.right, node.left);
+    }
+  }
+  return count;
 }
 
 /** The all-chain plan of segment (s, t): every stage forward once with tape (store-all). */
@@ -56,15 +134,34 @@ export function allChainPlan(s: number, t: number): ChainPlan {
   return plan;
 }
 
-/** Makespan of a plan's stages in the order the DP sums them (without the input's load), ms. */
+/**
+ * Makespan of a plan's stages in the order the DP sums them (without the input's load), ms: a chain
+ * move is `(u_f[s] + u_b[s]) + rest`, a leaf `(sweep + right) + left`, evaluated bottom-up so that the
+ * float sums are the ones a recursive evaluation gives.
+ */
 export function planTimeMs(view: ChainView, plan: ChainPlan): number {
-  if (plan.kind === "chain")
-    return (
-      (view.uf[plan.s] as number) +
-      (view.ub[plan.s] as number) +
-      (plan.rest ? planTimeMs(view, plan.rest) : 0)
-    );
-  let sweep = 0;
-  for (let k = plan.s; k < plan.j; k++) sweep += view.uf[k] as number;
-  return sweep + planTimeMs(view, plan.right) + planTimeMs(view, plan.left);
+  // a node is pushed once to expand its parts and once (as `done`) to combine their values
+  const stack: { readonly node: ChainPlan; readonly done: boolean }[] = [{ node: plan, done: false }];
+  const values: number[] = [];
+  while (stack.length > 0) {
+    const { node, done } = stack.pop() as { node: ChainPlan; done: boolean };
+    if (!done) {
+      stack.push({ node, done: true });
+      if (node.kind === "leaf")
+        stack.push({ node: node.left, done: false }, { node: node.right, done: false });
+      else if (node.rest !== undefined) stack.push({ node: node.rest, done: false });
+      continue;
+    }
+    if (node.kind === "chain") {
+      const stageMs = (view.uf[node.s] as number) + (view.ub[node.s] as number);
+      values.push(stageMs + (node.rest !== undefined ? (values.pop() as number) : 0));
+      continue;
+    }
+    const left = values.pop() as number;
+    const right = values.pop() as number;
+    let sweep = 0;
+    for (let k = node.s; k < node.j; k++) sweep += view.uf[k] as number;
+    values.push(sweep + right + left);
+  }
+  return values[0] as number;
 }

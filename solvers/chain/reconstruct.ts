@@ -7,8 +7,9 @@
  * @see ../../proofs/chain-dp.md, "From the table to a schedule" and "Ties"
  */
 import { InternalError } from "../../src/errors.js";
+import { type Deadline, NO_DEADLINE } from "../../src/time-limit.js";
 import { chainNeed, sweepNeed } from "./memory.js";
-import { allChainPlan, type ChainPlan } from "./plan.js";
+import { allChainPlan, buildPlan, type ChainPlan, type PlanStep } from "./plan.js";
 import type { TimeTable } from "./table.js";
 
 /** The table's value at (m, s, t) and its index in the table, or undefined when m is below the segment's need. */
@@ -29,8 +30,34 @@ export function tableValue(
   };
 }
 
-/** The optimal plan of segment (s, t) at budget m (which must be feasible). @throws InternalError if no move attains the table's value */
-export function tablePlan(table: TimeTable, s: number, t: number, m: number): ChainPlan {
+/**
+ * The optimal plan of segment (s, t) at budget m (which must be feasible), built without recursion
+ * (plan.ts, `buildPlan`).
+ * @throws InternalError if no move attains the table's value
+ * @throws TimeLimitReached when `deadline` passes (checked at every segment of the plan)
+ */
+export function tablePlan(
+  table: TimeTable,
+  s: number,
+  t: number,
+  m: number,
+  deadline: Deadline = NO_DEADLINE,
+): ChainPlan {
+  return buildPlan<Segment>({ s, t, m }, (segment) => {
+    deadline.check("read-back");
+    return tableMove(table, segment);
+  });
+}
+
+/** A segment (s, t) at a budget of m slots. */
+interface Segment {
+  readonly s: number;
+  readonly t: number;
+  readonly m: number;
+}
+
+/** The move that attains the table's value at (m, s, t), after lowering m to the least with that value. */
+function tableMove(table: TimeTable, { s, t, m }: Segment): PlanStep<Segment> {
   const { view, edges } = table;
   const { sizes } = table.slots;
   const L = view.length;
@@ -44,7 +71,7 @@ export function tablePlan(table: TimeTable, s: number, t: number, m: number): Ch
   let index = found.index;
   while (index > first && T[index - 1] === timeMs && N[index - 1] === forwards) index--;
   const at = index - (table.rows.base[p] as number);
-  if (at >= (edges.full[p] as number)) return allChainPlan(s, t);
+  if (at >= (edges.full[p] as number)) return { kind: "done", plan: allChainPlan(s, t) };
   if (s < t) {
     const xb = sizes.xbar[s + 1] as number;
     const sub = at >= chainNeed(sizes, s, t) ? tableValue(table, s + 1, t, at - xb) : undefined;
@@ -53,7 +80,7 @@ export function tablePlan(table: TimeTable, s: number, t: number, m: number): Ch
       (view.uf[s] as number) + (view.ub[s] as number) + sub.timeMs === timeMs &&
       1 + sub.forwards === forwards
     )
-      return { kind: "chain", s, rest: tablePlan(table, s + 1, t, at - xb) };
+      return { kind: "chain", s, rest: { s: s + 1, t, m: at - xb } };
   }
   let sweep = 0;
   for (let j = s + 1; j <= t; j++) {
@@ -69,13 +96,7 @@ export function tablePlan(table: TimeTable, s: number, t: number, m: number): Ch
       sweepMs + right.timeMs + left.timeMs === timeMs &&
       j - s + right.forwards + left.forwards === forwards
     )
-      return {
-        kind: "leaf",
-        s,
-        j,
-        right: tablePlan(table, j, t, at - xj),
-        left: tablePlan(table, s, j - 1, at),
-      };
+      return { kind: "leaf", s, j, right: { s: j, t, m: at - xj }, left: { s, t: j - 1, m: at } };
   }
   throw new InternalError(`chain-dp: no move attains the table's value at (${at}, ${s}, ${t})`);
 }

@@ -28,17 +28,19 @@
  * with a coarse copy of the left part, blocks of 8 with the exact candidate at b, and the blocks not
  * cut are scanned (leaf-relax.ts).
  *
- * Complexity: O(S L^3) time worst case, O(S L^2) memory.
+ * Complexity: O(S L^3) time worst case, O(S L^2) memory: 12 bytes per entry, 68 per pair of stages with
+ * the edges (limits.ts states and caps both).
  * @see ../../proofs/chain-dp.md, "The recurrence"
  */
+import { InternalError } from "../../src/errors.js";
+import { type Deadline, NO_DEADLINE } from "../../src/time-limit.js";
 import type { ChainView } from "./chain-view.js";
 import type { SlotChain } from "./discretize.js";
 import type { SegmentEdges } from "./feasibility.js";
 import { COARSE_SHIFT, type LeafContext, relaxLeaves } from "./leaf-relax.js";
+import { MAX_TABLE_ENTRIES, MEMORY_CAP_BYTES, timeTableBytes } from "./limits.js";
 import { chainNeed } from "./memory.js";
 
-/** Segments filled between two looks at the clock. */
-const CLOCK_EVERY = 64;
 /** Ends t per tile of the fill order. */
 const TILE = 8;
 
@@ -77,29 +79,91 @@ function prefix(values: Float64Array): Float64Array {
 }
 
 /**
- * One array holding the entries [need, last] of every segment, by start s then end t.
- * @throws RangeError when the table has more entries than an Int32 offset reaches (2^31 - 1)
+ * Entries written between two looks at the clock while allocating: 2^16 (512 KB of float64). Writing
+ * fresh memory is bound by page faults, which took up to 40 us a page on the loaded machine of
+ * bench/results (240 MB in 2.2 s): a few milliseconds a chunk.
  */
-function pools(L: number, need: Float64Array, last: Int32Array): Pools {
-  const base = new Int32Array(L * L);
-  let size = 0;
+const FILL_CHUNK = 1 << 16;
+/** Index-table entries written between two looks at the clock (each may fault a page of byEnd). */
+const INDEX_CHUNK = 1 << 10;
+
+/** How many entries and coarse entries the table of `edges` up to budget M holds. */
+export interface TableSize {
+  readonly entries: number;
+  readonly coarseEntries: number;
+}
+
+/**
+ * The size of the table of `edges` up to budget M, in O(L^2), before anything is allocated (limits.ts
+ * refuses tables past the caps).
+ * @throws TimeLimitReached when `deadline` passes (checked per start s)
+ */
+export function tableSize(edges: SegmentEdges, M: number, deadline: Deadline = NO_DEADLINE): TableSize {
+  const L = edges.length;
+  let entries = 0;
+  let coarseEntries = 0;
   for (let s = 0; s < L; s++) {
-    for (let t = s; t < L; t++) {
-      const p = s * L + t;
-      if ((last[p] as number) < 0) continue;
-      base[p] = size - (need[p] as number);
-      size += (last[p] as number) - (need[p] as number) + 1;
+    deadline.check("table size");
+    for (let p = s * L + s; p < (s + 1) * L; p++) {
+      const lo = edges.need[p] as number;
+      if (lo > M) continue;
+      const top = Math.min(edges.full[p] as number, M);
+      entries += top - lo + 1;
+      coarseEntries += (top >> COARSE_SHIFT) - (lo >> COARSE_SHIFT) + 1;
     }
   }
-  if (size > 2 ** 31 - 1)
-    throw new RangeError(
-      `chain-dp: a table of ${size} entries is too large; use fewer slots or a shorter chain`,
-    );
-  return {
-    time: new Float64Array(size).fill(Number.POSITIVE_INFINITY),
-    forwards: new Int32Array(size),
-    base,
-  };
+  return { entries, coarseEntries };
+}
+
+/** The per-segment index tables of the fill, built row by row (segments by start s, then end t). */
+interface IndexTables {
+  readonly last: Int32Array;
+  readonly base: Int32Array;
+  readonly coarseBase: Int32Array;
+  readonly byEnd: Int32Array;
+  /** need and full as int32, clamped to M + 1. */
+  readonly need: Int32Array;
+  readonly full: Int32Array;
+}
+
+/**
+ * last, base (entries by start s then end t), coarse bases, byEnd's `last` column and the clamped
+ * edges, for a table of `size`.
+ * @throws TimeLimitReached when `deadline` passes (checked every INDEX_CHUNK entries)
+ */
+function indexTables(edges: SegmentEdges, M: number, size: TableSize, deadline: Deadline): IndexTables {
+  const L = edges.length;
+  const last = new Int32Array(L * L);
+  const base = new Int32Array(L * L);
+  const coarseBase = new Int32Array(L * L);
+  const byEnd = new Int32Array(3 * L * L);
+  const need = new Int32Array(L * L);
+  const full = new Int32Array(L * L);
+  let at = 0;
+  let coarseAt = 0;
+  for (let s = 0; s < L; s++) {
+    for (let t = 0; t < L; t++) {
+      const p = s * L + t;
+      if (p % INDEX_CHUNK === 0) deadline.check("table index");
+      last[p] = -1;
+      const lo = edges.need[p] as number;
+      need[p] = Math.min(lo, M + 1);
+      full[p] = Math.min(edges.full[p] as number, M + 1);
+      if (t >= s && lo <= M) {
+        const top = Math.min(edges.full[p] as number, M);
+        last[p] = top;
+        base[p] = at - lo;
+        at += top - lo + 1;
+        const k0 = lo >> COARSE_SHIFT;
+        coarseBase[p] = coarseAt - k0;
+        coarseAt += (top >> COARSE_SHIFT) - k0 + 1;
+      }
+      byEnd[3 * (t * L + s) + 1] = last[p] as number;
+    }
+  }
+  if (at !== size.entries || coarseAt !== size.coarseEntries)
+    throw new InternalError(`chain-dp: the table holds ${at} entries, not the ${size.entries} counted`);
+  return { last, base, coarseBase, byEnd, need, full };
 }
 
 /** Everything the fill reads, gathered once. */
@@ -114,34 +178,37 @@ interface Fill extends LeafContext {
   candidates: number;
 }
 
-/** Fills the table up to budget M = slots.topSlots; returns undefined when `deadline` (performance.now() ms) passes. */
+/**
+ * Fills the table up to budget M = slots.topSlots. The caller checks its size first (`tableSize`,
+ * limits.ts `requireTableFits`).
+ * @throws TimeLimitReached when `deadline` passes: phases "table size", "table index", "table
+ *   allocation" (per 2^22 entries), "table fill" (before every segment)
+ * @throws InternalError when the table passes the caps of limits.ts (the caller did not check)
+ */
 export function fillTimeTable(
   view: ChainView,
   slots: SlotChain,
   edges: SegmentEdges,
-  deadline: number,
-): TimeTable | undefined {
+  deadline: Deadline = NO_DEADLINE,
+): TimeTable {
   const L = view.length;
   const M = slots.topSlots;
-  const last = new Int32Array(L * L).fill(-1);
-  let entries = 0;
-  for (let p = 0; p < L * L; p++) {
-    const lo = edges.need[p] as number;
-    if (p % L < Math.floor(p / L) || lo > M) continue;
-    last[p] = Math.min(edges.full[p] as number, M);
-    entries += (last[p] as number) - lo + 1;
+  const size = tableSize(edges, M, deadline);
+  if (
+    size.entries > MAX_TABLE_ENTRIES ||
+    timeTableBytes(L, size.entries, size.coarseEntries) > MEMORY_CAP_BYTES
+  )
+    throw new InternalError(`chain-dp: a table of ${size.entries} entries passed the caps unchecked`);
+  const index = indexTables(edges, M, size, deadline);
+  const time = new Float64Array(size.entries);
+  for (let from = 0; from < size.entries; from += FILL_CHUNK) {
+    deadline.check("table allocation");
+    time.fill(Number.POSITIVE_INFINITY, from, Math.min(size.entries, from + FILL_CHUNK));
   }
+  const rows: Pools = { time, forwards: new Int32Array(size.entries), base: index.base };
   const clamp = (values: Float64Array) => Int32Array.from(values, (v) => Math.min(v, M + 1));
   const { x, xbar, delta, of, ob } = slots.sizes;
-  const rows = pools(L, edges.need, last);
-  const coarseBase = new Int32Array(L * L);
-  let coarseSize = 0;
-  for (let p = 0; p < L * L; p++) {
-    if ((last[p] as number) < 0) continue;
-    const k0 = (edges.need[p] as number) >> COARSE_SHIFT;
-    coarseBase[p] = coarseSize - k0;
-    coarseSize += ((last[p] as number) >> COARSE_SHIFT) - k0 + 1;
-  }
+  const { last } = index;
   const fill: Fill = {
     view,
     L,
@@ -151,8 +218,8 @@ export function fillTimeTable(
     delta: clamp(delta),
     of: clamp(of),
     ob: clamp(ob),
-    need: clamp(edges.need),
-    full: clamp(edges.full),
+    need: index.need,
+    full: index.full,
     last,
     time: rows.time,
     forwards: rows.forwards,
@@ -161,19 +228,17 @@ export function fillTimeTable(
     prefixF: prefix(view.uf),
     prefixFB: prefix(view.uf.map((f, k) => f + (view.ub[k] as number))),
     least: new Float64Array(L * L),
-    coarse: new Float64Array(coarseSize),
-    coarseBase,
-    byEnd: new Int32Array(3 * L * L),
+    coarse: new Float64Array(size.coarseEntries),
+    coarseBase: index.coarseBase,
+    byEnd: index.byEnd,
     leastByEnd: new Float64Array(L * L),
     candidates: 0,
   };
-  for (let p = 0; p < L * L; p++) fill.byEnd[3 * ((p % L) * L + Math.floor(p / L)) + 1] = last[p] as number;
-  let filled = 0;
   for (let t0 = 0; t0 < L; t0 += TILE) {
     const t1 = Math.min(L, t0 + TILE) - 1;
     for (let s = t1; s >= 0; s--) {
       for (let t = Math.max(s, t0); t <= t1; t++) {
-        if (++filled % CLOCK_EVERY === 0 && performance.now() > deadline) return undefined;
+        deadline.check("table fill");
         if ((last[s * L + t] as number) >= 0) fillSegment(fill, s, t);
       }
     }
@@ -187,7 +252,7 @@ export function fillTimeTable(
     rows,
     prefixF: fill.prefixF,
     prefixFB: fill.prefixFB,
-    counters: { entries, candidates: fill.candidates },
+    counters: { entries: size.entries, candidates: fill.candidates },
   };
 }
 

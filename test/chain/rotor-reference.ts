@@ -4,8 +4,8 @@
  * bottom-up table C[m][s][t] over m = 0..mMax, 0 <= s <= t <= L (stage L is rotor's loss stage).
  * Arrays (in slots): uf[0..L] (uf[L] = 0), ub[0..L], x[0..L+1], xbar[0..L+1], of[0..L], ob[0..L].
  */
-import { chainView } from "../../solvers/chain/chain-view.js";
-import type { SlotChain } from "../../solvers/chain/discretize.js";
+import { type ChainView, chainView } from "../../solvers/chain/chain-view.js";
+import type { ChainSizes, SlotChain } from "../../solvers/chain/discretize.js";
 import type { Instance } from "../../src/instance/types.js";
 
 /** rotor's chain: L layers plus the loss stage L. */
@@ -78,4 +78,30 @@ export function rotorOptimum(chain: RotorChain, mMax: number): number {
     }
   }
   return mMax < 0 ? Number.POSITIVE_INFINITY : get(mMax, 0, L);
+}
+
+/**
+ * rotor's discretization, literally (Beaumont et al. 2019, section 5; the discretization chain-dp used
+ * before issue 9): `unit = max(1, floor(A / S))` bytes for the activation budget `A`, every size rounded
+ * up to whole units, the budget `min(S, floor(A / unit))` slots. undefined when `A < 0`.
+ */
+export function rotorDiscretize(
+  view: ChainView,
+  budgetBytes: number,
+  fixedBytes: number,
+  slots: number,
+): SlotChain | undefined {
+  const activationBytes = Math.floor(budgetBytes - fixedBytes);
+  if (activationBytes < 0) return undefined;
+  const unit = Math.max(1, Math.floor(activationBytes / slots));
+  const budgetSlots = Math.min(slots, Math.floor(activationBytes / unit));
+  const up = (values: Float64Array) => values.map((bytes) => Math.ceil(bytes / unit));
+  const sizes: ChainSizes = {
+    x: up(view.x),
+    xbar: up(view.xbar),
+    delta: up(view.delta),
+    of: up(view.of),
+    ob: up(view.ob),
+  };
+  return { unit, sizes, budgetSlots, topSlots: budgetSlots - (sizes.x[0] as number) };
 }
