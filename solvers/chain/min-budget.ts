@@ -60,7 +60,7 @@ export function leastBudgetBytes(
     const exact = topNeed(byteSizes(view), view.recomputable, L, scratch, deadline);
     low = Math.max(low, fixedBytes + (view.x[0] as number) + exact);
     while (low < high) {
-      const mid = Math.floor((low + high) / 2);
+      const mid = low + Math.floor((high - low) / 2); // (low + high) would round above 2^53
       if (slotFeasible(view, fixedBytes, mid, slots, scratch, deadline)) high = mid;
       else low = mid + 1;
     }

@@ -31,9 +31,6 @@ export function homogeneousRejection(instance: Instance): string | undefined {
   const chain = chainRejection(instance);
   if (chain !== undefined) return chain;
   const [first, ...rest] = instance.nodes.slice(1);
-  const fixed = instance.nodes.slice(1).find((node) => !node.recomputable);
-  if (fixed !== undefined)
-    return `stage ${fixed.id} may not be recomputed: revolve's binomial schedules recompute every stage (use chain-dp)`;
   const odd = rest.find((node) => node.fwd !== first?.fwd || node.bwd !== first?.bwd);
   if (odd !== undefined)
     return `stage ${odd.id} has fwd ${odd.fwd} / bwd ${odd.bwd} where ${first?.id} has ${first?.fwd} / ${first?.bwd}: revolve needs equal times (use chain-dp)`;
