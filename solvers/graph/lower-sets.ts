@@ -1,6 +1,7 @@
 /**
  * Lower sets with minimum byte-weighted boundaries, by max-flow (Kusumoto et al. 2019, section 3;
- * the split-vertex construction of PyTorch's min-cut partitioner, graph-remat.md section 4).
+ * the split-vertex construction of PyTorch's min-cut partitioner, torch/_functorch/partitioners.py
+ * `solve_min_cut`).
  *
  * A lower set L of the forward DAG is closed under inputs; its boundary is dL = {u in L : some
  * consumer of u is outside L}: the activations that must be held to continue the forward pass past
@@ -14,8 +15,10 @@
  * L, so a sweep of windows that forces the previous set yields nested lower sets L_1 < L_2 < ...
  * whose boundaries are minimum cuts within their windows. O(k * Dinic(2n + 2, n + 2m + 2n)) for k sets.
  */
+import { InputError } from "../../src/errors.js";
 import type { InstanceGraph } from "../../src/instance/graph.js";
-import { FlowNetwork, maxFlow } from "./maxflow.js";
+import { certifiedMaxFlow } from "./flow-certificate.js";
+import { FlowNetwork } from "./maxflow.js";
 
 /** One lower set of the sweep. */
 export interface LowerSet {
@@ -35,12 +38,15 @@ export interface LowerSet {
  * @param capacity per-node non-negative integer capacities (bytes, or bytes + lambda * time)
  * @param forced 1 for nodes that must be in L (a lower set, so that a solution exists)
  * @param banned 1 for nodes that must stay out of L (an upper set containing the loss)
+ * @param beforePhase called before each max-flow phase (a time-limit check)
+ * @throws InternalError when the max-flow certificate fails
  */
 export function minimumLowerSet(
   g: InstanceGraph,
   capacity: Float64Array,
   forced: Uint8Array,
   banned: Uint8Array,
+  beforePhase?: () => void,
 ): LowerSet {
   const n = g.size;
   const SOURCE = 0;
@@ -73,7 +79,7 @@ export function minimumLowerSet(
       }
     }
   }
-  const result = maxFlow(network, SOURCE, SINK);
+  const result = certifiedMaxFlow(network, SOURCE, SINK, "minimumLowerSet", beforePhase);
   const members = Uint8Array.from(forced);
   const boundary: number[] = [];
   for (const u of relevant) {
@@ -92,8 +98,14 @@ export function minimumLowerSet(
  * equal consecutive sets are dropped.
  *
  * @param stride at least 1; larger strides give fewer, coarser blocks (for big graphs)
+ * @param beforePhase called before each max-flow phase (a time-limit check)
  */
-export function lowerSetSweep(g: InstanceGraph, capacity: Float64Array, stride: number): LowerSet[] {
+export function lowerSetSweep(
+  g: InstanceGraph,
+  capacity: Float64Array,
+  stride: number,
+  beforePhase?: () => void,
+): LowerSet[] {
   const sets: LowerSet[] = [];
   let previous = new Uint8Array(g.size);
   for (let p = 0; p < g.loss; p += stride) {
@@ -101,14 +113,31 @@ export function lowerSetSweep(g: InstanceGraph, capacity: Float64Array, stride: 
     for (let v = 0; v <= p; v++) forced[v] = 1;
     const banned = new Uint8Array(g.size);
     for (let v = Math.min(g.loss, p + stride); v < g.size; v++) banned[v] = 1;
-    const set = minimumLowerSet(g, capacity, forced, banned);
+    const set = minimumLowerSet(g, capacity, forced, banned, beforePhase);
     if (sets.length === 0 || set.members.some((inside, v) => inside !== previous[v])) sets.push(set);
     previous = Uint8Array.from(set.members);
   }
   return sets;
 }
 
-/** Capacities c(u) = bytes(u) + lambda * fwd(u), rounded to integers (lambda in bytes per ms). */
+/**
+ * Capacities c(u) = bytes(u) + lambda * fwd(u), rounded to integers (lambda in bytes per ms).
+ * @throws InputError (code `option`, path `extra.lambda`) when they sum above 2^53 - 1, where cut
+ *   values could no longer be exact (maxflow.ts)
+ */
 export function nodeCapacities(g: InstanceGraph, lambda: number): Float64Array {
-  return Float64Array.from(g.bytes, (bytes, u) => Math.round(bytes + lambda * (g.fwd[u] as number)));
+  const capacities = Float64Array.from(g.bytes, (bytes, u) =>
+    Math.round(bytes + lambda * (g.fwd[u] as number)),
+  );
+  const total = capacities.reduce((sum, c) => sum + c, 0);
+  if (!(total <= Number.MAX_SAFE_INTEGER))
+    throw new InputError("graph-mincut", [
+      {
+        code: "option",
+        path: "extra.lambda",
+        expected: `a lambda that keeps bytes + lambda * fwd summed over the nodes at most 2^53 - 1 (exact cuts)`,
+        received: `${lambda}, whose capacities sum to ${total}`,
+      },
+    ]);
+  return capacities;
 }

@@ -1,5 +1,5 @@
 /**
- * The time objective on span tables (spans.ts): the least makespan, among the kept sets the table
+ * The time objective on span tables (span-measure.ts, span-gaps.ts): the least makespan, among the kept sets the table
  * covers, whose peak fits the budget. A checkpoint schedule has no transfers, so its makespan is the sum
  * of its spans' compute times, and its peak is max_i base(k_i) + rise_i with base(k_{i+1}) =
  * base(k_i) + carry_i (proofs/graph-mincut.md, "Decomposition at cut points"). A label-setting dynamic
@@ -10,10 +10,9 @@
  * kept sets measured. O(spans * labels * points).
  */
 import { InternalError } from "../../src/errors.js";
-import type { InstanceGraph } from "../../src/instance/graph.js";
-import type { Instance } from "../../src/instance/types.js";
-import { type JudgedKeep, judgeKeep } from "./kept-evaluation.js";
-import type { SpanPoint, SpanTable } from "./spans.js";
+import type { JudgedKeep } from "./kept-evaluation.js";
+import type { Search } from "./search.js";
+import type { SpanPoint, SpanTable } from "./span-measure.js";
 
 /** A kept set reaching boundary `at`: its base (relative to fixedBytes), its time so far, its last span. */
 interface Label {
@@ -53,23 +52,22 @@ function thin(labels: readonly Label[], count: number): Label[] {
   );
 }
 
-/** Labels kept per boundary in a search table: the non-dominated ones, thinned evenly by base beyond this. */
-const MAX_LABELS = 64;
-
 /**
  * The fastest kept set of the table whose schedule peaks at most `budgetBytes`, judged.
- * @param exhaustive keep every non-dominated label (exact over the table); otherwise at most
- *   MAX_LABELS per boundary, spread by base
+ * @param maxLabels labels kept per boundary: Infinity keeps every non-dominated one (exact over the
+ *   table); otherwise at most this many, spread evenly by base
  * @returns undefined when the table has none
+ * @throws TimeLimitReached when the time limit passes (checked at each boundary)
  * @throws InternalError if the evaluator disagrees with the predicted makespan or peak (a bug)
  */
 export function fastestSpanKeep(
-  instance: Instance,
-  g: InstanceGraph,
+  search: Search,
   table: SpanTable,
   budgetBytes: number,
-  exhaustive: boolean,
+  maxLabels: number,
 ): JudgedKeep | undefined {
+  const { g, instance } = search;
+  const phase = "the span program";
   const points = table.points.map((list, index) => usefulPoints(list, table.spans[index]?.end === g.size));
   const room = budgetBytes - instance.fixedBytes; // labels count from base(-1) = 0
   const labels = new Map<number, Label[]>([
@@ -81,8 +79,9 @@ export function fastestSpanKeep(
     let from = labels.get(span.start);
     if (from === undefined) continue;
     if (!settled.has(span.start)) {
+      search.check(phase);
       from = nonDominated(from); // the table lists spans by end: every span ending here came earlier
-      if (!exhaustive && from.length > MAX_LABELS) from = thin(from, MAX_LABELS);
+      if (from.length > maxLabels) from = thin(from, maxLabels);
       labels.set(span.start, from);
       settled.add(span.start);
     }
@@ -106,8 +105,8 @@ export function fastestSpanKeep(
     if (label.at >= 0) kept.push(label.at);
     if (label.point !== undefined) kept.push(...label.point.interior);
   }
-  const judged = judgeKeep(instance, kept);
-  const { peakBytes, makespanMs } = judged.evaluation;
+  const judged = search.keep(kept, phase);
+  const { peakBytes, makespanMs } = judged;
   if (peakBytes > budgetBytes || Math.abs(makespanMs - best.timeMs) > 1e-6 * Math.max(1, makespanMs))
     throw new InternalError(
       `span time search: predicted ${best.timeMs} ms within ${budgetBytes} bytes, evaluated ${makespanMs} ms at ${peakBytes} bytes`,

@@ -8,6 +8,7 @@ import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import { blockChainSchedules } from "../../solvers/graph/coarse-chain.js";
 import { lowerSetSweep, nodeCapacities } from "../../solvers/graph/lower-sets.js";
+import { Search } from "../../solvers/graph/search.js";
 import { solve } from "../../solvers/index.js";
 import { evaluate } from "../../src/evaluate/evaluate.js";
 import { randomChain, randomLayeredDag, randomSeriesParallel } from "../../src/generate/families.js";
@@ -84,11 +85,11 @@ describe("graph-mincut --objective time", () => {
   );
 
   test.prop([anyDag], { seed: SEED, numRuns: 40 })(
-    "expands chain-dp's block-chain schedules into valid schedules of the DAG",
+    "expands chain-dp's block-chain schedules into valid schedules of the DAG (a chain-dp error fails it)",
     async (instance) => {
       const g = graphOf(instance);
       const sets = lowerSetSweep(g, nodeCapacities(g, 0), 2);
-      const { schedules } = await blockChainSchedules(instance, g, sets, [0.25, 0.5, 0.75, 1], 100, 10);
+      const schedules = await blockChainSchedules(new Search(instance), sets, [0.25, 0.5, 0.75, 1], 100);
       for (const schedule of schedules) {
         const evaluation = evaluate(instance, schedule);
         expect(evaluation.valid, evaluation.valid ? "" : evaluation.error.reason).toBe(true);
