@@ -30,9 +30,7 @@ export function thresholdCandidates(
   let total = 0;
   for (let v = 0; v < g.size; v++) total += g.bytes[v] as number;
   sets.forEach((set, index) => {
-    let inside = 0;
-    for (let v = 0; v < g.size; v++) if (set.members[v] === 1) inside += g.bytes[v] as number;
-    prefix[index + 1] = inside;
+    prefix[index + 1] = set.bytes;
     boundaryBytes[index + 1] = set.boundary.reduce((sum, v) => sum + (g.bytes[v] as number), 0);
   });
   prefix[k + 1] = total;
