@@ -24,6 +24,7 @@ import type {
   SolverOptions,
 } from "../../src/solver.js";
 import { Deadline, TimeLimitReached } from "../../src/time-limit.js";
+import { chenSqrtCheckpoints } from "../baselines/chen.js";
 import { freeCandidates } from "./exhaustive.js";
 import { type Judged, scheduleOf } from "./kept-evaluation.js";
 import { MIN_CUT_BOUND, searchMemory } from "./memory-objective.js";
@@ -228,15 +229,32 @@ function rejects(instance: Instance): string | undefined {
     : `its sizes (fixedBytes, bytes, gradBytes, tapeBytes and the largest temporary) add up to ${total} bytes, above 2^53 - 1 = ${Number.MAX_SAFE_INTEGER}, where max-flow values and memory sums could not be exact`;
 }
 
-async function solveGraph(instance: Instance, options: SolverOptions): Promise<SolverAnswer> {
+/**
+ * Judges three cheap kept sets (keep nothing, keep every free node, Chen's sqrt set) before the search,
+ * so that a time limit passing early still finds an incumbent; they are candidates again later where
+ * the methods use them, so the answer of a finished solve does not depend on them.
+ */
+function firstAnswers(search: Search): void {
+  const phase = "the first answers";
+  search.keep([], phase);
+  search.keep(freeCandidates(search.g), phase);
+  search.keep(chenSqrtCheckpoints(search.instance), phase);
+}
+
+/**
+ * graph-mincut's solve.
+ * @param deadline the time limit (default: `options.timeLimitSec` from now; tests pass their own)
+ */
+export async function solveGraph(
+  instance: Instance,
+  options: SolverOptions,
+  deadline: Deadline = new Deadline(options.timeLimitSec),
+): Promise<SolverAnswer> {
   const settings = graphOptions(options);
-  const search = new Search(
-    instance,
-    new Deadline(options.timeLimitSec),
-    new Incumbent(options.objective, options.budgetBytes),
-  );
+  const search = new Search(instance, deadline, new Incumbent(options.objective, options.budgetBytes));
   try {
     if (settings.method === "partition") return solvePartition(search, options, settings);
+    firstAnswers(search);
     return options.objective === "memory"
       ? solveMemory(search, options, settings)
       : await solveTime(search, options, settings);
@@ -259,5 +277,5 @@ export const graphMincut: Solver = {
   switches: GRAPH_SWITCHES,
   reads: ["slots"],
   rejects,
-  solve: solveGraph,
+  solve: (instance, options) => solveGraph(instance, options),
 };

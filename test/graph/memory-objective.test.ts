@@ -4,7 +4,7 @@
  * on small random DAGs the exhaustive optimum lies between the reported lower bound and the answer.
  */
 import { fc, test } from "@fast-check/vitest";
-import { describe, expect } from "vitest";
+import { describe, expect, it } from "vitest";
 import { solve } from "../../solvers/index.js";
 import {
   DEFAULT_COSTS,
@@ -12,6 +12,7 @@ import {
   randomLayeredDag,
   randomSeriesParallel,
 } from "../../src/generate/families.js";
+import { parseInstance } from "../../src/instance/parse.js";
 import { withLabel } from "../arbitraries.js";
 import { exhaustiveLeastPeak } from "./exhaustive.js";
 
@@ -130,4 +131,34 @@ describe("graph-mincut --objective memory", () => {
       expect(result.status).toBe(budget >= optimum ? "optimal" : "infeasible");
     },
   );
+
+  it("refuses, naming the nodes, an instance whose sizes add up beyond 2^53 - 1 (max-flows could not be exact)", async () => {
+    const big = 2 ** 51;
+    const instance = parseInstance({
+      format: "remat-instance/1",
+      name: "huge",
+      source: "test/graph/memory-objective.test.ts",
+      fixedBytes: 0,
+      nodes: [
+        { id: "x", fwd: 0, bwd: 0, bytes: big, recomputable: false },
+        { id: "a", fwd: 1, bwd: 1, bytes: big, inputs: ["x"] },
+        { id: "b", fwd: 1, bwd: 1, bytes: big, inputs: ["a"] },
+        { id: "c", fwd: 1, bwd: 1, bytes: 1, inputs: ["b"] },
+      ],
+    });
+    await expect(solve(instance, { solver: "graph-mincut", objective: "memory" })).rejects.toMatchObject({
+      name: "InputError",
+      issues: [{ code: "structure", path: "nodes" }],
+    });
+  });
+
+  it("refuses a lambda that pushes the cut capacities beyond 2^53 - 1", async () => {
+    await expect(
+      solve(randomChain(3, 20), {
+        solver: "graph-mincut",
+        objective: "memory",
+        extra: { lambda: 1e300, exhaustiveLimit: 0, spanWork: 0 },
+      }),
+    ).rejects.toMatchObject({ name: "InputError", issues: [{ code: "option", path: "extra.lambda" }] });
+  });
 });
