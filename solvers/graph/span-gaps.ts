@@ -11,7 +11,7 @@
  */
 import { cutMarks, cutPoints, isChoice } from "./cut-points.js";
 import type { Search } from "./search.js";
-import { byEnd, type Measured, measureAll, type SpanTable } from "./span-measure.js";
+import { byEnd, measureAll, type SpanPoint, type SpanTable } from "./span-measure.js";
 
 /** How far `measureByGaps` goes (every limit is counted work: no clock). */
 export interface GapLimits {
@@ -33,7 +33,10 @@ export interface GapLimits {
   readonly phase: string;
 }
 
-/** The spans measured so far, keyed by (rank of start, rank of end), without repeated interiors. */
+/**
+ * The spans measured so far, keyed by (rank of start, rank of end), without repeated interiors; points
+ * are held by reference (a known table's are not copied).
+ */
 class GapTable {
   readonly cuts: readonly number[];
   readonly isCut: Uint8Array;
@@ -41,8 +44,8 @@ class GapTable {
   readonly bounds: readonly number[];
   /** Rank of each boundary, at node + 1. */
   private readonly rank: Int32Array;
-  readonly measured = new Map<number, Measured[]>();
-  private readonly seen = new Set<string>();
+  readonly measured = new Map<number, SpanPoint[]>();
+  private readonly seen = new Set<number | string>();
   /** 1 for the starts (by rank) still growing their spans. */
   readonly alive: Uint8Array;
   evaluations = 0;
@@ -66,13 +69,13 @@ class GapTable {
     return (this.rank[start + 1] as number) * this.bounds.length + (this.rank[end + 1] as number);
   }
 
-  add(key: number, span: Measured): void {
-    const id = `${key}:${span.interior.join()}`;
+  add(key: number, point: SpanPoint): void {
+    const id = point.interior.length === 0 ? key : `${key}:${point.interior.join()}`;
     if (this.seen.has(id)) return;
     this.seen.add(id);
     const list = this.measured.get(key);
-    if (list === undefined) this.measured.set(key, [span]);
-    else list.push(span);
+    if (list === undefined) this.measured.set(key, [point]);
+    else list.push(point);
   }
 
   /**
@@ -90,12 +93,13 @@ class GapTable {
   }
 
   table(): SpanTable {
-    const lists = [...this.measured.values()];
-    const spans = lists.map((list) => {
-      const { start, end } = list[0] as Measured;
-      return { start, end, choices: [] };
-    });
-    return byEnd(spans, lists, this.evaluations);
+    const size = this.bounds.length;
+    const spans = [...this.measured.keys()].map((key) => ({
+      start: this.bounds[Math.floor(key / size)] as number,
+      end: this.bounds[key % size] as number,
+      choices: [],
+    }));
+    return byEnd(spans, [...this.measured.values()], this.evaluations);
   }
 }
 
@@ -155,8 +159,7 @@ export function measureByGaps(search: Search, limits: GapLimits): SpanTable {
   const { g } = search;
   const table = new GapTable(search, limits.phase);
   limits.known?.spans.forEach((span, index) => {
-    for (const point of limits.known?.points[index] ?? [])
-      table.add(table.key(span.start, span.end), { ...point, start: span.start, end: span.end });
+    for (const point of limits.known?.points[index] ?? []) table.add(table.key(span.start, span.end), point);
   });
   const free: number[] = [];
   for (let v = 0; v < g.size; v++) if (isChoice(g, table.isCut, v)) free.push(v);

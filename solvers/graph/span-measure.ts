@@ -36,6 +36,9 @@ export interface Measured extends SpanPoint {
   readonly end: number;
 }
 
+/** The interior of a span with no kept free node (shared: tables hold many). */
+const NO_INTERIOR: readonly number[] = Object.freeze([]);
+
 /** Measured spans: for each, every interior point measured (not reduced to a front). */
 export interface SpanTable {
   /** By end, then start: every span ending at a boundary comes before any span starting there. */
@@ -152,15 +155,21 @@ export function measureAll(
     time[k] = (time[k] as number) + (computeMs[i] as number);
     if (i < forwardPhaseEnd && bounds[k + 1] === node) base[k + 1] = evaluation.timeline[i] as number;
   }
-  const interiors: number[][] = Array.from({ length: spans }, () => []);
-  for (const v of keep) if (isCut[v] === 0) interiors[spanOf[v] as number]?.push(v);
-  return interiors.map((interior, k) => ({
+  const interiors = new Map<number, number[]>(); // only the spans with a kept interior
+  for (const v of keep) {
+    if (isCut[v] === 1) continue;
+    const k = spanOf[v] as number;
+    const list = interiors.get(k);
+    if (list === undefined) interiors.set(k, [v]);
+    else list.push(v);
+  }
+  return Array.from({ length: spans }, (_, k) => ({
     start: bounds[k] as number,
     end: bounds[k + 1] as number,
     rise: (high[k] as number) - (base[k] as number),
     carry: (base[k + 1] as number) - (base[k] as number),
     timeMs: time[k] as number,
-    interior,
+    interior: interiors.get(k) ?? NO_INTERIOR,
   }));
 }
 
