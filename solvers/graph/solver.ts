@@ -124,11 +124,14 @@ function frontOf(context: TimeContext, pool: readonly Judged[]): FrontPoint[] {
   const spanPoints = Array.from({ length: FRONT_BUDGETS }, (_, i) =>
     fastestSpanKeep(search, table, Math.floor(low + ((high - low) * i) / (FRONT_BUDGETS - 1)), labels),
   ).flatMap((judged) => judged ?? []);
-  return paretoFront([...pool, ...spanPoints]).map((judged) => ({
-    schedule: scheduleOf(search.instance, judged),
-    peakBytes: judged.peakBytes,
-    makespanMs: judged.makespanMs,
-  }));
+  return paretoFront([...pool, ...spanPoints]).map((judged) => {
+    search.check("the front");
+    return {
+      schedule: scheduleOf(search.instance, judged),
+      peakBytes: judged.peakBytes,
+      makespanMs: judged.makespanMs,
+    };
+  });
 }
 
 /**
