@@ -388,19 +388,27 @@ function writeAtomically(path: string, text: string): void {
   renameSync(`${path}.tmp`, path);
 }
 
+/** A number to 2 decimals, or "-" when there is none (NaN comes back from JSON as null). */
+function fixed(x: number | null, digits = 2): string {
+  return x === null || !Number.isFinite(x) ? "-" : x.toFixed(digits);
+}
+
 /** The long-input table (markdown lines). */
 function longTable(rows: readonly LongRow[]): string[] {
-  const worst = (pick: (r: LongRow) => number) =>
-    rows.reduce((most, r) => (Number.isFinite(pick(r)) ? Math.max(most, pick(r)) : most), 0);
+  const worst = (pick: (r: LongRow) => number | null) =>
+    rows.reduce((most, r) => {
+      const x = pick(r);
+      return x !== null && Number.isFinite(x) ? Math.max(most, x) : most;
+    }, 0);
   return [
     "| instance | nodes | objective | limit | status | schedule | stopped during | wall s | overrun s | solver s | peak RSS MB |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ...rows.map(
       (r) =>
-        `| ${r.family} | ${r.nodes} | ${r.objective} | ${r.limitSec} s | ${r.status}${r.error === null ? "" : ` (${r.error})`} | ${r.scheduled ? "yes" : "no"} | ${r.phase ?? "-"} | ${r.wallSec.toFixed(2)} | ${r.overrunSec.toFixed(2)} | ${r.solverSec.toFixed(2)} | ${r.peakRssMb.toFixed(0)} |`,
+        `| ${r.family} | ${r.nodes} | ${r.objective} | ${r.limitSec} s | ${r.status}${r.error === null ? "" : ` (${r.error})`} | ${r.scheduled ? "yes" : "no"} | ${r.phase ?? "-"} | ${fixed(r.wallSec)} | ${fixed(r.overrunSec)} | ${fixed(r.solverSec)} | ${fixed(r.peakRssMb, 0)} |`,
     ),
     "",
-    `Worst overrun of solve(): ${worst((r) => r.overrunSec).toFixed(2)} s (its wall time minus the limit: solve() builds the graph and evaluates the store-all schedule before the solver's clock starts, and re-evaluates the answer after it stops); of the solver itself: ${worst((r) => r.solverSec - r.limitSec).toFixed(2)} s.`,
+    `Worst overrun of solve(): ${worst((r) => r.overrunSec).toFixed(2)} s (its wall time minus the limit: solve() builds the graph and evaluates the store-all schedule before the solver's clock starts, and re-evaluates the answer after it stops); of the solver itself: ${worst((r) => (r.solverSec === null ? null : r.solverSec - r.limitSec)).toFixed(2)} s.`,
   ];
 }
 
