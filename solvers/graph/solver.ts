@@ -12,6 +12,7 @@
  * with the best schedule within the budget judged so far (search.ts).
  * @see ../../proofs/graph-mincut.md
  */
+import { InternalError } from "../../src/errors.js";
 import { makespanLowerBound, SUM_OF_TIMES, sumOfTimesBound } from "../../src/evaluate/bounds.js";
 import type { Instance } from "../../src/instance/types.js";
 import type { Schedule } from "../../src/schedule/types.js";
@@ -60,8 +61,10 @@ function solveMemory(search: Search, options: SolverOptions, settings: GraphOpti
   const { best } = result;
   const exact = result.certificate !== undefined;
   const counters = { ...result.counters, exact: exact ? 1 : 0 };
+  if (result.lowerBoundBytes === undefined)
+    throw new InternalError("graph-mincut: the memory search returned no lower bound");
   const lowerBoundBytes = peakBound(
-    result.lowerBoundBytes ?? 0,
+    result.lowerBoundBytes,
     exact && result.certificate?.kind !== "meets-bound",
   );
   if (best.peakBytes > options.budgetBytes) {

@@ -127,6 +127,9 @@ const FULL_INTERIOR_GAP = 10;
 /** Spans measured a gap at a time stop growing above this many in a row over the bound. */
 const SPAN_PATIENCE = 2;
 
+/** The measured span table of each solve (the span program and the front share it). */
+const measuredTables = new WeakMap<TimeContext, SpanTable>();
+
 /**
  * The span table the span program runs on: the exact one when the memory search built it, else spans
  * measured up to the larger of the budget and the memory answer's peak (a bound that grows with the
@@ -135,6 +138,8 @@ const SPAN_PATIENCE = 2;
 export function timeSpanTable(context: TimeContext): { table: SpanTable; exact: boolean } {
   const { search, settings, memory, options } = context;
   if (memory.spanTable !== undefined) return { table: memory.spanTable, exact: true };
+  const cached = measuredTables.get(context);
+  if (cached !== undefined) return { table: cached, exact: false };
   const table = measureByGaps(search, {
     upperBound: Math.max(options.budgetBytes, memory.best.peakBytes),
     patience: SPAN_PATIENCE,
@@ -144,6 +149,7 @@ export function timeSpanTable(context: TimeContext): { table: SpanTable; exact: 
     ...(memory.seedTable === undefined ? {} : { known: memory.seedTable }),
     phase: "the span table",
   });
+  measuredTables.set(context, table);
   return { table, exact: false };
 }
 
