@@ -11,7 +11,7 @@ import { memoryLowerBound } from "../../solvers/graph/memory-bound.js";
 import { Search } from "../../solvers/graph/search.js";
 import { solve } from "../../solvers/index.js";
 import { parseInstance } from "../../src/instance/parse.js";
-import { PROPERTY_SEED } from "../arbitraries.js";
+import { labelledInstance, PROPERTY_SEED } from "../arbitraries.js";
 import { buildDag, dagArb } from "./dags.js";
 import { exhaustiveLeastPeak } from "./exhaustive.js";
 
@@ -20,6 +20,17 @@ describe("memoryLowerBound", () => {
     "is at most the exhaustive least peak on small DAGs with tapes, labels and forced nodes",
     (spec) => {
       const instance = buildDag(spec);
+      const bound = memoryLowerBound(new Search(instance), Number.POSITIVE_INFINITY);
+      expect(bound.bytes).toBeLessThanOrEqual(exhaustiveLeastPeak(instance).peak);
+    },
+  );
+
+  test.prop([labelledInstance.filter((instance) => instance.nodes.length <= 13)], {
+    seed: PROPERTY_SEED,
+    numRuns: 200,
+  })(
+    "is at most the exhaustive least peak on the generated families, taped chains and withLabel",
+    (instance) => {
       const bound = memoryLowerBound(new Search(instance), Number.POSITIVE_INFINITY);
       expect(bound.bytes).toBeLessThanOrEqual(exhaustiveLeastPeak(instance).peak);
     },
