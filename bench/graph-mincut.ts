@@ -1,20 +1,23 @@
 /**
- * Benchmark of graph-mincut (issue 5): speed on a DenseNet-121 op graph and on a 5,000-node random
- * layered DAG, and quality on the zoo's ResNet-50, DenseNet-121, MobileNetV2 and Inception-v3 op
- * graphs (memory objective against Feng & Huang's reported cuts; time objective against chen-sqrt
- * and chen-greedy over a range of budgets), the memory objective on every shipped op-level instance
- * (exact or not), and the general search against the exact answer on small random DAGs. Every answer
- * is re-evaluated from its text schedule before
- * any timing. Writes bench/results/graph-mincut.json and .md.
+ * Benchmark of graph-mincut: speed on a DenseNet-121 op graph and on a 5,000-node random layered DAG;
+ * quality on the zoo's ResNet-50, DenseNet-121, MobileNetV2 and Inception-v3 op graphs (memory
+ * objective against Feng & Huang 2021's reported cuts; time objective against chen-sqrt and
+ * chen-greedy over a range of budgets); the memory objective on every shipped op-level instance
+ * (exact or not); the general search against the exact answer on small random DAGs; and long inputs
+ * under a time limit (chains of 1,000 to 20,000 nodes and layered DAGs of about 5,000, limits 1 s and
+ * 5 s: status, wall time, overrun, peak RSS), each solved in a child process of its own so that its
+ * peak RSS is its own. Every answer is re-evaluated from its text schedule before any timing. Writes
+ * bench/results/graph-mincut.json and .md, with the load average at the start and the end.
  *
- * Run: npx tsx bench/graph-mincut.ts
+ * Run: npx tsx bench/graph-mincut.ts (the long-input rows alone: npx tsx bench/graph-mincut.ts --long)
  */
-import { execSync } from "node:child_process";
+import { execSync, spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { cpus, platform, release } from "node:os";
+import { cpus, loadavg, platform, release } from "node:os";
+import { fileURLToPath } from "node:url";
 import { type SolveOptions, solve } from "../solvers/index.js";
 import { evaluate } from "../src/evaluate/evaluate.js";
-import { randomLayeredDag, randomSeriesParallel } from "../src/generate/families.js";
+import { randomChain, randomLayeredDag, randomSeriesParallel } from "../src/generate/families.js";
 import { isSeriesParallel } from "../src/graph/series-parallel.js";
 import { parseInstance } from "../src/instance/parse.js";
 import type { Instance } from "../src/instance/types.js";
@@ -180,6 +183,112 @@ async function searchVersusExact() {
   return rows;
 }
 
+/** One long-input solve: which instance, objective and limit. */
+interface LongCase {
+  readonly family: "chain" | "layered";
+  readonly size: number;
+  readonly objective: "time" | "memory";
+  readonly limitSec: number;
+}
+
+/** What a child process reports of one long-input solve. */
+interface LongRow extends LongCase {
+  readonly nodes: number;
+  readonly status: string;
+  readonly wallSec: number;
+  readonly overrunSec: number;
+  /** The solver's own time (solve() measures it around the solver's call), s. */
+  readonly solverSec: number;
+  /** Whether the answer carries a schedule (a timeout may have none). */
+  readonly scheduled: boolean;
+  readonly peakRssMb: number;
+  readonly phase: string | null;
+  readonly error: string | null;
+}
+
+const LONG_CASES: readonly LongCase[] = [
+  ...[1_000, 5_000, 10_000, 20_000].map((size) => ({ family: "chain" as const, size })),
+  { family: "layered" as const, size: 5_000 },
+].flatMap((shape) =>
+  (["time", "memory"] as const).flatMap((objective) =>
+    [1, 5].map((limitSec) => ({ ...shape, objective, limitSec })),
+  ),
+);
+
+function longInstance(c: LongCase): Instance {
+  return c.family === "chain" ? randomChain(1, c.size) : randomLayeredDag(7, Math.round(c.size / 4), 7);
+}
+
+/** In the child: solves one case, verifies the answer, prints its row as JSON. */
+async function longChild(c: LongCase): Promise<void> {
+  const instance = longInstance(c);
+  const options: SolveOptions = {
+    solver: "graph-mincut",
+    objective: c.objective,
+    budget: c.objective === "time" ? "50%" : "none",
+    timeLimitSec: c.limitSec,
+  };
+  let row: Omit<LongRow, keyof LongCase | "nodes" | "peakRssMb">;
+  const started = performance.now();
+  try {
+    const result = await solve(instance, options);
+    const wallSec = (performance.now() - started) / 1000;
+    if (result.schedule.length > 0) {
+      const evaluation = evaluate(instance, parseSchedule(result.schedule));
+      if (!evaluation.valid || evaluation.peakBytes !== result.peakBytes)
+        throw new Error(`${instance.name}: the answer does not re-evaluate to its claims`);
+    }
+    const phase = result.reason?.match(/during (.*?)(,|$)/)?.[1] ?? null;
+    row = {
+      status: result.status,
+      wallSec,
+      overrunSec: wallSec - c.limitSec,
+      solverSec: result.stats.wallMs / 1000,
+      scheduled: result.schedule.length > 0,
+      phase,
+      error: null,
+    };
+  } catch (error: unknown) {
+    const wallSec = (performance.now() - started) / 1000;
+    const message = error instanceof Error ? `${error.name}: ${error.message.slice(0, 120)}` : String(error);
+    const failed = { solverSec: Number.NaN, scheduled: false, phase: null, error: message };
+    row = { status: "error", wallSec, overrunSec: wallSec - c.limitSec, ...failed };
+  }
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  console.log(JSON.stringify({ ...c, nodes: instance.nodes.length, ...row, peakRssMb }));
+}
+
+/** Every long-input case, each in a child process of its own (its peak RSS is its own). */
+function longInputs(): LongRow[] {
+  return LONG_CASES.map((c) => {
+    const child = spawnSync(
+      process.execPath,
+      [...process.execArgv, fileURLToPath(import.meta.url), "--long-child", JSON.stringify(c)],
+      { encoding: "utf8", maxBuffer: 1 << 24 },
+    );
+    const line = child.stdout.trim().split("\n").pop() ?? "";
+    if (child.status !== 0 || !line.startsWith("{"))
+      return {
+        ...c,
+        nodes: longInstance(c).nodes.length,
+        status: "crash",
+        wallSec: Number.NaN,
+        overrunSec: Number.NaN,
+        solverSec: Number.NaN,
+        scheduled: false,
+        peakRssMb: Number.NaN,
+        phase: null,
+        error: `exit ${child.status}: ${
+          child.stderr
+            .trim()
+            .split("\n")
+            .find((l) => /Error/.test(l)) ?? ""
+        }`.slice(0, 160),
+      };
+    return JSON.parse(line) as LongRow;
+  });
+}
+
 const pct = (x: number | null | undefined) =>
   x === null || x === undefined ? "infeasible" : `${(100 * x).toFixed(1)}%`;
 
@@ -187,7 +296,7 @@ function markdown(report: Awaited<ReturnType<typeof collect>>): string {
   const lines = [
     "# graph-mincut benchmark",
     "",
-    `Node ${report.node}, ${report.machine}, commit ${report.commit}, ${report.date}. Warm-up ${WARMUP}, then the median of the runs; every answer re-evaluated from its text schedule first.`,
+    `Node ${report.node}, ${report.machine}, commit ${report.commit}, ${report.date}, load average ${report.load.start.toFixed(2)} at the start and ${report.load.end.toFixed(2)} at the end (other jobs share the machine: speed figures are noisy). Warm-up ${WARMUP}, then the median of the runs; every answer re-evaluated from its text schedule first.`,
     "",
     "## Speed (solve() wall time, ms)",
     "",
@@ -226,6 +335,10 @@ function markdown(report: Awaited<ReturnType<typeof collect>>): string {
       (r) => `| ${r.family} | ${r.count} | ${r.optimal} | ${pct(r.meanExcess)} | ${pct(r.meanBoundGap)} |`,
     ),
     "",
+    "## Long inputs under a time limit (each solve in a child process; time objective at 50%, memory without budget)",
+    "",
+    ...longTable(report.long),
+    "",
     "## Time objective: overhead (makespan / store-all - 1) per budget (% of store-all peak)",
     "",
     "| network | budget | graph-mincut | chen-sqrt | chen-greedy |",
@@ -242,6 +355,7 @@ function markdown(report: Awaited<ReturnType<typeof collect>>): string {
 }
 
 async function collect() {
+  const loadAtStart = loadavg()[0] as number;
   const densenet = zooInstance("densenet-121");
   const layered = randomLayeredDag(7, 1250, 7);
   const speed = [
@@ -254,8 +368,10 @@ async function collect() {
   for (const zoo of ZOO) qualityRows.push(await quality(zoo));
   const zoo = await zooExactness();
   const small = await searchVersusExact();
+  const long = longInputs();
   return {
     date: new Date().toISOString(),
+    load: { start: loadAtStart, end: loadavg()[0] as number },
     node: process.version,
     machine: `${cpus()[0]?.model ?? "unknown cpu"} x${cpus().length}, ${platform()} ${release()}`,
     commit: execSync("git rev-parse --short HEAD").toString().trim(),
@@ -263,6 +379,7 @@ async function collect() {
     quality: qualityRows,
     zoo,
     small,
+    long,
   };
 }
 
@@ -271,7 +388,38 @@ function writeAtomically(path: string, text: string): void {
   renameSync(`${path}.tmp`, path);
 }
 
+/** A number to 2 decimals, or "-" when there is none (NaN comes back from JSON as null). */
+function fixed(x: number | null, digits = 2): string {
+  return x === null || !Number.isFinite(x) ? "-" : x.toFixed(digits);
+}
+
+/** The long-input table (markdown lines). */
+function longTable(rows: readonly LongRow[]): string[] {
+  const worst = (pick: (r: LongRow) => number | null) =>
+    rows.reduce((most, r) => {
+      const x = pick(r);
+      return x !== null && Number.isFinite(x) ? Math.max(most, x) : most;
+    }, 0);
+  return [
+    "| instance | nodes | objective | limit | status | schedule | stopped during | wall s | overrun s | solver s | peak RSS MB |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ...rows.map(
+      (r) =>
+        `| ${r.family} | ${r.nodes} | ${r.objective} | ${r.limitSec} s | ${r.status}${r.error === null ? "" : ` (${r.error})`} | ${r.scheduled ? "yes" : "no"} | ${r.phase ?? "-"} | ${fixed(r.wallSec)} | ${fixed(r.overrunSec)} | ${fixed(r.solverSec)} | ${fixed(r.peakRssMb, 0)} |`,
+    ),
+    "",
+    `Worst overrun of solve(): ${worst((r) => r.overrunSec).toFixed(2)} s (its wall time minus the limit: solve() builds the graph and evaluates the store-all schedule before the solver's clock starts, and re-evaluates the answer after it stops); of the solver itself: ${worst((r) => (r.solverSec === null ? null : r.solverSec - r.limitSec)).toFixed(2)} s.`,
+  ];
+}
+
 async function main(): Promise<void> {
+  const childAt = process.argv.indexOf("--long-child");
+  if (childAt >= 0) return longChild(JSON.parse(process.argv[childAt + 1] as string) as LongCase);
+  if (process.argv.includes("--long")) {
+    console.log(`load average ${loadavg()[0]?.toFixed(2)} at start\n`);
+    console.log(longTable(longInputs()).join("\n"));
+    return;
+  }
   const report = await collect();
   mkdirSync("bench/results", { recursive: true });
   writeAtomically("bench/results/graph-mincut.json", `${JSON.stringify(report, null, 2)}\n`);

@@ -23,8 +23,8 @@ import { findSolver } from "./registry.js";
 /** Default memory discretization (rotor's S). */
 export const DEFAULT_SLOTS = 500;
 
-/** The least time a solver is given when preparing the solve already used up the limit, seconds. */
-const MIN_LIMIT_SEC = 0.001;
+/** The time a solver is given when preparing the solve already used up the limit: none, in effect. */
+const MIN_LIMIT_SEC = Number.MIN_VALUE;
 
 /** What `solve` accepts; every field but `solver` is optional. */
 export interface SolveOptions {

@@ -73,8 +73,11 @@ export const chenSqrt: Solver = {
     judgeFixedSchedule(instance, keepSchedule(instance, chenSqrtCheckpoints(instance)), options),
 };
 
-/** The segment budgets chen-greedy sweeps: 0 and a geometric grid from the smallest size to the total. */
-function segmentGrid(instance: Instance): number[] {
+/**
+ * The segment budgets chen-greedy sweeps: 0 and a geometric grid of GREEDY_GRID_POINTS from the smallest
+ * activation to the total (graph-mincut's time objective takes every answer of this grid as a candidate).
+ */
+export function chenGreedyGrid(instance: Instance): number[] {
   const g = graphOf(instance);
   let total = 0;
   let smallest = Number.POSITIVE_INFINITY;
@@ -113,7 +116,7 @@ export const chenGreedy: Solver = {
     let best: { schedule: Schedule; evaluation: ValidEvaluation } | undefined;
     let leastPeak = Number.POSITIVE_INFINITY;
     const seen = new Set<string>();
-    for (const segmentBytes of segmentGrid(instance)) {
+    for (const segmentBytes of chenGreedyGrid(instance)) {
       if (deadline.passed()) {
         const reason = `the time limit was reached after ${seen.size} of the segment budgets`;
         if (best === undefined) return { status: "timeout", reason, lowerBoundMs: sumOfTimesBound(instance) };

@@ -1,5 +1,5 @@
 /**
- * The block chain of the time objective (issue 5, item 3): the blocks between consecutive nested
+ * The block chain of the time objective: the blocks between consecutive nested
  * minimum lower sets become the stages of a coarse chain instance, chain-dp (Beaumont et al. 2019's
  * recurrence, solvers/chain/) solves that chain, and its coarse schedule is expanded into a schedule
  * of the fine DAG, which the evaluator then judges. The coarse costs are only a guide: the fine
@@ -13,16 +13,18 @@
  * The sources (run once) form coarse node 0. Applies when no fine node has a tape. O(n + m) per
  * expansion, plus chain-dp's own cost per coarse budget.
  */
-import { InternalError } from "../../src/errors.js";
 import { evaluate } from "../../src/evaluate/evaluate.js";
 import type { InstanceGraph } from "../../src/instance/graph.js";
+import { MAX_BYTES } from "../../src/instance/limits.js";
 import { parseInstance } from "../../src/instance/parse.js";
 import type { Instance } from "../../src/instance/types.js";
 import { storeAllSchedule } from "../../src/schedule/builders.js";
 import { insertFrees, type Step } from "../../src/schedule/checkpoint-schedule.js";
 import type { Schedule } from "../../src/schedule/types.js";
+import { TimeLimitReached } from "../../src/time-limit.js";
 import { chainDp } from "../chain/index.js";
 import type { LowerSet } from "./lower-sets.js";
+import type { Search } from "./search.js";
 
 /** Whether the block-chain route applies: no fine node has a tape. */
 export function blockChainApplies(g: InstanceGraph): boolean {
@@ -40,49 +42,90 @@ function blockOf(g: InstanceGraph, sets: readonly LowerSet[]): Int32Array {
   return block;
 }
 
-/** The coarse chain instance: node 0 holds the sources, node i the block B_i (the last holds the loss). */
+/** A block's fine costs: sums of times and bytes, largest temporaries, non-recomputable count. */
+interface BlockCost {
+  fwd: number;
+  bwd: number;
+  bytes: number;
+  /** Bytes of the block's nodes not on its boundary (read only inside the block). */
+  inner: number;
+  fwdTemp: number;
+  bwdTemp: number;
+  forced: number;
+}
+
+/**
+ * Costs of blocks 0..k+1 in one pass. A node of block i is on the boundary of L_i exactly when one of
+ * its consumers lies in a later block (the loss counts as the last block's boundary). O(n + m).
+ */
+function blockCosts(g: InstanceGraph, blocks: number, block: Int32Array): BlockCost[] {
+  const costs: BlockCost[] = Array.from({ length: blocks }, () => ({
+    fwd: 0,
+    bwd: 0,
+    bytes: 0,
+    inner: 0,
+    fwdTemp: 0,
+    bwdTemp: 0,
+    forced: 0,
+  }));
+  for (let v = 0; v < g.size; v++) {
+    const i = block[v] as number;
+    const cost = costs[i] as BlockCost;
+    const leaves = (g.consumers[v] as readonly number[]).some((w) => (block[w] as number) > i);
+    cost.fwd += g.fwd[v] as number;
+    cost.bwd += g.bwd[v] as number;
+    cost.bytes += g.bytes[v] as number;
+    cost.inner += leaves || v === g.loss ? 0 : (g.bytes[v] as number);
+    cost.fwdTemp = Math.max(cost.fwdTemp, g.fwdTemp[v] as number);
+    cost.bwdTemp = Math.max(cost.bwdTemp, (g.bwdTemp[v] as number) + (g.gradBytes[v] as number));
+    cost.forced += 1 - (g.recomputable[v] as number);
+  }
+  return costs;
+}
+
+/**
+ * The coarse chain instance: node 0 holds the sources, node i the block B_i (the last holds the loss);
+ * undefined when its sizes add up beyond what the parser accepts (a boundary value read by many blocks
+ * counts in each of them, so the coarse total can exceed the fine one; src/instance/limits.ts).
+ */
 function coarseInstance(
   instance: Instance,
   g: InstanceGraph,
   sets: readonly LowerSet[],
   block: Int32Array,
-): Instance {
+): Instance | undefined {
   const k = sets.length;
-  const sum = (i: number, pick: (v: number) => number) => {
-    let total = 0;
-    for (let v = 0; v < g.size; v++) if (block[v] === i) total += pick(v);
-    return total;
-  };
-  const most = (i: number, pick: (v: number) => number) => {
-    let top = 0;
-    for (let v = 0; v < g.size; v++) if (block[v] === i) top = Math.max(top, pick(v));
-    return top;
-  };
+  const costs = blockCosts(g, k + 2, block);
+  const sources = costs[0] as BlockCost;
   const nodes: Record<string, unknown>[] = [
-    {
-      id: "x",
-      fwd: sum(0, (v) => g.fwd[v] as number),
-      bwd: 0,
-      bytes: sum(0, (v) => g.bytes[v] as number),
-      recomputable: false,
-    },
+    { id: "x", fwd: sources.fwd, bwd: 0, bytes: sources.bytes, recomputable: false },
   ];
   for (let i = 1; i <= k + 1; i++) {
     const boundary = i <= k ? (sets[i - 1] as LowerSet).boundary : [g.loss];
-    const held = boundary.reduce((total, v) => total + (g.bytes[v] as number), 0);
-    const onBoundary = new Set(boundary);
+    const cost = costs[i] as BlockCost;
     nodes.push({
       id: `b${i}`,
       inputs: [i === 1 ? "x" : `b${i - 1}`],
-      fwd: sum(i, (v) => g.fwd[v] as number),
-      bwd: sum(i, (v) => g.bwd[v] as number),
-      bytes: held,
-      tapeBytes: sum(i, (v) => (onBoundary.has(v) ? 0 : (g.bytes[v] as number))),
-      fwdTemp: most(i, (v) => g.fwdTemp[v] as number),
-      bwdTemp: most(i, (v) => (g.bwdTemp[v] as number) + (g.gradBytes[v] as number)),
-      recomputable: sum(i, (v) => 1 - (g.recomputable[v] as number)) === 0,
+      fwd: cost.fwd,
+      bwd: cost.bwd,
+      bytes: boundary.reduce((total, v) => total + (g.bytes[v] as number), 0),
+      tapeBytes: cost.inner,
+      fwdTemp: cost.fwdTemp,
+      bwdTemp: cost.bwdTemp,
+      recomputable: cost.forced === 0,
     });
   }
+  let total = instance.fixedBytes;
+  let temporaries = 0;
+  for (const node of nodes) {
+    total += 2 * (node.bytes as number) + ((node.tapeBytes as number | undefined) ?? 0);
+    temporaries = Math.max(
+      temporaries,
+      (node.fwdTemp as number | undefined) ?? 0,
+      (node.bwdTemp as number | undefined) ?? 0,
+    );
+  }
+  if (total + temporaries > MAX_BYTES) return undefined;
   return parseInstance({
     format: "remat-instance/1",
     name: `${instance.name}-blocks${k + 1}`,
@@ -109,43 +152,47 @@ function expand(g: InstanceGraph, coarse: Schedule, block: Int32Array, blocks: n
   return steps;
 }
 
+const PHASE = "the block chain";
+
+/** Seconds left before the search's time limit (Infinity for none). */
+function secondsLeft(search: Search): number {
+  return (search.deadline.atMs - performance.now()) / 1000;
+}
+
 /**
  * Fine schedules from chain-dp on the block chain at each coarse budget in `fractions` (of the coarse
- * store-all peak). Budget-independent, so the time objective's pool stays monotone. A budget at which
- * chain-dp raises InternalError (its table read-back failing: a chain-dp bug) is skipped and counted.
+ * store-all peak). Budget-independent, so the time objective's pool stays monotone. chain-dp gets the
+ * time left; its `timeout` is the search's time limit passing. A chain-dp InternalError (a bug in
+ * chain-dp) propagates.
  * @param slots chain-dp's memory discretization
+ * @throws TimeLimitReached when the time limit passes
  */
 export async function blockChainSchedules(
-  instance: Instance,
-  g: InstanceGraph,
+  search: Search,
   sets: readonly LowerSet[],
   fractions: readonly number[],
   slots: number,
-  timeLimitSec: number,
-): Promise<{ schedules: Schedule[]; failures: number }> {
+): Promise<Schedule[]> {
+  const { g, instance } = search;
+  search.check(PHASE);
   const block = blockOf(g, sets);
   const coarse = coarseInstance(instance, g, sets, block);
+  if (coarse === undefined) return [];
   const reference = evaluate(coarse, storeAllSchedule(coarse));
   const storeAllPeak = reference.valid ? reference.peakBytes : Number.POSITIVE_INFINITY;
   const schedules: Schedule[] = [];
-  let failures = 0;
   for (const fraction of fractions) {
-    const budgetBytes = Math.floor(storeAllPeak * fraction);
-    try {
-      const answer = await chainDp.solve(coarse, {
-        budgetBytes,
-        objective: "time",
-        slots,
-        timeLimitSec,
-        extra: {},
-      });
-      if (answer.schedule !== undefined)
-        schedules.push(insertFrees(g, expand(g, answer.schedule, block, sets.length + 1)));
-    } catch (error: unknown) {
-      // chain-dp's own consistency check failed on this coarse chain: skip the budget, report the count.
-      if (!(error instanceof InternalError)) throw error;
-      failures++;
-    }
+    search.check(PHASE);
+    const answer = await chainDp.solve(coarse, {
+      budgetBytes: Math.floor(storeAllPeak * fraction),
+      objective: "time",
+      slots,
+      timeLimitSec: secondsLeft(search),
+      extra: {},
+    });
+    if (answer.status === "timeout") throw new TimeLimitReached(PHASE, search.deadline.limitSec);
+    if (answer.schedule !== undefined)
+      schedules.push(insertFrees(g, expand(g, answer.schedule, block, sets.length + 1)));
   }
-  return { schedules, failures };
+  return schedules;
 }

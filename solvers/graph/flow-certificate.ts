@@ -5,7 +5,8 @@
  * (weak duality), so passing this check proves both, independently of how they were found.
  * O(V + E).
  */
-import type { FlowNetwork, MaxFlowResult } from "./maxflow.js";
+import { InternalError } from "../../src/errors.js";
+import { type FlowNetwork, type MaxFlowResult, maxFlow } from "./maxflow.js";
 
 /** What is wrong with a certificate (empty when it proves optimality). */
 export type CertificateIssue =
@@ -52,4 +53,27 @@ export function cutCapacity(network: FlowNetwork, sourceSide: Uint8Array): numbe
   for (let e = 0; e < network.edgeCount; e++)
     if (sourceSide[network.tail(e)] === 1 && sourceSide[network.head(e)] === 0) total += network.capacity(e);
   return total;
+}
+
+/**
+ * A maximum flow whose certificate has been checked (O(V + E) on top of the flow): every max-flow of
+ * the solver goes through here, so a wrong cut never reaches a bound or a seed.
+ * @param site the caller, for the error
+ * @param beforePhase passed to maxFlow (a time-limit check)
+ * @throws InternalError when the certificate fails (a bug in maxFlow)
+ */
+export function certifiedMaxFlow(
+  network: FlowNetwork,
+  source: number,
+  sink: number,
+  site: string,
+  beforePhase?: () => void,
+): MaxFlowResult {
+  const result = maxFlow(network, source, sink, beforePhase);
+  const issues = certificateIssues(network, source, sink, result);
+  if (issues.length > 0)
+    throw new InternalError(
+      `${site}: the max-flow certificate fails (${issues.length} issues, first ${JSON.stringify(issues[0])})`,
+    );
+  return result;
 }

@@ -1,55 +1,42 @@
 /**
- * Judging a kept set: build the foundation's checkpoint schedule for it (solvers/baselines/checkpoints.ts,
- * every segment recomputed once) and ask the evaluator for its cost. Every number the graph solver
- * claims comes from here, never from a private estimate. O(n + m) per call.
+ * What the search remembers of a judged candidate: the evaluator's peak and makespan, and the kept set
+ * whose checkpoint schedule it is (src/schedule/builders.ts `keepSchedule`, every segment recomputed
+ * once) or, for candidates that are not kept sets, the schedule itself. Schedules of kept sets are not
+ * held (a 20,000-node chain's schedule has 60,000 instructions, and the search judges hundreds):
+ * `scheduleOf` rebuilds the one that is answered. Every number comes from the evaluator (search.ts).
  */
-import { InternalError } from "../../src/errors.js";
-import { type EvaluateOptions, evaluate, type ValidEvaluation } from "../../src/evaluate/evaluate.js";
 import type { Instance } from "../../src/instance/types.js";
 import { keepSchedule } from "../../src/schedule/builders.js";
 import type { Schedule } from "../../src/schedule/types.js";
 
-/** A schedule with the evaluator's verdict on it. */
+/** A judged candidate: its evaluated cost, and its kept set or its schedule. */
 export interface Judged {
-  readonly schedule: Schedule;
-  readonly evaluation: ValidEvaluation;
+  /** The evaluator's peak, bytes (fixedBytes included). */
+  readonly peakBytes: number;
+  /** The evaluator's makespan, ms. */
+  readonly makespanMs: number;
+  /** Indices of the kept nodes, ascending, when the candidate is a checkpoint schedule. */
+  readonly kept?: readonly number[];
+  /** The schedule, for candidates that are not checkpoint schedules of a kept set. */
+  readonly schedule?: Schedule;
 }
 
-/** A kept set with its schedule and the evaluator's verdict on it. */
+/** A judged kept set. */
 export interface JudgedKeep extends Judged {
-  /** Indices of the kept nodes, ascending. */
   readonly kept: readonly number[];
 }
 
-/**
- * Evaluates a schedule built by a trusted builder.
- * @throws InternalError if it is invalid (a bug in the builder)
- */
-export function judgeSchedule(instance: Instance, schedule: Schedule, options: EvaluateOptions = {}): Judged {
-  const evaluation = evaluate(instance, schedule, options);
-  if (!evaluation.valid)
-    throw new InternalError(
-      `judgeSchedule: the schedule is invalid: ${evaluation.error.reason} at ${evaluation.error.index}`,
-    );
-  return { schedule, evaluation };
-}
-
-/**
- * Builds and evaluates the checkpoint schedule keeping `kept`.
- * @throws InternalError if the builder produced an invalid schedule (a bug in the builder)
- */
-export function judgeKeep(
-  instance: Instance,
-  kept: Iterable<number>,
-  options: EvaluateOptions = {},
-): JudgedKeep {
-  const sorted = [...new Set(kept)].sort((a, b) => a - b);
-  return { kept: sorted, ...judgeSchedule(instance, keepSchedule(instance, sorted), options) };
+/** The schedule of a judged candidate (rebuilt for a kept set: the builder is deterministic). */
+export function scheduleOf(instance: Instance, judged: Judged): Schedule {
+  return judged.schedule ?? keepSchedule(instance, judged.kept ?? []);
 }
 
 /** Strict order for the memory objective: lower peak, then lower makespan. */
-export function lessMemory(a: JudgedKeep, b: JudgedKeep): boolean {
-  const pa = a.evaluation.peakBytes;
-  const pb = b.evaluation.peakBytes;
-  return pa < pb || (pa === pb && a.evaluation.makespanMs < b.evaluation.makespanMs);
+export function lessMemory(a: Judged, b: Judged): boolean {
+  return a.peakBytes < b.peakBytes || (a.peakBytes === b.peakBytes && a.makespanMs < b.makespanMs);
+}
+
+/** Strict order for the time objective: lower makespan, then lower peak. */
+export function lessTime(a: Judged, b: Judged): boolean {
+  return a.makespanMs < b.makespanMs || (a.makespanMs === b.makespanMs && a.peakBytes < b.peakBytes);
 }

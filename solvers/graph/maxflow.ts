@@ -1,8 +1,16 @@
 /**
  * Maximum flow / minimum s-t cut by Dinic's algorithm (Dinic 1970; Even & Tarjan 1975) on typed
- * arrays, with exact arithmetic on integer capacities up to 2^53 (`Infinity` allowed for edges that
- * must never be cut). Each phase builds BFS levels on the residual graph and pushes a blocking flow
- * with an iterative depth-first search over current arcs, so deep graphs never overflow the stack.
+ * arrays, with integer capacities (`Infinity` allowed for edges that must never be cut). Each phase
+ * builds BFS levels on the residual graph and pushes a blocking flow with an iterative depth-first
+ * search over current arcs, so deep graphs never overflow the stack.
+ *
+ * Exactness: doubles hold every integer up to 2^53 - 1 (Number.MAX_SAFE_INTEGER). Every capacity is a
+ * safe integer (addEdge refuses others) and every augmenting path is simple (levels strictly
+ * increase), so the flow on an edge and the gross inflow of a vertex are at most the flow value so
+ * far, which only grows, and every residual is a capacity minus such a flow, or such a flow. Hence the
+ * arithmetic is exact whenever the maximum flow value is a safe integer, however large the sum of the
+ * capacities; the value is checked after every augmentation, and a flow that would pass 2^53 - 1 is
+ * refused (InternalError: callers keep their flows below it, see solver.ts `rejects`), never rounded.
  *
  * Complexity: O(V^2 E) in general, O(E sqrt(V)) on unit-capacity networks; the networks built by the
  * min-cut search (split vertices, infinite data edges) solve in a few phases in practice.
@@ -78,26 +86,38 @@ export interface MaxFlowResult {
 }
 
 /**
- * Computes a maximum `source`-`sink` flow and the inclusion-minimal minimum cut.
- * @returns value, per-edge flow, source side; `value` is `Infinity` when an all-infinite path exists
- * @see ../../proofs/graph-mincut.md, section "Max-flow certificate"
+ * The residual graph: arc 2e is edge e, arc 2e+1 its reverse; the arcs leaving v are
+ * `arcs[firstArc[v] .. firstArc[v + 1] - 1]`, and `residual[arc]` is what may still be pushed along it.
  */
-export function maxFlow(network: FlowNetwork, source: number, sink: number): MaxFlowResult {
+interface Residual {
+  readonly n: number;
+  readonly arcHead: Int32Array;
+  readonly residual: Float64Array;
+  readonly firstArc: Int32Array;
+  readonly arcs: Int32Array;
+  /** BFS level of each vertex in the current phase (-1: unreached or a dead end). */
+  readonly level: Int32Array;
+  /** Scratch per vertex: the BFS queue, the DFS's current arcs, and the arcs of the DFS path. */
+  readonly queue: Int32Array;
+  readonly current: Int32Array;
+  readonly pathArcs: Int32Array;
+}
+
+/** The residual graph of `network` with no flow yet (CSR adjacency over arcs). O(V + E). */
+function residualOf(network: FlowNetwork): Residual {
   const n = network.vertexCount;
   const m = network.edgeCount;
-  // Residual arcs: 2e is edge e, 2e+1 its reverse. Adjacency as CSR over arcs.
   const arcHead = new Int32Array(2 * m);
   const residual = new Float64Array(2 * m);
-  const degree = new Int32Array(n + 1);
+  const firstArc = new Int32Array(n + 1);
   for (let e = 0; e < m; e++) {
     arcHead[2 * e] = network.head(e);
     arcHead[2 * e + 1] = network.tail(e);
     residual[2 * e] = network.capacity(e);
-    degree[network.tail(e) + 1] = (degree[network.tail(e) + 1] as number) + 1;
-    degree[network.head(e) + 1] = (degree[network.head(e) + 1] as number) + 1;
+    firstArc[network.tail(e) + 1] = (firstArc[network.tail(e) + 1] as number) + 1;
+    firstArc[network.head(e) + 1] = (firstArc[network.head(e) + 1] as number) + 1;
   }
-  for (let v = 0; v < n; v++) degree[v + 1] = (degree[v + 1] as number) + (degree[v] as number);
-  const firstArc = degree; // firstArc[v]..firstArc[v+1]-1 in `arcs`
+  for (let v = 0; v < n; v++) firstArc[v + 1] = (firstArc[v + 1] as number) + (firstArc[v] as number);
   const arcs = new Int32Array(2 * m);
   const fill = firstArc.slice(0, n);
   for (let e = 0; e < m; e++) {
@@ -108,94 +128,133 @@ export function maxFlow(network: FlowNetwork, source: number, sink: number): Max
     arcs[fill[h] as number] = 2 * e + 1;
     fill[h] = (fill[h] as number) + 1;
   }
-
-  const level = new Int32Array(n);
-  const current = new Int32Array(n);
-  const queue = new Int32Array(n);
-  const pathArcs = new Int32Array(n);
-  let value = 0;
-  let phases = 0;
-
-  const buildLevels = (): boolean => {
-    level.fill(-1);
-    level[source] = 0;
-    let head = 0;
-    let tail = 0;
-    queue[tail++] = source;
-    while (head < tail) {
-      const v = queue[head++] as number;
-      for (let i = firstArc[v] as number; i < (firstArc[v + 1] as number); i++) {
-        const arc = arcs[i] as number;
-        const w = arcHead[arc] as number;
-        if ((residual[arc] as number) > 0 && level[w] === -1) {
-          level[w] = (level[v] as number) + 1;
-          queue[tail++] = w;
-        }
-      }
-    }
-    return level[sink] !== -1;
+  const scratch = () => new Int32Array(n);
+  return {
+    n,
+    arcHead,
+    residual,
+    firstArc,
+    arcs,
+    level: scratch(),
+    queue: scratch(),
+    current: scratch(),
+    pathArcs: scratch(),
   };
+}
 
-  // Blocking flow: iterative DFS along level-increasing arcs with current-arc pointers.
-  const blockingFlow = (): void => {
-    for (let v = 0; v < n; v++) current[v] = firstArc[v] as number;
-    let depth = 0;
-    let v = source;
-    while (true) {
-      if (v === sink) {
-        let bottleneck = Number.POSITIVE_INFINITY;
-        for (let k = 0; k < depth; k++)
-          bottleneck = Math.min(bottleneck, residual[pathArcs[k] as number] as number);
-        if (bottleneck === Number.POSITIVE_INFINITY) {
-          value = Number.POSITIVE_INFINITY;
-          return;
-        }
-        let retreatTo = depth;
-        for (let k = 0; k < depth; k++) {
-          const arc = pathArcs[k] as number;
-          residual[arc] = (residual[arc] as number) - bottleneck;
-          residual[arc ^ 1] = (residual[arc ^ 1] as number) + bottleneck;
-          if (residual[arc] === 0 && retreatTo === depth) retreatTo = k;
-        }
-        value += bottleneck;
-        depth = retreatTo;
-        v = depth === 0 ? source : (arcHead[pathArcs[depth - 1] as number] as number);
-        continue;
+/** BFS levels from `source` over arcs with residual capacity; whether `sink` was reached. O(V + E). */
+function buildLevels(r: Residual, source: number, sink: number): boolean {
+  const { queue } = r;
+  r.level.fill(-1);
+  r.level[source] = 0;
+  let head = 0;
+  let tail = 0;
+  queue[tail++] = source;
+  while (head < tail) {
+    const v = queue[head++] as number;
+    for (let i = r.firstArc[v] as number; i < (r.firstArc[v + 1] as number); i++) {
+      const arc = r.arcs[i] as number;
+      const w = r.arcHead[arc] as number;
+      if ((r.residual[arc] as number) > 0 && r.level[w] === -1) {
+        r.level[w] = (r.level[v] as number) + 1;
+        queue[tail++] = w;
       }
-      let advanced = false;
-      while ((current[v] as number) < (firstArc[v + 1] as number)) {
-        const arc = arcs[current[v] as number] as number;
-        const w = arcHead[arc] as number;
-        if ((residual[arc] as number) > 0 && level[w] === (level[v] as number) + 1) {
-          pathArcs[depth++] = arc;
-          v = w;
-          advanced = true;
-          break;
-        }
-        current[v] = (current[v] as number) + 1;
-      }
-      if (advanced) continue;
-      if (v === source) return;
-      level[v] = -1; // dead end: never enter it again in this phase
-      depth--;
-      v = depth === 0 ? source : (arcHead[pathArcs[depth - 1] as number] as number);
-      current[v] = (current[v] as number) + 1;
-    }
-  };
-
-  if (source !== sink) {
-    while (value !== Number.POSITIVE_INFINITY && buildLevels()) {
-      phases++;
-      blockingFlow();
     }
   }
+  return r.level[sink] !== -1;
+}
 
-  const flow = new Float64Array(m);
-  for (let e = 0; e < m; e++) flow[e] = residual[2 * e + 1] as number;
-  const sourceSide = new Uint8Array(n);
+/**
+ * Pushes `bottleneck` along the path `pathArcs[0 .. depth - 1]`.
+ * @returns the depth to retreat to: the first arc the push saturated
+ */
+function augment(r: Residual, pathArcs: Int32Array, depth: number, bottleneck: number): number {
+  let retreatTo = depth;
+  for (let k = 0; k < depth; k++) {
+    const arc = pathArcs[k] as number;
+    r.residual[arc] = (r.residual[arc] as number) - bottleneck;
+    r.residual[arc ^ 1] = (r.residual[arc ^ 1] as number) + bottleneck;
+    if (r.residual[arc] === 0 && retreatTo === depth) retreatTo = k;
+  }
+  return retreatTo;
+}
+
+/**
+ * One blocking flow along level-increasing arcs: an iterative DFS with current-arc pointers (no
+ * recursion). O(V E) per phase.
+ * @returns the flow pushed (Infinity when a path of infinite arcs exists)
+ * @throws InternalError when the total would exceed 2^53 - 1
+ */
+function blockingFlow(r: Residual, source: number, sink: number, pushed: number): number {
+  const { current, pathArcs } = r;
+  for (let v = 0; v < r.n; v++) current[v] = r.firstArc[v] as number;
+  let value = pushed;
+  let depth = 0;
+  let v = source;
+  while (true) {
+    if (v === sink) {
+      let bottleneck = Number.POSITIVE_INFINITY;
+      for (let k = 0; k < depth; k++)
+        bottleneck = Math.min(bottleneck, r.residual[pathArcs[k] as number] as number);
+      if (bottleneck === Number.POSITIVE_INFINITY) return Number.POSITIVE_INFINITY;
+      value += bottleneck;
+      if (value > Number.MAX_SAFE_INTEGER)
+        throw new InternalError(
+          `maxFlow: the flow value exceeds 2^53 - 1 = ${Number.MAX_SAFE_INTEGER}, so it cannot be computed exactly in doubles`,
+        );
+      depth = augment(r, pathArcs, depth, bottleneck);
+      v = depth === 0 ? source : (r.arcHead[pathArcs[depth - 1] as number] as number);
+      continue;
+    }
+    let advanced = false;
+    while ((current[v] as number) < (r.firstArc[v + 1] as number)) {
+      const arc = r.arcs[current[v] as number] as number;
+      const w = r.arcHead[arc] as number;
+      if ((r.residual[arc] as number) > 0 && r.level[w] === (r.level[v] as number) + 1) {
+        pathArcs[depth++] = arc;
+        v = w;
+        advanced = true;
+        break;
+      }
+      current[v] = (current[v] as number) + 1;
+    }
+    if (advanced) continue;
+    if (v === source) return value;
+    r.level[v] = -1; // dead end: never enter it again in this phase
+    depth--;
+    v = depth === 0 ? source : (r.arcHead[pathArcs[depth - 1] as number] as number);
+    current[v] = (current[v] as number) + 1;
+  }
+}
+
+/**
+ * Computes a maximum `source`-`sink` flow and the inclusion-minimal minimum cut.
+ * @param beforePhase called before each BFS phase (e.g. a time-limit check; it may throw to stop)
+ * @returns value, per-edge flow, source side; `value` is `Infinity` when an all-infinite path exists
+ * @throws InternalError when the flow value would exceed 2^53 - 1 (it could not be exact)
+ * @see ../../proofs/graph-mincut.md, section "Max-flow certificate"
+ */
+export function maxFlow(
+  network: FlowNetwork,
+  source: number,
+  sink: number,
+  beforePhase?: () => void,
+): MaxFlowResult {
+  const r = residualOf(network);
+  let value = 0;
+  let phases = 0;
+  while (source !== sink && value !== Number.POSITIVE_INFINITY) {
+    beforePhase?.();
+    if (!buildLevels(r, source, sink)) break;
+    phases++;
+    value = blockingFlow(r, source, sink, value);
+  }
+  const flow = new Float64Array(network.edgeCount);
+  for (let e = 0; e < network.edgeCount; e++) flow[e] = r.residual[2 * e + 1] as number;
+  const sourceSide = new Uint8Array(r.n);
   if (value !== Number.POSITIVE_INFINITY) {
-    buildLevels();
-    for (let v = 0; v < n; v++) sourceSide[v] = level[v] === -1 ? 0 : 1;
+    buildLevels(r, source, sink);
+    for (let v = 0; v < r.n; v++) sourceSide[v] = r.level[v] === -1 ? 0 : 1;
   }
   return { value, flow, sourceSide, phases };
 }

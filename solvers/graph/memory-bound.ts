@@ -1,23 +1,30 @@
 /**
  * A lower bound on the peak of every checkpoint schedule (any kept set K) of an instance: the memory
- * objective's answer is compared with it, so the gap is known (proofs/graph-mincut.md, "Lower bound").
+ * objective's answer is compared with it, so the gap is known (proofs/graph-mincut.md, "Lower bound",
+ * which lists the facts of src/schedule/checkpoint-schedule.ts it rests on).
  *
  * Two families of instants that every such schedule contains, each with memory that does not depend
  * on K:
- * - forward phase, during F v: every u < v with a consumer >= v is still resident (the builder frees a
- *   forward value only after its last forward reader), plus a_v and fwdTemp(v);
- * - backward step B v (the builder runs backwards in descending index order, so the gradients
- *   resident are the same for every K): those gradients, the new ones B v allocates, bwdTemp, the tape,
- *   and the activations B v reads (set Needed_v); plus a vertex separator R between the roots (nodes
- *   that cannot be recomputed) and every activation some later backward reads: a value whose every
- *   root path misses the resident set can never be rebuilt. The least such |R| in bytes, with Needed_v
- *   free, is a minimum cut (split vertices, capacity = bytes).
- * O(n + m) for the first family and one max-flow per backward step for the second; steps are tried in
- * decreasing order of their cut-free part and skipped when even the largest cut cannot raise the bound.
+ * - forward phase, during F v: every u < v with a consumer >= v is still resident, plus a_v,
+ *   fwdTemp(v), and the tapes of the nodes that cannot be recomputed (each runs once, with its tape,
+ *   held until its backward);
+ * - backward step B v (descending index order, so the gradients resident are the same for every K):
+ *   those gradients, the new ones B v allocates, bwdTemp, the tape of v, the activations B v reads
+ *   (set Needed_v) and the tapes of the non-recomputable nodes below v; plus what must be resident so
+ *   that every later backward B w (w < v) can still run: each activation B w reads, and for a
+ *   recomputable w with a tape, either that tape or w's inputs (to run F w tape again). Nothing can be
+ *   rebuilt from a value whose every root path misses the resident set (roots: the nodes that cannot
+ *   be recomputed), so the least resident bytes is a minimum vertex cut between the roots and those
+ *   targets (split vertices, capacity = bytes; a tape is a vertex of capacity tapeBytes fed by w's
+ *   inputs), with Needed_v free.
+ * O(n + m) for the first family and one max-flow per backward step for the second (each certified);
+ * steps are tried in decreasing order of their cut-free part and skipped when even the largest cut
+ * cannot raise the bound. O(n + m) memory besides one network at a time.
  */
 import type { InstanceGraph } from "../../src/instance/graph.js";
-import type { Instance } from "../../src/instance/types.js";
-import { FlowNetwork, maxFlow } from "./maxflow.js";
+import { certifiedMaxFlow } from "./flow-certificate.js";
+import { FlowNetwork } from "./maxflow.js";
+import type { Search } from "./search.js";
 
 export interface MemoryBound {
   /** The bound, bytes (fixedBytes included). */
@@ -26,8 +33,24 @@ export interface MemoryBound {
   readonly cuts: number;
 }
 
+const PHASE = "the memory lower bound";
+
+/** Whether B v needs a tape that only a forward of v can make (tapes of sources are never made). */
+function taped(g: InstanceGraph, v: number): boolean {
+  return (g.tapeBytes[v] as number) > 0 && g.isSource[v] === 0;
+}
+
+/** forcedTapes[v] = tape bytes of the non-recomputable taped nodes below v (resident from F to B). */
+function forcedTapes(g: InstanceGraph): Float64Array {
+  const below = new Float64Array(g.size + 1);
+  for (let v = 0; v < g.size; v++)
+    below[v + 1] =
+      (below[v] as number) + (taped(g, v) && g.recomputable[v] === 0 ? (g.tapeBytes[v] as number) : 0);
+  return below;
+}
+
 /** Forward-phase bound: max over v of the live forward frontier during F v. O(n + m). */
-function forwardBound(instance: Instance, g: InstanceGraph): number {
+function forwardBound(g: InstanceGraph, tapes: Float64Array): number {
   const releaseAt: number[][] = Array.from({ length: g.size }, () => []);
   for (let u = 0; u < g.size; u++) {
     const consumers = g.consumers[u] as readonly number[];
@@ -36,11 +59,14 @@ function forwardBound(instance: Instance, g: InstanceGraph): number {
   let live = 0;
   let best = 0;
   for (let v = 0; v < g.size; v++) {
-    best = Math.max(best, live + (g.bytes[v] as number) + (g.fwdTemp[v] as number));
+    best = Math.max(
+      best,
+      live + (tapes[v + 1] as number) + (g.bytes[v] as number) + (g.fwdTemp[v] as number),
+    );
     live += g.bytes[v] as number;
     for (const u of releaseAt[v] as number[]) live -= g.bytes[u] as number;
   }
-  return instance.fixedBytes + best;
+  return best;
 }
 
 /** Activations B v reads. */
@@ -50,42 +76,25 @@ function needed(g: InstanceGraph, v: number): number[] {
   return [...new Set(list)];
 }
 
-/** Minimum bytes of a separator between the roots and `targets`, with `free` nodes at no cost. */
-function separatorBytes(g: InstanceGraph, targets: Uint8Array, free: Uint8Array): number {
-  const n = g.size;
-  const network = new FlowNetwork(2 * n + 2);
-  const source = 2 * n;
-  const sink = 2 * n + 1;
-  for (let u = 0; u < n; u++) {
-    network.addEdge(2 * u, 2 * u + 1, free[u] === 1 ? 0 : (g.bytes[u] as number));
-    for (const w of g.consumers[u] as readonly number[])
-      network.addEdge(2 * u + 1, 2 * w, Number.POSITIVE_INFINITY);
-    if (g.recomputable[u] === 0) network.addEdge(source, 2 * u, Number.POSITIVE_INFINITY);
-    if (targets[u] === 1) network.addEdge(2 * u + 1, sink, Number.POSITIVE_INFINITY);
-  }
-  return maxFlow(network, source, sink).value;
+/** One backward step with the part of its memory that needs no cut, bytes (fixedBytes excluded). */
+interface Step {
+  readonly v: number;
+  readonly cutFree: number;
 }
 
-/**
- * The lower bound on the peak of any checkpoint schedule of `instance`.
- * @param maxCuts most max-flows to solve (any subset of steps gives a valid bound)
- */
-export function memoryLowerBound(instance: Instance, g: InstanceGraph, maxCuts: number): MemoryBound {
-  let bound = forwardBound(instance, g);
-  // Gradients during each B v, replaying the descending backward order (independent of K).
+/** The backward steps, replaying the descending order's gradients (independent of K). O(n + m). */
+function backwardSteps(g: InstanceGraph, tapes: Float64Array): Step[] {
   const allocated = new Uint8Array(g.size);
   let gradients = 0;
-  const steps: { v: number; cutFree: number }[] = [];
+  const steps: Step[] = [];
   for (let v = g.loss; v >= 0; v--) {
     if (g.isSource[v] === 1) continue;
     let fresh = 0;
-    for (const u of g.inputs[v] as readonly number[]) {
+    for (const u of g.inputs[v] as readonly number[])
       if (g.isSource[u] === 0 && allocated[u] === 0) fresh += g.gradBytes[u] as number;
-    }
     const reads = needed(g, v).reduce((sum, u) => sum + (g.bytes[u] as number), 0);
-    const cutFree =
-      instance.fixedBytes + gradients + fresh + (g.bwdTemp[v] as number) + (g.tapeBytes[v] as number) + reads;
-    steps.push({ v, cutFree });
+    const own = (g.bwdTemp[v] as number) + (g.tapeBytes[v] as number) + (tapes[v] as number);
+    steps.push({ v, cutFree: gradients + fresh + own + reads });
     for (const u of g.inputs[v] as readonly number[]) {
       if (g.isSource[u] === 0 && allocated[u] === 0) {
         allocated[u] = 1;
@@ -94,26 +103,80 @@ export function memoryLowerBound(instance: Instance, g: InstanceGraph, maxCuts: 
     }
     if (allocated[v] === 1) gradients -= g.gradBytes[v] as number;
   }
-  // Later reads: targets for step v are what the steps w < v read (or must rebuild, for a tape).
-  const laterTargets = new Map<number, Uint8Array>();
-  const targets = new Uint8Array(g.size);
+  return steps;
+}
+
+/** firstRead[u] = the least non-source w whose backward reads a_u (g.size when none). O(n + m). */
+function firstReads(g: InstanceGraph): Int32Array {
+  const first = new Int32Array(g.size).fill(g.size);
+  for (let w = g.size - 1; w >= 0; w--) if (g.isSource[w] === 0) for (const u of needed(g, w)) first[u] = w;
+  return first;
+}
+
+/**
+ * Least bytes resident besides Needed_v that let every backward below v run: the min cut described
+ * in the file comment. Vertices: 2u / 2u + 1 split u, then a pair per recomputable taped w < v, then
+ * source and sink.
+ */
+function separatorBytes(search: Search, v: number, firstRead: Int32Array): number {
+  const { g } = search;
+  const n = g.size;
+  const tapeOf = new Int32Array(v).fill(-1);
+  let vertices = 2 * n;
+  for (let w = 0; w < v; w++)
+    if (taped(g, w) && g.recomputable[w] === 1) {
+      tapeOf[w] = vertices;
+      vertices += 2;
+    }
+  const source = vertices;
+  const sink = vertices + 1;
+  const network = new FlowNetwork(vertices + 2);
+  const free = new Uint8Array(n);
+  for (const u of needed(g, v)) free[u] = 1;
+  for (let u = 0; u < n; u++) {
+    network.addEdge(2 * u, 2 * u + 1, free[u] === 1 ? 0 : (g.bytes[u] as number));
+    for (const w of g.consumers[u] as readonly number[])
+      network.addEdge(2 * u + 1, 2 * w, Number.POSITIVE_INFINITY);
+    if (g.recomputable[u] === 0) network.addEdge(source, 2 * u, Number.POSITIVE_INFINITY);
+    if ((firstRead[u] as number) < v) network.addEdge(2 * u + 1, sink, Number.POSITIVE_INFINITY);
+  }
+  for (let w = 0; w < v; w++) {
+    const tape = tapeOf[w] as number;
+    if (tape < 0) continue;
+    network.addEdge(tape, tape + 1, g.tapeBytes[w] as number);
+    for (const u of g.inputs[w] as readonly number[])
+      network.addEdge(2 * u + 1, tape, Number.POSITIVE_INFINITY);
+    network.addEdge(tape + 1, sink, Number.POSITIVE_INFINITY);
+  }
+  return certifiedMaxFlow(network, source, sink, "memoryLowerBound", () => search.check(PHASE)).value;
+}
+
+/**
+ * The lower bound on the peak of any checkpoint schedule of the search's instance. Each improvement is
+ * recorded in `search.incumbent` as it is proven, so a timeout still reports the bound reached.
+ * @param maxCuts most max-flows to solve (any subset of steps gives a valid bound)
+ * @throws TimeLimitReached when the time limit passes (the bound so far is in the incumbent)
+ * @throws InternalError when a max-flow certificate fails
+ */
+export function memoryLowerBound(search: Search, maxCuts: number): MemoryBound {
+  const { g, instance } = search;
+  search.check(PHASE);
+  const tapes = forcedTapes(g);
+  let bound = forwardBound(g, tapes);
+  search.incumbent.noteLowerBound(instance.fixedBytes + bound);
+  const steps = backwardSteps(g, tapes).sort((a, b) => b.cutFree - a.cutFree);
+  const firstRead = firstReads(g);
   let rootBytes = 0;
   for (let u = 0; u < g.size; u++) if (g.recomputable[u] === 0) rootBytes += g.bytes[u] as number;
-  for (let v = 0; v < g.size; v++) {
-    if (g.isSource[v] === 1) continue;
-    laterTargets.set(v, Uint8Array.from(targets));
-    for (const u of needed(g, v)) targets[u] = 1;
-    if ((g.tapeBytes[v] as number) > 0) for (const u of g.inputs[v] as readonly number[]) targets[u] = 1;
-  }
   let cuts = 0;
-  steps.sort((a, b) => b.cutFree - a.cutFree);
   for (const { v, cutFree } of steps) {
     bound = Math.max(bound, cutFree);
-    if (cuts >= maxCuts || cutFree + rootBytes <= bound) continue;
-    const free = new Uint8Array(g.size);
-    for (const u of needed(g, v)) free[u] = 1;
-    bound = Math.max(bound, cutFree + separatorBytes(g, laterTargets.get(v) as Uint8Array, free));
-    cuts++;
+    if (cuts < maxCuts && cutFree + rootBytes > bound) {
+      search.check(PHASE);
+      bound = Math.max(bound, cutFree + separatorBytes(search, v, firstRead));
+      cuts++;
+    }
+    search.incumbent.noteLowerBound(instance.fixedBytes + bound);
   }
-  return { bytes: bound, cuts };
+  return { bytes: instance.fixedBytes + bound, cuts };
 }

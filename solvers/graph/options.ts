@@ -1,17 +1,13 @@
 /**
  * The switches of graph-mincut (`extra`), in one typed table (STYLE.md: every tunable named, documented
- * and defaulted in one place; unknown keys refused by `parseSwitches`). Every default is chosen so that a
- * DenseNet-121 op graph solves in well under a second and a 5,000-node DAG in under ten.
+ * and defaulted in one place; unknown keys refused by `parseSwitches`; `solve` records them in the
+ * result). Every phase's effort is bounded by these counts alone, never by the clock, so the same input
+ * gives the same answer on any machine; the time limit only stops an unfinished search (`timeout`).
+ * The defaults solve a DenseNet-121 op graph in well under a second.
  */
 import { type OptionValues, parseSwitches } from "../../src/options.js";
 import type { SolverOptions } from "../../src/solver.js";
-import type { MemorySearchOptions } from "./memory-objective.js";
 import { DEFAULT_BANNED_OPS } from "./partition.js";
-
-/** Wall-clock share of the time limit (or seconds when there is none) for the local search. */
-const LOCAL_SECONDS = 4;
-/** Share of the time limit the exact decomposition may use before the search takes over. */
-const EXACT_SHARE = 0.8;
 
 /** graph-mincut's switches. */
 export const GRAPH_SWITCHES = {
@@ -79,6 +75,12 @@ export const GRAPH_SWITCHES = {
     min: 0,
     doc: "toggle local-search evaluations for the memory objective and for pareto fronts (the time objective alone skips it)",
   },
+  spanLabels: {
+    type: "integer",
+    default: 64,
+    min: 2,
+    doc: "labels the span program keeps per cut point on a measured (not exact) span table, spread evenly by memory (at least the two ends)",
+  },
   boundCuts: { type: "integer", default: 600, min: 0, doc: "max-flows for the memory lower bound" },
   blockStages: {
     type: "integer",
@@ -88,19 +90,17 @@ export const GRAPH_SWITCHES = {
   },
 } as const;
 
-/** What graph-mincut reads: its switches plus the search limits derived from the time limit. */
-export interface GraphOptions extends MemorySearchOptions, OptionValues<typeof GRAPH_SWITCHES> {}
+/** What graph-mincut reads: its switches, with the local search off for the time objective alone. */
+export type GraphOptions = OptionValues<typeof GRAPH_SWITCHES>;
 
 /**
  * Reads the switches (already checked by `solve`; checked again for direct callers).
  * @throws InputError (code `option`, path `extra.NAME`) for every bad or unknown switch
  */
-export function graphOptions(options: SolverOptions, started: number): GraphOptions {
+export function graphOptions(options: SolverOptions): GraphOptions {
   const switches = parseSwitches(GRAPH_SWITCHES, options.extra, "graph-mincut");
   return {
     ...switches,
     localEvaluations: options.objective === "memory" || switches.pareto ? switches.localEvaluations : 0,
-    deadline: started + 1000 * Math.min(LOCAL_SECONDS, options.timeLimitSec / 2),
-    exactDeadline: started + 1000 * options.timeLimitSec * EXACT_SHARE,
   };
 }

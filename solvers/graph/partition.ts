@@ -1,6 +1,6 @@
 /**
  * Partition mode, after PyTorch AOTAutograd's min-cut rematerialization partitioner
- * (torch/_functorch/partitioners.py, `solve_min_cut`; graph-remat.md section 4): choose the forward
+ * (torch/_functorch/partitioners.py, `solve_min_cut`): choose the forward
  * values to save so that the backward can recompute everything else it reads, with the least saved
  * bytes, never recomputing a banned op (by default the compute-heavy ones: convolutions, dense
  * layers, attention, as PyTorch bans mm/convolution/SDPA).
@@ -10,11 +10,12 @@
  * u_out -> t infinite for every activation a backward reads. Sink side = available in the backward;
  * a node with u_in on the source side and u_out on the sink side is saved; a node wholly on the sink
  * side is recomputed, so all its inputs must be saved or recomputed too (the infinite data edges).
- * The saved set is then judged as a kept set by the evaluator. One max-flow, O(Dinic(2n + 2, n + 2m)).
+ * The saved set is then judged as a kept set by the evaluator. One certified max-flow,
+ * O(Dinic(2n + 2, n + 2m)).
  */
-import type { InstanceGraph } from "../../src/instance/graph.js";
-import type { Instance } from "../../src/instance/types.js";
-import { FlowNetwork, maxFlow } from "./maxflow.js";
+import { certifiedMaxFlow } from "./flow-certificate.js";
+import { FlowNetwork } from "./maxflow.js";
+import type { Search } from "./search.js";
 
 /** Ops PyTorch's partitioner never recomputes (compute-intensive), by remat zoo op name. */
 export const DEFAULT_BANNED_OPS: readonly string[] = [
@@ -24,12 +25,16 @@ export const DEFAULT_BANNED_OPS: readonly string[] = [
   "causal-attention",
 ];
 
-/** The saved set of the least-bytes partition and its bytes (the min-cut value). */
+/**
+ * The saved set of the least-bytes partition and its bytes (the min-cut value).
+ * @throws TimeLimitReached when the time limit passes during the max-flow
+ * @throws InternalError when the max-flow certificate fails
+ */
 export function partitionSaved(
-  instance: Instance,
-  g: InstanceGraph,
+  search: Search,
   bannedOps: readonly string[],
 ): { saved: number[]; savedBytes: number } {
+  const { instance, g } = search;
   const n = g.size;
   const source = 2 * n;
   const sink = 2 * n + 1;
@@ -51,7 +56,7 @@ export function partitionSaved(
       for (const u of g.inputs[v] as readonly number[]) read[u] = 1;
   }
   for (let u = 0; u < n; u++) if (read[u] === 1) network.addEdge(2 * u + 1, sink, Number.POSITIVE_INFINITY);
-  const result = maxFlow(network, source, sink);
+  const result = certifiedMaxFlow(network, source, sink, "partitionSaved", () => search.check("partition"));
   const saved: number[] = [];
   for (let u = 0; u < n; u++)
     if (result.sourceSide[2 * u] === 1 && result.sourceSide[2 * u + 1] === 0 && g.isSource[u] === 0)

@@ -1,6 +1,6 @@
 /**
  * Feng & Huang's threshold search (2021, section 3.2, Algorithm 1: the "accessibility graph" with a
- * max-term m; graph-remat.md section 2) run on the chain of blocks between nested minimum lower sets
+ * max-term m) run on the chain of blocks between nested minimum lower sets
  * (lower-sets.ts) instead of on the nodes of a chain.
  *
  * Blocks: L_0 = {} < L_1 < ... < L_k < L_{k+1} = V. Choosing a subsequence of the L_i keeps the
@@ -13,11 +13,15 @@
 import type { InstanceGraph } from "../../src/instance/graph.js";
 import type { LowerSet } from "./lower-sets.js";
 
-/** Kept sets proposed by the threshold search, one per distinct threshold tried. */
+/**
+ * Kept sets proposed by the threshold search, one per distinct threshold tried.
+ * @param beforeThreshold called before each threshold (a time-limit check; it may throw to stop)
+ */
 export function thresholdCandidates(
   g: InstanceGraph,
   sets: readonly LowerSet[],
   thresholdCount: number,
+  beforeThreshold?: () => void,
 ): number[][] {
   const k = sets.length;
   // prefix[i] = bytes(L_i) for i = 0..k+1 (nested sets, so a block's bytes are a difference)
@@ -26,9 +30,7 @@ export function thresholdCandidates(
   let total = 0;
   for (let v = 0; v < g.size; v++) total += g.bytes[v] as number;
   sets.forEach((set, index) => {
-    let inside = 0;
-    for (let v = 0; v < g.size; v++) if (set.members[v] === 1) inside += g.bytes[v] as number;
-    prefix[index + 1] = inside;
+    prefix[index + 1] = set.bytes;
     boundaryBytes[index + 1] = set.boundary.reduce((sum, v) => sum + (g.bytes[v] as number), 0);
   });
   prefix[k + 1] = total;
@@ -45,6 +47,7 @@ export function thresholdCandidates(
   const result: number[][] = [];
   const seen = new Set<string>();
   for (const threshold of picks) {
+    beforeThreshold?.();
     const chosen = cheapestPath(prefix, boundaryBytes, k, threshold);
     if (chosen === undefined) continue;
     const kept = [...new Set(chosen.flatMap((index) => (sets[index - 1] as LowerSet).boundary))].sort(

@@ -1,9 +1,10 @@
 /**
- * The memory objective on span tables (spans.ts): the least peak over the kept sets the tables cover.
+ * The memory objective on span tables (span-measure.ts, span-gaps.ts): the least peak over the kept
+ * sets the tables cover.
  * With every span and interior measured (`spanExact`) that is every kept set, so the answer is exact
  * for any DAG, in time exponential only in the free nodes between consecutive cut points; on a chain
  * every node is a cut point and this is Feng & Huang's linear-graph threshold search (2021, section
- * 3.2; graph-remat.md section 2) with every cost from the evaluator. `spanSeed` runs the same search
+ * 3.2) with every cost from the evaluator. `spanSeed` runs the same search
  * on `measureByGaps` tables, a seed for larger graphs.
  *
  * The peak of a kept set is max_i base(k_i) + rise_i with base(k_{i+1}) = base(k_i) + carry_i, so "is
@@ -14,18 +15,12 @@
  */
 import { InternalError } from "../../src/errors.js";
 import type { InstanceGraph } from "../../src/instance/graph.js";
-import type { Instance } from "../../src/instance/types.js";
-import { type JudgedKeep, judgeKeep } from "./kept-evaluation.js";
-import {
-  cutPoints,
-  type GapLimits,
-  measureByGaps,
-  planSpans,
-  type SpanPlan,
-  type SpanPoint,
-  type SpanTable,
-  tabulateAll,
-} from "./spans.js";
+import { cutPoints } from "./cut-points.js";
+import type { JudgedKeep } from "./kept-evaluation.js";
+import type { Search } from "./search.js";
+import { type GapLimits, measureByGaps } from "./span-gaps.js";
+import { type SpanPoint, type SpanTable, tabulateAll } from "./span-measure.js";
+import type { SpanPlan } from "./span-plan.js";
 
 /** Pareto front of (rise, carry): increasing rise, strictly decreasing carry (rise only when open). */
 function memoryFront(points: readonly SpanPoint[], open: boolean): SpanPoint[] {
@@ -81,58 +76,61 @@ function keptUnder(g: InstanceGraph, table: SpanTable, fronts: readonly SpanPoin
 /**
  * Bisection on the integer threshold between 0 and `reachable` (a peak the table reaches), and the
  * kept set found there, judged.
+ * @throws TimeLimitReached when the time limit passes (checked at each bisection step)
  * @throws InternalError if the evaluator disagrees with the decomposition's predicted peak (a bug)
  */
-function leastPeak(instance: Instance, g: InstanceGraph, table: SpanTable, reachable: number): JudgedKeep {
+function leastPeak(search: Search, table: SpanTable, reachable: number, phase: string): JudgedKeep {
+  const { g, instance } = search;
   const fronts = table.points.map((points, index) => memoryFront(points, table.spans[index]?.end === g.size));
   const offset = instance.fixedBytes; // keptUnder counts from base(-1) = 0
   let low = 0;
   let high = reachable;
   while (low < high) {
+    search.check(phase);
     const middle = Math.floor((low + high) / 2);
     if (keptUnder(g, table, fronts, middle - offset) === undefined) low = middle + 1;
     else high = middle;
   }
   const kept = keptUnder(g, table, fronts, high - offset);
   if (kept === undefined) throw new InternalError(`span search: no kept set at ${high} bytes`);
-  const best = judgeKeep(instance, kept);
-  if (best.evaluation.peakBytes !== high)
+  const best = search.keep(kept, phase);
+  if (best.peakBytes !== high)
     throw new InternalError(
-      `span search: the decomposition predicts ${high} bytes but the evaluator says ${best.evaluation.peakBytes}`,
+      `span search: the decomposition predicts ${high} bytes but the evaluator says ${best.peakBytes}`,
     );
   return best;
 }
 
+/** The exact memory-objective answer over every kept set, from the table of every span and interior. */
+export interface SpanAnswer {
+  readonly best: JudgedKeep;
+  readonly evaluations: number;
+  readonly table: SpanTable;
+}
+
 /**
  * The exact memory-objective answer over every kept set, with the evaluator's verdict.
- * @param deadline `performance.now()` after which tabulation gives up (checked between spans)
- * @returns undefined if the deadline passed first
+ * @throws TimeLimitReached when the time limit passes
  */
-export function spanExact(
-  instance: Instance,
-  g: InstanceGraph,
-  plan: SpanPlan = planSpans(g),
-  deadline = Number.POSITIVE_INFINITY,
-): { best: JudgedKeep; evaluations: number; table: SpanTable } | undefined {
-  const table = tabulateAll(instance, g, plan, deadline);
-  if (table === undefined) return undefined;
-  const best = leastPeak(instance, g, table, judgeKeep(instance, []).evaluation.peakBytes);
-  return { best, evaluations: table.evaluations + 2, table };
+export function spanExact(search: Search, plan: SpanPlan): SpanAnswer {
+  const phase = "the exact decomposition";
+  const table = tabulateAll(search, plan);
+  const reachable = search.keep([], phase).peakBytes;
+  return { best: leastPeak(search, table, reachable, phase), evaluations: table.evaluations + 2, table };
 }
 
 /**
  * The least peak over the kept sets `measureByGaps` covers: a seed for graphs too large for
  * `spanExact`, optimal over what it measures, not overall.
- * @returns undefined if the deadline passed first
+ * @throws TimeLimitReached when the time limit passes
  */
-export function spanSeed(
-  instance: Instance,
-  g: InstanceGraph,
-  limits: GapLimits,
-): { best: JudgedKeep; evaluations: number; table: SpanTable } | undefined {
-  const table = measureByGaps(instance, g, limits);
-  if (table === undefined) return undefined;
+export function spanSeed(search: Search, limits: GapLimits): SpanAnswer {
+  const table = measureByGaps(search, limits);
   // keeping every cut point uses only spans between neighbours (gap 1), always measured
-  const everyCut = judgeKeep(instance, cutPoints(g)).evaluation.peakBytes;
-  return { best: leastPeak(instance, g, table, everyCut), evaluations: table.evaluations + 2, table };
+  const everyCut = search.keep(cutPoints(search.g), limits.phase).peakBytes;
+  return {
+    best: leastPeak(search, table, everyCut, limits.phase),
+    evaluations: table.evaluations + 2,
+    table,
+  };
 }

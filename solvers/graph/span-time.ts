@@ -1,5 +1,5 @@
 /**
- * The time objective on span tables (spans.ts): the least makespan, among the kept sets the table
+ * The time objective on span tables (span-measure.ts, span-gaps.ts): the least makespan, among the kept sets the table
  * covers, whose peak fits the budget. A checkpoint schedule has no transfers, so its makespan is the sum
  * of its spans' compute times, and its peak is max_i base(k_i) + rise_i with base(k_{i+1}) =
  * base(k_i) + carry_i (proofs/graph-mincut.md, "Decomposition at cut points"). A label-setting dynamic
@@ -10,10 +10,9 @@
  * kept sets measured. O(spans * labels * points).
  */
 import { InternalError } from "../../src/errors.js";
-import type { InstanceGraph } from "../../src/instance/graph.js";
-import type { Instance } from "../../src/instance/types.js";
-import { type JudgedKeep, judgeKeep } from "./kept-evaluation.js";
-import type { SpanPoint, SpanTable } from "./spans.js";
+import type { JudgedKeep } from "./kept-evaluation.js";
+import type { Search } from "./search.js";
+import type { SpanPoint, SpanTable } from "./span-measure.js";
 
 /** A kept set reaching boundary `at`: its base (relative to fixedBytes), its time so far, its last span. */
 interface Label {
@@ -53,36 +52,38 @@ function thin(labels: readonly Label[], count: number): Label[] {
   );
 }
 
-/** Labels kept per boundary in a search table: the non-dominated ones, thinned evenly by base beyond this. */
-const MAX_LABELS = 64;
+/** The best complete kept set found: its last label, the open-ended span's point, the total time. */
+interface Ending {
+  readonly label: Label;
+  readonly point: SpanPoint;
+  readonly timeMs: number;
+}
 
 /**
- * The fastest kept set of the table whose schedule peaks at most `budgetBytes`, judged.
- * @param exhaustive keep every non-dominated label (exact over the table); otherwise at most
- *   MAX_LABELS per boundary, spread by base
- * @returns undefined when the table has none
- * @throws InternalError if the evaluator disagrees with the predicted makespan or peak (a bug)
+ * The label-setting sweep over the table's spans (ordered by end, so a boundary's labels are final when
+ * its first outgoing span comes): the fastest ending within `room` bytes above fixedBytes. A boundary's
+ * labels are dropped after its last outgoing span, so memory holds the labels of the boundaries still
+ * in reach (and the chains of their predecessors), not of all.
  */
-export function fastestSpanKeep(
-  instance: Instance,
-  g: InstanceGraph,
-  table: SpanTable,
-  budgetBytes: number,
-  exhaustive: boolean,
-): JudgedKeep | undefined {
+function sweepLabels(search: Search, table: SpanTable, room: number, maxLabels: number): Ending | undefined {
+  const { g } = search;
   const points = table.points.map((list, index) => usefulPoints(list, table.spans[index]?.end === g.size));
-  const room = budgetBytes - instance.fixedBytes; // labels count from base(-1) = 0
+  const lastFrom = new Map<number, number>();
+  table.spans.forEach((span, index) => {
+    lastFrom.set(span.start, index);
+  });
   const labels = new Map<number, Label[]>([
     [-1, [{ at: -1, base: 0, timeMs: 0, point: undefined, previous: undefined }]],
   ]);
   const settled = new Set<number>();
-  let best: { label: Label; timeMs: number; point: SpanPoint } | undefined;
+  let best: Ending | undefined;
   for (const [index, span] of table.spans.entries()) {
     let from = labels.get(span.start);
     if (from === undefined) continue;
     if (!settled.has(span.start)) {
-      from = nonDominated(from); // the table lists spans by end: every span ending here came earlier
-      if (!exhaustive && from.length > MAX_LABELS) from = thin(from, MAX_LABELS);
+      search.check("the span program");
+      from = nonDominated(from);
+      if (from.length > maxLabels) from = thin(from, maxLabels);
       labels.set(span.start, from);
       settled.add(span.start);
     }
@@ -99,15 +100,34 @@ export function fastestSpanKeep(
         if (list === undefined) labels.set(span.end, [next]);
         else list.push(next);
       }
+    if (lastFrom.get(span.start) === index) labels.delete(span.start);
   }
+  return best;
+}
+
+/**
+ * The fastest kept set of the table whose schedule peaks at most `budgetBytes`, judged.
+ * @param maxLabels labels kept per boundary: Infinity keeps every non-dominated one (exact over the
+ *   table); otherwise at most this many, spread evenly by base
+ * @returns undefined when the table has none
+ * @throws TimeLimitReached when the time limit passes (checked at each boundary)
+ * @throws InternalError if the evaluator disagrees with the predicted makespan or peak (a bug)
+ */
+export function fastestSpanKeep(
+  search: Search,
+  table: SpanTable,
+  budgetBytes: number,
+  maxLabels: number,
+): JudgedKeep | undefined {
+  const best = sweepLabels(search, table, budgetBytes - search.instance.fixedBytes, maxLabels);
   if (best === undefined) return undefined;
   const kept = [...best.point.interior];
   for (let label: Label | undefined = best.label; label !== undefined; label = label.previous) {
     if (label.at >= 0) kept.push(label.at);
     if (label.point !== undefined) kept.push(...label.point.interior);
   }
-  const judged = judgeKeep(instance, kept);
-  const { peakBytes, makespanMs } = judged.evaluation;
+  const judged = search.keep(kept, "the span program");
+  const { peakBytes, makespanMs } = judged;
   if (peakBytes > budgetBytes || Math.abs(makespanMs - best.timeMs) > 1e-6 * Math.max(1, makespanMs))
     throw new InternalError(
       `span time search: predicted ${best.timeMs} ms within ${budgetBytes} bytes, evaluated ${makespanMs} ms at ${peakBytes} bytes`,

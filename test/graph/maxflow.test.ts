@@ -7,6 +7,7 @@ import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import { certificateIssues, cutCapacity } from "../../solvers/graph/flow-certificate.js";
 import { FlowNetwork, maxFlow } from "../../solvers/graph/maxflow.js";
+import { InternalError } from "../../src/errors.js";
 
 const SEED = 20261122;
 
@@ -104,5 +105,38 @@ describe("maxFlow", () => {
     const result = maxFlow(network, 0, n - 1);
     expect(result.value).toBe(1_000);
     expect(certificateIssues(network, 0, n - 1, result)).toEqual([]);
+  });
+
+  it("stays exact when capacities near 2^52 sum far beyond 2^53 but the flow does not", () => {
+    // three 2^52-byte edges into a vertex whose only way out carries 7: the capacities sum to about 3 * 2^52
+    const big = 2 ** 52;
+    const network = build(4, [
+      { from: 0, to: 1, capacity: big },
+      { from: 0, to: 1, capacity: big },
+      { from: 0, to: 2, capacity: big },
+      { from: 1, to: 2, capacity: big - 1 },
+      { from: 2, to: 3, capacity: 7 },
+    ]);
+    const result = maxFlow(network, 0, 3);
+    expect(result.value).toBe(7);
+    expect(certificateIssues(network, 0, 3, result)).toEqual([]);
+    const chain = build(3, [
+      { from: 0, to: 1, capacity: Number.MAX_SAFE_INTEGER },
+      { from: 1, to: 2, capacity: Number.MAX_SAFE_INTEGER },
+    ]);
+    expect(maxFlow(chain, 0, 2).value).toBe(Number.MAX_SAFE_INTEGER);
+  });
+
+  it("refuses a flow above 2^53 - 1 instead of rounding it", () => {
+    const big = 2 ** 52;
+    const network = build(2, [
+      { from: 0, to: 1, capacity: big },
+      { from: 0, to: 1, capacity: big + 1 },
+    ]);
+    expect(() => maxFlow(network, 0, 1)).toThrow(InternalError);
+  });
+
+  it("refuses a capacity that is not a safe integer", () => {
+    expect(() => build(2, [{ from: 0, to: 1, capacity: 1e16 }])).toThrow(InternalError);
   });
 });

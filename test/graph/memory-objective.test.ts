@@ -4,7 +4,7 @@
  * on small random DAGs the exhaustive optimum lies between the reported lower bound and the answer.
  */
 import { fc, test } from "@fast-check/vitest";
-import { describe, expect } from "vitest";
+import { describe, expect, it } from "vitest";
 import { solve } from "../../solvers/index.js";
 import {
   DEFAULT_COSTS,
@@ -130,4 +130,14 @@ describe("graph-mincut --objective memory", () => {
       expect(result.status).toBe(budget >= optimum ? "optimal" : "infeasible");
     },
   );
+
+  it("refuses a lambda that pushes the cut capacities beyond 2^53 - 1", async () => {
+    await expect(
+      solve(randomChain(3, 20), {
+        solver: "graph-mincut",
+        objective: "memory",
+        extra: { lambda: 1e300, exhaustiveLimit: 0, spanWork: 0 },
+      }),
+    ).rejects.toMatchObject({ name: "InputError", issues: [{ code: "option", path: "extra.lambda" }] });
+  });
 });

@@ -1,14 +1,14 @@
 /**
- * The decomposition at cut points (solvers/graph/spans.ts; proofs/graph-mincut.md, "Decomposition
+ * The decomposition at cut points (solvers/graph/span-measure.ts; proofs/graph-mincut.md, "Decomposition
  * at cut points"): for any kept set, each span's rise and carry are the same whether measured in the
  * whole schedule or in the schedule keeping only that span's ends and interior, and the peak is
  * max over spans of base + rise with base the running sum of carries. Plus the search seed built on it.
  */
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect } from "vitest";
-import { judgeKeep } from "../../solvers/graph/kept-evaluation.js";
+import { Search } from "../../solvers/graph/search.js";
+import { decompose } from "../../solvers/graph/span-measure.js";
 import { spanSeed } from "../../solvers/graph/span-memory.js";
-import { decompose } from "../../solvers/graph/spans.js";
 import { graphOf } from "../../src/instance/graph.js";
 import { labelledInstance, PROPERTY_SEED } from "../arbitraries.js";
 import { exhaustiveLeastPeak } from "./exhaustive.js";
@@ -31,7 +31,8 @@ describe("decomposition at cut points", () => {
     "spans measure alike together and alone; base + rise gives the evaluated peak, the times its makespan",
     ({ instance, keep }) => {
       const g = graphOf(instance);
-      const { together, alone } = decompose(instance, g, keep);
+      const search = new Search(instance);
+      const { together, alone } = decompose(search, keep);
       together.forEach((span, k) => {
         expect(alone[k]?.rise).toBe(span.rise);
         expect(alone[k]?.timeMs).toBeCloseTo(span.timeMs, 9);
@@ -45,9 +46,9 @@ describe("decomposition at cut points", () => {
         base += span.carry;
         time += span.timeMs;
       }
-      const { evaluation } = judgeKeep(instance, keep);
-      expect(peak).toBe(evaluation.peakBytes);
-      expect(time).toBeCloseTo(evaluation.makespanMs, 9);
+      const judged = search.keep(keep, "test");
+      expect(peak).toBe(judged.peakBytes);
+      expect(time).toBeCloseTo(judged.makespanMs, 9);
     },
   );
 
@@ -55,16 +56,15 @@ describe("decomposition at cut points", () => {
     seed: PROPERTY_SEED,
     numRuns: 80,
   })("the search seed is a valid kept set whose peak is at least the exhaustive optimum", (instance) => {
-    const g = graphOf(instance);
-    const seeded = spanSeed(instance, g, {
-      upperBound: judgeKeep(instance, []).evaluation.peakBytes,
+    const search = new Search(instance);
+    const seeded = spanSeed(search, {
+      upperBound: search.keep([], "test").peakBytes,
       patience: 2,
       maxChoices: 3,
       maxGap: Number.POSITIVE_INFINITY,
       fullInteriorGap: Number.POSITIVE_INFINITY,
-      deadline: Number.POSITIVE_INFINITY,
+      phase: "test",
     });
-    expect(seeded).toBeDefined();
-    expect(seeded?.best.evaluation.peakBytes).toBeGreaterThanOrEqual(exhaustiveLeastPeak(instance).peak);
+    expect(seeded.best.peakBytes).toBeGreaterThanOrEqual(exhaustiveLeastPeak(instance).peak);
   });
 });
