@@ -1,11 +1,12 @@
 import { defineConfig } from "vitest/config";
 
 /**
- * Two projects: `fast` (everything that runs without TensorFlow.js kernels or full-size zoo solves,
- * under 2 minutes on 2 cores) and `slow` (the simulator on real kernels and the golden zoo answers).
+ * Two projects: `fast` (everything that runs without TensorFlow.js kernels, full-size zoo solves or
+ * 20,000-node inputs, under 2 minutes on 2 cores) and `slow` (the simulator on real kernels, the golden
+ * zoo answers and the long inputs).
  * `npm test` runs both with coverage; `npm run test:fast` runs the fast one alone.
  */
-const SLOW = ["test/simulate/**/*.test.ts", "test/golden/**/*.test.ts"];
+const SLOW = ["test/simulate/**/*.test.ts", "test/golden/**/*.test.ts", "test/long-inputs.test.ts"];
 
 export default defineConfig({
   test: {

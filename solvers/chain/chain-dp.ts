@@ -176,7 +176,7 @@ export const chainDp: Solver = {
     "optimal over persistent schedules, the activation budget A cut into --slots units of A/S bytes (time; never worse than rotor at the same slots); least peak of that class, exact (memory)",
   reference: "Beaumont, Eyraud-Dubois, Herrmann, Joly, Shilova 2019 (rotor); ACM TOMS 2024",
   objectives: ["time", "memory"],
-  emits: { time: "all", memory: "persistent-chain" },
+  emits: { time: "all", memory: "all" },
   switches: NO_SWITCHES,
   reads: ["slots"],
   rejects: chainRejection,

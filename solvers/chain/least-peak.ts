@@ -1,12 +1,15 @@
 /**
  * chain-dp's memory objective: the least peak over the persistent class, exact in bytes (the min-max
- * edges of feasibility.ts, no time table). O(L^3) time, 28 bytes per pair of stages (limits.ts).
+ * edges of feasibility.ts, no time table), or store-all when it peaks lower still (outside the class).
+ * O(L^3) time, 28 bytes per pair of stages (limits.ts).
  *
  * @see ../../proofs/chain-dp.md, "Memory objective (claim 7)"
  */
 
 import { sumOfTimesBound } from "../../src/evaluate/bounds.js";
+import type { ValidEvaluation } from "../../src/evaluate/evaluate.js";
 import type { Instance } from "../../src/instance/types.js";
+import { storeAllEvaluation, storeAllSchedule } from "../../src/schedule/builders.js";
 import type { SolverAnswer, SolverOptions } from "../../src/solver.js";
 import { type Deadline, TimeLimitReached } from "../../src/time-limit.js";
 import { dpCertificate, type KnownPlan, timeoutAnswer } from "./answers.js";
@@ -41,10 +44,13 @@ export function leastPeak(
   try {
     const edges = segmentEdges(sizes, view.recomputable, L, deadline);
     const peak = instance.fixedBytes + (view.x[0] as number) + (edges.need[L - 1] as number);
+    const storeAll = storeAllEvaluation(instance);
+    if (storeAll.peakBytes < peak && storeAll.peakBytes <= options.budgetBytes)
+      return storeAllBelowClass(instance, storeAll);
     if (peak > options.budgetBytes)
       return {
         status: "infeasible",
-        minFeasibleBudgetBytes: peak,
+        minFeasibleBudgetBytes: Math.min(peak, storeAll.peakBytes),
         reason: `the least peak of the persistent class is ${peak} bytes, above the budget of ${options.budgetBytes}`,
       };
     const plan = edgePlan(edges, 0, L - 1);
@@ -67,4 +73,19 @@ export function leastPeak(
     if (!(error instanceof TimeLimitReached)) throw error;
     return timeoutAnswer(instance, view, known, error, `memory objective, L = ${L}`, "memory");
   }
+}
+
+/**
+ * Store-all, when it peaks below every persistent schedule (it frees what `needs` lets go early, which
+ * the persistent class does not): optimal over the class all the same, since nothing in it peaks lower.
+ */
+function storeAllBelowClass(instance: Instance, storeAll: ValidEvaluation): SolverAnswer {
+  return {
+    status: "optimal",
+    schedule: storeAllSchedule(instance),
+    claimedMakespanMs: storeAll.makespanMs,
+    claimedPeakBytes: storeAll.peakBytes,
+    lowerBoundMs: sumOfTimesBound(instance),
+    certificate: dpCertificate(1, null),
+  };
 }
