@@ -17,6 +17,7 @@ import type { Schedule } from "../src/schedule/types.js";
 import type {
   Bound,
   Certificate,
+  InfeasibleAnswer,
   Objective,
   ReportedBound,
   ResultOptions,
@@ -45,6 +46,9 @@ export interface AnswerContext {
   readonly reference: ValidEvaluation;
 }
 
+/** Throws InternalError naming the solver and the broken promise. */
+type Fail = (message: string) => never;
+
 function close(a: number, b: number): boolean {
   return Math.abs(a - b) <= CLAIM_TOLERANCE * Math.max(1, Math.abs(b));
 }
@@ -55,7 +59,7 @@ function isFiniteNumber(value: unknown): value is number {
 
 /** Checks a solver's answer and builds the result. @throws InternalError at the first broken promise */
 export function describeAnswer(context: AnswerContext): SolveResult {
-  const { instance, solver, options, answer } = context;
+  const { solver, answer } = context;
   const fail = (message: string): never => {
     throw new InternalError(`${solver.name}: ${message}`);
   };
@@ -64,18 +68,35 @@ export function describeAnswer(context: AnswerContext): SolveResult {
   const evaluation = checkSchedule(context, fail);
   const bounds = checkBounds(context, evaluation, fail);
   const certificate = answer.status === "optimal" ? checkCertificate(context, evaluation, fail) : null;
-  if (answer.status === "infeasible") {
-    if (typeof answer.reason !== "string" || answer.reason === "")
-      fail("answered infeasible without a reason");
-    const least = answer.minFeasibleBudgetBytes;
-    if (least !== undefined && !(isFiniteNumber(least) && least > options.budgetBytes))
-      fail(
-        `answered infeasible with minFeasibleBudgetBytes ${least}, not above the budget ${options.budgetBytes}`,
-      );
-  }
+  if (answer.status === "infeasible") checkInfeasible(answer, context.options, fail);
   for (const [name, value] of Object.entries(answer.counters ?? {}))
     if (!isFiniteNumber(value)) fail(`counter ${name} is ${value}, not a finite number`);
   const front = checkFront(context, fail);
+  return resultOf(context, { evaluation, bounds, certificate, front });
+}
+
+/** What the checks of `describeAnswer` established, as the result reports it. */
+interface CheckedParts {
+  readonly evaluation: ValidEvaluation | undefined;
+  readonly bounds: readonly ReportedBound[];
+  readonly certificate: Certificate | null;
+  readonly front: SolveResult["front"];
+}
+
+/** Checks that an infeasible answer gives a reason and, if it names a least budget, one above the budget. */
+function checkInfeasible(answer: InfeasibleAnswer, options: SolverOptions, fail: Fail): void {
+  if (typeof answer.reason !== "string" || answer.reason === "") fail("answered infeasible without a reason");
+  const least = answer.minFeasibleBudgetBytes;
+  if (least !== undefined && !(isFiniteNumber(least) && least > options.budgetBytes))
+    fail(
+      `answered infeasible with minFeasibleBudgetBytes ${least}, not above the budget ${options.budgetBytes}`,
+    );
+}
+
+/** The result of a checked answer: the evaluator's numbers, the checked bounds, certificate and front. */
+function resultOf(context: AnswerContext, checked: CheckedParts): SolveResult {
+  const { instance, solver, options, answer } = context;
+  const { evaluation, bounds, certificate, front } = checked;
   const storeAllMs = context.reference.makespanMs;
   const bound = (objective: Objective) => bounds.find((b) => b.objective === objective)?.value ?? null;
   return {
@@ -103,10 +124,7 @@ export function describeAnswer(context: AnswerContext): SolveResult {
 }
 
 /** Evaluates the answer's schedule and checks its claims; undefined when there is none. */
-function checkSchedule(
-  context: AnswerContext,
-  fail: (message: string) => never,
-): ValidEvaluation | undefined {
+function checkSchedule(context: AnswerContext, fail: Fail): ValidEvaluation | undefined {
   const { answer, options } = context;
   const schedule = "schedule" in answer ? answer.schedule : undefined;
   if (schedule === undefined) {
@@ -130,19 +148,14 @@ function checkSchedule(
   return evaluation;
 }
 
-function evaluateClaimed(context: AnswerContext, schedule: Schedule, fail: (message: string) => never) {
+function evaluateClaimed(context: AnswerContext, schedule: Schedule, fail: Fail) {
   const evaluation = evaluate(context.instance, schedule);
   if (!evaluation.valid)
     fail(`emitted an invalid schedule: ${evaluation.error.reason} (instruction ${evaluation.error.index})`);
   return evaluation as ValidEvaluation;
 }
 
-function checkClaim(
-  what: string,
-  claimed: unknown,
-  evaluated: number,
-  fail: (message: string) => never,
-): void {
+function checkClaim(what: string, claimed: unknown, evaluated: number, fail: Fail): void {
   if (claimed === undefined) return;
   if (!isFiniteNumber(claimed) || !close(claimed, evaluated))
     fail(`claims a ${what} of ${String(claimed)} but the evaluator says ${evaluated}`);
@@ -152,7 +165,7 @@ function checkClaim(
 function checkBounds(
   context: AnswerContext,
   evaluation: ValidEvaluation | undefined,
-  fail: (message: string) => never,
+  fail: Fail,
 ): ReportedBound[] {
   const { answer } = context;
   const given: [Objective, Bound | undefined][] = [
@@ -162,75 +175,108 @@ function checkBounds(
   const reported: ReportedBound[] = [];
   for (const [objective, bound] of given) {
     if (bound === undefined) continue;
-    if (typeof bound !== "object" || bound === null)
-      fail(`reports a ${objective} bound that is not a Bound object`);
-    if (!isFiniteNumber(bound.value) || bound.value < 0)
-      fail(`reports a ${objective} bound of ${bound.value}`);
-    if (!CLASSES.includes(bound.over))
-      fail(`reports a ${objective} bound over an unknown class ${bound.over}`);
-    if (typeof bound.method !== "string" || bound.method === "")
-      fail(`reports a ${objective} bound without its method`);
-    if (bound.method === SUM_OF_TIMES && !close(bound.value, makespanLowerBound(context.instance)))
-      fail(`reports the sum-of-times bound as ${bound.value}, not ${makespanLowerBound(context.instance)}`);
-    if (evaluation !== undefined) {
-      const cost = objective === "time" ? evaluation.makespanMs : evaluation.peakBytes;
-      if (bound.value > cost * (1 + CLAIM_TOLERANCE))
-        fail(`reports a ${objective} lower bound of ${bound.value} above its own answer's ${cost}`);
-    }
+    checkBoundShape(objective, bound, fail);
+    checkBoundValue(context, evaluation, objective, bound, fail);
     reported.push({ objective, value: bound.value, over: bound.over, method: bound.method });
   }
   return reported;
+}
+
+/** Checks that a bound is a Bound object: a finite non-negative value, a known class and a method. */
+function checkBoundShape(objective: Objective, bound: Bound, fail: Fail): void {
+  if (typeof bound !== "object" || bound === null)
+    fail(`reports a ${objective} bound that is not a Bound object`);
+  if (!isFiniteNumber(bound.value) || bound.value < 0) fail(`reports a ${objective} bound of ${bound.value}`);
+  if (!CLASSES.includes(bound.over)) fail(`reports a ${objective} bound over an unknown class ${bound.over}`);
+  if (typeof bound.method !== "string" || bound.method === "")
+    fail(`reports a ${objective} bound without its method`);
+}
+
+/** Checks a bound's value: the sum-of-times bound recomputed, and at most the answer's evaluated cost. */
+function checkBoundValue(
+  context: AnswerContext,
+  evaluation: ValidEvaluation | undefined,
+  objective: Objective,
+  bound: Bound,
+  fail: Fail,
+): void {
+  if (bound.method === SUM_OF_TIMES && !close(bound.value, makespanLowerBound(context.instance)))
+    fail(`reports the sum-of-times bound as ${bound.value}, not ${makespanLowerBound(context.instance)}`);
+  if (evaluation === undefined) return;
+  const cost = objective === "time" ? evaluation.makespanMs : evaluation.peakBytes;
+  if (bound.value > cost * (1 + CLAIM_TOLERANCE))
+    fail(`reports a ${objective} lower bound of ${bound.value} above its own answer's ${cost}`);
 }
 
 /** Checks the certificate of an optimal answer against the evaluated schedule. */
 function checkCertificate(
   context: AnswerContext,
   evaluation: ValidEvaluation | undefined,
-  fail: (message: string) => never,
+  fail: Fail,
 ): Certificate {
-  const { answer, options } = context;
+  const { answer } = context;
   const certificate = answer.status === "optimal" ? answer.certificate : undefined;
   if (certificate === undefined || certificate === null || typeof certificate !== "object")
     return fail("answered optimal without a certificate");
   if (!CLASSES.includes(certificate.over))
     fail(`certifies optimality over an unknown class ${certificate.over}`);
-  const cost = options.objective === "time" ? evaluation?.makespanMs : evaluation?.peakBytes;
   switch (certificate.kind) {
-    case "meets-bound": {
-      if (certificate.objective !== options.objective)
-        fail(`certifies the ${options.objective} objective by a ${certificate.objective} bound`);
-      if (!isFiniteNumber(certificate.value) || cost === undefined || !close(certificate.value, cost))
-        fail(`certifies that its cost ${cost} meets the bound ${certificate.value}, but they differ`);
-      if (
-        certificate.bound === SUM_OF_TIMES &&
-        !close(certificate.value, makespanLowerBound(context.instance))
-      )
-        fail(
-          `cites the sum-of-times bound as ${certificate.value}, not ${makespanLowerBound(context.instance)}`,
-        );
+    case "meets-bound":
+      checkMeetsBound(context, certificate, evaluation, fail);
       break;
-    }
     case "dynamic-program":
-      if (!(isFiniteNumber(certificate.unitBytes) && certificate.unitBytes > 0))
-        fail(`certifies a dynamic program with a unit of ${certificate.unitBytes} bytes`);
-      if (certificate.budgetUnits !== null && !Number.isSafeInteger(certificate.budgetUnits))
-        fail(`certifies a dynamic program over ${certificate.budgetUnits} budget units`);
+      checkDynamicProgram(certificate, fail);
       break;
     case "enumeration":
-    case "decomposition": {
-      const count = certificate.kind === "enumeration" ? certificate.count : certificate.parts;
-      if (!(Number.isSafeInteger(count) && count >= 1))
-        fail(`certifies an ${certificate.kind} of ${count} parts`);
+    case "decomposition":
+      checkPartCount(certificate, fail);
       break;
-    }
     default:
       fail(`certifies optimality with an unknown kind ${(certificate as { kind: unknown }).kind}`);
   }
   return certificate;
 }
 
+/** Checks a meets-bound certificate: the answer's objective, its evaluated cost equal to the bound. */
+function checkMeetsBound(
+  context: AnswerContext,
+  certificate: Extract<Certificate, { kind: "meets-bound" }>,
+  evaluation: ValidEvaluation | undefined,
+  fail: Fail,
+): void {
+  const { options } = context;
+  const cost = options.objective === "time" ? evaluation?.makespanMs : evaluation?.peakBytes;
+  if (certificate.objective !== options.objective)
+    fail(`certifies the ${options.objective} objective by a ${certificate.objective} bound`);
+  if (!isFiniteNumber(certificate.value) || cost === undefined || !close(certificate.value, cost))
+    fail(`certifies that its cost ${cost} meets the bound ${certificate.value}, but they differ`);
+  if (certificate.bound === SUM_OF_TIMES && !close(certificate.value, makespanLowerBound(context.instance)))
+    fail(`cites the sum-of-times bound as ${certificate.value}, not ${makespanLowerBound(context.instance)}`);
+}
+
+/** Checks a dynamic-program certificate: a positive unit and a whole number of budget units (or none). */
+function checkDynamicProgram(
+  certificate: Extract<Certificate, { kind: "dynamic-program" }>,
+  fail: Fail,
+): void {
+  if (!(isFiniteNumber(certificate.unitBytes) && certificate.unitBytes > 0))
+    fail(`certifies a dynamic program with a unit of ${certificate.unitBytes} bytes`);
+  if (certificate.budgetUnits !== null && !Number.isSafeInteger(certificate.budgetUnits))
+    fail(`certifies a dynamic program over ${certificate.budgetUnits} budget units`);
+}
+
+/** Checks an enumeration or decomposition certificate: at least one candidate or part, counted exactly. */
+function checkPartCount(
+  certificate: Extract<Certificate, { kind: "enumeration" | "decomposition" }>,
+  fail: Fail,
+): void {
+  const count = certificate.kind === "enumeration" ? certificate.count : certificate.parts;
+  if (!(Number.isSafeInteger(count) && count >= 1))
+    fail(`certifies an ${certificate.kind} of ${count} parts`);
+}
+
 /** Re-evaluates every front point; undefined when the answer has no front. */
-function checkFront(context: AnswerContext, fail: (message: string) => never): SolveResult["front"] {
+function checkFront(context: AnswerContext, fail: Fail): SolveResult["front"] {
   const { answer } = context;
   if (answer.front === undefined) return undefined;
   return answer.front.map((point, index) => {

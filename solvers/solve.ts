@@ -52,6 +52,11 @@ function optionIssue(path: string, expected: string, value: unknown): InputIssue
 
 /** Every issue with the options themselves (shape, types, fields the solver does not read). */
 function optionIssues(solver: Solver, options: SolveOptions): InputIssue[] {
+  return [...unknownFieldIssues(options), ...valueIssues(solver, options), ...unreadIssues(solver, options)];
+}
+
+/** One issue per field of `options` that `solve` does not know. */
+function unknownFieldIssues(options: SolveOptions): InputIssue[] {
   const issues: InputIssue[] = [];
   for (const key of Object.keys(options))
     if (!OPTION_FIELDS.includes(key))
@@ -61,6 +66,12 @@ function optionIssues(solver: Solver, options: SolveOptions): InputIssue[] {
         expected: `one of ${OPTION_FIELDS.join(", ")}`,
         received: `unknown option "${key}"`,
       });
+  return issues;
+}
+
+/** One issue per given option of the wrong type or range (objective, slots, timeLimitSec, ...). */
+function valueIssues(solver: Solver, options: SolveOptions): InputIssue[] {
+  const issues: InputIssue[] = [];
   const { objective, slots, timeLimitSec, checkpoints, extra } = options;
   if (objective !== undefined && !solver.objectives.includes(objective))
     issues.push(
@@ -68,11 +79,7 @@ function optionIssues(solver: Solver, options: SolveOptions): InputIssue[] {
     );
   if (slots !== undefined && !(Number.isSafeInteger(slots) && slots >= 1))
     issues.push(optionIssue("slots", "a positive integer", slots));
-  if (
-    timeLimitSec !== undefined &&
-    timeLimitSec !== null &&
-    !(typeof timeLimitSec === "number" && timeLimitSec > 0)
-  )
+  if (!isTimeLimit(timeLimitSec))
     issues.push(
       optionIssue("timeLimitSec", "a positive number of seconds (Infinity for none)", timeLimitSec),
     );
@@ -83,9 +90,20 @@ function optionIssues(solver: Solver, options: SolveOptions): InputIssue[] {
     issues.push(optionIssue("checkpoints", "a list of node ids", checkpoints));
   if (extra !== undefined && (typeof extra !== "object" || extra === null || Array.isArray(extra)))
     issues.push(optionIssue("extra", "an object of switches", extra));
+  return issues;
+}
+
+/** Whether `value` is an acceptable `timeLimitSec`: absent, null, or a positive number. */
+function isTimeLimit(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === "number" && value > 0);
+}
+
+/** One issue per common option given to a solver that does not read it. */
+function unreadIssues(solver: Solver, options: SolveOptions): InputIssue[] {
+  const issues: InputIssue[] = [];
   const given: [CommonOption, unknown][] = [
-    ["slots", slots],
-    ["checkpoints", checkpoints],
+    ["slots", options.slots],
+    ["checkpoints", options.checkpoints],
   ];
   for (const [name, value] of given)
     if (value !== undefined && !solver.reads.includes(name))

@@ -97,20 +97,7 @@ export function parseSwitches<T extends OptionsTable>(
   given: Readonly<Record<string, unknown>> | undefined,
   site: string,
 ): OptionValues<T> {
-  const issues: InputIssue[] = [];
-  const known = Object.keys(table);
-  for (const key of Object.keys(given ?? {})) {
-    if (!(key in table))
-      issues.push({
-        code: "option",
-        path: `extra.${key}`,
-        expected:
-          known.length === 0
-            ? `absent: ${site} has no switches`
-            : `one of the switches ${site} reads (${known.join(", ")})`,
-        received: `unknown switch "${key}"`,
-      });
-  }
+  const issues = unknownSwitchIssues(table, given, site);
   const values: Record<string, unknown> = {};
   for (const [key, spec] of Object.entries(table)) {
     const value = given?.[key];
@@ -126,6 +113,29 @@ export function parseSwitches<T extends OptionsTable>(
   }
   if (issues.length > 0) throw new InputError(site, issues);
   return Object.freeze(values) as OptionValues<T>;
+}
+
+/** One issue per key of `given` that `table` does not define, naming the switches it does. */
+function unknownSwitchIssues(
+  table: OptionsTable,
+  given: Readonly<Record<string, unknown>> | undefined,
+  site: string,
+): InputIssue[] {
+  const issues: InputIssue[] = [];
+  const known = Object.keys(table);
+  for (const key of Object.keys(given ?? {})) {
+    if (!(key in table))
+      issues.push({
+        code: "option",
+        path: `extra.${key}`,
+        expected:
+          known.length === 0
+            ? `absent: ${site} has no switches`
+            : `one of the switches ${site} reads (${known.join(", ")})`,
+        received: `unknown switch "${key}"`,
+      });
+  }
+  return issues;
 }
 
 /** One line per switch (`name  type, default D: doc`), for help texts and the solver README. */

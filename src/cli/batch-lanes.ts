@@ -50,17 +50,7 @@ export async function runJobs(
     try {
       while (next < todo.length) {
         const setting = todo[next++] as JobSetting;
-        const { outcome, replaceWorker } = await runOne(worker, {
-          file: setting.file,
-          solver: setting.solver,
-          budget: setting.budget,
-          objective: setting.objective,
-          timeLimitSec: setting.timeLimitSec ?? Number.POSITIVE_INFINITY,
-          ...(setting.slots === null ? {} : { slots: setting.slots }),
-          withSchedule: settings.withSchedule,
-          extra: setting.extra,
-          ...(setting.checkpoints === null ? {} : { checkpoints: setting.checkpoints }),
-        });
+        const { outcome, replaceWorker } = await runOne(worker, jobOf(setting, settings.withSchedule));
         if (replaceWorker) {
           await worker.terminate();
           worker = new Worker(workerPath);
@@ -77,6 +67,21 @@ export async function runJobs(
   };
   await Promise.all(Array.from({ length: Math.min(settings.jobsCount, Math.max(1, todo.length)) }, lane));
   return records;
+}
+
+/** The message a worker gets for `setting`: its solve options (no time limit: Infinity). */
+function jobOf(setting: JobSetting, withSchedule: boolean): BatchJob {
+  return {
+    file: setting.file,
+    solver: setting.solver,
+    budget: setting.budget,
+    objective: setting.objective,
+    timeLimitSec: setting.timeLimitSec ?? Number.POSITIVE_INFINITY,
+    ...(setting.slots === null ? {} : { slots: setting.slots }),
+    withSchedule,
+    extra: setting.extra,
+    ...(setting.checkpoints === null ? {} : { checkpoints: setting.checkpoints }),
+  };
 }
 
 type WorkerMessage =

@@ -45,17 +45,25 @@ export async function runCli(args: readonly string[], io: CommandIo): Promise<nu
   try {
     return await command.run(rest, io);
   } catch (error) {
-    if (error instanceof InputError) {
-      io.err(withFlagPaths(error).message);
-      return 2;
-    }
-    if (process.env.REMAT_DEBUG) io.err(String((error as Error).stack));
-    else
-      io.err(
-        error instanceof InternalError
-          ? error.message
-          : `remat ${name}: ${(error as Error).message ?? String(error)}`,
-      );
-    return 1;
+    return reportFailure(error, name, io);
   }
+}
+
+/**
+ * Prints what made command `name` fail and returns the exit code: 2 with every issue for bad input,
+ * 1 with the message (the stack trace under REMAT_DEBUG) for anything else.
+ */
+function reportFailure(error: unknown, name: string, io: CommandIo): number {
+  if (error instanceof InputError) {
+    io.err(withFlagPaths(error).message);
+    return 2;
+  }
+  if (process.env.REMAT_DEBUG) io.err(String((error as Error).stack));
+  else
+    io.err(
+      error instanceof InternalError
+        ? error.message
+        : `remat ${name}: ${(error as Error).message ?? String(error)}`,
+    );
+  return 1;
 }

@@ -22,31 +22,48 @@ function walk(folder: string, depth: number, skip: (path: string, reason: string
   const stack: [string, number][] = [[folder, 0]];
   for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
     const [path, level] = item;
-    let names: string[];
-    try {
-      const stats = statSync(path);
-      const identity = `${stats.dev}:${stats.ino}`;
-      if (seen.has(identity)) continue;
-      seen.add(identity);
-      names = readdirSync(path);
-    } catch (error) {
-      skip(path, reasonOf(error));
-      continue;
-    }
+    const names = readFolderOnce(path, seen, skip);
+    if (names === undefined) continue;
     for (const name of names.sort().reverse()) {
       const child = join(path, name);
-      let isFolder: boolean;
-      try {
-        isFolder = statSync(child).isDirectory();
-      } catch (error) {
-        skip(child, reasonOf(error));
-        continue;
-      }
+      const isFolder = isFolderOrSkip(child, skip);
+      if (isFolder === undefined) continue;
       if (!isFolder) files.push(child);
       else if (level + 1 < depth) stack.push([child, level + 1]);
     }
   }
   return files;
+}
+
+/**
+ * The entry names of folder `path`; undefined when the folder was read before (`seen` holds the
+ * `dev:ino` of every folder read) or cannot be read (then it is passed to `skip`).
+ */
+function readFolderOnce(
+  path: string,
+  seen: Set<string>,
+  skip: (path: string, reason: string) => void,
+): string[] | undefined {
+  try {
+    const stats = statSync(path);
+    const identity = `${stats.dev}:${stats.ino}`;
+    if (seen.has(identity)) return undefined;
+    seen.add(identity);
+    return readdirSync(path);
+  } catch (error) {
+    skip(path, reasonOf(error));
+    return undefined;
+  }
+}
+
+/** Whether `path` is a folder (following symlinks); undefined when it cannot be read (passed to `skip`). */
+function isFolderOrSkip(path: string, skip: (path: string, reason: string) => void): boolean | undefined {
+  try {
+    return statSync(path).isDirectory();
+  } catch (error) {
+    skip(path, reasonOf(error));
+    return undefined;
+  }
 }
 
 function reasonOf(error: unknown): string {

@@ -19,26 +19,32 @@ const GAP = "  ";
  */
 export function wrapText(text: string, maxWidth = TEXT_WIDTH): string[] {
   const width = Math.max(1, maxWidth);
+  return text
+    .split("\n")
+    .flatMap((paragraph) => wrapParagraph(paragraph, width))
+    .map((line) => line.trimEnd());
+}
+
+/** The lines of one paragraph (no line breaks) at most `width` characters wide, before trimming. */
+function wrapParagraph(paragraph: string, width: number): string[] {
   const lines: string[] = [];
-  for (const paragraph of text.split("\n")) {
-    let line = "";
-    for (let word of paragraph.split(" ")) {
-      while (word.length > width) {
-        if (line !== "") lines.push(line);
-        lines.push(word.slice(0, width));
-        word = word.slice(width);
-        line = "";
-      }
-      if (line === "") line = word;
-      else if (line.length + 1 + word.length <= width) line += ` ${word}`;
-      else {
-        lines.push(line);
-        line = word;
-      }
+  let line = "";
+  for (let word of paragraph.split(" ")) {
+    while (word.length > width) {
+      if (line !== "") lines.push(line);
+      lines.push(word.slice(0, width));
+      word = word.slice(width);
+      line = "";
     }
-    lines.push(line);
+    if (line === "") line = word;
+    else if (line.length + 1 + word.length <= width) line += ` ${word}`;
+    else {
+      lines.push(line);
+      line = word;
+    }
   }
-  return lines.map((line) => line.trimEnd());
+  lines.push(line);
+  return lines;
 }
 
 /** Column widths: natural widths, the widest text columns narrowed until the table fits `maxWidth`. */

@@ -3,9 +3,10 @@
  * semantics, fills defaults and returns a frozen {@link Instance}. Every problem is collected and
  * thrown at once in one InputError.
  */
-import { describeValue, InputError, type InputIssue, type IssueCode } from "../errors.js";
+import { InputError } from "../errors.js";
+import { Checker, join } from "./checker.js";
 import { deepFreeze, depthIssues } from "./json-depth.js";
-import { BYTES_LIMIT_TEXT, MAX_BYTES, MAX_TOTAL_MS, TIME_LIMIT_TEXT, totalIssues } from "./limits.js";
+import { totalIssues } from "./limits.js";
 import { markParsed } from "./parsed.js";
 import { INSTANCE_FORMAT, type Instance, type InstanceNode, type NeedsWord } from "./types.js";
 
@@ -46,91 +47,6 @@ export const INSTANCE_FIELDS = {
   node: NODE_FIELDS,
   hardware: ["bandwidth", "latency"],
 } as const;
-
-/** Collects issues while reading an untrusted JSON value. */
-class Checker {
-  readonly issues: InputIssue[] = [];
-
-  add(code: IssueCode, path: string, expected: string, value: unknown): void {
-    this.issues.push({ code, path, expected, received: describeValue(value) });
-  }
-
-  object(value: unknown, path: string): Record<string, unknown> | undefined {
-    if (typeof value === "object" && value !== null && !Array.isArray(value))
-      return value as Record<string, unknown>;
-    this.add(value === undefined ? "required" : "type", path, "an object", value);
-    return undefined;
-  }
-
-  knownFields(record: Record<string, unknown>, path: string, known: readonly string[]): void {
-    for (const key of Object.keys(record)) {
-      if (!known.includes(key)) {
-        this.issues.push({
-          code: "unknown-field",
-          path: join(path, key),
-          expected: `one of the known fields`,
-          received: `unknown field "${key}"`,
-        });
-      }
-    }
-  }
-
-  string(value: unknown, path: string, fallback?: string): string {
-    if (typeof value === "string") return value;
-    if (value === undefined && fallback !== undefined) return fallback;
-    this.add(value === undefined ? "required" : "type", path, "a string", value);
-    return "";
-  }
-
-  boolean(value: unknown, path: string, fallback: boolean): boolean {
-    if (value === undefined) return fallback;
-    if (typeof value === "boolean") return value;
-    this.add("type", path, "true or false", value);
-    return fallback;
-  }
-
-  /**
-   * A finite number >= 0 (> 0 when `positive`); `fallback` when absent, if given. A size (`bytes`) is
-   * an integer <= {@link MAX_BYTES}; a time (`ms`) is <= {@link MAX_TOTAL_MS} (src/instance/limits.ts
-   * says why); `positive` numbers (a bandwidth) have no upper limit.
-   */
-  amount(
-    value: unknown,
-    path: string,
-    options: { kind: "bytes" | "ms" | "positive"; fallback?: number },
-  ): number {
-    const kind =
-      options.kind === "bytes"
-        ? "a non-negative integer"
-        : options.kind === "positive"
-          ? "a positive finite number"
-          : "a non-negative finite number";
-    if (value === undefined) {
-      if (options.fallback !== undefined) return options.fallback;
-      this.add("required", path, kind, value);
-      return 0;
-    }
-    if (typeof value !== "number") {
-      this.add("type", path, kind, value);
-      return 0;
-    }
-    if (!Number.isFinite(value)) this.add("not-finite", path, kind, value);
-    else if (value < 0 || (options.kind === "positive" && value === 0))
-      this.add("negative", path, kind, value);
-    else if (options.kind === "bytes" && !Number.isInteger(value)) this.add("not-integer", path, kind, value);
-    else if (options.kind === "bytes" && value > MAX_BYTES)
-      this.add("too-large", path, `${kind} ${BYTES_LIMIT_TEXT}`, value);
-    else if (options.kind === "ms" && value > MAX_TOTAL_MS)
-      this.add("too-large", path, `${kind} ${TIME_LIMIT_TEXT}`, value);
-    else return value;
-    return 0;
-  }
-}
-
-function join(path: string, key: string | number): string {
-  if (typeof key === "number") return `${path}[${key}]`;
-  return path === "" ? key : `${path}.${key}`;
-}
 
 /**
  * Validates a parsed JSON value as an instance and returns it frozen, with defaults filled.
@@ -362,12 +278,7 @@ function findCycle(
       }
       frame[1] = k + 1;
       const u = position.get(inputs[k] as string) as number;
-      if (state[u] === 1) {
-        const cycle = [nodes[u]?.id as string];
-        for (let w = v; w !== u && w !== -1; w = parent[w] as number) cycle.push(nodes[w]?.id as string);
-        cycle.push(nodes[u]?.id as string);
-        return cycle.reverse();
-      }
+      if (state[u] === 1) return cycleThrough(nodes, parent, u, v);
       if (state[u] === 0) {
         state[u] = 1;
         parent[u] = v;
@@ -376,4 +287,15 @@ function findCycle(
     }
   }
   return undefined;
+}
+
+/**
+ * The ids of the cycle closed by the edge from `v` back to `u` (an ancestor of `v` on the DFS stack),
+ * following `parent` from `v` up to `u`, in input order and starting and ending at `u`.
+ */
+function cycleThrough(nodes: readonly InstanceNode[], parent: Int32Array, u: number, v: number): string[] {
+  const cycle = [nodes[u]?.id as string];
+  for (let w = v; w !== u && w !== -1; w = parent[w] as number) cycle.push(nodes[w]?.id as string);
+  cycle.push(nodes[u]?.id as string);
+  return cycle.reverse();
 }

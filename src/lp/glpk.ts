@@ -8,7 +8,7 @@
  * bound, gap, iteration or node count: the bound is given only for a proven optimum with `mipGap` 0.
  * Slow on hard MILPs (30x HiGHS on the remat MILP).
  */
-import type { GLPK as Glpk, LP, Options } from "glpk.js/node";
+import type { GLPK as Glpk, LP, Options, Result } from "glpk.js/node";
 import { type LpBackend, LpBackendError } from "./backend.js";
 import { isMixedInteger, type LpModel, modelArrays } from "./model.js";
 import { type LpAnswer, lazyBackend, type ResolvedOptions, settleUnboundedOrInfeasible } from "./run.js";
@@ -112,20 +112,30 @@ function solveOnce(glpk: Glpk, model: LpModel, options: ResolvedOptions): LpAnsw
   const start = performance.now();
   const { result } = glpk.solve(problem, solveOptions);
   const timedOut = performance.now() - start >= LIMIT_REACHED_FRACTION * limitMs;
-  const solution = (): { objective: number; values: Float64Array } => {
-    // typed as a number, but null when GLPK has no objective value
-    const z: unknown = result.z;
-    if (typeof z !== "number") throw new LpBackendError(NAME, `objective value ${String(z)}`);
-    return { objective: z + model.offset, values: readValues(result.vars, model.variables.length) };
-  };
+  return answerOf(glpk, result, { model, mip, mipGap: options.mipGap, timedOut });
+}
+
+/** What `answerOf` needs to know about the run besides GLPK's result. */
+interface RunFacts {
+  readonly model: LpModel;
+  /** Whether the run was `glp_intopt` on a mixed-integer model (else the simplex). */
+  readonly mip: boolean;
+  readonly mipGap: number;
+  /** Whether the run took (nearly) its whole time limit. */
+  readonly timedOut: boolean;
+}
+
+/**
+ * The answer for GLPK's result status; "undefined-mip" when `glp_intopt` left it undefined in time.
+ * @throws LpBackendError for a status GLPK should not give for this kind of run
+ */
+function answerOf(glpk: Glpk, result: Result["result"], run: RunFacts): LpAnswer | "undefined-mip" {
+  const { model, mip, timedOut } = run;
   switch (result.status) {
-    case glpk.GLP_OPT: {
-      const found = solution();
-      const exact = !mip || options.mipGap === 0;
-      return { status: "optimal", ...found, ...(exact ? { bound: found.objective, gap: 0 } : {}) };
-    }
+    case glpk.GLP_OPT:
+      return optimalAnswer(result, run);
     case glpk.GLP_FEAS:
-      return { status: timedOut || !mip ? "timeout" : "feasible", ...solution() };
+      return { status: timedOut || !mip ? "timeout" : "feasible", ...solutionOf(result, model) };
     case glpk.GLP_NOFEAS:
       return { status: "infeasible" };
     case glpk.GLP_UNBND:
@@ -139,6 +149,21 @@ function solveOnce(glpk: Glpk, model: LpModel, options: ResolvedOptions): LpAnsw
       if (timedOut) return { status: "timeout" };
   }
   throw new LpBackendError(NAME, `unexpected ${mip ? "MIP" : "LP"} status ${result.status}`);
+}
+
+/** An optimum, with its bound and a zero gap when it is exact (an LP, or a MIP solved with `mipGap` 0). */
+function optimalAnswer(result: Result["result"], run: RunFacts): LpAnswer {
+  const found = solutionOf(result, run.model);
+  const exact = !run.mip || run.mipGap === 0;
+  return { status: "optimal", ...found, ...(exact ? { bound: found.objective, gap: 0 } : {}) };
+}
+
+/** The objective value (with the model's offset) and column values of a result with a solution. */
+function solutionOf(result: Result["result"], model: LpModel): { objective: number; values: Float64Array } {
+  // typed as a number, but null when GLPK has no objective value
+  const z: unknown = result.z;
+  if (typeof z !== "number") throw new LpBackendError(NAME, `objective value ${String(z)}`);
+  return { objective: z + model.offset, values: readValues(result.vars, model.variables.length) };
 }
 
 function readValues(vars: Readonly<Record<string, number>>, count: number): Float64Array {

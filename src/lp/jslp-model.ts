@@ -7,7 +7,7 @@
  * finite range becomes a row `x' <= upper - lower`. Integer variables have their bounds rounded
  * inwards (by `modelArrays`), so that the shift is an integer and integrality carries over.
  */
-import { type LpModel, modelArrays } from "./model.js";
+import { type LpModel, type ModelArrays, modelArrays } from "./model.js";
 
 /** Bounds of one library row: `{ min }`, `{ max }`, both, or `{ equal }`. */
 export interface JslpBounds {
@@ -73,53 +73,78 @@ export function toJslp(model: LpModel, relax: boolean): JslpTranslation | "infea
   };
   const maps: ColumnMap[] = [];
   for (let j = 0; j < a.numCols; j++) {
-    const integer = a.integer[j] === 1;
     const lower = a.colLower[j] as number;
     const upper = a.colUpper[j] as number;
     if (lower > upper) return "infeasible";
-    const cost = a.colCost[j] as number;
-    const map: ColumnMap = Number.isFinite(lower)
-      ? { shift: lower, sign: 1, free: false }
-      : {
-          shift: Number.isFinite(upper) ? upper : 0,
-          sign: Number.isFinite(upper) ? -1 : 1,
-          free: !Number.isFinite(upper),
-        };
-    maps.push(map);
-    jsModel.variables[`x${j}`] = { [OBJECTIVE]: map.sign * cost };
-    if (map.free) jsModel.variables[`n${j}`] = { [OBJECTIVE]: -cost };
-    if (Number.isFinite(lower) && Number.isFinite(upper)) {
-      jsModel.constraints[`b${j}`] = upper === lower ? { equal: 0 } : { max: upper - lower };
-      (jsModel.variables[`x${j}`] as Record<string, number>)[`b${j}`] = 1;
-    }
-    if (integer) {
-      jsModel.ints[`x${j}`] = 1;
-      if (map.free) jsModel.ints[`n${j}`] = 1;
-    }
+    maps.push(
+      addColumn(jsModel, j, lower, upper, { cost: a.colCost[j] as number, integer: a.integer[j] === 1 }),
+    );
   }
-  for (let i = 0; i < a.numRows; i++) {
-    const first = a.starts[i] as number;
-    const end = a.starts[i + 1] as number;
-    let constant = 0;
-    for (let k = first; k < end; k++)
-      constant += (a.values[k] as number) * (maps[a.indices[k] as number] as ColumnMap).shift;
-    const lower = (a.rowLower[i] as number) - constant;
-    const upper = (a.rowUpper[i] as number) - constant;
-    if (first === end) {
-      if (lower > 0 || upper < 0) return "infeasible";
-      continue;
-    }
-    if (!Number.isFinite(lower) && !Number.isFinite(upper)) continue;
-    jsModel.constraints[`r${i}`] = rowBounds(lower, upper);
-    for (let k = first; k < end; k++) {
-      const j = a.indices[k] as number;
-      const value = a.values[k] as number;
-      const map = maps[j] as ColumnMap;
-      (jsModel.variables[`x${j}`] as Record<string, number>)[`r${i}`] = map.sign * value;
-      if (map.free) (jsModel.variables[`n${j}`] as Record<string, number>)[`r${i}`] = -value;
-    }
-  }
+  for (let i = 0; i < a.numRows; i++) if (addRow(jsModel, a, maps, i) === "infeasible") return "infeasible";
   return { model: jsModel, recover: (answer) => recover(answer, maps) };
+}
+
+/** How variable x_j maps to library columns, given its bounds (see the file comment). */
+function columnMap(lower: number, upper: number): ColumnMap {
+  if (Number.isFinite(lower)) return { shift: lower, sign: 1, free: false };
+  return Number.isFinite(upper) ? { shift: upper, sign: -1, free: false } : { shift: 0, sign: 1, free: true };
+}
+
+/**
+ * Adds variable x_j (bounds `lower <= upper`) to `jsModel`: its column `x{j}` (and `n{j}` when free)
+ * with its objective coefficient, the row `b{j}` of a finite range, and its integrality.
+ * @returns how x_j maps to the columns
+ */
+function addColumn(
+  jsModel: JslpModel,
+  j: number,
+  lower: number,
+  upper: number,
+  column: { readonly cost: number; readonly integer: boolean },
+): ColumnMap {
+  const map = columnMap(lower, upper);
+  jsModel.variables[`x${j}`] = { [OBJECTIVE]: map.sign * column.cost };
+  if (map.free) jsModel.variables[`n${j}`] = { [OBJECTIVE]: -column.cost };
+  if (Number.isFinite(lower) && Number.isFinite(upper)) {
+    jsModel.constraints[`b${j}`] = upper === lower ? { equal: 0 } : { max: upper - lower };
+    (jsModel.variables[`x${j}`] as Record<string, number>)[`b${j}`] = 1;
+  }
+  if (column.integer) {
+    jsModel.ints[`x${j}`] = 1;
+    if (map.free) jsModel.ints[`n${j}`] = 1;
+  }
+  return map;
+}
+
+/**
+ * Adds row i to `jsModel` as row `r{i}`, its bounds moved by the columns' shifts; a row without terms
+ * or without finite bounds is left out.
+ * @returns `infeasible` when a row without terms excludes 0
+ */
+function addRow(
+  jsModel: JslpModel,
+  a: ModelArrays,
+  maps: readonly ColumnMap[],
+  i: number,
+): "infeasible" | undefined {
+  const first = a.starts[i] as number;
+  const end = a.starts[i + 1] as number;
+  let constant = 0;
+  for (let k = first; k < end; k++)
+    constant += (a.values[k] as number) * (maps[a.indices[k] as number] as ColumnMap).shift;
+  const lower = (a.rowLower[i] as number) - constant;
+  const upper = (a.rowUpper[i] as number) - constant;
+  if (first === end) return lower > 0 || upper < 0 ? "infeasible" : undefined;
+  if (!Number.isFinite(lower) && !Number.isFinite(upper)) return undefined;
+  jsModel.constraints[`r${i}`] = rowBounds(lower, upper);
+  for (let k = first; k < end; k++) {
+    const j = a.indices[k] as number;
+    const value = a.values[k] as number;
+    const map = maps[j] as ColumnMap;
+    (jsModel.variables[`x${j}`] as Record<string, number>)[`r${i}`] = map.sign * value;
+    if (map.free) (jsModel.variables[`n${j}`] as Record<string, number>)[`r${i}`] = -value;
+  }
+  return undefined;
 }
 
 function recover(

@@ -12,7 +12,7 @@
  */
 import { type LpBackend, LpBackendError, type LpSolveOptions } from "./backend.js";
 import { checkSolution, DEFAULT_TOLERANCE, describeViolations } from "./check.js";
-import { type JslpModel, toJslp } from "./jslp-model.js";
+import { type JslpModel, type JslpTranslation, toJslp } from "./jslp-model.js";
 import { defaultJslpRunner, type JslpRunner } from "./jslp-runner.js";
 import { isMixedInteger, type LpModel } from "./model.js";
 import { type LpAnswer, type ResolvedOptions, runBackend, settleUnboundedOrInfeasible } from "./run.js";
@@ -63,17 +63,46 @@ async function solveOnce(
   const raw = await run(jsModel, options.timeLimitSec * 1000 + KILL_GRACE_MS);
   if (raw === "killed") return { status: "timeout" };
   const timedOut = mip && performance.now() - start >= LIMIT_REACHED_FRACTION * options.timeLimitSec * 1000;
+  return answerOf(raw, { model, translation, mip, relax: options.relax, timedOut });
+}
+
+/** What `answerOf` needs to know about the run besides the library's answer. */
+interface RunFacts {
+  readonly model: LpModel;
+  readonly translation: JslpTranslation;
+  /** Whether the model was solved as a MILP (else as an LP). */
+  readonly mip: boolean;
+  readonly relax: boolean;
+  /** Whether a MILP run took (nearly) its whole time limit. */
+  readonly timedOut: boolean;
+}
+
+/**
+ * The answer for the library's `raw` answer; "unbounded-or-infeasible" for an unbounded MILP.
+ * @throws LpBackendError when `raw` has no feasible flag
+ */
+function answerOf(raw: unknown, run: RunFacts): LpAnswer | "unbounded-or-infeasible" {
   if (typeof raw !== "object" || raw === null || !("feasible" in raw) || typeof raw.feasible !== "boolean")
     throw new LpBackendError(
       NAME,
       `Solve returned ${raw === null ? "null" : typeof raw} without a feasible flag`,
     );
-  if (!raw.feasible) return { status: timedOut ? "timeout" : "infeasible" };
+  if (!raw.feasible) return { status: run.timedOut ? "timeout" : "infeasible" };
   if ("bounded" in raw && raw.bounded === false)
-    return mip ? "unbounded-or-infeasible" : { status: "unbounded" };
-  const values = translation.recover({ ...raw });
+    return run.mip ? "unbounded-or-infeasible" : { status: "unbounded" };
+  return checkedPoint(raw, run);
+}
+
+/**
+ * The point of a feasible, bounded answer, re-checked against the model: `optimal` for an LP, `feasible`
+ * (or `timeout`) for a MILP; a bad point after a timeout is dropped (`timeout`, no incumbent).
+ * @throws LpBackendError for a non-numeric value or a bad point without a timeout
+ */
+function checkedPoint(raw: object, run: RunFacts): LpAnswer {
+  const { model, mip, timedOut } = run;
+  const values = run.translation.recover({ ...raw });
   if (typeof values === "string") throw new LpBackendError(NAME, `non-numeric value for column ${values}`);
-  const check = checkSolution(model, values, DEFAULT_TOLERANCE, options.relax);
+  const check = checkSolution(model, values, DEFAULT_TOLERANCE, run.relax);
   if (check.violations.length > 0) {
     if (timedOut) return { status: "timeout" };
     throw new LpBackendError(

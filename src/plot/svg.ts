@@ -61,7 +61,24 @@ function formatTick(value: number): string {
   return `${+value.toPrecision(3)}`;
 }
 
-function renderPanel(panel: Panel, top: number): string {
+/** Where a panel's plot area lies and how data coordinates map into it. */
+interface Frame {
+  /** The panel's top edge in the document, px. */
+  readonly top: number;
+  readonly plotWidth: number;
+  readonly plotHeight: number;
+  readonly xMin: number;
+  readonly xMax: number;
+  readonly yMin: number;
+  readonly yMax: number;
+  /** Data x to document x. */
+  readonly sx: (x: number) => number;
+  /** Data y to document y. */
+  readonly sy: (y: number) => number;
+}
+
+/** The plot area of `panel` at `top`, its axes' ranges covering every point and reference line. */
+function frameOf(panel: Panel, top: number): Frame {
   const all = panel.series.flatMap((series) => series.points);
   const ys = [...all.map(([, y]) => y), ...(panel.hLines ?? []).map((line) => line.y)];
   const xs = all.map(([x]) => x);
@@ -74,11 +91,27 @@ function renderPanel(panel: Panel, top: number): string {
   const plotHeight = PANEL_HEIGHT - MARGIN.top - MARGIN.bottom;
   const sx = (x: number) => MARGIN.left + ((x - xMin) / (xMax - xMin || 1)) * plotWidth;
   const sy = (y: number) => top + MARGIN.top + plotHeight - ((y - yMin) / (yMax - yMin || 1)) * plotHeight;
+  return { top, plotWidth, plotHeight, xMin, xMax, yMin, yMax, sx, sy };
+}
+
+/** The SVG elements of one panel whose top edge is at `top` px. */
+function renderPanel(panel: Panel, top: number): string {
+  const frame = frameOf(panel, top);
+  const parts = [...axesParts(panel, frame), ...hLineParts(panel, frame)];
+  panel.series.forEach((series, index) => {
+    parts.push(...seriesParts(series, index, frame));
+  });
+  return parts.join("\n");
+}
+
+/** The panel's title, plot box, ticks with their values, and axis labels. */
+function axesParts(panel: Panel, frame: Frame): string[] {
+  const { top, plotWidth, plotHeight, sx, sy } = frame;
   const parts: string[] = [
     `<text x="${WIDTH / 2}" y="${top + 24}" text-anchor="middle" font-size="15" font-weight="bold">${escapeXml(panel.title)}</text>`,
     `<rect x="${MARGIN.left}" y="${top + MARGIN.top}" width="${plotWidth}" height="${plotHeight}" fill="none" stroke="#444"/>`,
   ];
-  for (const x of ticks(xMin, xMax)) {
+  for (const x of ticks(frame.xMin, frame.xMax)) {
     parts.push(
       `<line x1="${sx(x)}" y1="${top + MARGIN.top + plotHeight}" x2="${sx(x)}" y2="${top + MARGIN.top + plotHeight + 5}" stroke="#444"/>`,
     );
@@ -86,7 +119,7 @@ function renderPanel(panel: Panel, top: number): string {
       `<text x="${sx(x)}" y="${top + MARGIN.top + plotHeight + 18}" text-anchor="middle" font-size="11">${formatTick(x)}</text>`,
     );
   }
-  for (const y of ticks(yMin, yMax)) {
+  for (const y of ticks(frame.yMin, frame.yMax)) {
     parts.push(
       `<line x1="${MARGIN.left}" y1="${sy(y)}" x2="${MARGIN.left + plotWidth}" y2="${sy(y)}" stroke="#ddd"/>`,
     );
@@ -100,6 +133,13 @@ function renderPanel(panel: Panel, top: number): string {
   parts.push(
     `<text x="18" y="${top + MARGIN.top + plotHeight / 2}" text-anchor="middle" font-size="12" transform="rotate(-90 18 ${top + MARGIN.top + plotHeight / 2})">${escapeXml(panel.yLabel)}</text>`,
   );
+  return parts;
+}
+
+/** The panel's dashed horizontal reference lines, each labelled at its right end. */
+function hLineParts(panel: Panel, frame: Frame): string[] {
+  const { plotWidth, sy } = frame;
+  const parts: string[] = [];
   for (const line of panel.hLines ?? []) {
     parts.push(
       `<line x1="${MARGIN.left}" y1="${sy(line.y)}" x2="${MARGIN.left + plotWidth}" y2="${sy(line.y)}" stroke="#000" stroke-dasharray="6 4"/>`,
@@ -108,27 +148,32 @@ function renderPanel(panel: Panel, top: number): string {
       `<text x="${MARGIN.left + plotWidth - 4}" y="${sy(line.y) - 4}" text-anchor="end" font-size="11">${escapeXml(line.label)}</text>`,
     );
   }
-  panel.series.forEach((series, index) => {
-    const color = COLORS[index % COLORS.length] as string;
-    const points = [...series.points].sort((a, b) => a[0] - b[0] || 0);
-    const path = (series.step ? series.points : points).flatMap(([x, y], k, list) => {
-      const previous = list[k - 1];
-      return series.step && previous !== undefined
-        ? [`${sx(x)},${sy(previous[1])}`, `${sx(x)},${sy(y)}`]
-        : [`${sx(x)},${sy(y)}`];
-    });
-    parts.push(`<polyline fill="none" stroke="${color}" stroke-width="1.8" points="${path.join(" ")}"/>`);
-    if (series.markers ?? !series.step)
-      for (const [x, y] of points) parts.push(`<circle cx="${sx(x)}" cy="${sy(y)}" r="3" fill="${color}"/>`);
-    const legendY = top + MARGIN.top + 14 + index * 18;
-    parts.push(
-      `<line x1="${WIDTH - MARGIN.right + 14}" y1="${legendY - 4}" x2="${WIDTH - MARGIN.right + 34}" y2="${legendY - 4}" stroke="${color}" stroke-width="3"/>`,
-    );
-    parts.push(
-      `<text x="${WIDTH - MARGIN.right + 40}" y="${legendY}" font-size="12">${escapeXml(series.label)}</text>`,
-    );
+  return parts;
+}
+
+/** The `index`th series: its polyline (or staircase), its markers, and its legend entry. */
+function seriesParts(series: Series, index: number, frame: Frame): string[] {
+  const { top, sx, sy } = frame;
+  const parts: string[] = [];
+  const color = COLORS[index % COLORS.length] as string;
+  const points = [...series.points].sort((a, b) => a[0] - b[0] || 0);
+  const path = (series.step ? series.points : points).flatMap(([x, y], k, list) => {
+    const previous = list[k - 1];
+    return series.step && previous !== undefined
+      ? [`${sx(x)},${sy(previous[1])}`, `${sx(x)},${sy(y)}`]
+      : [`${sx(x)},${sy(y)}`];
   });
-  return parts.join("\n");
+  parts.push(`<polyline fill="none" stroke="${color}" stroke-width="1.8" points="${path.join(" ")}"/>`);
+  if (series.markers ?? !series.step)
+    for (const [x, y] of points) parts.push(`<circle cx="${sx(x)}" cy="${sy(y)}" r="3" fill="${color}"/>`);
+  const legendY = top + MARGIN.top + 14 + index * 18;
+  parts.push(
+    `<line x1="${WIDTH - MARGIN.right + 14}" y1="${legendY - 4}" x2="${WIDTH - MARGIN.right + 34}" y2="${legendY - 4}" stroke="${color}" stroke-width="3"/>`,
+  );
+  parts.push(
+    `<text x="${WIDTH - MARGIN.right + 40}" y="${legendY}" font-size="12">${escapeXml(series.label)}</text>`,
+  );
+  return parts;
 }
 
 /** The SVG document of `panels`, stacked vertically. */

@@ -32,13 +32,7 @@ export function tryParseInstruction(text: string): Instruction | string {
   const [op, target, flag] = words;
   if (words.length > 3 || target === undefined)
     return "an instruction such as `F v`, `F v tape`, `B v`, `D a:v`, `D g:v`, `O v`, `P v`";
-  if (op === "D") {
-    const match = /^([ag]):(.+)$/.exec(target);
-    if (words.length !== 2 || match === null) return "`D a:v` or `D g:v`";
-    const node = match[2] as string;
-    if (!NODE_ID_PATTERN.test(node)) return "a tensor on a node id matching [A-Za-z0-9_.:/-]+";
-    return { op: "D", tensor: { kind: match[1] as "a" | "g", node } };
-  }
+  if (op === "D") return parseDelete(target, words.length);
   if (!NODE_ID_PATTERN.test(target)) return "a node id matching [A-Za-z0-9_.:/-]+";
   if (op === "F") {
     if (flag !== undefined && flag !== "tape") return "`F v` or `F v tape`";
@@ -47,6 +41,15 @@ export function tryParseInstruction(text: string): Instruction | string {
   if (flag !== undefined) return `\`${op} v\` with one operand`;
   if (op === "B" || op === "O" || op === "P") return { op, node: target };
   return "an instruction starting with F, B, D, O or P";
+}
+
+/** Parses the operand of a `D` instruction (`a:v` or `g:v`), given the instruction's word count. */
+function parseDelete(target: string, wordCount: number): Instruction | string {
+  const match = /^([ag]):(.+)$/.exec(target);
+  if (wordCount !== 2 || match === null) return "`D a:v` or `D g:v`";
+  const node = match[2] as string;
+  if (!NODE_ID_PATTERN.test(node)) return "a tensor on a node id matching [A-Za-z0-9_.:/-]+";
+  return { op: "D", tensor: { kind: match[1] as "a" | "g", node } };
 }
 
 /**

@@ -135,10 +135,7 @@ function forwardPeak(
   kept: ReadonlySet<string>,
   node: (id: string) => NodeDocument,
 ): number {
-  const readersLeft = new Map<string, number>(ops.map((op) => [op.id, 0]));
-  for (const op of ops)
-    for (const input of op.inputs)
-      if (readersLeft.has(input)) readersLeft.set(input, (readersLeft.get(input) ?? 0) + 1);
+  const readersLeft = readerCounts(ops);
   let live = 0;
   let peak = 0;
   for (const op of ops) {
@@ -152,6 +149,14 @@ function forwardPeak(
     }
   }
   return peak;
+}
+
+/** For each op of the block, how many ops of the block read its output. */
+function readerCounts(ops: readonly ZooOp[]): Map<string, number> {
+  const readers = new Map<string, number>(ops.map((op) => [op.id, 0]));
+  for (const op of ops)
+    for (const input of op.inputs) if (readers.has(input)) readers.set(input, (readers.get(input) ?? 0) + 1);
+  return readers;
 }
 
 /** Peak bytes of the gradients of the block's intermediates plus the running op's workspace, backward in reverse order. */

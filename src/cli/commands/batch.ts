@@ -10,7 +10,14 @@ import { describeValue, InputError } from "../../errors.js";
 import { acquireLogLock } from "../../io/log-lock.js";
 import { checkOutputPath } from "../../io/output-path.js";
 import type { Solver } from "../../solver.js";
-import { extraOptions, noExtraPositionals, numberOption, parseCommandArgs, stringOption } from "../args.js";
+import {
+  extraOptions,
+  noExtraPositionals,
+  numberOption,
+  type ParsedArgs,
+  parseCommandArgs,
+  stringOption,
+} from "../args.js";
 import { runJobs } from "../batch-lanes.js";
 import type { Command } from "../command.js";
 import { expandInstanceFiles } from "../paths-glob.js";
@@ -18,6 +25,7 @@ import {
   type JobSetting,
   jobSetting,
   type LogLine,
+  type ResultsLog,
   readResultsLog,
   resumeState,
   settingKey,
@@ -71,51 +79,27 @@ export const batchCommand: Command = {
       "no-retry": { type: "boolean" },
     });
     noExtraPositionals("batch", parsed, 0);
-    const required = (name: string): string => {
-      const value = stringOption(parsed, name);
-      if (value === undefined)
-        throw new InputError("remat batch", [
-          { code: "required", path: `--${name}`, expected: `a value for --${name}`, received: "missing" },
-        ]);
-      return value;
-    };
-    const out = required("out");
+    const out = requiredOption(parsed, "out");
     checkOutputPath("remat batch", out);
-    const budgets = listOption(required("budgets"));
+    const budgets = listOption(requiredOption(parsed, "budgets"));
     for (const budget of budgets) parseBudget(budget, "--budgets");
-    const solverNames = listOption(required("solvers"));
+    const solverNames = listOption(requiredOption(parsed, "solvers"));
     const chosen = solverNames.map((name) => findSolver(name));
     const jobsCount = numberOption("batch", parsed, "jobs", true) ?? 1;
     const timeLimitSec = numberOption("batch", parsed, "time-limit") ?? DEFAULT_TIME_LIMIT_SEC;
     const slots = numberOption("batch", parsed, "slots", true);
     const extra = extraOptions("batch", parsed);
     checkReadBySome(chosen, extra, slots);
-    const files = expandInstanceFiles(required("instances"), io.err);
-    const settings = new Map<string, JobSetting>();
-    for (const file of files)
-      for (const solver of solverNames)
-        for (const budget of budgets) {
-          const setting = jobSetting(file, {
-            solver,
-            budget,
-            timeLimitSec,
-            extra: switchesFor(findSolver(solver), extra),
-            ...(slots === undefined ? {} : { slots }),
-          });
-          settings.set(settingKey(setting), setting);
-        }
+    const files = expandInstanceFiles(requiredOption(parsed, "instances"), io.err);
+    const settings = jobSettings(files, solverNames, budgets, { timeLimitSec, extra, slots });
     const lock = acquireLogLock("remat batch", out, io.err);
     try {
       const log = readResultsLog(out);
       const state = resumeState(log, parsed.values["no-retry"] !== true);
       const todo = [...settings].filter(([key]) => !state.done.has(key));
       const retries = todo.filter(([key]) => state.failed.has(key)).length;
-      io.err(
-        `remat batch: ${files.length} instances x ${solverNames.length} solvers x ${budgets.length} budgets = ${settings.size} jobs; ` +
-          `${settings.size - todo.length} done in ${out}, ${retries} failed to run again, ${todo.length - retries} new` +
-          (log.unparsable > 0 ? `; ${log.unparsable} unparsable (torn) line(s) kept aside` : "") +
-          (log.foreign > 0 ? `; ${log.foreign} line(s) of another shape ignored` : ""),
-      );
+      const counts = { files: files.length, solvers: solverNames.length, budgets: budgets.length };
+      io.err(planText(counts, { jobs: settings.size, todo: todo.length, retries }, out, log));
       const records = await runJobs(
         todo.map(([, setting]) => setting),
         { jobsCount, withSchedule: parsed.values["with-schedules"] === true },
@@ -129,6 +113,68 @@ export const batchCommand: Command = {
     return 0;
   },
 };
+
+/** The value of the required option `--name`. @throws InputError (code `required`) when it is missing */
+function requiredOption(parsed: ParsedArgs, name: string): string {
+  const value = stringOption(parsed, name);
+  if (value === undefined)
+    throw new InputError("remat batch", [
+      { code: "required", path: `--${name}`, expected: `a value for --${name}`, received: "missing" },
+    ]);
+  return value;
+}
+
+/** The options every job of the batch shares. */
+interface SharedOptions {
+  readonly timeLimitSec: number;
+  readonly extra: Readonly<Record<string, unknown>>;
+  readonly slots: number | undefined;
+}
+
+/**
+ * The job setting of every file x solver x budget, by setting key (equal settings once), in that order.
+ * @throws InputError for a switch value a solver refuses
+ */
+function jobSettings(
+  files: readonly string[],
+  solverNames: readonly string[],
+  budgets: readonly string[],
+  shared: SharedOptions,
+): Map<string, JobSetting> {
+  const { timeLimitSec, extra, slots } = shared;
+  const settings = new Map<string, JobSetting>();
+  for (const file of files)
+    for (const solver of solverNames)
+      for (const budget of budgets) {
+        const setting = jobSetting(file, {
+          solver,
+          budget,
+          timeLimitSec,
+          extra: switchesFor(findSolver(solver), extra),
+          ...(slots === undefined ? {} : { slots }),
+        });
+        settings.set(settingKey(setting), setting);
+      }
+  return settings;
+}
+
+/**
+ * The line that opens a run: how many jobs the batch has, how many the log at `out` already holds, how
+ * many failed ones run again and how many are new, and the log's torn or foreign lines.
+ */
+function planText(
+  counts: { readonly files: number; readonly solvers: number; readonly budgets: number },
+  jobs: { readonly jobs: number; readonly todo: number; readonly retries: number },
+  out: string,
+  log: ResultsLog,
+): string {
+  return (
+    `remat batch: ${counts.files} instances x ${counts.solvers} solvers x ${counts.budgets} budgets = ${jobs.jobs} jobs; ` +
+    `${jobs.jobs - jobs.todo} done in ${out}, ${jobs.retries} failed to run again, ${jobs.todo - jobs.retries} new` +
+    (log.unparsable > 0 ? `; ${log.unparsable} unparsable (torn) line(s) kept aside` : "") +
+    (log.foreign > 0 ? `; ${log.foreign} line(s) of another shape ignored` : "")
+  );
+}
 
 /** The switches of `extra` that `solver` reads (each solver of a batch gets its own). */
 function switchesFor(solver: Solver, extra: Readonly<Record<string, unknown>>): Record<string, unknown> {

@@ -5,6 +5,7 @@ import { formatBytes, parseBudget } from "../../budget.js";
 import { loadInstance } from "../../instance/load.js";
 import type { Instance } from "../../instance/types.js";
 import { bundledPath } from "../../io/paths.js";
+import type { SolveResult } from "../../solver.js";
 import { noExtraPositionals, numberOption, parseCommandArgs, stringOption } from "../args.js";
 import type { Command, CommandIo } from "../command.js";
 import { renderTable, wrapText } from "../table.js";
@@ -56,18 +57,23 @@ async function demoTable(
     for (const solver of solvers) {
       if (solver.name === "checkpoints" || solver.rejects?.(instance) !== undefined) continue;
       const result = await solve(instance, { solver: solver.name, budget, timeLimitSec });
-      rows.push([
-        solver.name,
-        result.budgetBytes === null ? budget : `${budget} = ${formatBytes(result.budgetBytes)}`,
-        result.status,
-        result.makespanMs === null ? "-" : result.makespanMs.toFixed(2),
-        result.overhead === null ? "-" : `${(result.overhead * 100).toFixed(1)}%`,
-        result.peakBytes === null ? "-" : formatBytes(result.peakBytes),
-        result.stats.wallMs.toFixed(0),
-      ]);
+      rows.push(demoRow(solver.name, budget, result));
     }
   }
   io.out(renderTable(["solver", "budget", "status", "makespan ms", "overhead", "peak", "solve ms"], rows));
   const note = `peak includes ${formatBytes(instance.fixedBytes)} of fixed memory (parameters and their gradients); a budget in % is of the store-all peak.`;
   io.out(`\n${wrapText(note).join("\n")}\n`);
+}
+
+/** The table row of one solve: solver, budget (and its bytes), status, makespan, overhead, peak, solve ms. */
+function demoRow(solver: string, budget: string, result: SolveResult): string[] {
+  return [
+    solver,
+    result.budgetBytes === null ? budget : `${budget} = ${formatBytes(result.budgetBytes)}`,
+    result.status,
+    result.makespanMs === null ? "-" : result.makespanMs.toFixed(2),
+    result.overhead === null ? "-" : `${(result.overhead * 100).toFixed(1)}%`,
+    result.peakBytes === null ? "-" : formatBytes(result.peakBytes),
+    result.stats.wallMs.toFixed(0),
+  ];
 }

@@ -18,62 +18,37 @@ import { type ConvSpec, classifierLoss, convBnAct, imageInputs, pool } from "./l
 /** Batch-norm epsilon of torchvision's BasicConv2d. */
 const EPSILON = 0.001;
 
+/** A BasicConv2d: convolution, batch norm and ReLU named `name` on `x`; returns its output. */
+type BasicConv = (name: string, x: string, spec: ConvSpec) => string;
+
+/** Branches of one module: each a list of convolutions, or a pooling followed by convolutions. */
+type Branch = { readonly pool?: "avg" | "max"; readonly convs: readonly ConvSpec[] };
+
+const c1 = (filters: number): ConvSpec => ({ filters, kernel: 1 });
+const c3 = (filters: number): ConvSpec => ({ filters, kernel: 3, pad: 1 });
+const c3s2 = (filters: number): ConvSpec => ({ filters, kernel: 3, stride: 2 });
+const c1x7 = (filters: number): ConvSpec => ({ filters, kernel: [1, 7], pad: [0, 3] });
+const c7x1 = (filters: number): ConvSpec => ({ filters, kernel: [7, 1], pad: [3, 0] });
+
 /** Builds Inception-v3 (no auxiliary classifier) for `config`. */
 export function inceptionV3(config: ImageConfig): ZooGraph {
   const b = new GraphBuilder("inception-v3", config);
-  const basic = (name: string, x: string, spec: ConvSpec) => convBnAct(b, name, x, spec, "relu", EPSILON);
-  const stemConv = (name: string, x: string, spec: ConvSpec) => {
-    b.block(name);
-    return basic(name, x, spec);
-  };
-  const stemPool = (name: string, x: string) => {
-    b.block(name);
-    return pool(b, "maxpool", name, x, 3, 2, "valid");
-  };
+  const basic: BasicConv = (name, x, spec) => convBnAct(b, name, x, spec, "relu", EPSILON);
   const { x: image, labels } = imageInputs(b, config);
-  let x = image;
-  x = stemConv("Conv2d_1a_3x3", x, { filters: 32, kernel: 3, stride: 2 });
-  x = stemConv("Conv2d_2a_3x3", x, { filters: 32, kernel: 3 });
-  x = stemConv("Conv2d_2b_3x3", x, { filters: 64, kernel: 3, pad: 1 });
-  x = stemPool("maxpool1", x);
-  x = stemConv("Conv2d_3b_1x1", x, { filters: 80, kernel: 1 });
-  x = stemConv("Conv2d_4a_3x3", x, { filters: 192, kernel: 3 });
-  x = stemPool("maxpool2", x);
-
-  /** Branches of one module: each a list of convolutions, or a pooling followed by convolutions. */
-  type Branch = { readonly pool?: "avg" | "max"; readonly convs: readonly ConvSpec[] };
-  const module = (name: string, input: string, branches: Record<string, Branch>) => {
-    b.block(name);
-    const outputs = Object.entries(branches).map(([branch, { pool: kind, convs }]) => {
-      let y = input;
-      if (kind === "avg") y = pool(b, "avgpool", `${name}.${branch}.pool`, y, 3, 1, "same");
-      if (kind === "max") y = pool(b, "maxpool", `${name}.${branch}.pool`, y, 3, 2, "valid");
-      convs.forEach((spec, index) => {
-        y = basic(`${name}.${branch}_${index + 1}`, y, spec);
-      });
-      return y;
-    });
-    return b.op("concat", `${name}.concat`, outputs);
-  };
-  const c1 = (filters: number): ConvSpec => ({ filters, kernel: 1 });
-  const c3 = (filters: number): ConvSpec => ({ filters, kernel: 3, pad: 1 });
-  const c3s2 = (filters: number): ConvSpec => ({ filters, kernel: 3, stride: 2 });
-  const c1x7 = (filters: number): ConvSpec => ({ filters, kernel: [1, 7], pad: [0, 3] });
-  const c7x1 = (filters: number): ConvSpec => ({ filters, kernel: [7, 1], pad: [3, 0] });
-
+  let x = stem(b, basic, image);
   for (const [name, poolFeatures] of [
     ["Mixed_5b", 32],
     ["Mixed_5c", 64],
     ["Mixed_5d", 64],
   ] as const) {
-    x = module(name, x, {
+    x = inceptionModule(b, basic, name, x, {
       branch1x1: { convs: [c1(64)] },
       branch5x5: { convs: [c1(48), { filters: 64, kernel: 5, pad: 2 }] },
       branch3x3dbl: { convs: [c1(64), c3(96), c3(96)] },
       branch_pool: { pool: "avg", convs: [c1(poolFeatures)] },
     });
   }
-  x = module("Mixed_6a", x, {
+  x = inceptionModule(b, basic, "Mixed_6a", x, {
     branch3x3: { convs: [c3s2(384)] },
     branch3x3dbl: { convs: [c1(64), c3(96), c3s2(96)] },
     branch_pool: { pool: "max", convs: [] },
@@ -84,14 +59,14 @@ export function inceptionV3(config: ImageConfig): ZooGraph {
     ["Mixed_6d", 160],
     ["Mixed_6e", 192],
   ] as const) {
-    x = module(name, x, {
+    x = inceptionModule(b, basic, name, x, {
       branch1x1: { convs: [c1(192)] },
       branch7x7: { convs: [c1(c7), c1x7(c7), c7x1(192)] },
       branch7x7dbl: { convs: [c1(c7), c7x1(c7), c1x7(c7), c7x1(c7), c1x7(192)] },
       branch_pool: { pool: "avg", convs: [c1(192)] },
     });
   }
-  x = module("Mixed_7a", x, {
+  x = inceptionModule(b, basic, "Mixed_7a", x, {
     branch3x3: { convs: [c1(192), c3s2(320)] },
     branch7x7x3: { convs: [c1(192), c1x7(192), c7x1(192), c3s2(192)] },
     branch_pool: { pool: "max", convs: [] },
@@ -103,13 +78,52 @@ export function inceptionV3(config: ImageConfig): ZooGraph {
   return b.build();
 }
 
-/** InceptionE: branches that split into parallel 1x3 and 3x1 convolutions (torchvision's layout). */
-function inceptionE(
+/** The stem: five convolutions and two 3x3/2 max poolings, each its own block; returns its output. */
+function stem(b: GraphBuilder, basic: BasicConv, image: string): string {
+  const stemConv = (name: string, x: string, spec: ConvSpec) => {
+    b.block(name);
+    return basic(name, x, spec);
+  };
+  const stemPool = (name: string, x: string) => {
+    b.block(name);
+    return pool(b, "maxpool", name, x, 3, 2, "valid");
+  };
+  let x = image;
+  x = stemConv("Conv2d_1a_3x3", x, { filters: 32, kernel: 3, stride: 2 });
+  x = stemConv("Conv2d_2a_3x3", x, { filters: 32, kernel: 3 });
+  x = stemConv("Conv2d_2b_3x3", x, { filters: 64, kernel: 3, pad: 1 });
+  x = stemPool("maxpool1", x);
+  x = stemConv("Conv2d_3b_1x1", x, { filters: 80, kernel: 1 });
+  x = stemConv("Conv2d_4a_3x3", x, { filters: 192, kernel: 3 });
+  return stemPool("maxpool2", x);
+}
+
+/**
+ * One Inception module (InceptionA to InceptionD) as a block: its branches, in order, run on `input`
+ * and are concatenated; returns the concatenation.
+ */
+function inceptionModule(
   b: GraphBuilder,
-  basic: (name: string, x: string, spec: ConvSpec) => string,
+  basic: BasicConv,
   name: string,
-  x: string,
+  input: string,
+  branches: Record<string, Branch>,
 ): string {
+  b.block(name);
+  const outputs = Object.entries(branches).map(([branch, { pool: kind, convs }]) => {
+    let y = input;
+    if (kind === "avg") y = pool(b, "avgpool", `${name}.${branch}.pool`, y, 3, 1, "same");
+    if (kind === "max") y = pool(b, "maxpool", `${name}.${branch}.pool`, y, 3, 2, "valid");
+    convs.forEach((spec, index) => {
+      y = basic(`${name}.${branch}_${index + 1}`, y, spec);
+    });
+    return y;
+  });
+  return b.op("concat", `${name}.concat`, outputs);
+}
+
+/** InceptionE: branches that split into parallel 1x3 and 3x1 convolutions (torchvision's layout). */
+function inceptionE(b: GraphBuilder, basic: BasicConv, name: string, x: string): string {
   b.block(name);
   const split = (prefix: string, y: string) => [
     basic(`${prefix}a`, y, { filters: 384, kernel: [1, 3], pad: [0, 1] }),

@@ -34,26 +34,14 @@ export function inferShape(type: OpType, inputs: readonly Shape[], attrs: Attrs)
       return numbers(attrs, "shape");
     case "conv2d": {
       const [n, h, w] = rank(x, 4, type);
-      const [kh, kw] = pair(attrs, "kernel");
-      const [sh, sw] = pair(attrs, "strides");
-      const pad = attrs.pad as Padding;
-      return [n, outSize(h, kh, sh, pad, 0), outSize(w, kw, sw, pad, 1), num(attrs, "filters")];
+      return [n, ...windowOutput(h, w, attrs), num(attrs, "filters")];
     }
-    case "conv2d-transpose": {
-      const [n, h, w] = rank(x, 4, type);
-      const [kh, kw] = pair(attrs, "kernel");
-      const [sh, sw] = pair(attrs, "strides");
-      const same = attrs.pad === "same";
-      const up = (size: number, k: number, s: number) => (same ? size * s : (size - 1) * s + k);
-      return [n, up(h, kh, sh), up(w, kw, sw), num(attrs, "filters")];
-    }
+    case "conv2d-transpose":
+      return transposeShape(x, attrs);
     case "maxpool":
     case "avgpool": {
       const [n, h, w, c] = rank(x, 4, type);
-      const [kh, kw] = pair(attrs, "kernel");
-      const [sh, sw] = pair(attrs, "strides");
-      const pad = attrs.pad as Padding;
-      return [n, outSize(h, kh, sh, pad, 0), outSize(w, kw, sw, pad, 1), c];
+      return [n, ...windowOutput(h, w, attrs), c];
     }
     case "global-avgpool": {
       const [n, , , c] = rank(x, 4, type);
@@ -68,38 +56,72 @@ export function inferShape(type: OpType, inputs: readonly Shape[], attrs: Attrs)
     case "position-embedding":
       return x;
     case "add":
-      for (const other of inputs)
-        if (other.join() !== x.join()) throw new InternalError(`add of shapes [${x}] and [${other}]`);
-      return x;
-    case "concat": {
-      const lead = x.slice(0, -1).join();
-      let channels = 0;
-      for (const other of inputs) {
-        if (other.slice(0, -1).join() !== lead)
-          throw new InternalError(`concat of shapes [${x}] and [${other}]`);
-        channels += other[other.length - 1] as number;
-      }
-      return [...x.slice(0, -1), channels];
-    }
+      return addShape(inputs, x);
+    case "concat":
+      return concatShape(inputs, x);
     case "dense":
       return [...x.slice(0, -1), num(attrs, "units")];
     case "flatten":
       return [x[0] as number, elementCount(x.slice(1))];
     case "embedding":
       return [...rank(x, 2, type).slice(0, 2), num(attrs, "dim")];
-    case "causal-attention": {
-      const [n, t, d3] = rank(x, 3, type);
-      if (d3 % 3 !== 0 || (d3 / 3) % num(attrs, "heads") !== 0)
-        throw new InternalError(`causal-attention: ${d3} is not 3 * heads * head size`);
-      return [n, t, d3 / 3];
-    }
-    case "softmax-cross-entropy": {
-      const labels = inputs[1] ?? [];
-      if (x.slice(0, -1).join() !== labels.join())
-        throw new InternalError(`loss: logits [${x}] do not match labels [${labels}]`);
-      return [];
-    }
+    case "causal-attention":
+      return attentionShape(x, attrs);
+    case "softmax-cross-entropy":
+      return lossShape(inputs, x);
   }
+}
+
+/** Output height and width of a convolution or pooling window (`kernel`, `strides`, `pad`) over h x w. */
+function windowOutput(h: number, w: number, attrs: Attrs): [number, number] {
+  const [kh, kw] = pair(attrs, "kernel");
+  const [sh, sw] = pair(attrs, "strides");
+  const pad = attrs.pad as Padding;
+  return [outSize(h, kh, sh, pad, 0), outSize(w, kw, sw, pad, 1)];
+}
+
+/** Output of a transposed convolution on NHWC `x`: each spatial size times the stride under `"same"`. */
+function transposeShape(x: Shape, attrs: Attrs): Shape {
+  const [n, h, w] = rank(x, 4, "conv2d-transpose");
+  const [kh, kw] = pair(attrs, "kernel");
+  const [sh, sw] = pair(attrs, "strides");
+  const same = attrs.pad === "same";
+  const up = (size: number, k: number, s: number) => (same ? size * s : (size - 1) * s + k);
+  return [n, up(h, kh, sh), up(w, kw, sw), num(attrs, "filters")];
+}
+
+/** Output of an add: the shape `x` that every input must have. */
+function addShape(inputs: readonly Shape[], x: Shape): Shape {
+  for (const other of inputs)
+    if (other.join() !== x.join()) throw new InternalError(`add of shapes [${x}] and [${other}]`);
+  return x;
+}
+
+/** Output of a concat along the last axis: inputs equal on every other axis, channels summed. */
+function concatShape(inputs: readonly Shape[], x: Shape): Shape {
+  const lead = x.slice(0, -1).join();
+  let channels = 0;
+  for (const other of inputs) {
+    if (other.slice(0, -1).join() !== lead) throw new InternalError(`concat of shapes [${x}] and [${other}]`);
+    channels += other[other.length - 1] as number;
+  }
+  return [...x.slice(0, -1), channels];
+}
+
+/** Output of causal attention on fused q, k, v `[n, t, 3 d]`: `[n, t, d]`, d a multiple of `heads`. */
+function attentionShape(x: Shape, attrs: Attrs): Shape {
+  const [n, t, d3] = rank(x, 3, "causal-attention");
+  if (d3 % 3 !== 0 || (d3 / 3) % num(attrs, "heads") !== 0)
+    throw new InternalError(`causal-attention: ${d3} is not 3 * heads * head size`);
+  return [n, t, d3 / 3];
+}
+
+/** Output of the loss: a scalar, the logits `x` matching the labels (`inputs[1]`) but for the last axis. */
+function lossShape(inputs: readonly Shape[], x: Shape): Shape {
+  const labels = inputs[1] ?? [];
+  if (x.slice(0, -1).join() !== labels.join())
+    throw new InternalError(`loss: logits [${x}] do not match labels [${labels}]`);
+  return [];
 }
 
 /** The learned parameters of an op, given its input shapes and attrs (see src/zoo/types.ts). */
