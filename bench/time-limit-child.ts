@@ -1,7 +1,8 @@
 /**
  * One solve of bench/time-limits.ts, in a process of its own so that its peak memory is its own and a
  * crash (stack overflow, heap exhaustion) is recorded instead of ending the benchmark. Prints one JSON
- * line: the status (or the refusal), the wall time of `solve()`, and the process's peak RSS.
+ * line: the status (or the refusal), the wall time of `solve()` and of the solver inside it, and the
+ * process's peak RSS.
  *
  * Usage: node dist/bench/time-limit-child.js FAMILY SIZE SOLVER BUDGET LIMIT_SEC
  */
@@ -20,7 +21,12 @@ try {
     budget: budget ?? "none",
     timeLimitSec: Number(limit),
   });
-  outcome = { status: result.status, makespanMs: result.makespanMs, reason: result.reason };
+  outcome = {
+    status: result.status,
+    makespanMs: result.makespanMs,
+    reason: result.reason,
+    solverMs: result.stats.wallMs,
+  };
 } catch (error) {
   outcome = {
     status: error instanceof InputError ? "refused" : "error",

@@ -10,20 +10,24 @@ import { evaluate } from "../../src/evaluate/evaluate.js";
 import type { Instance } from "../../src/instance/types.js";
 import type { Schedule } from "../../src/schedule/types.js";
 import type { SolverAnswer, SolverOptions } from "../../src/solver.js";
+import type { Deadline } from "../../src/time-limit.js";
 
 /** Relative slack under which a makespan counts as meeting the sum-of-times bound (float sums). */
 const MEETS_BOUND = 1e-12;
 
 /**
  * Judges one schedule against the budget.
+ * @param deadline checked while the schedule is evaluated (for long ones)
  * @throws InternalError if the schedule is invalid (a bug in the baseline's builder)
+ * @throws TimeLimitReached when `deadline` passes during the evaluation
  */
 export function judgeFixedSchedule(
   instance: Instance,
   schedule: Schedule,
   options: SolverOptions,
+  deadline?: Deadline,
 ): SolverAnswer {
-  const evaluation = evaluate(instance, schedule);
+  const evaluation = evaluate(instance, schedule, deadline === undefined ? {} : { deadline });
   if (!evaluation.valid)
     throw new InternalError(
       `baseline built an invalid schedule: ${evaluation.error.reason} at ${evaluation.error.index}`,

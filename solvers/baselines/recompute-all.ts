@@ -4,14 +4,13 @@
  * rotor's `recompute_all` (Beaumont et al. 2019) and Checkmate's checkpoint-last (Jain et al. 2020), on
  * any DAG (src/schedule/builders.ts). Its schedule grows as the square of the depth, so instances whose
  * schedule would pass RECOMPUTE_ALL_MAX_INSTRUCTIONS (10 million; a chain of about 3,160 nodes) are
- * refused, and the build stops at the time limit.
+ * refused, and the build and its evaluation stop at the time limit.
  */
 import { InputError } from "../../src/errors.js";
 import { sumOfTimesBound } from "../../src/evaluate/bounds.js";
 import { NO_SWITCHES } from "../../src/options.js";
 import { recomputeAllSchedule } from "../../src/schedule/builders.js";
 import { ScheduleTooLarge } from "../../src/schedule/checkpoint-schedule.js";
-import type { Schedule } from "../../src/schedule/types.js";
 import type { Solver, SolverAnswer } from "../../src/solver.js";
 import { Deadline, TimeLimitReached } from "../../src/time-limit.js";
 import { judgeFixedSchedule } from "./judge.js";
@@ -27,9 +26,9 @@ export const recomputeAll: Solver = {
   switches: NO_SWITCHES,
   reads: [],
   solve: (instance, options): SolverAnswer => {
-    let schedule: Schedule;
+    const deadline = new Deadline(options.timeLimitSec);
     try {
-      schedule = recomputeAllSchedule(instance, new Deadline(options.timeLimitSec));
+      return judgeFixedSchedule(instance, recomputeAllSchedule(instance, deadline), options, deadline);
     } catch (error) {
       if (error instanceof TimeLimitReached)
         return { status: "timeout", reason: error.message, lowerBoundMs: sumOfTimesBound(instance) };
@@ -47,6 +46,5 @@ export const recomputeAll: Solver = {
         instance.name,
       );
     }
-    return judgeFixedSchedule(instance, schedule, options);
   },
 };

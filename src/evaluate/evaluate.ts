@@ -71,13 +71,19 @@ function asSchedule(schedule: Schedule | readonly string[]): Schedule {
     : (schedule as Schedule);
 }
 
+/** Instructions between two looks at `options.deadline` (2^16: well under a millisecond apart). */
+const DEADLINE_MASK = 0xffff;
+
 /** The run itself. */
 function run(instance: Instance, schedule: Schedule, options: EvaluateOptions): Evaluation {
   const state = new RunState(graphOf(instance), instance, schedule.length, options);
   let index = 0;
   try {
-    for (; index < schedule.length; index++)
+    const deadline = options.deadline;
+    for (; index < schedule.length; index++) {
+      if (deadline !== undefined && (index & DEADLINE_MASK) === 0) deadline.check("evaluating the schedule");
       runInstruction(state, schedule[index] as Schedule[number], index);
+    }
   } catch (caught) {
     if (!(caught instanceof Violation)) throw caught;
     const instruction = formatInstruction(schedule[index] as Schedule[number]);

@@ -3,6 +3,7 @@
  * timeline and optional trace and profile, or the first bad instruction and why. Types and their two
  * small builders only; the rules are in `handlers.ts`, the run in `evaluate.ts`. O(1) per call.
  */
+import type { Deadline } from "../time-limit.js";
 
 /** Why a schedule is invalid: the first instruction that cannot run (index = length when it is incomplete). */
 export interface ScheduleError {
@@ -69,6 +70,11 @@ export interface EvaluateOptions {
   readonly trace?: boolean;
   /** Also return the per-instruction `profile` (two typed arrays). */
   readonly profile?: boolean;
+  /**
+   * Checked every 65,536 instructions: an evaluation still running when it passes throws
+   * `TimeLimitReached` (for solvers that evaluate long schedules under a time limit).
+   */
+  readonly deadline?: Deadline;
 }
 
 /** Builds one trace step (times in ms, sizes in bytes). */
