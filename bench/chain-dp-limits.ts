@@ -1,5 +1,5 @@
 /**
- * Benchmark of the chain family under time limits (issue 10): chain-dp on random chains
+ * Benchmark of the chain family under time limits: chain-dp on random chains
  * (`randomChain(1, L)`, 40% of the store-all peak, S = 500) and revolve on homogeneous chains (fwd 1,
  * bwd 2, 100 bytes a stage, 40%), for L = 1,000 to 20,000 stages and limits of 1 s and 5 s, each solve
  * through solve() (every claim checked against the evaluator) in a child process of its own: status,

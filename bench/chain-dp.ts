@@ -1,5 +1,5 @@
 /**
- * Benchmark of chain-dp (issue 3): solve time over chain lengths L = 10..1,000 and slot counts
+ * Benchmark of chain-dp: solve time over chain lengths L = 10..1,000 and slot counts
  * S = 100..5,000 on random heterogeneous chains (src/generate/families.ts, seed 1) at a budget of 40%
  * of the store-all peak, plus revolve on homogeneous chains. Every answer is first solved through
  * solve() (which checks the claimed makespan against the evaluator and the peak against the budget)

@@ -1,7 +1,7 @@
 /**
  * Speed of the evaluator (the one cost model) on schedules of about 10,000 and 100,000 instructions:
  * store-all schedules of random chains and random layered DAGs, and a recompute-all schedule.
- * Targets (issue 2): under 10 ms and under 100 ms. Uses benchmark.js for the statistics.
+ * Targets: under 10 ms and under 100 ms. Uses benchmark.js for the statistics.
  * Run: npm run build && node dist/bench/evaluator.js   (or npx tsx bench/evaluator.ts)
  */
 import Benchmark from "benchmark";

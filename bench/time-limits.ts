@@ -1,6 +1,6 @@
 /**
- * Time limits on long inputs (issue 10: "every solver checks its time limit inside every phase that can
- * grow with the input ... and overruns a limit by at most a small stated amount"): every registered
+ * Time limits on long inputs (every solver checks its time limit inside every phase that grows with the
+ * input, and overruns it by at most a small stated amount; this measures how much): every registered
  * solver on heterogeneous chains of 1,000 to 20,000 stages, homogeneous chains (for revolve) and layered
  * DAGs of about 5,000 nodes, at 50% of the store-all peak, with time limits of 1 s and 5 s. Each solve
  * runs in a child process (bench/time-limit-child.ts) so its peak RSS is its own and a crash is recorded.

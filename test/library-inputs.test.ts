@@ -1,5 +1,5 @@
 /**
- * The library validates its inputs (issue 10): an unparsed instance is an InputError naming `instance`,
+ * The library validates its inputs: an unparsed instance is an InputError naming `instance`,
  * a schedule may be given as its text form (a result's `schedule`), and recompute-all's quadratic
  * schedule is bounded: refused beyond its stated cap, stopped at the time limit.
  */

@@ -1,5 +1,5 @@
 /**
- * Long inputs (issue 10): every registered solver, on a chain of 20,000 stages and a layered DAG of about
+ * Long inputs: every registered solver, on a chain of 20,000 stages and a layered DAG of about
  * 5,000 nodes (revolve on a homogeneous chain of 20,000), at 50% of the store-all peak with a 2 s limit,
  * either answers (any status, checked by solve) or refuses with an InputError saying why — never a stack
  * overflow, a heap exhaustion or a hang. How far a solve overruns its limit is measured in

@@ -1,6 +1,5 @@
 /**
- * Binomial checkpointing counts (Griewank 1992; Griewank & Walther, ACM TOMS 26(1) 2000, Alg. 799;
- * research note 3.1). To reverse n homogeneous steps with s snapshots (the start state's included),
+ * Binomial checkpointing counts (Griewank 1992; Griewank & Walther, ACM TOMS 26(1) 2000, Alg. 799). To reverse n homogeneous steps with s snapshots (the start state's included),
  * each step repeated at most t times, n <= beta(s, t) = C(s + t, s); the least number of forward
  * advances (the taped forward of each reversed step not counted) is
  *

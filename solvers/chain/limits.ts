@@ -1,5 +1,5 @@
 /**
- * What the chain family allocates, stated before it allocates (issue 10): every table of chain-dp is
+ * What the chain family allocates, stated before it allocates: every table of chain-dp is
  * sized here first and refused with an InputError (code `option`) when it would pass the caps, never
  * left to a RangeError or an out-of-memory crash.
  *

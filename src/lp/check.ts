@@ -1,6 +1,6 @@
 /**
- * An independent check of a point against a model (libraries.md, section 1: "always re-verify returned
- * solutions with our own checker"): every variable bound, every row and every integrality requirement,
+ * An independent check of a point against a model (no backend is trusted to return what it says: see
+ * jslp.ts): every variable bound, every row and every integrality requirement,
  * and the objective recomputed from the values. Used by tests and by the javascript-lp-solver backend,
  * whose answers cannot be trusted.
  *

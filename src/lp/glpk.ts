@@ -1,7 +1,7 @@
 /**
  * The GLPK backend (`glpk.js/node`, GLPK 5.0 compiled to WASM; the cross-check backend). In Node it
  * must be imported from `glpk.js/node`: the default entry is the browser build and crashes without
- * `Worker` (libraries.md, section 1). The runtime is loaded once, on first use; solves are synchronous.
+ * `Worker` in Node. The runtime is loaded once, on first use; solves are synchronous.
  *
  * LPs run the simplex without presolve, so that GLPK tells infeasible from unbounded (with presolve it
  * answers "undefined" for both); MILPs run `glp_intopt`, which needs presolve. GLPK reports no MIP

@@ -1,8 +1,8 @@
 /**
  * The HiGHS backend (npm `highs`, HiGHS 1.15 compiled to WASM; the default): the persistent model API
  * fed with CSR arrays. The runtime is loaded once, on first use (~60 ms); each solve creates a native
- * model and always disposes it, since garbage collection never frees WASM memory (libraries.md,
- * section 1, "Failure modes"). Solves are synchronous and block the event loop.
+ * model and always disposes it, since garbage collection never frees WASM memory (a model left to
+ * the collector leaks). Solves are synchronous and block the event loop.
  *
  * Reports simplex iterations; for MILPs also `mip_dual_bound` (the bound), `mip_gap` and
  * `mip_node_count`, including under a time limit.

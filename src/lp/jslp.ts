@@ -1,6 +1,6 @@
 /**
  * The javascript-lp-solver backend (pure JS, dense tableau): for LPs and small MILPs only. It is not
- * trusted (libraries.md, section 1: after a timeout it returned a non-integral "feasible" MILP point),
+ * trusted (after a timeout it has returned a non-integral "feasible" MILP point; test/lp/failures.test.ts),
  * so every point it returns is re-checked with {@link checkSolution}; a bad point without a timeout
  * throws {@link LpBackendError}, a bad point after a timeout is dropped (status `timeout`, no incumbent).
  *

@@ -1,6 +1,6 @@
 /**
- * A literal transcription of rotor's persistent recurrence, as stated in
- * research/chain-offload.md section 2.3 (Beaumont et al. 2019), used only as a test oracle: a full
+ * A literal transcription of rotor's persistent recurrence (Beaumont, Eyraud-Dubois, Herrmann, Joly,
+ * Shilova, "Optimal checkpointing for heterogeneous chains", 2019, section 4), used only as a test oracle: a full
  * bottom-up table C[m][s][t] over m = 0..mMax, 0 <= s <= t <= L (stage L is rotor's loss stage).
  * Arrays (in slots): uf[0..L] (uf[L] = 0), ub[0..L], x[0..L+1], xbar[0..L+1], of[0..L], ob[0..L].
  */
@@ -81,8 +81,8 @@ export function rotorOptimum(chain: RotorChain, mMax: number): number {
 }
 
 /**
- * rotor's discretization, literally (Beaumont et al. 2019, section 5; the discretization chain-dp used
- * before issue 9): `unit = max(1, floor(A / S))` bytes for the activation budget `A`, every size rounded
+ * rotor's discretization, literally (Beaumont et al. 2019, section 5; chain-dp's own, before it moved to
+ * the unit A / S of solvers/chain/discretize.ts): `unit = max(1, floor(A / S))` bytes for the activation budget `A`, every size rounded
  * up to whole units, the budget `min(S, floor(A / unit))` slots. undefined when `A < 0`.
  */
 export function rotorDiscretize(
