@@ -35,3 +35,22 @@ export function describeCertificate(certificate: Certificate): string {
 function formatUnit(bytes: number): string {
   return Number.isInteger(bytes) ? formatBytes(bytes) : `${bytes.toPrecision(6)} bytes`;
 }
+
+const SHORT_KIND: Readonly<Record<Certificate["kind"], string>> = {
+  "meets-bound": "meets bound",
+  "dynamic-program": "exact DP",
+  enumeration: "enumeration",
+  decomposition: "decomposition",
+};
+
+const SHORT_CLASS: Readonly<Record<Certificate["over"], string>> = {
+  all: "all",
+  checkpoint: "checkpoint",
+  "persistent-chain": "persistent",
+};
+
+/** A status cell for tables: `feasible`, or `optimal (exact DP, persistent)` with the certificate in brief. */
+export function statusWithCertificate(status: string, certificate: Certificate | null | undefined): string {
+  if (status !== "optimal" || certificate === null || certificate === undefined) return status;
+  return `optimal (${SHORT_KIND[certificate.kind]}, ${SHORT_CLASS[certificate.over]})`;
+}

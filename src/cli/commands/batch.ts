@@ -6,10 +6,11 @@
  */
 import { findSolver } from "../../../solvers/registry.js";
 import { parseBudget } from "../../budget.js";
+import { statusWithCertificate } from "../../certificate.js";
 import { describeValue, InputError } from "../../errors.js";
 import { acquireLogLock } from "../../io/log-lock.js";
 import { checkOutputPath } from "../../io/output-path.js";
-import type { Solver } from "../../solver.js";
+import type { Certificate, Solver } from "../../solver.js";
 import {
   extraOptions,
   noExtraPositionals,
@@ -235,7 +236,7 @@ function summarize(records: readonly LogLine[]): string {
       String(r.instance ?? r.file),
       r.solver,
       r.budget,
-      String(r.status),
+      statusWithCertificate(String(r.status), r.certificate as Certificate | null | undefined),
       number(r.makespanMs, 2),
       number(r.overhead, 1, 100),
       number(r.peakBytes, 0),

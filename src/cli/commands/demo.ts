@@ -2,6 +2,7 @@
 
 import { solve, solvers } from "../../../solvers/index.js";
 import { formatBytes, parseBudget } from "../../budget.js";
+import { statusWithCertificate } from "../../certificate.js";
 import { loadInstance } from "../../instance/load.js";
 import type { Instance } from "../../instance/types.js";
 import { bundledPath } from "../../io/paths.js";
@@ -70,7 +71,7 @@ function demoRow(solver: string, budget: string, result: SolveResult): string[] 
   return [
     solver,
     result.budgetBytes === null ? budget : `${budget} = ${formatBytes(result.budgetBytes)}`,
-    result.status,
+    statusWithCertificate(result.status, result.certificate),
     result.makespanMs === null ? "-" : result.makespanMs.toFixed(2),
     result.overhead === null ? "-" : `${(result.overhead * 100).toFixed(1)}%`,
     result.peakBytes === null ? "-" : formatBytes(result.peakBytes),
