@@ -1,0 +1,247 @@
+/**
+ * The README's benchmark figures, rendered from bench/results/*.json only (so they cannot drift from the
+ * measurements): each block is the text between `<!-- generated: NAME ... -->` and `<!-- end: NAME -->`
+ * in README.md. bench/readme.ts writes them; test/readme-figures.test.ts checks that the README holds
+ * exactly what these renderers make of the results files.
+ */
+import { readFileSync } from "node:fs";
+
+/** A results file, parsed. */
+type Json = Record<string, unknown>;
+// biome-ignore lint/suspicious/noExplicitAny: results files are read as loose JSON, field by field below
+type Loose = any;
+
+const RESULTS = new URL("./results/", import.meta.url);
+
+function results(name: string): Loose {
+  return JSON.parse(readFileSync(new URL(`${name}.json`, RESULTS), "utf8")) as Json;
+}
+
+const percent = (value: number | null | undefined, digits = 1) =>
+  value === null || value === undefined ? "infeasible" : `${(value * 100).toFixed(digits)}%`;
+const ms = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
+const seconds = (valueMs: number) => `${(valueMs / 1000).toFixed(2)} s`;
+
+/** Where a block's figures were measured: machine, Node, commit, load. */
+function measuredOn(environment: Loose, loadEnd?: number): string {
+  const load =
+    environment.loadAverage === undefined
+      ? ""
+      : `, load average ${environment.loadAverage}${loadEnd === undefined ? "" : ` to ${loadEnd}`}`;
+  const dirty = environment.dirty === true ? " (uncommitted changes)" : "";
+  const cores = environment.cores === undefined ? "" : ` (${environment.cores} cores)`;
+  return `${environment.cpu}${cores}, Node ${environment.node}, commit ${environment.commit}${dirty}, ${String(environment.date).slice(0, 10)}${load}`;
+}
+
+const NETWORK: Readonly<Record<string, string>> = {
+  "resnet-50": "ResNet-50",
+  "densenet-121": "DenseNet-121",
+  "mobilenet-v2": "MobileNetV2",
+  "inception-v3": "Inception-v3",
+};
+
+/** Feng & Huang's published cut / overhead, or a dash (their paper reports no MobileNetV2). */
+function fengHuang(memory: Loose): string {
+  const paper = memory.fengHuang;
+  return paper === undefined || paper === null
+    ? "-"
+    : `-${percent(paper.cut, 0)} / +${percent(paper.overhead, 0)}`;
+}
+
+function graphMincutEnvironment(data: Loose): Loose {
+  return {
+    cpu: data.machine,
+    node: data.node,
+    commit: data.commit,
+    date: data.date,
+    loadAverage: data.load?.start,
+  };
+}
+
+/** The memory objective on the four networks Feng & Huang report, and the exactness counts. */
+function graphMincutMemory(): string {
+  const data = results("graph-mincut");
+  const rows = (data.quality as Loose[]).map((q) => {
+    const m = q.memory;
+    return `| ${NETWORK[q.zoo] ?? q.zoo} | ${q.nodes} | -${percent(m.cut)} / +${percent(m.overhead)} | -${percent(m.boundCut)} | ${fengHuang(m)} |`;
+  });
+  const exact = (data.zoo as Loose[]).filter((row) => row.status === "optimal");
+  const small = (data.small as Loose[]).map(
+    (row) =>
+      `${row.optimal}/${row.count} ${row.family} (mean excess peak ${percent(row.meanExcess)}, mean lower-bound gap ${percent(row.meanBoundGap)})`,
+  );
+  return [
+    `Measured on ${measuredOn(graphMincutEnvironment(data), data.load?.end)} (\`bench/graph-mincut.ts\`).`,
+    "",
+    "| network | nodes | remat cut / time overhead | deepest cut the bound allows | Feng & Huang report |",
+    "| --- | ---: | --- | --- | --- |",
+    ...rows,
+    "",
+    `Proven optimal (\`optimal\`) on ${exact.length} of the ${(data.zoo as Loose[]).length} shipped op-level instances: ${exact.map((row) => `${row.instance} (${row.method})`).join(", ")}. ` +
+      `Against the exact answer on small random DAGs, the general search (enumeration and decomposition off) is optimal on ${small.join(" and on ")}.`,
+  ].join("\n");
+}
+
+/** Budgets shown per network in the README (the full grid is in bench/results/graph-mincut.md). */
+const TIME_ROWS: Readonly<Record<string, readonly number[]>> = {
+  "resnet-50": [40, 50, 70],
+  "densenet-121": [30, 50],
+  "mobilenet-v2": [50],
+  "inception-v3": [30, 50],
+};
+
+/** The time objective's overhead against Chen's baselines, the solve times and the long inputs. */
+function graphMincutTime(): string {
+  const data = results("graph-mincut");
+  const rows = (data.quality as Loose[]).flatMap((q) =>
+    (q.budgets as Loose[])
+      .filter((b) => (TIME_ROWS[q.zoo] ?? []).includes(b.percent))
+      .map(
+        (b) =>
+          `| ${NETWORK[q.zoo] ?? q.zoo} | ${b.percent}% | ${percent(b["graph-mincut"])} | ${percent(b["chen-sqrt"])} | ${percent(b["chen-greedy"])} |`,
+      ),
+  );
+  const speed = (data.speed as Loose[]).map(
+    (row) => `${row.instance} (${row.nodes} nodes, ${row.objective}) ${seconds(row.medianMs)}`,
+  );
+  const long = data.long as Loose[];
+  const worst = long.reduce((a, b) => (b.overrunSec > a.overrunSec ? b : a));
+  const failed = long.filter((row) => row.error !== null && row.error !== undefined);
+  return [
+    "| network | budget | graph-mincut | chen-sqrt | chen-greedy |",
+    "| --- | ---: | ---: | ---: | ---: |",
+    ...rows,
+    "",
+    `Solve times (\`solve()\` wall time, median of the runs; ${measuredOn(graphMincutEnvironment(data), data.load?.end)}): ${speed.join("; ")}.`,
+    `Under time limits of ${[...new Set(long.map((row) => row.limitSec))].join(" s and ")} s on ${sizesByFamily(long)}: ` +
+      `${long.length - failed.length} of ${long.length} runs answered or timed out with a schedule; worst overrun of \`solve()\` ${worst.overrunSec.toFixed(2)} s (${worst.family} of ${worst.size}, limit ${worst.limitSec} s), peak RSS at most ${Math.max(...long.map((row) => row.peakRssMb)).toFixed(0)} MB.`,
+  ].join("\n");
+}
+
+/** `chains of 1000, 5000 nodes; layered DAGs of 5000 nodes` from rows with `family` and `size`. */
+function sizesByFamily(rows: readonly Loose[]): string {
+  const families = new Map<string, number[]>();
+  for (const row of rows)
+    families.set(row.family, [...new Set([...(families.get(row.family) ?? []), row.size])]);
+  const words: Readonly<Record<string, string>> = {
+    chain: "chains",
+    dag: "layered DAGs",
+    homogeneous: "homogeneous chains",
+  };
+  return [...families]
+    .map(([family, sizes]) => `${words[family] ?? family} of ${sizes.join(", ")} nodes`)
+    .join("; ");
+}
+
+/** chain-dp's speed table, its target cell, and revolve against chain-dp. */
+function chainDpSpeed(): string {
+  const data = results("chain-dp");
+  const cells = data.cells as Loose[];
+  const target = cells.find((cell) => cell.L === 200 && cell.S === 500);
+  const rows = cells.map(
+    (c) =>
+      `| ${c.L} | ${c.S} | ${c.budgetPercent.toFixed(0)}% | ${c.status} | ${percent(c.overhead)} | ${c.entries} | ${c.candidates} | ${ms(c.medianMs)} | ${ms(c.minMs)} | ${ms(c.maxMs)} | ${c.runs} |`,
+  );
+  const revolve = (data.revolve as Loose[]).map(
+    (r) =>
+      `| ${r.n} | ${r.budgetBytes} | ${r.snapshots} | ${percent(r.revolveOverhead)} | ${percent(r.chainDpOverhead)} | ${ms(r.revolveMs)} |`,
+  );
+  return [
+    `Random chains \`randomChain(1, L)\` at ${data.budgetPercent}% of the store-all peak (or the least budget chain-dp accepts, when larger); ${measuredOn(data.environment)}; wall time of \`solveChainDp\`, ${data.warmup} checked warm-up solve then the median of ${data.runs}.` +
+      (target === undefined ? "" : ` Target L = 200 at S = 500 under 1 s: **${ms(target.medianMs)} ms**.`),
+    "",
+    "| L | S | budget | status | overhead | table entries | candidates | median ms | min ms | max ms | runs |",
+    "| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...rows,
+    "",
+    "revolve on homogeneous chains (fwd 1, bwd 2, 100 bytes each), budget 40% of store-all or revolve's least, when larger:",
+    "",
+    "| n | budget bytes | snapshots | revolve overhead | chain-dp overhead (S = 500) | revolve ms |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...revolve,
+  ].join("\n");
+}
+
+/** Every solver under time limits on long inputs (bench/time-limits.ts). */
+function timeLimits(): string {
+  const data = results("time-limits");
+  const rows = data.rows as Loose[];
+  const bySolver = new Map<string, Loose[]>();
+  for (const row of rows) bySolver.set(row.solver, [...(bySolver.get(row.solver) ?? []), row]);
+  const lines = [...bySolver].map(([solver, list]) => {
+    const statuses = [...new Set(list.map((row) => row.status))].join(", ");
+    const worst = Math.max(0, ...list.map((row) => row.overrunMs ?? 0));
+    const worstSolver = Math.max(0, ...list.map((row) => row.solverOverrunMs ?? 0));
+    const rss = Math.max(...list.map((row) => row.maxRssMiB ?? 0));
+    return `| ${solver} | ${list.length} | ${statuses} | ${worstSolver.toFixed(0)} | ${worst.toFixed(0)} | ${rss} |`;
+  });
+  return [
+    `Every solver at ${data.budget} of the store-all peak, limits ${[...new Set(rows.map((row) => row.limitSec))].join(" s and ")} s, on ${sizesByFamily(rows)} (one child process per solve; ${measuredOn(data.environment)}). ` +
+      `Crashes, hangs or errors: ${data.broken}. Worst overrun: ${data.worstSolverOverrunMs.toFixed(0)} ms for a solver, ${data.worstOverrunMs.toFixed(0)} ms for \`solve()\` (which checks the answer's schedule with one more evaluation after the solver returns).`,
+    "",
+    "| solver | runs | statuses | worst solver overrun ms | worst solve() overrun ms | peak RSS MiB |",
+    "| --- | ---: | --- | ---: | ---: | ---: |",
+    ...lines,
+  ].join("\n");
+}
+
+/** The evaluator's speed (benchmark.js) and the schedule builders' (bench/schedule-build.ts). */
+function evaluatorSpeed(): string {
+  const data = results("evaluator");
+  const builds = results("schedule-build");
+  const rows = (data.rows as Loose[]).map(
+    (r) =>
+      `| ${r.case} | ${r.nodes} | ${r.instructions} | ${r.meanMs.toFixed(2)} (± ${r.rmePercent.toFixed(1)}%) | ${r.samples} | < ${r.targetMs} ms: ${r.meetsTarget ? "met" : "missed"} |`,
+  );
+  const buildRows = (builds.rows as Loose[]).map(
+    (r) =>
+      `| ${r.case} | ${r.nodes} | ${r.instructions} | ${ms(r.totalMedianMs)} | ${r.maxRssMiB.toFixed(0)} |`,
+  );
+  return [
+    `${measuredOn(data.environment)}.`,
+    "",
+    "| schedule | nodes | instructions | mean ms (± rme) | samples | target |",
+    "| --- | ---: | ---: | ---: | ---: | --- |",
+    ...rows,
+    "",
+    `Building and evaluating schedules (\`bench/schedule-build.ts\`; ${measuredOn(builds.environment)}, load ${builds.loadAverage}):`,
+    "",
+    "| case | nodes | instructions | build + evaluate ms (median) | peak RSS MiB |",
+    "| --- | ---: | ---: | ---: | ---: |",
+    ...buildRows,
+  ].join("\n");
+}
+
+/** Every generated block by name, with the results file it reads. */
+export const BLOCKS: Readonly<Record<string, { readonly from: string; readonly render: () => string }>> = {
+  "graph-mincut-memory": { from: "graph-mincut", render: graphMincutMemory },
+  "graph-mincut-time": { from: "graph-mincut", render: graphMincutTime },
+  "chain-dp-speed": { from: "chain-dp", render: chainDpSpeed },
+  "time-limits": { from: "time-limits", render: timeLimits },
+  "evaluator-speed": { from: "evaluator", render: evaluatorSpeed },
+};
+
+/** The opening marker of block `name`. */
+export function openMarker(name: string): string {
+  const block = BLOCKS[name];
+  return `<!-- generated: ${name} (by bench/readme.ts from bench/results/${block?.from}.json; do not edit by hand) -->`;
+}
+
+/** The closing marker of block `name`. */
+export function closeMarker(name: string): string {
+  return `<!-- end: ${name} -->`;
+}
+
+/** `readme` with every block replaced by its rendering. @throws Error when a block's markers are missing */
+export function withBlocks(readme: string): string {
+  let text = readme;
+  for (const [name, block] of Object.entries(BLOCKS)) {
+    const open = openMarker(name);
+    const close = closeMarker(name);
+    const start = text.indexOf(open);
+    const end = text.indexOf(close);
+    if (start < 0 || end < start) throw new Error(`README.md lacks the markers of block ${name}`);
+    text = `${text.slice(0, start + open.length)}\n${block.render()}\n${text.slice(end)}`;
+  }
+  return text;
+}
