@@ -66,8 +66,35 @@ export function runForward(s: RunState, op: ForwardOp, index: number): void {
 export function runBackward(s: RunState, op: BackwardOp, index: number): void {
   const g = s.g;
   const v = s.nodeIndex(op.node);
+  requireBackwardReady(s, v);
+  const start = backwardStart(s, v);
+  const newGradients = newGradientBytes(s, v);
+  const during = s.memory + newGradients + (g.bwdTemp[v] as number);
+  for (const u of g.inputs[v] as readonly number[]) {
+    s.pendingConsumers[u] = (s.pendingConsumers[u] as number) - 1;
+    if (g.isSource[u] === 0) s.gradState[u] = GRAD_RESIDENT;
+  }
+  const ownGradient = s.gradState[v] === GRAD_RESIDENT;
+  s.memory +=
+    newGradients -
+    (ownGradient ? (g.gradBytes[v] as number) : 0) -
+    (s.tape[v] === 1 ? (g.tapeBytes[v] as number) : 0);
+  if (ownGradient) s.gradState[v] = GRAD_FREED;
+  s.tape[v] = 0;
+  s.backwardDone[v] = 1;
+  const end = start + (g.bwd[v] as number);
+  s.computeMs += g.bwd[v] as number;
+  s.finishComputeStep(index, op, start, end, during);
+}
+
+/**
+ * The checks of `B v` before its reads: `v` not a source and not done, the loss computed, `g:v`
+ * complete (every consumer done) and resident (but for the loss). Throws a `Violation` for the first
+ * that fails.
+ */
+function requireBackwardReady(s: RunState, v: number): void {
+  const g = s.g;
   const id = g.ids[v];
-  const inputs = g.inputs[v] as readonly number[];
   if (g.isSource[v] === 1) throw new Violation(`${id} is a source: sources have no backward`);
   if (s.backwardDone[v] === 1) throw new Violation(`B ${id} already ran`);
   if (v === g.loss && s.forwardCount[v] === 0)
@@ -77,33 +104,39 @@ export function runBackward(s: RunState, op: BackwardOp, index: number): void {
   }
   if (v !== g.loss && s.gradState[v] !== GRAD_RESIDENT)
     throw new Violation(`g:${id} is not resident`, `g:${id}`);
+}
+
+/**
+ * When `B v` can start: once what `needs` names (inputs, then output) is ready; its tape must be
+ * resident too. Throws a `Violation` for the first read missing.
+ */
+function backwardStart(s: RunState, v: number): number {
+  const g = s.g;
   let start = s.clock;
-  if (g.needsInputs[v] === 1) for (const u of inputs) start = s.requireActivation(u, start);
+  if (g.needsInputs[v] === 1)
+    for (const u of g.inputs[v] as readonly number[]) start = s.requireActivation(u, start);
   if (g.needsOutput[v] === 1) start = s.requireActivation(v, start);
-  const tapeBytes = g.tapeBytes[v] as number;
-  if (tapeBytes > 0 && s.tape[v] === 0)
+  if ((g.tapeBytes[v] as number) > 0 && s.tape[v] === 0) {
+    const id = g.ids[v];
     throw new Violation(`the tape of ${id} is not resident (run F ${id} tape)`, `tape:${id}`);
+  }
+  return start;
+}
+
+/**
+ * Bytes of the input gradients `B v` allocates (first contributions; sources get none, per edge).
+ * Throws a `Violation` when an input gradient was freed before all its contributions.
+ */
+function newGradientBytes(s: RunState, v: number): number {
+  const g = s.g;
   let newGradients = 0;
-  for (const u of inputs) {
+  for (const u of g.inputs[v] as readonly number[]) {
     if (g.isSource[u] === 1) continue;
     if (s.gradState[u] === GRAD_FREED)
       throw new Violation(`g:${g.ids[u]} was freed before all its contributions`, `g:${g.ids[u]}`);
     if (s.gradState[u] === GRAD_NEVER) newGradients += g.gradBytes[u] as number;
   }
-  const during = s.memory + newGradients + (g.bwdTemp[v] as number);
-  for (const u of inputs) {
-    s.pendingConsumers[u] = (s.pendingConsumers[u] as number) - 1;
-    if (g.isSource[u] === 0) s.gradState[u] = GRAD_RESIDENT;
-  }
-  const ownGradient = s.gradState[v] === GRAD_RESIDENT;
-  s.memory +=
-    newGradients - (ownGradient ? (g.gradBytes[v] as number) : 0) - (s.tape[v] === 1 ? tapeBytes : 0);
-  if (ownGradient) s.gradState[v] = GRAD_FREED;
-  s.tape[v] = 0;
-  s.backwardDone[v] = 1;
-  const end = start + (g.bwd[v] as number);
-  s.computeMs += g.bwd[v] as number;
-  s.finishComputeStep(index, op, start, end, during);
+  return newGradients;
 }
 
 /**
