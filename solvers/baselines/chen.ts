@@ -101,6 +101,31 @@ function beats(a: ValidEvaluation, b: ValidEvaluation, objective: "time" | "memo
   return a.makespanMs < b.makespanMs || (a.makespanMs === b.makespanMs && a.peakBytes < b.peakBytes);
 }
 
+/** A schedule chen-greedy kept, with the evaluator's verdict on it. */
+interface Judged {
+  readonly schedule: Schedule;
+  readonly evaluation: ValidEvaluation;
+}
+
+/**
+ * chen-greedy's answer when the time limit passes after `tried` segment budgets: `timeout`, with the
+ * best schedule within the budget so far when there is one, and the sum-of-times bound.
+ */
+function greedyTimeout(instance: Instance, best: Judged | undefined, tried: number): SolverAnswer {
+  const reason = `the time limit was reached after ${tried} of the segment budgets`;
+  if (best === undefined) return { status: "timeout", reason, lowerBoundMs: sumOfTimesBound(instance) };
+  const { schedule, evaluation } = best;
+  return {
+    status: "timeout",
+    reason,
+    schedule,
+    claimedMakespanMs: evaluation.makespanMs,
+    claimedPeakBytes: evaluation.peakBytes,
+    lowerBoundMs: sumOfTimesBound(instance),
+    counters: { segmentBudgetsTried: tried },
+  };
+}
+
 export const chenGreedy: Solver = {
   name: "chen-greedy",
   family: "baselines",
@@ -113,24 +138,11 @@ export const chenGreedy: Solver = {
   reads: [],
   solve: (instance, options): SolverAnswer => {
     const deadline = new Deadline(options.timeLimitSec);
-    let best: { schedule: Schedule; evaluation: ValidEvaluation } | undefined;
+    let best: Judged | undefined;
     let leastPeak = Number.POSITIVE_INFINITY;
     const seen = new Set<string>();
     for (const segmentBytes of chenGreedyGrid(instance)) {
-      if (deadline.passed()) {
-        const reason = `the time limit was reached after ${seen.size} of the segment budgets`;
-        if (best === undefined) return { status: "timeout", reason, lowerBoundMs: sumOfTimesBound(instance) };
-        const { schedule, evaluation } = best;
-        return {
-          status: "timeout",
-          reason,
-          schedule,
-          claimedMakespanMs: evaluation.makespanMs,
-          claimedPeakBytes: evaluation.peakBytes,
-          lowerBoundMs: sumOfTimesBound(instance),
-          counters: { segmentBudgetsTried: seen.size },
-        };
-      }
+      if (deadline.passed()) return greedyTimeout(instance, best, seen.size);
       const kept = chenGreedyCheckpoints(instance, segmentBytes);
       const key = kept.join(",");
       if (seen.has(key)) continue;

@@ -45,36 +45,47 @@ export type PlanStep<K> =
  * assembled bottom-up. O(plan nodes) besides `decide`.
  */
 export function buildPlan<K>(root: K, decide: (key: K) => PlanStep<K>): ChainPlan {
-  type Work = { readonly key: K; readonly step?: never } | { readonly step: PlanStep<K> };
-  const work: Work[] = [{ key: root }];
+  const work: PlanWork<K>[] = [{ key: root }];
   const built: ChainPlan[] = [];
   while (work.length > 0) {
-    const item = work.pop() as Work;
-    if (item.step === undefined) {
-      const step = decide(item.key);
-      if (step.kind === "done") {
-        built.push(step.plan);
-        continue;
-      }
-      work.push({ step });
-      if (step.kind === "leaf") work.push({ key: step.left }, { key: step.right });
-      else if (step.rest !== undefined) work.push({ key: step.rest });
+    const item = work.pop() as PlanWork<K>;
+    if (item.step !== undefined) {
+      assemble(item.step, built);
       continue;
     }
-    const { step } = item;
-    if (step.kind === "chain")
-      built.push(
-        step.rest === undefined
-          ? { kind: "chain", s: step.s }
-          : { kind: "chain", s: step.s, rest: built.pop() as ChainPlan },
-      );
-    else if (step.kind === "leaf") {
-      const left = built.pop() as ChainPlan;
-      const right = built.pop() as ChainPlan;
-      built.push({ kind: "leaf", s: step.s, j: step.j, right, left });
-    }
+    const step = decide(item.key);
+    if (step.kind === "done") built.push(step.plan);
+    else expand(step, work);
   }
   return built[0] as ChainPlan;
+}
+
+/** {@link buildPlan}'s work list: a segment still to decide, or a decided move waiting for its parts. */
+type PlanWork<K> = { readonly key: K; readonly step?: never } | { readonly step: PlanStep<K> };
+
+/**
+ * Queues a decided move, then its parts above it, so that they are decided first: the right part of a
+ * leaf before its left part.
+ */
+function expand<K>(step: Exclude<PlanStep<K>, { kind: "done" }>, work: PlanWork<K>[]): void {
+  work.push({ step });
+  if (step.kind === "leaf") work.push({ key: step.left }, { key: step.right });
+  else if (step.rest !== undefined) work.push({ key: step.rest });
+}
+
+/** Replaces a move's finished parts, on top of `built` (the left part last), by the move's plan. */
+function assemble<K>(step: PlanStep<K>, built: ChainPlan[]): void {
+  if (step.kind === "chain")
+    built.push(
+      step.rest === undefined
+        ? { kind: "chain", s: step.s }
+        : { kind: "chain", s: step.s, rest: built.pop() as ChainPlan },
+    );
+  else if (step.kind === "leaf") {
+    const left = built.pop() as ChainPlan;
+    const right = built.pop() as ChainPlan;
+    built.push({ kind: "leaf", s: step.s, j: step.j, right, left });
+  }
 }
 
 /**
@@ -145,23 +156,29 @@ export function planTimeMs(view: ChainView, plan: ChainPlan): number {
   const values: number[] = [];
   while (stack.length > 0) {
     const { node, done } = stack.pop() as { node: ChainPlan; done: boolean };
-    if (!done) {
-      stack.push({ node, done: true });
-      if (node.kind === "leaf")
-        stack.push({ node: node.left, done: false }, { node: node.right, done: false });
-      else if (node.rest !== undefined) stack.push({ node: node.rest, done: false });
+    if (done) {
+      values.push(moveTimeMs(view, node, values));
       continue;
     }
-    if (node.kind === "chain") {
-      const stageMs = (view.uf[node.s] as number) + (view.ub[node.s] as number);
-      values.push(stageMs + (node.rest !== undefined ? (values.pop() as number) : 0));
-      continue;
-    }
-    const left = values.pop() as number;
-    const right = values.pop() as number;
-    let sweep = 0;
-    for (let k = node.s; k < node.j; k++) sweep += view.uf[k] as number;
-    values.push(sweep + right + left);
+    stack.push({ node, done: true });
+    if (node.kind === "leaf") stack.push({ node: node.left, done: false }, { node: node.right, done: false });
+    else if (node.rest !== undefined) stack.push({ node: node.rest, done: false });
   }
   return values[0] as number;
+}
+
+/**
+ * The time of one move of a plan, ms, taking its parts' times off the top of `values` (the left part
+ * last): `(u_f[s] + u_b[s]) + rest` for a chain move, `(sweep + right) + left` for a leaf.
+ */
+function moveTimeMs(view: ChainView, node: ChainPlan, values: number[]): number {
+  if (node.kind === "chain") {
+    const stageMs = (view.uf[node.s] as number) + (view.ub[node.s] as number);
+    return stageMs + (node.rest !== undefined ? (values.pop() as number) : 0);
+  }
+  const left = values.pop() as number;
+  const right = values.pop() as number;
+  let sweep = 0;
+  for (let k = node.s; k < node.j; k++) sweep += view.uf[k] as number;
+  return sweep + right + left;
 }

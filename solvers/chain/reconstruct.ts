@@ -58,30 +58,67 @@ interface Segment {
 
 /** The move that attains the table's value at (m, s, t), after lowering m to the least with that value. */
 function tableMove(table: TimeTable, { s, t, m }: Segment): PlanStep<Segment> {
-  const { view, edges } = table;
-  const { sizes } = table.slots;
-  const L = view.length;
-  const p = s * L + t;
   const found = tableValue(table, s, t, m);
   if (found === undefined) throw new InternalError(`chain-dp: segment (${s}, ${t}) infeasible at ${m} slots`);
+  const p = s * table.view.length + t;
+  const at = leastEqualBudget(table, p, found);
+  if (at >= (table.edges.full[p] as number)) return { kind: "done", plan: allChainPlan(s, t) };
+  const step = chainMoveAt(table, s, t, at, found) ?? leafMoveAt(table, s, t, at, found);
+  if (step === undefined)
+    throw new InternalError(`chain-dp: no move attains the table's value at (${at}, ${s}, ${t})`);
+  return step;
+}
+
+/** The table's (time, forwards) at one entry of segment p. */
+interface Entry {
+  readonly timeMs: number;
+  readonly forwards: number;
+  readonly index: number;
+}
+
+/** The least m of segment p at which the table holds the same (time, forwards) as at `found`. */
+function leastEqualBudget(table: TimeTable, p: number, found: Entry): number {
   const T = table.rows.time;
   const N = table.rows.forwards;
   const { timeMs, forwards } = found;
-  const first = (table.rows.base[p] as number) + (edges.need[p] as number);
+  const first = (table.rows.base[p] as number) + (table.edges.need[p] as number);
   let index = found.index;
   while (index > first && T[index - 1] === timeMs && N[index - 1] === forwards) index--;
-  const at = index - (table.rows.base[p] as number);
-  if (at >= (edges.full[p] as number)) return { kind: "done", plan: allChainPlan(s, t) };
-  if (s < t) {
-    const xb = sizes.xbar[s + 1] as number;
-    const sub = at >= chainNeed(sizes, s, t) ? tableValue(table, s + 1, t, at - xb) : undefined;
-    if (
-      sub !== undefined &&
-      (view.uf[s] as number) + (view.ub[s] as number) + sub.timeMs === timeMs &&
-      1 + sub.forwards === forwards
-    )
-      return { kind: "chain", s, rest: { s: s + 1, t, m: at - xb } };
-  }
+  return index - (table.rows.base[p] as number);
+}
+
+/** The chain move of (s, t) at m = `at`, when it attains `target` exactly. */
+function chainMoveAt(
+  table: TimeTable,
+  s: number,
+  t: number,
+  at: number,
+  target: Entry,
+): PlanStep<Segment> | undefined {
+  if (s >= t) return undefined;
+  const { view } = table;
+  const { sizes } = table.slots;
+  const xb = sizes.xbar[s + 1] as number;
+  const sub = at >= chainNeed(sizes, s, t) ? tableValue(table, s + 1, t, at - xb) : undefined;
+  if (
+    sub !== undefined &&
+    (view.uf[s] as number) + (view.ub[s] as number) + sub.timeMs === target.timeMs &&
+    1 + sub.forwards === target.forwards
+  )
+    return { kind: "chain", s, rest: { s: s + 1, t, m: at - xb } };
+  return undefined;
+}
+
+/** The first leaf move of (s, t) at m = `at` (by j ascending) that attains `target` exactly. */
+function leafMoveAt(
+  table: TimeTable,
+  s: number,
+  t: number,
+  at: number,
+  target: Entry,
+): PlanStep<Segment> | undefined {
+  const { view } = table;
+  const { sizes } = table.slots;
   let sweep = 0;
   for (let j = s + 1; j <= t; j++) {
     if (view.recomputable[j - 1] === 0) break;
@@ -93,10 +130,10 @@ function tableMove(table: TimeTable, { s, t, m }: Segment): PlanStep<Segment> {
     if (right === undefined || left === undefined) continue;
     const sweepMs = (table.prefixF[j] as number) - (table.prefixF[s] as number);
     if (
-      sweepMs + right.timeMs + left.timeMs === timeMs &&
-      j - s + right.forwards + left.forwards === forwards
+      sweepMs + right.timeMs + left.timeMs === target.timeMs &&
+      j - s + right.forwards + left.forwards === target.forwards
     )
       return { kind: "leaf", s, j, right: { s: j, t, m: at - xj }, left: { s, t: j - 1, m: at } };
   }
-  throw new InternalError(`chain-dp: no move attains the table's value at (${at}, ${s}, ${t})`);
+  return undefined;
 }

@@ -258,7 +258,7 @@ export function fillTimeTable(
 
 /** Computes C(m, s, t) for every stored m. */
 function fillSegment(fill: Fill, s: number, t: number): void {
-  const { L, M, need, full, last, time: T, forwards: N, base, view } = fill;
+  const { L, M, need, full, last, time: T, forwards: N, base } = fill;
   const p = s * L + t;
   const lo = need[p] as number;
   const top = last[p] as number;
@@ -271,33 +271,53 @@ function fillSegment(fill: Fill, s: number, t: number): void {
     mEnd = top - 1;
   }
   if (mEnd >= lo) {
-    // chain move: F_all^s, segment (s+1, t) with m - xbar_{s+1}, B^s
-    const q = p + L;
-    if (s < t && (last[q] as number) >= 0) {
-      const xb = fill.xbar[s + 1] as number;
-      const lastq = last[q] as number;
-      const atq = (base[q] as number) - xb;
-      const capq = lastq + xb;
-      const stageMs = (view.uf[s] as number) + (view.ub[s] as number);
-      const from = Math.max(lo, chainNeed(fill, s, t), xb + (need[q] as number));
-      const split = Math.min(mEnd, capq);
-      for (let m = from; m <= split; m++) {
-        T[at + m] = stageMs + (T[atq + m] as number);
-        N[at + m] = 1 + (N[atq + m] as number);
-      }
-      if (split < mEnd) {
-        const time = stageMs + (T[atq + capq] as number);
-        const forwards = 1 + (N[atq + capq] as number);
-        for (let m = Math.max(from, split + 1); m <= mEnd; m++) {
-          T[at + m] = time;
-          N[at + m] = forwards;
-        }
-      }
-    }
+    if (s < t && (last[p + L] as number) >= 0) chainMove(fill, s, t, mEnd);
     fill.candidates += relaxLeaves(fill, s, t, mEnd, allChainMs);
   }
+  recordSegment(fill, p, s, t);
+}
+
+/**
+ * Writes the chain move's candidate into C(m, s, t) for m from its least budget to `mEnd` (the first
+ * candidate written, so no comparison): F_all^s, segment (s+1, t) with m - xbar_{s+1}, B^s. The caller
+ * checks that s < t and that (s+1, t) is feasible within M.
+ */
+function chainMove(fill: Fill, s: number, t: number, mEnd: number): void {
+  const { L, need, last, time: T, forwards: N, base, view } = fill;
+  const p = s * L + t;
+  const q = p + L;
+  const at = base[p] as number;
+  const xb = fill.xbar[s + 1] as number;
+  const lastq = last[q] as number;
+  const atq = (base[q] as number) - xb;
+  const capq = lastq + xb;
+  const stageMs = (view.uf[s] as number) + (view.ub[s] as number);
+  const from = Math.max(need[p] as number, chainNeed(fill, s, t), xb + (need[q] as number));
+  const split = Math.min(mEnd, capq);
+  for (let m = from; m <= split; m++) {
+    T[at + m] = stageMs + (T[atq + m] as number);
+    N[at + m] = 1 + (N[atq + m] as number);
+  }
+  if (split < mEnd) {
+    const time = stageMs + (T[atq + capq] as number);
+    const forwards = 1 + (N[atq + capq] as number);
+    for (let m = Math.max(from, split + 1); m <= mEnd; m++) {
+      T[at + m] = time;
+      N[at + m] = forwards;
+    }
+  }
+}
+
+/**
+ * Records the finished segment p = (s, t) where later segments read it: least[p], its coarse copy and
+ * its columns of byEnd and leastByEnd.
+ */
+function recordSegment(fill: Fill, p: number, s: number, t: number): void {
+  const { L, time: T, coarse } = fill;
+  const lo = fill.need[p] as number;
+  const top = fill.last[p] as number;
+  const at = fill.base[p] as number;
   fill.least[p] = T[at + top] as number;
-  const { coarse } = fill;
   const cb = fill.coarseBase[p] as number;
   const kTop = top >> COARSE_SHIFT;
   for (let k = lo >> COARSE_SHIFT; k < kTop; k++)

@@ -143,13 +143,17 @@ function expand(g: InstanceGraph, coarse: Schedule, block: Int32Array, blocks: n
   for (const instruction of coarse) {
     if (instruction.op !== "F" && instruction.op !== "B") continue;
     const i = instruction.node === "x" ? 0 : Number(instruction.node.slice(1));
-    const list = members[i] as number[];
-    if (instruction.op === "F") for (const v of list) steps.push({ backward: false, node: v, tape: false });
-    else
-      for (let j = list.length - 1; j >= 0; j--)
-        steps.push({ backward: true, node: list[j] as number, tape: false });
+    pushBlockSteps(steps, members[i] as number[], instruction.op === "B");
   }
   return steps;
+}
+
+/** Appends one block's steps: the forwards of its members in order, or their backwards in reverse. */
+function pushBlockSteps(steps: Step[], members: readonly number[], backward: boolean): void {
+  if (!backward) for (const v of members) steps.push({ backward: false, node: v, tape: false });
+  else
+    for (let j = members.length - 1; j >= 0; j--)
+      steps.push({ backward: true, node: members[j] as number, tape: false });
 }
 
 const PHASE = "the block chain";

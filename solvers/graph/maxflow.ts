@@ -193,38 +193,67 @@ function blockingFlow(r: Residual, source: number, sink: number, pushed: number)
   let v = source;
   while (true) {
     if (v === sink) {
-      let bottleneck = Number.POSITIVE_INFINITY;
-      for (let k = 0; k < depth; k++)
-        bottleneck = Math.min(bottleneck, r.residual[pathArcs[k] as number] as number);
+      const bottleneck = pathBottleneck(r, depth);
       if (bottleneck === Number.POSITIVE_INFINITY) return Number.POSITIVE_INFINITY;
-      value += bottleneck;
-      if (value > Number.MAX_SAFE_INTEGER)
-        throw new InternalError(
-          `maxFlow: the flow value exceeds 2^53 - 1 = ${Number.MAX_SAFE_INTEGER}, so it cannot be computed exactly in doubles`,
-        );
+      value = addToFlow(value, bottleneck);
       depth = augment(r, pathArcs, depth, bottleneck);
-      v = depth === 0 ? source : (r.arcHead[pathArcs[depth - 1] as number] as number);
+      v = pathEnd(r, source, depth);
       continue;
     }
-    let advanced = false;
-    while ((current[v] as number) < (r.firstArc[v + 1] as number)) {
-      const arc = r.arcs[current[v] as number] as number;
-      const w = r.arcHead[arc] as number;
-      if ((r.residual[arc] as number) > 0 && r.level[w] === (r.level[v] as number) + 1) {
-        pathArcs[depth++] = arc;
-        v = w;
-        advanced = true;
-        break;
-      }
-      current[v] = (current[v] as number) + 1;
+    const arc = admissibleArc(r, v);
+    if (arc >= 0) {
+      pathArcs[depth++] = arc;
+      v = r.arcHead[arc] as number;
+      continue;
     }
-    if (advanced) continue;
     if (v === source) return value;
     r.level[v] = -1; // dead end: never enter it again in this phase
     depth--;
-    v = depth === 0 ? source : (r.arcHead[pathArcs[depth - 1] as number] as number);
+    v = pathEnd(r, source, depth);
     current[v] = (current[v] as number) + 1;
   }
+}
+
+/** The least residual along the path `pathArcs[0 .. depth - 1]` (Infinity when every arc is infinite). */
+function pathBottleneck(r: Residual, depth: number): number {
+  let bottleneck = Number.POSITIVE_INFINITY;
+  for (let k = 0; k < depth; k++)
+    bottleneck = Math.min(bottleneck, r.residual[r.pathArcs[k] as number] as number);
+  return bottleneck;
+}
+
+/**
+ * The flow value after pushing `bottleneck` more.
+ * @throws InternalError when it would exceed 2^53 - 1
+ */
+function addToFlow(value: number, bottleneck: number): number {
+  const total = value + bottleneck;
+  if (total > Number.MAX_SAFE_INTEGER)
+    throw new InternalError(
+      `maxFlow: the flow value exceeds 2^53 - 1 = ${Number.MAX_SAFE_INTEGER}, so it cannot be computed exactly in doubles`,
+    );
+  return total;
+}
+
+/** The vertex the DFS path of `depth` arcs ends at. */
+function pathEnd(r: Residual, source: number, depth: number): number {
+  return depth === 0 ? source : (r.arcHead[r.pathArcs[depth - 1] as number] as number);
+}
+
+/**
+ * The first arc at or after v's current arc that leads one level up with residual capacity, the
+ * current arc moved to it; -1 (every arc of v passed) when there is none.
+ */
+function admissibleArc(r: Residual, v: number): number {
+  const { current } = r;
+  const next = (r.level[v] as number) + 1;
+  const end = r.firstArc[v + 1] as number;
+  while ((current[v] as number) < end) {
+    const arc = r.arcs[current[v] as number] as number;
+    if ((r.residual[arc] as number) > 0 && r.level[r.arcHead[arc] as number] === next) return arc;
+    current[v] = (current[v] as number) + 1;
+  }
+  return -1;
 }
 
 /**

@@ -89,21 +89,42 @@ function backwardSteps(g: InstanceGraph, tapes: Float64Array): Step[] {
   const steps: Step[] = [];
   for (let v = g.loss; v >= 0; v--) {
     if (g.isSource[v] === 1) continue;
-    let fresh = 0;
-    for (const u of g.inputs[v] as readonly number[])
-      if (g.isSource[u] === 0 && allocated[u] === 0) fresh += g.gradBytes[u] as number;
+    const fresh = freshGradientBytes(g, v, allocated);
     const reads = needed(g, v).reduce((sum, u) => sum + (g.bytes[u] as number), 0);
     const own = (g.bwdTemp[v] as number) + (g.tapeBytes[v] as number) + (tapes[v] as number);
     steps.push({ v, cutFree: gradients + fresh + own + reads });
-    for (const u of g.inputs[v] as readonly number[]) {
-      if (g.isSource[u] === 0 && allocated[u] === 0) {
-        allocated[u] = 1;
-        gradients += g.gradBytes[u] as number;
-      }
-    }
+    gradients = allocateInputGradients(g, v, allocated, gradients);
     if (allocated[v] === 1) gradients -= g.gradBytes[v] as number;
   }
   return steps;
+}
+
+/** Bytes of the input gradients B v allocates (each non-source input not yet `allocated`, per edge). */
+function freshGradientBytes(g: InstanceGraph, v: number, allocated: Uint8Array): number {
+  let fresh = 0;
+  for (const u of g.inputs[v] as readonly number[])
+    if (g.isSource[u] === 0 && allocated[u] === 0) fresh += g.gradBytes[u] as number;
+  return fresh;
+}
+
+/**
+ * Marks the input gradients B v allocates as `allocated`; returns `gradients` (bytes resident) plus
+ * theirs, each once, added one by one.
+ */
+function allocateInputGradients(
+  g: InstanceGraph,
+  v: number,
+  allocated: Uint8Array,
+  gradients: number,
+): number {
+  let bytes = gradients;
+  for (const u of g.inputs[v] as readonly number[]) {
+    if (g.isSource[u] === 0 && allocated[u] === 0) {
+      allocated[u] = 1;
+      bytes += g.gradBytes[u] as number;
+    }
+  }
+  return bytes;
 }
 
 /** firstRead[u] = the least non-source w whose backward reads a_u (g.size when none). O(n + m). */
@@ -120,27 +141,57 @@ function firstReads(g: InstanceGraph): Int32Array {
  */
 function separatorBytes(search: Search, v: number, firstRead: Int32Array): number {
   const { g } = search;
-  const n = g.size;
+  const { tapeOf, vertices } = tapeVertices(g, v);
+  const source = vertices;
+  const sink = vertices + 1;
+  const network = new FlowNetwork(vertices + 2);
+  addNodeEdges(g, network, v, firstRead, source, sink);
+  addTapeEdges(g, network, tapeOf, sink);
+  return certifiedMaxFlow(network, source, sink, "memoryLowerBound", () => search.check(PHASE)).value;
+}
+
+/**
+ * The vertex pair of each recomputable taped w < v in the separator network: tapeOf[w] = its first
+ * vertex (-1 for none), numbered from 2n on; `vertices` counts them with the split vertices.
+ */
+function tapeVertices(g: InstanceGraph, v: number): { tapeOf: Int32Array; vertices: number } {
   const tapeOf = new Int32Array(v).fill(-1);
-  let vertices = 2 * n;
+  let vertices = 2 * g.size;
   for (let w = 0; w < v; w++)
     if (taped(g, w) && g.recomputable[w] === 1) {
       tapeOf[w] = vertices;
       vertices += 2;
     }
-  const source = vertices;
-  const sink = vertices + 1;
-  const network = new FlowNetwork(vertices + 2);
-  const free = new Uint8Array(n);
+  return { tapeOf, vertices };
+}
+
+/**
+ * The separator network's edges of the nodes: each split vertex (bytes, free for Needed_v), the
+ * infinite data edges, the roots fed by the source, and the activations a backward below v reads
+ * draining to the sink.
+ */
+function addNodeEdges(
+  g: InstanceGraph,
+  network: FlowNetwork,
+  v: number,
+  firstRead: Int32Array,
+  source: number,
+  sink: number,
+): void {
+  const free = new Uint8Array(g.size);
   for (const u of needed(g, v)) free[u] = 1;
-  for (let u = 0; u < n; u++) {
+  for (let u = 0; u < g.size; u++) {
     network.addEdge(2 * u, 2 * u + 1, free[u] === 1 ? 0 : (g.bytes[u] as number));
     for (const w of g.consumers[u] as readonly number[])
       network.addEdge(2 * u + 1, 2 * w, Number.POSITIVE_INFINITY);
     if (g.recomputable[u] === 0) network.addEdge(source, 2 * u, Number.POSITIVE_INFINITY);
     if ((firstRead[u] as number) < v) network.addEdge(2 * u + 1, sink, Number.POSITIVE_INFINITY);
   }
-  for (let w = 0; w < v; w++) {
+}
+
+/** The separator network's tape vertices: tapeBytes(w) between the pair, fed by w's inputs, to the sink. */
+function addTapeEdges(g: InstanceGraph, network: FlowNetwork, tapeOf: Int32Array, sink: number): void {
+  for (let w = 0; w < tapeOf.length; w++) {
     const tape = tapeOf[w] as number;
     if (tape < 0) continue;
     network.addEdge(tape, tape + 1, g.tapeBytes[w] as number);
@@ -148,7 +199,6 @@ function separatorBytes(search: Search, v: number, firstRead: Int32Array): numbe
       network.addEdge(2 * u + 1, tape, Number.POSITIVE_INFINITY);
     network.addEdge(tape + 1, sink, Number.POSITIVE_INFINITY);
   }
-  return certifiedMaxFlow(network, source, sink, "memoryLowerBound", () => search.check(PHASE)).value;
 }
 
 /**

@@ -13,6 +13,7 @@
  * The saved set is then judged as a kept set by the evaluator. One certified max-flow,
  * O(Dinic(2n + 2, n + 2m)).
  */
+import type { InstanceGraph } from "../../src/instance/graph.js";
 import { certifiedMaxFlow } from "./flow-certificate.js";
 import { FlowNetwork } from "./maxflow.js";
 import type { Search } from "./search.js";
@@ -34,27 +35,13 @@ export function partitionSaved(
   search: Search,
   bannedOps: readonly string[],
 ): { saved: number[]; savedBytes: number } {
-  const { instance, g } = search;
+  const { g } = search;
   const n = g.size;
   const source = 2 * n;
   const sink = 2 * n + 1;
-  const banned = new Set(bannedOps);
   const network = new FlowNetwork(2 * n + 2);
-  for (let u = 0; u < n; u++) {
-    network.addEdge(2 * u, 2 * u + 1, g.bytes[u] as number);
-    for (const w of g.consumers[u] as readonly number[])
-      network.addEdge(2 * u + 1, 2 * w, Number.POSITIVE_INFINITY);
-    const op = instance.nodes[u]?.meta?.op;
-    if (g.recomputable[u] === 0 || (typeof op === "string" && banned.has(op)))
-      network.addEdge(source, 2 * u, Number.POSITIVE_INFINITY);
-  }
-  const read = new Uint8Array(n);
-  for (let v = 0; v < n; v++) {
-    if (g.isSource[v] === 1) continue;
-    if (g.needsOutput[v] === 1 || (g.tapeBytes[v] as number) > 0) read[v] = 1;
-    if (g.needsInputs[v] === 1 || (g.tapeBytes[v] as number) > 0)
-      for (const u of g.inputs[v] as readonly number[]) read[u] = 1;
-  }
+  addNodeEdges(search, network, new Set(bannedOps), source);
+  const read = backwardReads(g);
   for (let u = 0; u < n; u++) if (read[u] === 1) network.addEdge(2 * u + 1, sink, Number.POSITIVE_INFINITY);
   const result = certifiedMaxFlow(network, source, sink, "partitionSaved", () => search.check("partition"));
   const saved: number[] = [];
@@ -62,4 +49,37 @@ export function partitionSaved(
     if (result.sourceSide[2 * u] === 1 && result.sourceSide[2 * u + 1] === 0 && g.isSource[u] === 0)
       saved.push(u);
   return { saved, savedBytes: result.value };
+}
+
+/**
+ * The network's edges of each node u: u_in -> u_out (bytes), the infinite data edges, and the source
+ * feeding u_in when u cannot be recomputed (non-recomputable or banned).
+ */
+function addNodeEdges(
+  search: Search,
+  network: FlowNetwork,
+  banned: ReadonlySet<string>,
+  source: number,
+): void {
+  const { instance, g } = search;
+  for (let u = 0; u < g.size; u++) {
+    network.addEdge(2 * u, 2 * u + 1, g.bytes[u] as number);
+    for (const w of g.consumers[u] as readonly number[])
+      network.addEdge(2 * u + 1, 2 * w, Number.POSITIVE_INFINITY);
+    const op = instance.nodes[u]?.meta?.op;
+    if (g.recomputable[u] === 0 || (typeof op === "string" && banned.has(op)))
+      network.addEdge(source, 2 * u, Number.POSITIVE_INFINITY);
+  }
+}
+
+/** 1 for every activation some backward reads (a node with a tape counts as reading its output and inputs). */
+function backwardReads(g: InstanceGraph): Uint8Array {
+  const read = new Uint8Array(g.size);
+  for (let v = 0; v < g.size; v++) {
+    if (g.isSource[v] === 1) continue;
+    if (g.needsOutput[v] === 1 || (g.tapeBytes[v] as number) > 0) read[v] = 1;
+    if (g.needsInputs[v] === 1 || (g.tapeBytes[v] as number) > 0)
+      for (const u of g.inputs[v] as readonly number[]) read[u] = 1;
+  }
+  return read;
 }

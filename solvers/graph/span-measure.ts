@@ -95,21 +95,35 @@ export function byEnd(
  */
 function stepOwners(g: InstanceGraph, schedule: Schedule): { owner: Int32Array; forwardPhaseEnd: number } {
   const owner = new Int32Array(schedule.length);
-  let forwardPhaseEnd = schedule.length;
-  let forwards = 0;
-  for (let i = 0; i < schedule.length; i++) {
-    const op = schedule[i] as Schedule[number];
-    if (op.op === "D") owner[i] = i > 0 ? (owner[i - 1] as number) : -1;
-    else if (forwards === g.size && forwardPhaseEnd === schedule.length) forwardPhaseEnd = i;
-    if (op.op === "F" && i < forwardPhaseEnd) forwards++;
-    if (op.op !== "D")
-      owner[i] = op.op === "F" && i >= forwardPhaseEnd ? -2 : (g.indexOf.get(op.node) as number);
-  }
+  const forwardPhaseEnd = directOwners(g, schedule, owner);
   for (let i = schedule.length - 1, next = -1; i >= 0; i--) {
     if (schedule[i]?.op === "B") next = owner[i] as number;
     if (owner[i] === -2) owner[i] = next; // a recomputation belongs to the backward it serves
   }
   return { owner, forwardPhaseEnd };
+}
+
+/**
+ * Fills `owner` in one forward scan: a forward-phase `F v` and a `B v` own themselves (their node's
+ * index), a free the owner of the instruction before it (-1 at the start), and a forward of the
+ * backward pass -2 (its backward, found later). The forward phase ends at the first instruction other
+ * than a free after g.size forwards. Returns that index (the schedule's length when it never ends).
+ */
+function directOwners(g: InstanceGraph, schedule: Schedule, owner: Int32Array): number {
+  let forwardPhaseEnd = schedule.length;
+  let forwards = 0;
+  for (let i = 0; i < schedule.length; i++) {
+    const op = schedule[i] as Schedule[number];
+    if (op.op === "D") {
+      owner[i] = i > 0 ? (owner[i - 1] as number) : -1;
+      continue;
+    }
+    if (forwards === g.size && forwardPhaseEnd === schedule.length) forwardPhaseEnd = i;
+    const inForwardPhase = i < forwardPhaseEnd;
+    if (op.op === "F" && inForwardPhase) forwards++;
+    owner[i] = op.op === "F" && !inForwardPhase ? -2 : (g.indexOf.get(op.node) as number);
+  }
+  return forwardPhaseEnd;
 }
 
 /** The boundaries of a kept set (-1, its kept or forced cut points, g.size) and each node's span. */

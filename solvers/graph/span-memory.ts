@@ -34,23 +34,25 @@ function memoryFront(points: readonly SpanPoint[], open: boolean): SpanPoint[] {
   return front;
 }
 
+/** The span (by table index) and front point by which the least base of a boundary was reached. */
+interface Link {
+  readonly span: number;
+  readonly point: SpanPoint;
+}
+
 /**
  * Least-base search under threshold T (relative to fixedBytes) over boundaries in increasing order.
  * @returns the kept set, or undefined when no kept set of the table peaks at most T
  */
 function keptUnder(g: InstanceGraph, table: SpanTable, fronts: readonly SpanPoint[][], threshold: number) {
   const base = new Map<number, number>([[-1, 0]]);
-  const parent = new Map<number, { span: number; point: SpanPoint }>();
-  let ending: { span: number; point: SpanPoint } | undefined;
+  const parent = new Map<number, Link>();
+  let ending: Link | undefined;
   // the table lists spans by end, so every start is final before it is extended
   for (const [index, span] of table.spans.entries()) {
     const from = base.get(span.start);
     if (from === undefined) continue;
-    let chosen: SpanPoint | undefined;
-    for (const point of fronts[index] as SpanPoint[]) {
-      if (from + point.rise > threshold) break;
-      chosen = point; // the front's carry decreases as the rise grows
-    }
+    const chosen = lowestCarryWithin(fronts[index] as SpanPoint[], from, threshold);
     if (chosen === undefined) continue;
     if (span.end === g.size) {
       ending ??= { span: index, point: chosen };
@@ -62,9 +64,30 @@ function keptUnder(g: InstanceGraph, table: SpanTable, fronts: readonly SpanPoin
       parent.set(span.end, { span: index, point: chosen });
     }
   }
-  if (ending === undefined) return undefined;
+  return ending === undefined ? undefined : keptAlong(table, parent, ending);
+}
+
+/**
+ * The point of a front (by increasing rise, decreasing carry) with the least carry whose peak from
+ * base `from` stays at most `threshold`, or undefined when none does.
+ */
+function lowestCarryWithin(
+  front: readonly SpanPoint[],
+  from: number,
+  threshold: number,
+): SpanPoint | undefined {
+  let chosen: SpanPoint | undefined;
+  for (const point of front) {
+    if (from + point.rise > threshold) break;
+    chosen = point;
+  }
+  return chosen;
+}
+
+/** The kept set (sorted) of the path of links from `ending` back to the start: interiors and starts. */
+function keptAlong(table: SpanTable, parent: ReadonlyMap<number, Link>, ending: Link): number[] {
   const kept: number[] = [];
-  for (let link: typeof ending | undefined = ending; link !== undefined; ) {
+  for (let link: Link | undefined = ending; link !== undefined; ) {
     const span = table.spans[link.span] as SpanTable["spans"][number];
     kept.push(...link.point.interior);
     if (span.start >= 0) kept.push(span.start);

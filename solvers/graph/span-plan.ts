@@ -38,17 +38,30 @@ function walkSpans(
   visit: (start: number, end: number, choices: readonly number[]) => boolean,
 ): void {
   const ends = [...cuts, g.size];
-  for (const start of [-1, ...cuts]) {
-    const choices: number[] = [];
-    let next = start + 1;
-    for (const end of ends) {
-      if (end <= start) continue;
-      for (; next < Math.min(end, g.size); next++) if (isChoice(g, isCut, next)) choices.push(next);
-      if (!visit(start, end, choices)) return;
-      // a later end would leave this cut point out of the kept set: impossible if it is forced
-      if (end < g.size && g.recomputable[end] === 0) break;
-    }
+  for (const start of [-1, ...cuts]) if (!walkFrom(g, ends, isCut, start, visit)) return;
+}
+
+/**
+ * Walks the spans from `start` by end (see {@link walkSpans}), up to the first forced cut point.
+ * @returns false when `visit` stopped the walk
+ */
+function walkFrom(
+  g: InstanceGraph,
+  ends: readonly number[],
+  isCut: Uint8Array,
+  start: number,
+  visit: (start: number, end: number, choices: readonly number[]) => boolean,
+): boolean {
+  const choices: number[] = [];
+  let next = start + 1;
+  for (const end of ends) {
+    if (end <= start) continue;
+    for (; next < Math.min(end, g.size); next++) if (isChoice(g, isCut, next)) choices.push(next);
+    if (!visit(start, end, choices)) return false;
+    // a later end would leave this cut point out of the kept set: impossible if it is forced
+    if (end < g.size && g.recomputable[end] === 0) break;
   }
+  return true;
 }
 
 /** Spans counted between two calls of the progress callback. */

@@ -72,37 +72,71 @@ function sweepLabels(search: Search, table: SpanTable, room: number, maxLabels: 
   table.spans.forEach((span, index) => {
     lastFrom.set(span.start, index);
   });
-  const labels = new Map<number, Label[]>([
-    [-1, [{ at: -1, base: 0, timeMs: 0, point: undefined, previous: undefined }]],
-  ]);
-  const settled = new Set<number>();
-  let best: Ending | undefined;
+  const sweep: Sweep = {
+    labels: new Map<number, Label[]>([
+      [-1, [{ at: -1, base: 0, timeMs: 0, point: undefined, previous: undefined }]],
+    ]),
+    settled: new Set<number>(),
+    best: undefined,
+  };
   for (const [index, span] of table.spans.entries()) {
-    let from = labels.get(span.start);
+    const from = settledLabels(search, sweep, span.start, maxLabels);
     if (from === undefined) continue;
-    if (!settled.has(span.start)) {
-      search.check("the span program");
-      from = nonDominated(from);
-      if (from.length > maxLabels) from = thin(from, maxLabels);
-      labels.set(span.start, from);
-      settled.add(span.start);
-    }
-    for (const label of from)
-      for (const point of points[index] as SpanPoint[]) {
-        if (label.base + point.rise > room) continue;
-        const timeMs = label.timeMs + point.timeMs;
-        if (span.end === g.size) {
-          if (best === undefined || timeMs < best.timeMs) best = { label, timeMs, point };
-          continue;
-        }
-        const next: Label = { at: span.end, base: label.base + point.carry, timeMs, point, previous: label };
-        const list = labels.get(span.end);
-        if (list === undefined) labels.set(span.end, [next]);
-        else list.push(next);
-      }
-    if (lastFrom.get(span.start) === index) labels.delete(span.start);
+    const open = span.end === g.size;
+    for (const label of from) extendAll(sweep, label, points[index] as SpanPoint[], span.end, open, room);
+    if (lastFrom.get(span.start) === index) sweep.labels.delete(span.start);
   }
-  return best;
+  return sweep.best;
+}
+
+/** The sweep's state: the labels at each boundary in reach, the boundaries settled, the best ending. */
+interface Sweep {
+  readonly labels: Map<number, Label[]>;
+  readonly settled: Set<number>;
+  best: Ending | undefined;
+}
+
+/**
+ * The labels at boundary `start`, reduced (on the first call for it) to the non-dominated ones, thinned
+ * to `maxLabels`; undefined when no label reached it.
+ * @throws TimeLimitReached when the time limit passes (checked once per boundary)
+ */
+function settledLabels(search: Search, sweep: Sweep, start: number, maxLabels: number): Label[] | undefined {
+  let from = sweep.labels.get(start);
+  if (from === undefined || sweep.settled.has(start)) return from;
+  search.check("the span program");
+  from = nonDominated(from);
+  if (from.length > maxLabels) from = thin(from, maxLabels);
+  sweep.labels.set(start, from);
+  sweep.settled.add(start);
+  return from;
+}
+
+/**
+ * Extends `label` by each of a span's `points` whose rise fits in `room`, to boundary `end`; when the
+ * span is `open` (ends at g.size) each gives a complete kept set, which replaces the best ending when
+ * faster.
+ */
+function extendAll(
+  sweep: Sweep,
+  label: Label,
+  points: readonly SpanPoint[],
+  end: number,
+  open: boolean,
+  room: number,
+): void {
+  for (const point of points) {
+    if (label.base + point.rise > room) continue;
+    const timeMs = label.timeMs + point.timeMs;
+    if (open) {
+      if (sweep.best === undefined || timeMs < sweep.best.timeMs) sweep.best = { label, timeMs, point };
+      continue;
+    }
+    const next: Label = { at: end, base: label.base + point.carry, timeMs, point, previous: label };
+    const list = sweep.labels.get(end);
+    if (list === undefined) sweep.labels.set(end, [next]);
+    else list.push(next);
+  }
 }
 
 /**

@@ -66,30 +66,14 @@ export function runForward(s: RunState, op: ForwardOp, index: number): void {
 export function runBackward(s: RunState, op: BackwardOp, index: number): void {
   const g = s.g;
   const v = s.nodeIndex(op.node);
-  const id = g.ids[v];
   const inputs = g.inputs[v] as readonly number[];
-  if (g.isSource[v] === 1) throw new Violation(`${id} is a source: sources have no backward`);
-  if (s.backwardDone[v] === 1) throw new Violation(`B ${id} already ran`);
-  if (v === g.loss && s.forwardCount[v] === 0)
-    throw new Violation(`the loss ${id} has not been computed (run F ${id} first)`, `a:${id}`);
-  if ((s.pendingConsumers[v] as number) > 0) {
-    throw new Violation(`g:${id} is not complete: B ${firstPendingConsumer(s, v)} has not run`, `g:${id}`);
-  }
-  if (v !== g.loss && s.gradState[v] !== GRAD_RESIDENT)
-    throw new Violation(`g:${id} is not resident`, `g:${id}`);
+  if (backwardBlocked(s, v)) throw backwardViolation(s, v);
   let start = s.clock;
   if (g.needsInputs[v] === 1) for (const u of inputs) start = s.requireActivation(u, start);
   if (g.needsOutput[v] === 1) start = s.requireActivation(v, start);
   const tapeBytes = g.tapeBytes[v] as number;
-  if (tapeBytes > 0 && s.tape[v] === 0)
-    throw new Violation(`the tape of ${id} is not resident (run F ${id} tape)`, `tape:${id}`);
-  let newGradients = 0;
-  for (const u of inputs) {
-    if (g.isSource[u] === 1) continue;
-    if (s.gradState[u] === GRAD_FREED)
-      throw new Violation(`g:${g.ids[u]} was freed before all its contributions`, `g:${g.ids[u]}`);
-    if (s.gradState[u] === GRAD_NEVER) newGradients += g.gradBytes[u] as number;
-  }
+  if (tapeBytes > 0 && s.tape[v] === 0) throw tapeMissing(s, v);
+  const newGradients = newGradientBytes(s, inputs);
   const during = s.memory + newGradients + (g.bwdTemp[v] as number);
   for (const u of inputs) {
     s.pendingConsumers[u] = (s.pendingConsumers[u] as number) - 1;
@@ -104,6 +88,57 @@ export function runBackward(s: RunState, op: BackwardOp, index: number): void {
   const end = start + (g.bwd[v] as number);
   s.computeMs += g.bwd[v] as number;
   s.finishComputeStep(index, op, start, end, during);
+}
+
+/**
+ * Whether `B v` fails one of its checks before its reads (see {@link backwardViolation}): a source,
+ * already done, the loss not computed, `g:v` incomplete or (but for the loss) not resident. The fast
+ * path of {@link runBackward}: one test, the message built only when it fails.
+ */
+function backwardBlocked(s: RunState, v: number): boolean {
+  const g = s.g;
+  return (
+    g.isSource[v] === 1 ||
+    s.backwardDone[v] === 1 ||
+    (s.pendingConsumers[v] as number) > 0 ||
+    (v === g.loss ? s.forwardCount[v] === 0 : s.gradState[v] !== GRAD_RESIDENT)
+  );
+}
+
+/** The first check of `B v` that fails, in the order the cost model states them, as a `Violation`. */
+function backwardViolation(s: RunState, v: number): Violation {
+  const g = s.g;
+  const id = g.ids[v];
+  if (g.isSource[v] === 1) return new Violation(`${id} is a source: sources have no backward`);
+  if (s.backwardDone[v] === 1) return new Violation(`B ${id} already ran`);
+  if (v === g.loss && s.forwardCount[v] === 0)
+    return new Violation(`the loss ${id} has not been computed (run F ${id} first)`, `a:${id}`);
+  if ((s.pendingConsumers[v] as number) > 0)
+    return new Violation(`g:${id} is not complete: B ${firstPendingConsumer(s, v)} has not run`, `g:${id}`);
+  return new Violation(`g:${id} is not resident`, `g:${id}`);
+}
+
+/** The violation of a `B v` whose tape is not resident. */
+function tapeMissing(s: RunState, v: number): Violation {
+  const id = s.g.ids[v];
+  return new Violation(`the tape of ${id} is not resident (run F ${id} tape)`, `tape:${id}`);
+}
+
+/**
+ * Bytes of the input gradients a backward reading `inputs` allocates (first contributions; sources get
+ * none; counted per edge). Throws a `Violation` when an input gradient was freed before all its
+ * contributions.
+ */
+function newGradientBytes(s: RunState, inputs: readonly number[]): number {
+  const g = s.g;
+  let newGradients = 0;
+  for (const u of inputs) {
+    if (g.isSource[u] === 1) continue;
+    if (s.gradState[u] === GRAD_FREED)
+      throw new Violation(`g:${g.ids[u]} was freed before all its contributions`, `g:${g.ids[u]}`);
+    if (s.gradState[u] === GRAD_NEVER) newGradients += g.gradBytes[u] as number;
+  }
+  return newGradients;
 }
 
 /**

@@ -202,30 +202,65 @@ function backwardPass(
     if (g.isSource[v] === 1) continue;
     options.deadline?.check("building the checkpoint schedule");
     closure.count = 0;
-    if (hasTape(g, v) && tapeAvailable[v] === 0) {
-      available[v] = 0; // a kept output without its tape is recomputed with it (freed just before)
-      mark(g, order, closure, v);
-    }
-    if ((g.needsOutput[v] === 1 || (v === g.loss && !options.forwardPhase)) && available[v] === 0)
-      mark(g, order, closure, v);
-    if (g.needsInputs[v] === 1)
-      for (const u of g.inputs[v] as number[]) if (available[u] === 0) mark(g, order, closure, u);
-    // A typed array sorts numerically in native code: no comparator call per comparison, which made
-    // sorting 20,000-node closures the bulk of recompute-all's build on a 20,000-node chain.
-    const toCompute = closure.toCompute.subarray(0, closure.count).sort();
-    for (const w of toCompute) {
-      const tape =
-        hasTape(g, w) &&
-        backwardPending[w] === 1 &&
-        (options.policy === "segments" || w === v || g.recomputable[w] === 0);
-      pushForward(order, w, tape);
-      closure.marked[w] = 0;
-    }
+    markReads(g, options, order, closure, v);
+    const toCompute = recompute(g, options, order, closure, v, backwardPending);
     pushStep(order, v, true, false);
     tapeAvailable[v] = 0;
     backwardPending[v] = 0;
     if (options.policy === "per-backward") for (const w of toCompute) if (kept[w] === 0) available[w] = 0;
   }
+}
+
+/**
+ * Marks into `closure` what `B v` needs recomputed: `v` itself when its tape is gone (a kept output
+ * without its tape is recomputed with it, freed just before) or when it reads its unavailable output
+ * (or is the loss and there was no forward phase), and each unavailable input it reads, each with its
+ * closure.
+ */
+function markReads(
+  g: InstanceGraph,
+  options: CheckpointScheduleOptions,
+  order: Order,
+  closure: Closure,
+  v: number,
+): void {
+  const { available } = order;
+  if (hasTape(g, v) && order.tapeAvailable[v] === 0) {
+    available[v] = 0;
+    mark(g, order, closure, v);
+  }
+  if ((g.needsOutput[v] === 1 || (v === g.loss && !options.forwardPhase)) && available[v] === 0)
+    mark(g, order, closure, v);
+  if (g.needsInputs[v] === 1)
+    for (const u of g.inputs[v] as number[]) if (available[u] === 0) mark(g, order, closure, u);
+}
+
+/**
+ * Appends the forwards of the marked closure in topological (index) order, with tape where `B v` or a
+ * pending backward will want it (`segments`: every pending one; `per-backward`: `v` itself and the
+ * non-recomputable nodes), and clears the marks.
+ * @returns the nodes recomputed, ascending (a view of the closure's scratch, valid until the next mark)
+ */
+function recompute(
+  g: InstanceGraph,
+  options: CheckpointScheduleOptions,
+  order: Order,
+  closure: Closure,
+  v: number,
+  backwardPending: Uint8Array,
+): Int32Array {
+  // A typed array sorts numerically in native code: no comparator call per comparison, which made
+  // sorting 20,000-node closures the bulk of recompute-all's build on a 20,000-node chain.
+  const toCompute = closure.toCompute.subarray(0, closure.count).sort();
+  for (const w of toCompute) {
+    const tape =
+      hasTape(g, w) &&
+      backwardPending[w] === 1 &&
+      (options.policy === "segments" || w === v || g.recomputable[w] === 0);
+    pushForward(order, w, tape);
+    closure.marked[w] = 0;
+  }
+  return toCompute;
 }
 
 /** The recomputation set of one backward, and the scratch stack of its walk. */

@@ -29,9 +29,18 @@ export function insertFrees(
   steps: readonly Step[],
   maxInstructions = Number.POSITIVE_INFINITY,
 ): Schedule {
-  // The frees after each position, as linked lists in flat arrays. Each free ends one live interval of
-  // some a:v, begun by a forward of v or (only before v's first forward, in a step list that reads a:v
-  // too early) by a backward reading it: at most steps.length + g.size of them.
+  const frees = freeLists(g, steps);
+  const length = steps.length + frees.count;
+  if (length > maxInstructions) throw new ScheduleTooLarge(length, maxInstructions);
+  return emit(g, steps, frees, length);
+}
+
+/**
+ * The frees after each position, as linked lists in flat arrays. Each free ends one live interval of
+ * some a:v, begun by a forward of v or (only before v's first forward, in a step list that reads a:v
+ * too early) by a backward reading it: at most steps.length + g.size of them. O(steps + reads).
+ */
+function freeLists(g: InstanceGraph, steps: readonly Step[]): FreeLists {
   const capacity = steps.length + g.size;
   const frees: FreeLists = {
     head: new Int32Array(steps.length).fill(-1),
@@ -40,31 +49,39 @@ export function insertFrees(
     count: 0,
   };
   const lastUse = new Int32Array(g.size).fill(-1); // position of the last read (or the allocation) of the live a:v
-  const close = (v: number) => {
-    const at = lastUse[v] as number;
-    if (at >= 0) {
-      frees.node[frees.count] = v;
-      frees.next[frees.count] = frees.head[at] as number;
-      frees.head[at] = frees.count;
-      frees.count++;
-    }
-    lastUse[v] = -1;
-  };
   for (let position = 0; position < steps.length; position++) {
     const { backward, node: v } = steps[position] as Step;
     if (backward) {
-      if (g.needsInputs[v] === 1) for (const u of g.inputs[v] as number[]) lastUse[u] = position;
-      if (g.needsOutput[v] === 1) lastUse[v] = position;
+      noteBackwardReads(g, v, position, lastUse);
       continue;
     }
     for (const u of g.inputs[v] as number[]) lastUse[u] = position;
-    close(v);
+    closeInterval(frees, lastUse, v);
     lastUse[v] = position;
   }
-  for (let v = 0; v < g.size; v++) close(v);
-  const length = steps.length + frees.count;
-  if (length > maxInstructions) throw new ScheduleTooLarge(length, maxInstructions);
-  return emit(g, steps, frees, length);
+  for (let v = 0; v < g.size; v++) closeInterval(frees, lastUse, v);
+  return frees;
+}
+
+/** Moves the last use of each activation `B v` reads (what `needs` names) to `position`. */
+function noteBackwardReads(g: InstanceGraph, v: number, position: number, lastUse: Int32Array): void {
+  if (g.needsInputs[v] === 1) for (const u of g.inputs[v] as number[]) lastUse[u] = position;
+  if (g.needsOutput[v] === 1) lastUse[v] = position;
+}
+
+/**
+ * Ends the live interval of a:v, if one is open: its free goes after the interval's last read
+ * (`lastUse[v]`), and the interval is closed.
+ */
+function closeInterval(frees: FreeLists, lastUse: Int32Array, v: number): void {
+  const at = lastUse[v] as number;
+  if (at >= 0) {
+    frees.node[frees.count] = v;
+    frees.next[frees.count] = frees.head[at] as number;
+    frees.head[at] = frees.count;
+    frees.count++;
+  }
+  lastUse[v] = -1;
 }
 
 /** Pass 2's free lists: `head[position]` starts a list through `next` of the nodes in `node`. */
