@@ -67,7 +67,7 @@ export function checkpointSchedule(
   for (let v = 0; v < g.size; v++) if (g.recomputable[v] === 0) kept[v] = 1;
   const limit = options.maxInstructions ?? Number.POSITIVE_INFINITY;
   const steps = orderSteps(g, kept, options, limit);
-  return insertFrees(g, steps, limit);
+  return insertFrees(g, steps, limit, options.deadline);
 }
 
 /** Marks the non-kept nodes connected (through non-kept nodes) to the loss: they are never dropped. */

@@ -5,10 +5,15 @@
  * Time and space O(n + steps + reads).
  */
 import type { InstanceGraph } from "../instance/graph.js";
+import type { Deadline } from "../time-limit.js";
 import { ScheduleTooLarge } from "./schedule-too-large.js";
 import { type Instruction, ops, type Schedule } from "./types.js";
 
 const ascending = (a: number, b: number) => a - b;
+
+/** Steps between two looks at the deadline (2^16). */
+const DEADLINE_MASK = 0xffff;
+const PHASE = "placing the frees of the checkpoint schedule";
 
 /** Pass-1 step: a forward (with tape or not) or a backward of node `node`. */
 export interface Step {
@@ -22,14 +27,18 @@ export interface Step {
  * liveness; also used by the block-chain expansion of the graph solver). O(steps + reads).
  *
  * @param maxInstructions stop and throw `ScheduleTooLarge` past this many instructions (default: no limit)
+ * @param deadline checked every 65,536 steps (long recompute-all schedules)
  * @throws ScheduleTooLarge when the schedule would exceed `maxInstructions`
+ * @throws TimeLimitReached when `deadline` passes
  */
 export function insertFrees(
   g: InstanceGraph,
   steps: readonly Step[],
   maxInstructions = Number.POSITIVE_INFINITY,
+  deadline?: Deadline,
 ): Schedule {
-  const frees = freeLists(g, steps);
+  const frees = freeLists(g, steps, deadline);
+  deadline?.check(PHASE);
   const length = steps.length + frees.count;
   if (length > maxInstructions) throw new ScheduleTooLarge(length, maxInstructions);
   return emit(g, steps, frees, length);
@@ -40,7 +49,7 @@ export function insertFrees(
  * some a:v, begun by a forward of v or (only before v's first forward, in a step list that reads a:v
  * too early) by a backward reading it: at most steps.length + g.size of them. O(steps + reads).
  */
-function freeLists(g: InstanceGraph, steps: readonly Step[]): FreeLists {
+function freeLists(g: InstanceGraph, steps: readonly Step[], deadline: Deadline | undefined): FreeLists {
   const capacity = steps.length + g.size;
   const frees: FreeLists = {
     head: new Int32Array(steps.length).fill(-1),
@@ -50,6 +59,7 @@ function freeLists(g: InstanceGraph, steps: readonly Step[]): FreeLists {
   };
   const lastUse = new Int32Array(g.size).fill(-1); // position of the last read (or the allocation) of the live a:v
   for (let position = 0; position < steps.length; position++) {
+    if (deadline !== undefined && (position & DEADLINE_MASK) === 0) deadline.check(PHASE);
     const { backward, node: v } = steps[position] as Step;
     if (backward) {
       noteBackwardReads(g, v, position, lastUse);
