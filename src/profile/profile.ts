@@ -64,7 +64,7 @@ export async function profileModel(zoo: string, options: ProfileOptions = {}): P
     name: options.name ?? `${graph.zoo}-profiled`,
     ...(options.command === undefined ? {} : { command: options.command }),
   });
-  const tf = await loadTf(backend);
+  const tf = await loadTf(backend, "profileModel");
   const network = buildNetwork(tf, graph, options.seed ?? DEFAULTS.seed);
   let times: ReadonlyMap<string, OpTimes>;
   let link: { bandwidth: number; latency: number };
@@ -77,8 +77,9 @@ export async function profileModel(zoo: string, options: ProfileOptions = {}): P
   const round = (ms: number) => Number(ms.toFixed(TIME_DIGITS));
   return {
     ...base,
-    source: provenance(graph, backend, timing, options.command, await machineDescription()),
+    source: provenance(graph, backend, timing, options.command, machineDescription()),
     hardware: { bandwidth: Math.round(link.bandwidth), latency: round(link.latency) },
+    model: { zoo: graph.zoo, config: structuredClone(graph.config) as Record<string, unknown>, backend },
     nodes: base.nodes.map((node) => {
       const measured = times.get(node.id) ?? { fwd: 0, bwd: 0 };
       return { ...node, fwd: round(measured.fwd), bwd: round(measured.bwd) };

@@ -25,9 +25,16 @@ export interface OpTime {
   readonly measuredMs: number;
 }
 
+/**
+ * Why the simulator ran on its backend: `option` (asked for), `model.backend` (the backend the instance's
+ * times were profiled on), `default` (`cpu`: the instance does not say).
+ */
+export type BackendFrom = "option" | "model.backend" | "default";
+
 export interface SimulationResult {
   readonly instance: string;
   readonly backend: Backend;
+  readonly backendFrom: BackendFrom;
   readonly instructions: number;
   /** The loss of the run (equal to the reference's when the forwards agree). */
   readonly loss: number;
@@ -72,6 +79,7 @@ export interface SimulationResult {
 export interface RunComparison {
   readonly instance: Instance;
   readonly backend: Backend;
+  readonly backendFrom: BackendFrom;
   readonly evaluation: ValidEvaluation;
   readonly reference: RunRecord;
   readonly run: RunRecord;
@@ -86,6 +94,7 @@ export interface RunComparison {
 export function compareRuns({
   instance,
   backend,
+  backendFrom,
   evaluation,
   reference,
   run,
@@ -134,6 +143,7 @@ export function compareRuns({
   return {
     instance: instance.name,
     backend,
+    backendFrom,
     instructions: run.steps.length,
     loss: run.loss,
     gradientsMatch: maxGradDiff <= tolerance && sameKeys(reference.paramGrads, run.paramGrads),

@@ -23,13 +23,17 @@ import { type RunRecord, runSchedule } from "./interpreter.js";
 import { median } from "./median.js";
 import { buildNetwork, disposeNetwork } from "./network.js";
 import { plainSchedule } from "./plain-schedule.js";
-import { compareRuns, type SimulationResult } from "./result.js";
+import { type BackendFrom, compareRuns, type SimulationResult } from "./result.js";
 import { type Backend, loadTf } from "./tf.js";
 import { requireModel, validateRun } from "./validate.js";
 import { zooGraphOf } from "./zoo-graph.js";
 
 export interface SimulateOptions {
-  /** Kernel backend (default `cpu`, the bit-deterministic one). */
+  /**
+   * Kernel backend. Default: the one the instance's times were measured on (`model.backend`, which the
+   * profiler writes), so that predicted and measured times compare like with like; `cpu` (the
+   * bit-deterministic one) when the instance does not say.
+   */
   readonly backend?: Backend;
   /** Seed of the parameters and input data (default 1). */
   readonly seed?: number;
@@ -64,8 +68,8 @@ export async function simulate(
   const model = requireModel(instance);
   const graph = options.graph ?? zooGraphOf(model);
   const evaluation = validateRun(instance, graph, schedule);
-  const backend = options.backend ?? "cpu";
-  const tf = await loadTf(backend);
+  const [backend, backendFrom] = chooseBackend(options.backend, model.backend);
+  const tf = await loadTf(backend, "simulate");
   const network = buildNetwork(tf, graph, options.seed ?? DEFAULT_SEED);
   const runs: RunRecord[] = [];
   let reference: RunRecord;
@@ -80,6 +84,7 @@ export async function simulate(
   return compareRuns({
     instance,
     backend,
+    backendFrom,
     evaluation,
     reference,
     run,
@@ -88,4 +93,11 @@ export async function simulate(
     runMakespansMs: runs.map((r) => r.steps.reduce((sum, step) => sum + step.ms, 0)),
     tolerance: options.tolerance ?? (backend === "cpu" ? 0 : WASM_TOLERANCE),
   });
+}
+
+/** The backend to run on and why: the option, else the instance's `model.backend`, else `cpu`. */
+function chooseBackend(option: Backend | undefined, profiled: Backend | undefined): [Backend, BackendFrom] {
+  if (option !== undefined) return [option, "option"];
+  if (profiled !== undefined) return [profiled, "model.backend"];
+  return ["cpu", "default"];
 }

@@ -4,6 +4,7 @@ import { InputError } from "../../errors.js";
 import { evaluate } from "../../evaluate/evaluate.js";
 import { loadInstance, readJson } from "../../instance/load.js";
 import { parseScheduleDocument } from "../../schedule/file.js";
+import type { BackendFrom } from "../../simulate/result.js";
 import { simulate } from "../../simulate/simulate.js";
 import { BACKENDS, type Backend } from "../../simulate/tf.js";
 import {
@@ -26,7 +27,8 @@ parameters and their gradients, plus fixedBytes) equal the evaluator's timeline,
 measured peaks, and the predicted and measured makespans.
 
 Options:
-  --backend B   cpu (default; pure JS, bit-deterministic) or wasm (XNNPACK, faster)
+  --backend B   cpu (pure JS, bit-deterministic) or wasm (XNNPACK, faster); default: the backend the
+                instance was profiled on (its model.backend, written by remat profile), else cpu
   --repeats R   timed runs of the schedule (default 1); each instruction's time is its median over them
   --seed N      seed of the parameters and input data (default 1)
   --max-memory B  refuse schedules whose evaluated peak exceeds B (default 512MB): real kernels on this
@@ -36,12 +38,19 @@ Options:
                 predictedPeakBytes, measuredPeakBytes, predictedMakespanMs, measuredMakespanMs, ops, ...
 Exit codes: 0 gradients and memory match, 1 they do not, 2 bad input (an invalid schedule included).`;
 
+/** Why the backend ran, in words. */
+const BACKEND_FROM: Record<BackendFrom, string> = {
+  option: "--backend",
+  "model.backend": "the backend the instance was profiled on, its model.backend",
+  default: "the default: the instance does not say which backend its times were measured on",
+};
+
 /** Default refusal threshold for `--max-memory`: beyond it real kernels on a CPU take minutes per step. */
 const DEFAULT_MAX_MEMORY = "512MB";
 
-/** The `--backend` option. */
-function backendOption(value: string | undefined): Backend {
-  if (value === undefined) return "cpu";
+/** The `--backend` option (undefined when not given: simulate then picks the instance's own). */
+function backendOption(value: string | undefined): Backend | undefined {
+  if (value === undefined) return undefined;
   if ((BACKENDS as readonly string[]).includes(value)) return value as Backend;
   throw new InputError("remat simulate", [
     { code: "option", path: "--backend", expected: "cpu or wasm", received: JSON.stringify(value) },
@@ -87,7 +96,7 @@ export const simulateCommand: Command = {
       );
     }
     const result = await simulate(instance, document.schedule, {
-      backend,
+      ...(backend === undefined ? {} : { backend }),
       ...(seed === undefined ? {} : { seed }),
       ...(repeats === undefined ? {} : { repeats }),
     });
@@ -97,7 +106,8 @@ export const simulateCommand: Command = {
       const error = (result.makespanError * 100).toFixed(1);
       io.out(
         [
-          `gradients  ${result.gradientsMatch ? "match" : "DIFFER"} plain backprop (max |diff| ${result.maxGradDiff}, tolerance ${result.gradientTolerance}, ${backend})`,
+          `backend    ${result.backend} (${BACKEND_FROM[result.backendFrom]})`,
+          `gradients  ${result.gradientsMatch ? "match" : "DIFFER"} plain backprop (max |diff| ${result.maxGradDiff}, tolerance ${result.gradientTolerance})`,
           divergence === null
             ? `memory     matches the evaluator after all ${result.instructions} instructions`
             : `memory     DIFFERS from instruction ${divergence.index} (${divergence.instruction}): predicted ${divergence.predictedBytes}, measured ${divergence.measuredBytes} bytes`,
