@@ -6,7 +6,15 @@
  * dependencies that a planner importing only `remat` never installs; both are loaded on first use.
  */
 
-export { type ProfileOptions, profileModel } from "../profile/index.js";
+export {
+  type InstructionOverhead,
+  type KindOverhead,
+  type ProfileOptions,
+  type ProfileReport,
+  profileModel,
+  profileModelReport,
+  type StepKind,
+} from "../profile/index.js";
 export type { BackendFrom, Divergence, OpTime, SimulationResult } from "./result.js";
 export { type SimulateOptions, simulate } from "./simulate.js";
 export { BACKENDS, type Backend, TF_INSTALL, TF_PACKAGES } from "./tf.js";

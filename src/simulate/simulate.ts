@@ -44,12 +44,19 @@ export interface SimulateOptions {
    * profiler's op times are. The first run is the one whose gradients and memory are checked.
    */
   readonly repeats?: number;
+  /**
+   * Untimed runs of the schedule between the reference run and the timed runs (default
+   * {@link DEFAULT_WARMUP}), as the profiler warms up before it times.
+   */
+  readonly warmup?: number;
   /** The network to run; default: built from the instance's `model` block by the zoo. */
   readonly graph?: ZooGraph;
 }
 
 /** Default seed of parameters and data. */
 const DEFAULT_SEED = 1;
+/** Default untimed runs before the timed ones. */
+export const DEFAULT_WARMUP = 0;
 /** Gradient tolerance on wasm, whose XNNPACK kernels may reassociate sums; cpu must match bitwise. */
 const WASM_TOLERANCE = 1e-5;
 
@@ -75,8 +82,10 @@ export async function simulate(
   let reference: RunRecord;
   try {
     reference = runSchedule(tf, network, instance, plainSchedule(instance));
+    for (let i = 0; i < (options.warmup ?? DEFAULT_WARMUP); i++)
+      runSchedule(tf, network, instance, schedule, { gradients: false });
     for (let i = 0; i < Math.max(1, options.repeats ?? 1); i++)
-      runs.push(runSchedule(tf, network, instance, schedule));
+      runs.push(runSchedule(tf, network, instance, schedule, { gradients: i === 0 }));
   } finally {
     disposeNetwork(network);
   }

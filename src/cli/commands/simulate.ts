@@ -30,6 +30,8 @@ Options:
   --backend B   cpu (pure JS, bit-deterministic) or wasm (XNNPACK, faster); default: the backend the
                 instance was profiled on (its model.backend, written by remat profile), else cpu
   --repeats R   timed runs of the schedule (default 1); each instruction's time is its median over them
+  --warmup W    untimed runs of the schedule before the timed ones (default 0; the reference run of
+                plain backprop always goes first)
   --seed N      seed of the parameters and input data (default 1)
   --max-memory B  refuse schedules whose evaluated peak exceeds B (default 512MB): real kernels on this
                 CPU take minutes per step at full ImageNet sizes; generate a small setting instead
@@ -66,6 +68,7 @@ export const simulateCommand: Command = {
       backend: { type: "string" },
       seed: { type: "string" },
       repeats: { type: "string" },
+      warmup: { type: "string" },
       json: { type: "boolean" },
       "max-memory": { type: "string" },
     });
@@ -75,6 +78,7 @@ export const simulateCommand: Command = {
     const backend = backendOption(stringOption(parsed, "backend"));
     const seed = numberOption("simulate", parsed, "seed", true);
     const repeats = numberOption("simulate", parsed, "repeats", true);
+    const warmup = numberOption("simulate", parsed, "warmup", true);
     const maxMemory = parseBudget(stringOption(parsed, "max-memory") ?? DEFAULT_MAX_MEMORY, "--max-memory");
     const instance = await loadInstance(instancePath);
     const document = parseScheduleDocument(await readJson(schedulePath, "remat simulate"), schedulePath);
@@ -99,6 +103,7 @@ export const simulateCommand: Command = {
       ...(backend === undefined ? {} : { backend }),
       ...(seed === undefined ? {} : { seed }),
       ...(repeats === undefined ? {} : { repeats }),
+      ...(warmup === undefined ? {} : { warmup }),
     });
     if (parsed.values.json === true) io.out(JSON.stringify(result, null, 2));
     else {
