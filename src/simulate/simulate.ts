@@ -13,8 +13,10 @@
  *    library held while an instruction ran, its outputs made and nothing freed) is compared with the
  *    evaluator's peak without the modelled `fwdTemp`/`bwdTemp`; the evaluator's own peak is reported too;
  * 3. time: each op's measured wall time against the instance's `fwd`/`bwd` (reported, not asserted).
- * The reference run goes first and warms the kernels up; then the schedule runs `repeats` times, each
- * instruction timed (median over the runs), the first run being the one whose gradients and memory are checked.
+ * The reference run goes first and warms the kernels up; then the schedule runs `warmup` untimed times
+ * and `repeats` timed times, each instruction timed whole (median over the runs, the profiler's estimator),
+ * the first timed run being the one whose gradients and memory are checked. It runs on the backend the
+ * instance's times were profiled on (`model.backend`) unless told otherwise, and says which and why.
  */
 import type { Instance } from "../instance/types.js";
 import type { Schedule } from "../schedule/types.js";
