@@ -25,6 +25,7 @@ import type { Instance } from "../src/instance/types.js";
 import { profileModelReport } from "../src/profile/profile.js";
 import type { InstructionOverhead } from "../src/profile/step-times.js";
 import { parseSchedule } from "../src/schedule/text.js";
+import { DEFAULT_ESTIMATOR } from "../src/simulate/estimator.js";
 import { plainSchedule } from "../src/simulate/plain-schedule.js";
 import { simulate } from "../src/simulate/simulate.js";
 import { benchEnvironment, median, writeBenchResults } from "./environment.js";
@@ -48,11 +49,13 @@ const RUNS: readonly { readonly solver: string; readonly fractions: readonly (nu
   { solver: "chain-dp", fractions: [0.5, 0.7, 0.9] },
   { solver: "graph-mincut", fractions: [0.5, 0.7, 0.9] },
 ];
-/** Timed runs per simulated schedule; each instruction's median over them is kept, as the profiler does. */
+/** Timed runs per simulated schedule; each instruction's estimate over them is kept, as the profiler does. */
 const SIMULATIONS = 7;
 /** Untimed runs of each schedule before its timed ones (the simulator's reference run goes first anyway). */
 const SIMULATION_WARMUP = 2;
 const BACKEND = "wasm";
+/** The profiler's and simulator's default estimator, in words. */
+const ESTIMATOR_WORDS = DEFAULT_ESTIMATOR === "min" ? "fastest of" : "median over";
 /** Profiler settings (its defaults). */
 const PROFILE_WARMUP = 5;
 const PROFILE_REPEATS = 7;
@@ -232,7 +235,7 @@ function markdown(
   const lines = [
     "# Fidelity: predicted against measured, on real kernels",
     "",
-    `Each model is profiled on this machine (\`remat profile\`, TensorFlow.js ${BACKEND}, each instruction's median over ${PROFILE_REPEATS} runs of the whole store-all step after ${PROFILE_WARMUP} warm-up runs; each op's fwd and bwd are whole instructions, kernel and overhead, and fwd includes the free of its activation: src/profile/step-times.ts), solved, and each schedule is simulated (\`simulate\` on the backend the instance names, ${BACKEND}: the reference run, ${SIMULATION_WARMUP} untimed runs, ${SIMULATIONS} timed runs); the measured makespan is the sum over instructions of each one's median wall time over the ${SIMULATIONS} runs, the estimator the profiler uses; min-max are the runs' own sums. Peaks: the evaluator's (with modelled op temporaries) and without temporaries, against the bytes TensorFlow.js held (tf.memory(), minus parameters and their gradients, plus fixedBytes).`,
+    `Each model is profiled on this machine (\`remat profile\`, TensorFlow.js ${BACKEND}, each instruction's ${ESTIMATOR_WORDS} ${PROFILE_REPEATS} runs of the whole store-all step after ${PROFILE_WARMUP} warm-up runs (src/simulate/estimator.ts says why); each op's fwd and bwd are whole instructions, kernel and overhead, and fwd includes the free of its activation: src/profile/step-times.ts), solved, and each schedule is simulated (\`simulate\` on the backend the instance names, ${BACKEND}: the reference run, ${SIMULATION_WARMUP} untimed runs, ${SIMULATIONS} timed runs); the measured makespan is the sum over instructions of each one's ${ESTIMATOR_WORDS} the ${SIMULATIONS} runs, the estimator the profiler uses; min-max are the runs' own sums. Peaks: the evaluator's (with modelled op temporaries) and without temporaries, against the bytes TensorFlow.js held (tf.memory(), minus parameters and their gradients, plus fixedBytes).`,
     "",
     `${environment.cpu} (${environment.cores} cores), Node ${environment.node}, commit ${environment.commit}, ${environment.date}; 1-minute load average ${load.before.toFixed(2)} before (after waiting ${load.waitedSeconds} s for it to drop below ${load.quietBelow}) and ${load.after.toFixed(2)} after the run. Peaks are exact whatever the load; makespans are wall times and move with it (see the min-max spread).`,
     "",

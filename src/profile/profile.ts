@@ -2,15 +2,16 @@
  * The profiler: measures each op of a zoo network on this machine, on real TensorFlow.js kernels (the
  * simulator's own), and writes an op-level instance with exact bytes, the measured times and the model
  * block (with the backend measured on, `model.backend`), so that profile -> solve -> simulate closes
- * here. Per op: the median over repeated runs of the whole store-all step (after warm-up runs) of its
- * forward (an input: making its tensor from host data) plus the free of its activation, and of its
- * backward, each instruction timed whole, kernel and overhead (src/profile/step-times.ts says why and
- * what each includes). The overhead beyond the kernels, per instruction kind, is written to `source`.
+ * here. Per op: over repeated runs of the whole store-all step (after warm-up runs), the fastest (or
+ * the median: src/simulate/estimator.ts) of its forward (an input: making its tensor from host data)
+ * plus the free of its activation, and of its backward, each instruction timed whole, kernel and
+ * overhead (src/profile/step-times.ts says why and what each includes). The overhead beyond the kernels, per instruction kind, is written to `source`.
  * The host link is measured too: `O` (copy to a host buffer) and `P` (a device tensor from it) of a
  * small and a large tensor give latency and bandwidth.
  */
 
 import { parseInstance } from "../instance/parse.js";
+import { DEFAULT_ESTIMATOR, type Estimator } from "../simulate/estimator.js";
 import { buildNetwork, disposeNetwork } from "../simulate/network.js";
 import { type Backend, loadTf, type Tf } from "../simulate/tf.js";
 import { formatDocument, type InstanceDocument } from "../zoo/document.js";
@@ -25,7 +26,7 @@ import {
   type StepKind,
   type StepTimes,
 } from "./step-times.js";
-import { medianMs, type TimingOptions } from "./timing.js";
+import { type TimingOptions, timedMs } from "./timing.js";
 
 export interface ProfileOptions {
   /** Configuration keys of the zoo network (batch, inputSize, ...); the rest take the zoo's defaults. */
@@ -34,10 +35,12 @@ export interface ProfileOptions {
   readonly backend?: Backend;
   /** Warm-up runs of the whole step (default 5). */
   readonly warmup?: number;
-  /** Timed runs of the whole step, of which each op's median is kept (default 7). */
+  /** Timed runs of the whole step, from which each op's time is estimated (default 7). */
   readonly repeats?: number;
   /** Seed of parameters and data (default 1). */
   readonly seed?: number;
+  /** How each instruction's time is taken from the timed runs (default `min`, src/simulate/estimator.ts). */
+  readonly estimator?: Estimator;
   /** The instance name (default `{zoo}-profiled`). */
   readonly name?: string;
   /** The command line that asked, for `source`. */
@@ -56,7 +59,7 @@ const TIME_DIGITS = 4;
 export interface ProfileReport {
   readonly document: InstanceDocument;
   readonly overhead: InstructionOverhead;
-  /** The store-all step as the simulator measures it (every instruction's median wall time, summed), ms. */
+  /** The store-all step as the simulator measures it (every instruction's estimated wall time, summed), ms. */
   readonly stepMs: number;
 }
 
@@ -77,6 +80,7 @@ export async function profileModelReport(zoo: string, options: ProfileOptions = 
   const graph = zooModel(zoo).build(options.config ?? {});
   const backend = options.backend ?? DEFAULTS.backend;
   const timing = { warmup: options.warmup ?? DEFAULTS.warmup, repeats: options.repeats ?? DEFAULTS.repeats };
+  const estimator = options.estimator ?? DEFAULT_ESTIMATOR;
   const base = toOpDocument(graph, {
     name: options.name ?? `${graph.zoo}-profiled`,
     ...(options.command === undefined ? {} : { command: options.command }),
@@ -86,15 +90,23 @@ export async function profileModelReport(zoo: string, options: ProfileOptions = 
   let step: StepTimes;
   let link: { bandwidth: number; latency: number };
   try {
-    step = measureStep(tf, network, parseInstance(base), timing);
-    link = measureLink(tf, timing);
+    step = measureStep(tf, network, parseInstance(base), timing, estimator);
+    link = measureLink(tf, timing, estimator);
   } finally {
     disposeNetwork(network);
   }
   const round = (ms: number) => Number(ms.toFixed(TIME_DIGITS));
   const document: InstanceDocument = {
     ...base,
-    source: provenance(graph, backend, timing, step.overhead, options.command, machineDescription()),
+    source: provenance(
+      graph,
+      backend,
+      timing,
+      estimator,
+      step.overhead,
+      options.command,
+      machineDescription(),
+    ),
     hardware: { bandwidth: Math.round(link.bandwidth), latency: round(link.latency) },
     model: { zoo: graph.zoo, config: structuredClone(graph.config) as Record<string, unknown>, backend },
     nodes: base.nodes.map((node) => {
@@ -111,10 +123,14 @@ export function profileText(document: InstanceDocument): string {
 }
 
 /** Latency (ms) and bandwidth (bytes/ms) of an offload plus prefetch, each half of the round trip. */
-function measureLink(tf: Tf, timing: TimingOptions): { bandwidth: number; latency: number } {
+function measureLink(
+  tf: Tf,
+  timing: TimingOptions,
+  estimator: Estimator,
+): { bandwidth: number; latency: number } {
   const roundTrip = (floats: number) => {
     const device = tf.ones([floats]);
-    const ms = medianMs(() => tf.tensor(Float32Array.from(device.dataSync())).dispose(), timing);
+    const ms = timedMs(() => tf.tensor(Float32Array.from(device.dataSync())).dispose(), timing, estimator);
     device.dispose();
     return ms / 2;
   };
@@ -133,6 +149,7 @@ function provenance(
   graph: ZooGraph,
   backend: Backend,
   timing: TimingOptions,
+  estimator: Estimator,
   overhead: InstructionOverhead,
   command: string | undefined,
   machine: string,
@@ -144,7 +161,7 @@ function provenance(
     "Op level: one node per op of the zoo graph; needs and temporaries per op type (src/zoo/ops/backward.ts).",
     "Bytes exact from the shapes (4 bytes per element, float32, NHWC).",
     `Times measured on ${machine}, TensorFlow.js ${backend} backend, with the simulator's kernels:` +
-      ` per op the median over ${timing.repeats} runs of the store-all step after ${timing.warmup} warm-up runs, forward and backward, on ${new Date().toISOString()}.` +
+      ` per op the ${estimator === "min" ? "fastest" : "median"} of ${timing.repeats} runs of the store-all step after ${timing.warmup} warm-up runs, forward and backward, on ${new Date().toISOString()}.` +
       " Each time is a whole instruction's wall time, its kernel and the overhead around it, as the simulator measures a step;" +
       " fwd also includes the free (D) of the node's activation, since the evaluator charges D 0 ms (src/profile/step-times.ts)." +
       ` Overhead beyond the kernel per instruction: ${kinds}.`,

@@ -15,6 +15,7 @@ export {
   profileModelReport,
   type StepKind,
 } from "../profile/index.js";
+export { DEFAULT_ESTIMATOR, ESTIMATORS, type Estimator } from "./estimator.js";
 export type { BackendFrom, Divergence, OpTime, SimulationResult } from "./result.js";
 export { type SimulateOptions, simulate } from "./simulate.js";
 export { BACKENDS, type Backend, TF_INSTALL, TF_PACKAGES } from "./tf.js";

@@ -5,6 +5,7 @@
 import type { ValidEvaluation } from "../evaluate/evaluate.js";
 import { graphOf } from "../instance/graph.js";
 import type { Instance } from "../instance/types.js";
+import type { Estimator } from "./estimator.js";
 import type { RunRecord } from "./interpreter.js";
 import type { Backend } from "./tf.js";
 
@@ -63,16 +64,18 @@ export interface SimulationResult {
   readonly predictedMakespanMs: number;
   /**
    * Wall time of the schedule's instructions, run one after another (transfers included, not overlapped):
-   * the sum over instructions of each one's median over the timed runs, ms.
+   * the sum over instructions of each one's estimate over the timed runs (`estimator`), ms.
    */
   readonly measuredMakespanMs: number;
+  /** How each instruction's time was taken from the timed runs (src/simulate/estimator.ts). */
+  readonly estimator: Estimator;
   /** measured / predicted makespan - 1. */
   readonly makespanError: number;
   /** How many times the schedule was run and timed (the first run is the one checked). */
   readonly timedRuns: number;
   /** Each timed run's summed instruction times, ms, to show the spread. */
   readonly runMakespansMs: readonly number[];
-  /** Per forward and backward instruction, its median over the timed runs. */
+  /** Per forward and backward instruction, its estimate over the timed runs. */
   readonly ops: readonly OpTime[];
 }
 
@@ -83,7 +86,8 @@ export interface RunComparison {
   readonly evaluation: ValidEvaluation;
   readonly reference: RunRecord;
   readonly run: RunRecord;
-  /** Each instruction's wall time: the median over the timed runs, ms. */
+  readonly estimator: Estimator;
+  /** Each instruction's wall time: its estimate over the timed runs, ms. */
   readonly stepMs: readonly number[];
   readonly timedRuns: number;
   readonly runMakespansMs: readonly number[];
@@ -98,6 +102,7 @@ export function compareRuns({
   evaluation,
   reference,
   run,
+  estimator,
   stepMs,
   timedRuns,
   runMakespansMs,
@@ -161,6 +166,7 @@ export function compareRuns({
     measuredPhysicalPeakBytes: fixed + Math.max(0, ...run.steps.map((step) => step.physicalBytes)),
     predictedMakespanMs: evaluation.makespanMs,
     measuredMakespanMs,
+    estimator,
     timedRuns,
     runMakespansMs,
     makespanError: evaluation.makespanMs > 0 ? measuredMakespanMs / evaluation.makespanMs - 1 : Number.NaN,

@@ -14,15 +14,16 @@
  *    evaluator's peak without the modelled `fwdTemp`/`bwdTemp`; the evaluator's own peak is reported too;
  * 3. time: each op's measured wall time against the instance's `fwd`/`bwd` (reported, not asserted).
  * The reference run goes first and warms the kernels up; then the schedule runs `warmup` untimed times
- * and `repeats` timed times, each instruction timed whole (median over the runs, the profiler's estimator),
+ * and `repeats` timed times, each instruction timed whole (its fastest run by default, as the profiler
+ * times them: src/simulate/estimator.ts),
  * the first timed run being the one whose gradients and memory are checked. It runs on the backend the
  * instance's times were profiled on (`model.backend`) unless told otherwise, and says which and why.
  */
 import type { Instance } from "../instance/types.js";
 import type { Schedule } from "../schedule/types.js";
 import type { ZooGraph } from "../zoo/types.js";
+import { DEFAULT_ESTIMATOR, type Estimator, estimate } from "./estimator.js";
 import { type RunRecord, runSchedule } from "./interpreter.js";
-import { median } from "./median.js";
 import { buildNetwork, disposeNetwork } from "./network.js";
 import { plainSchedule } from "./plain-schedule.js";
 import { type BackendFrom, compareRuns, type SimulationResult } from "./result.js";
@@ -42,10 +43,13 @@ export interface SimulateOptions {
   /** Largest absolute parameter-gradient difference accepted (default 0 on cpu, 1e-5 on wasm). */
   readonly tolerance?: number;
   /**
-   * Timed runs of the schedule (default 1): each instruction's time is its median over them, as the
-   * profiler's op times are. The first run is the one whose gradients and memory are checked.
+   * Timed runs of the schedule (default 1): each instruction's time is its estimate over them (see
+   * `estimator`), as the profiler's op times are. The first run is the one whose gradients and memory
+   * are checked.
    */
   readonly repeats?: number;
+  /** How an instruction's time is taken from the timed runs (default `min`, as the profiler's). */
+  readonly estimator?: Estimator;
   /**
    * Untimed runs of the schedule between the reference run and the timed runs (default
    * {@link DEFAULT_WARMUP}), as the profiler warms up before it times.
@@ -92,6 +96,7 @@ export async function simulate(
     disposeNetwork(network);
   }
   const run = runs[0] as RunRecord;
+  const estimator = options.estimator ?? DEFAULT_ESTIMATOR;
   return compareRuns({
     instance,
     backend,
@@ -99,7 +104,13 @@ export async function simulate(
     evaluation,
     reference,
     run,
-    stepMs: run.steps.map((_, index) => median(runs.map((r) => r.steps[index]?.ms ?? 0))),
+    estimator,
+    stepMs: run.steps.map((_, index) =>
+      estimate(
+        runs.map((r) => r.steps[index]?.ms ?? 0),
+        estimator,
+      ),
+    ),
     timedRuns: runs.length,
     runMakespansMs: runs.map((r) => r.steps.reduce((sum, step) => sum + step.ms, 0)),
     tolerance: options.tolerance ?? (backend === "cpu" ? 0 : WASM_TOLERANCE),

@@ -56,7 +56,7 @@ describe("remat profile and remat simulate", () => {
       config: { batch: 4, inputSize: 8, hidden: 16, layers: 2, classes: 10 },
       backend: "cpu",
     });
-    expect(instance.source).toContain("median over 1 runs");
+    expect(instance.source).toContain("fastest of 1 runs");
     const schedule = checkpointSchedule(instance, [0, 1], {
       policy: "segments",
       tapeKept: false,

@@ -10,7 +10,7 @@ const HELP = `remat profile --model NAME [--batch N] [--input-size S] [--config 
 
 Builds the zoo network NAME (see \`remat zoo\`), runs each op's forward and backward on real kernels
 (TensorFlow.js, the simulator's own), and writes an op-level instance to FILE with exact bytes, the
-measured times (each op's median over R runs of the whole training step,
+measured times (each op's fastest of R runs of the whole training step,
 after W warm-up runs), the measured host link (offload/prefetch
 latency and bandwidth), its provenance and the model block (with the backend, which \`remat simulate\`
 then runs on by default), ready for \`remat solve\` and \`remat simulate\`. Each time is a whole
@@ -27,7 +27,7 @@ Options:
   --out FILE        where to write the instance (written to a temporary name, then renamed)
   --backend B       wasm (default, XNNPACK) or cpu (pure JS)
   --warmup W        warm-up runs of the whole step (default 5)
-  --repeats R       timed runs of the whole step, each op's median kept (default 7)
+  --repeats R       timed runs of the whole step, each op's fastest kept (default 7)
   --seed N          seed of the parameters and data (default 1)
   --name NAME       instance name (default NAME-profiled)
 Exit codes: 0 written, 2 bad input.`;

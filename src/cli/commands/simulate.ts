@@ -29,7 +29,8 @@ measured peaks, and the predicted and measured makespans.
 Options:
   --backend B   cpu (pure JS, bit-deterministic) or wasm (XNNPACK, faster); default: the backend the
                 instance was profiled on (its model.backend, written by remat profile), else cpu
-  --repeats R   timed runs of the schedule (default 1); each instruction's time is its median over them
+  --repeats R   timed runs of the schedule (default 1); each instruction's time is its fastest run, as
+                remat profile takes it (the estimate that moves least with the machine's load)
   --warmup W    untimed runs of the schedule before the timed ones (default 0; the reference run of
                 plain backprop always goes first)
   --seed N      seed of the parameters and input data (default 1)
@@ -117,7 +118,7 @@ export const simulateCommand: Command = {
             ? `memory     matches the evaluator after all ${result.instructions} instructions`
             : `memory     DIFFERS from instruction ${divergence.index} (${divergence.instruction}): predicted ${divergence.predictedBytes}, measured ${divergence.measuredBytes} bytes`,
           `peak       predicted ${formatBytes(result.predictedPeakBytes)} (${result.predictedPeakBytes} bytes; ${result.predictedResidentPeakBytes} without op temporaries), measured ${formatBytes(result.measuredPeakBytes)} (${result.measuredPeakBytes} bytes)`,
-          `makespan   predicted ${result.predictedMakespanMs.toFixed(3)} ms, measured ${result.measuredMakespanMs.toFixed(3)} ms (${result.makespanError >= 0 ? "+" : ""}${error}%; ${result.timedRuns === 1 ? "one run" : `median per instruction over ${result.timedRuns} runs`})`,
+          `makespan   predicted ${result.predictedMakespanMs.toFixed(3)} ms, measured ${result.measuredMakespanMs.toFixed(3)} ms (${result.makespanError >= 0 ? "+" : ""}${error}%; ${result.timedRuns === 1 ? "one run" : `${result.estimator === "min" ? "fastest" : "median"} of ${result.timedRuns} runs per instruction`})`,
         ].join("\n"),
       );
     }
