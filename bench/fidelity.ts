@@ -339,13 +339,15 @@ async function main(): Promise<void> {
     markdown(rows, profiles, summary, environment, load),
   );
   console.error(`fidelity: ${summarySentence(summary)}`);
+  const loop = await waitForQuiet();
   const transcript = await loopTranscript();
+  const loopAfter = loadavg()[0] ?? 0;
   writeFileSync(
     new URL("./results/loop.md", import.meta.url),
     [
       "# The loop on this machine: profile -> solve -> simulate",
       "",
-      `Real output (${environment.cpu}, Node ${environment.node}, commit ${environment.commit}, ${environment.date}; 1-minute load average ${(loadavg()[0] ?? 0).toFixed(2)} at the end), produced by \`npx tsx bench/fidelity.ts\` running the \`remat\` commands' own code; \`.\` is a temporary folder. \`remat simulate\` is given no \`--backend\`: it runs on the one the instance was profiled on.`,
+      `Real output (${environment.cpu}, Node ${environment.node}, commit ${environment.commit}, ${environment.date}; 1-minute load average ${loop.before.toFixed(2)} before, after waiting ${loop.waitedSeconds} s for it to drop below ${QUIET_LOAD}, and ${loopAfter.toFixed(2)} after), produced by \`npx tsx bench/fidelity.ts\` running the \`remat\` commands' own code; \`.\` is a temporary folder. \`remat simulate\` is given no \`--backend\`: it runs on the one the instance was profiled on.`,
       "",
       "```console",
       transcript,
