@@ -4,12 +4,12 @@
  * simulated on real kernels (wasm backend). Recorded per schedule: gradients against plain backprop,
  * whether memory matched the evaluator after every instruction, predicted against measured peak (should
  * be equal) and predicted against measured makespan (the error); per model, the overhead the profiler
- * measured per instruction kind; and a summary (how many schedules are within 10%, the range of errors)
- * from which the README's fidelity paragraph is written. Wall times move with the machine's load, so the
- * run first waits (up to WAIT_MINUTES) for the 1-minute load average to drop below QUIET_LOAD and records
- * the load before and after. Also writes bench/results/loop.md, the real output of profile -> solve ->
- * simulate run through the CLI's command objects. Run with `npx tsx bench/fidelity.ts` (about two minutes
- * once the machine is quiet).
+ * measured per instruction kind; and a summary (how many schedules are within 10%, the range of errors),
+ * per round and pooled over ROUNDS rounds, from which the README's fidelity paragraph is written. Wall
+ * times move with the machine's load, so the run first waits (up to WAIT_MINUTES) for the 1-minute load
+ * average to drop below QUIET_LOAD and records the load before and after each round. Also writes
+ * bench/results/loop.md, the real output of profile -> solve -> simulate run through the CLI's command
+ * objects. Run with `npx tsx bench/fidelity.ts` (about three minutes once the machine is quiet).
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -59,6 +59,12 @@ const ESTIMATOR_WORDS = DEFAULT_ESTIMATOR === "min" ? "fastest of" : "median ove
 /** Profiler settings (its defaults). */
 const PROFILE_WARMUP = 5;
 const PROFILE_REPEATS = 7;
+/**
+ * Rounds of the whole measurement (profile every model, solve, simulate every schedule). The host's speed
+ * drifts over seconds even when the 1-minute load is low, so one round can be lucky or unlucky; the
+ * summary gives each round's count and the pooled one.
+ */
+const ROUNDS = 3;
 /** What "within" means in the summary: |measured / predicted - 1| at most this. */
 const WITHIN = 0.1;
 /** The 1-minute load average below which the machine counts as quiet (2 cores: one busy core is 1.0). */
@@ -68,6 +74,7 @@ const WAIT_MINUTES = 20;
 const POLL_SECONDS = 30;
 
 interface Row {
+  readonly round: number;
   readonly model: string;
   readonly solver: string;
   readonly budget: string;
@@ -88,6 +95,7 @@ interface Row {
 
 /** What the profiler measured of one model's store-all step. */
 interface Profiled {
+  readonly round: number;
   readonly model: string;
   /** The store-all step as the simulator measures it, in the profiler's own runs, ms. */
   readonly stepMs: number;
@@ -124,7 +132,11 @@ async function firstFeasible(instance: Instance, solver: string, fractions: read
   return undefined;
 }
 
-async function measureModel(zoo: string, config: Record<string, number>): Promise<[Profiled, Row[]]> {
+async function measureModel(
+  round: number,
+  zoo: string,
+  config: Record<string, number>,
+): Promise<[Profiled, Row[]]> {
   const model = `${zoo} ${JSON.stringify(config)}`;
   const report = await profileModelReport(zoo, {
     config,
@@ -146,6 +158,7 @@ async function measureModel(zoo: string, config: Record<string, number>): Promis
       throw new Error(`fidelity: ${zoo} ${solver}: the simulation did not match (gradients or memory)`);
     const count = (op: string) => schedule.filter((instruction) => instruction.op === op).length;
     rows.push({
+      round,
       model,
       solver,
       budget,
@@ -163,10 +176,10 @@ async function measureModel(zoo: string, config: Record<string, number>): Promis
       measuredMakespansMs: run.runMakespansMs,
     });
     console.error(
-      `${zoo} ${solver}: peak ${run.predictedPeakBytes}/${run.measuredPeakBytes}, makespan ${run.predictedMakespanMs.toFixed(1)}/${run.measuredMakespanMs.toFixed(1)} ms (load ${loadavg()[0]?.toFixed(2)})`,
+      `round ${round}: ${zoo} ${solver}: peak ${run.predictedPeakBytes}/${run.measuredPeakBytes}, makespan ${run.predictedMakespanMs.toFixed(1)}/${run.measuredMakespanMs.toFixed(1)} ms (load ${loadavg()[0]?.toFixed(2)})`,
     );
   }
-  return [{ model, stepMs: report.stepMs, overhead: report.overhead }, rows];
+  return [{ round, model, stepMs: report.stepMs, overhead: report.overhead }, rows];
 }
 
 /** The summary the README states: how many schedules are within WITHIN, and the range of the errors. */
@@ -197,12 +210,18 @@ function summarize(rows: readonly Row[]): Summary {
   };
 }
 
-/** The 1-minute load average before and after the run, and how long the run waited for it to drop. */
+/** The 1-minute load average before and after each round, and how long the run waited for it to drop. */
 interface Load {
   readonly quietBelow: number;
   readonly waitedSeconds: number;
-  readonly before: number;
-  readonly after: number;
+  readonly rounds: readonly { readonly before: number; readonly after: number }[];
+}
+
+/** One round's summary, with its load. */
+interface RoundSummary extends Summary {
+  readonly round: number;
+  readonly loadBefore: number;
+  readonly loadAfter: number;
 }
 
 /** Waits until the 1-minute load average is below QUIET_LOAD, or WAIT_MINUTES have passed. */
@@ -219,15 +238,24 @@ async function waitForQuiet(): Promise<{ waitedSeconds: number; before: number }
 
 const pct = (x: number) => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)}%`;
 
-/** The summary as the sentence the README quotes. */
-function summarySentence(summary: Summary): string {
-  return `${summary.within} of ${summary.schedules} schedules within ${summary.withinFraction * 100}% (errors ${pct(summary.minError)} to ${pct(summary.maxError)}, median |error| ${(summary.medianAbsError * 100).toFixed(1)}%)`;
+/** A summary as a clause. */
+function summaryClause(summary: Summary): string {
+  return `${summary.within} of ${summary.schedules} within ${summary.withinFraction * 100}% (errors ${pct(summary.minError)} to ${pct(summary.maxError)}, median |error| ${(summary.medianAbsError * 100).toFixed(1)}%)`;
+}
+
+/** The pooled and per-round summaries as the sentence the README quotes. */
+function summarySentence(pooled: Summary, rounds: readonly RoundSummary[]): string {
+  const each = rounds.map(
+    (r) => `${r.within} of ${r.schedules} at load ${r.loadBefore.toFixed(2)}-${r.loadAfter.toFixed(2)}`,
+  );
+  return `over ${rounds.length} rounds, ${summaryClause(pooled)} of the simulated schedules; per round ${each.join(", ")}`;
 }
 
 function markdown(
   rows: readonly Row[],
   profiles: readonly Profiled[],
   summary: Summary,
+  rounds: readonly RoundSummary[],
   environment: ReturnType<typeof benchEnvironment>,
   load: Load,
 ): string {
@@ -237,24 +265,24 @@ function markdown(
     "",
     `Each model is profiled on this machine (\`remat profile\`, TensorFlow.js ${BACKEND}, each instruction's ${ESTIMATOR_WORDS} ${PROFILE_REPEATS} runs of the whole store-all step after ${PROFILE_WARMUP} warm-up runs (src/simulate/estimator.ts says why); each op's fwd and bwd are whole instructions, kernel and overhead, and fwd includes the free of its activation: src/profile/step-times.ts), solved, and each schedule is simulated (\`simulate\` on the backend the instance names, ${BACKEND}: the reference run, ${SIMULATION_WARMUP} untimed runs, ${SIMULATIONS} timed runs); the measured makespan is the sum over instructions of each one's ${ESTIMATOR_WORDS} the ${SIMULATIONS} runs, the estimator the profiler uses; min-max are the runs' own sums. Peaks: the evaluator's (with modelled op temporaries) and without temporaries, against the bytes TensorFlow.js held (tf.memory(), minus parameters and their gradients, plus fixedBytes).`,
     "",
-    `${environment.cpu} (${environment.cores} cores), Node ${environment.node}, commit ${environment.commit}, ${environment.date}; 1-minute load average ${load.before.toFixed(2)} before (after waiting ${load.waitedSeconds} s for it to drop below ${load.quietBelow}) and ${load.after.toFixed(2)} after the run. Peaks are exact whatever the load; makespans are wall times and move with it (see the min-max spread).`,
+    `${environment.cpu} (${environment.cores} cores), Node ${environment.node}, commit ${environment.commit}, ${environment.date}; ${ROUNDS} rounds, each profiling every model anew and simulating every schedule, after waiting ${load.waitedSeconds} s for the 1-minute load average to drop below ${load.quietBelow}; the load before and after each round: ${load.rounds.map((r) => `${r.before.toFixed(2)}-${r.after.toFixed(2)}`).join(", ")}. Peaks are exact whatever the load; makespans are wall times and move with it and with the host's speed (see the min-max spread).`,
     "",
-    `**Summary**: ${summarySentence(summary)}; gradients equal plain backprop's (wasm tolerance) on ${summary.gradientsMatch} of ${summary.schedules}, memory equals the evaluator's timeline after every instruction on ${summary.memoryMatches} of ${summary.schedules}, measured peak equals the predicted peak without temporaries on ${summary.peaksEqual} of ${summary.schedules}.`,
+    `**Summary**: ${summarySentence(summary, rounds)}; gradients equal plain backprop's (wasm tolerance) on ${summary.gradientsMatch} of ${summary.schedules}, memory equals the evaluator's timeline after every instruction on ${summary.memoryMatches} of ${summary.schedules}, measured peak equals the predicted peak without temporaries on ${summary.peaksEqual} of ${summary.schedules}.`,
     "",
     "Per-instruction overhead beyond the kernel, as the profiler measured it (median over the store-all step's instructions of each kind, and the kind's total over the step; a free has no kernel):",
     "",
-    "| model | store-all step | F median (total) | B median (total) | D median (total) |",
-    "| --- | ---: | ---: | ---: | ---: |",
+    "| round | model | store-all step | F median (total) | B median (total) | D median (total) |",
+    "| ---: | --- | ---: | ---: | ---: | ---: |",
     ...profiles.map(
       (p) =>
-        `| ${p.model} | ${p.stepMs.toFixed(1)} ms | ${ms(p.overhead.F.medianMs)} (${p.overhead.F.totalMs.toFixed(2)}) ms | ${ms(p.overhead.B.medianMs)} (${p.overhead.B.totalMs.toFixed(2)}) ms | ${ms(p.overhead.D.medianMs)} (${p.overhead.D.totalMs.toFixed(2)}) ms |`,
+        `| ${p.round} | ${p.model} | ${p.stepMs.toFixed(1)} ms | ${ms(p.overhead.F.medianMs)} (${p.overhead.F.totalMs.toFixed(2)}) ms | ${ms(p.overhead.B.medianMs)} (${p.overhead.B.totalMs.toFixed(2)}) ms | ${ms(p.overhead.D.medianMs)} (${p.overhead.D.totalMs.toFixed(2)}) ms |`,
     ),
     "",
-    "| model | solver | budget | instr. (F/B/D) | max grad diff | memory = timeline | predicted peak (no temps) | measured peak | predicted makespan | measured makespan (min-max) | error |",
-    "| --- | --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
+    "| round | model | solver | budget | instr. (F/B/D) | max grad diff | memory = timeline | predicted peak (no temps) | measured peak | predicted makespan | measured makespan (min-max) | error |",
+    "| ---: | --- | --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
     ...rows.map(
       (r) =>
-        `| ${r.model} | ${r.solver} | ${r.budget} | ${r.instructions} (${r.counts.F}/${r.counts.B}/${r.counts.D}) | ${r.maxGradDiff.toExponential(1)} | ${r.memoryMatches ? "yes" : "no"} | ${r.predictedPeakBytes} (${r.predictedResidentPeakBytes}) | ${r.measuredPeakBytes} | ${r.predictedMakespanMs.toFixed(1)} ms | ${r.measuredMakespanMs.toFixed(1)} ms (${Math.min(...r.measuredMakespansMs).toFixed(1)}-${Math.max(...r.measuredMakespansMs).toFixed(1)}) | ${pct(r.makespanError)} |`,
+        `| ${r.round} | ${r.model} | ${r.solver} | ${r.budget} | ${r.instructions} (${r.counts.F}/${r.counts.B}/${r.counts.D}) | ${r.maxGradDiff.toExponential(1)} | ${r.memoryMatches ? "yes" : "no"} | ${r.predictedPeakBytes} (${r.predictedResidentPeakBytes}) | ${r.measuredPeakBytes} | ${r.predictedMakespanMs.toFixed(1)} ms | ${r.measuredMakespanMs.toFixed(1)} ms (${Math.min(...r.measuredMakespansMs).toFixed(1)}-${Math.max(...r.measuredMakespansMs).toFixed(1)}) | ${pct(r.makespanError)} |`,
     ),
     "",
   ];
@@ -311,17 +339,28 @@ async function loopTranscript(): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const { waitedSeconds, before } = await waitForQuiet();
+  const { waitedSeconds } = await waitForQuiet();
   const started = Date.now();
   const environment = benchEnvironment();
   const rows: Row[] = [];
   const profiles: Profiled[] = [];
-  for (const { zoo, config } of MODELS) {
-    const [profiled, modelRows] = await measureModel(zoo, config);
-    profiles.push(profiled);
-    rows.push(...modelRows);
+  const rounds: RoundSummary[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    const loadBefore = loadavg()[0] ?? 0;
+    const roundRows: Row[] = [];
+    for (const { zoo, config } of MODELS) {
+      const [profiled, modelRows] = await measureModel(round, zoo, config);
+      profiles.push(profiled);
+      roundRows.push(...modelRows);
+    }
+    rows.push(...roundRows);
+    rounds.push({ round, loadBefore, loadAfter: loadavg()[0] ?? 0, ...summarize(roundRows) });
   }
-  const load: Load = { quietBelow: QUIET_LOAD, waitedSeconds, before, after: loadavg()[0] ?? 0 };
+  const load: Load = {
+    quietBelow: QUIET_LOAD,
+    waitedSeconds,
+    rounds: rounds.map((r) => ({ before: r.loadBefore, after: r.loadAfter })),
+  };
   const summary = summarize(rows);
   writeBenchResults(
     "fidelity",
@@ -330,15 +369,16 @@ async function main(): Promise<void> {
       load,
       backend: BACKEND,
       profile: { warmup: PROFILE_WARMUP, repeats: PROFILE_REPEATS },
-      simulation: { warmup: SIMULATION_WARMUP, repeats: SIMULATIONS },
+      simulation: { warmup: SIMULATION_WARMUP, repeats: SIMULATIONS, estimator: DEFAULT_ESTIMATOR },
       summary,
-      summarySentence: summarySentence(summary),
+      rounds,
+      summarySentence: summarySentence(summary, rounds),
       profiles,
       rows,
     },
-    markdown(rows, profiles, summary, environment, load),
+    markdown(rows, profiles, summary, rounds, environment, load),
   );
-  console.error(`fidelity: ${summarySentence(summary)}`);
+  console.error(`fidelity: ${summarySentence(summary, rounds)}`);
   const loop = await waitForQuiet();
   const transcript = await loopTranscript();
   const loopAfter = loadavg()[0] ?? 0;
