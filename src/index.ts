@@ -1,7 +1,9 @@
 /**
  * remat's public API: load and validate instances, evaluate schedules under the one cost model, and
- * solve with any registered solver. Everything here runs in a browser or a worker; file reading is in
- * `loadInstance` only (imported lazily from Node's `fs`).
+ * solve with any registered solver. Everything here runs in a browser or a worker and imports no Node
+ * module (test/browser-bundle.test.ts bundles it for the browser); file reading is in `loadInstance`
+ * only, through `process.getBuiltinModule` in Node. The simulator and profiler, which need TensorFlow.js,
+ * are the separate entry `remat/simulate` (src/simulate/index.ts).
  */
 
 export { solve, solvers } from "../solvers/index.js";
@@ -24,17 +26,9 @@ export { graphOf, type InstanceGraph } from "./instance/graph.js";
 export { loadInstance } from "./instance/load.js";
 export { parseInstance } from "./instance/parse.js";
 export type { Hardware, Instance, InstanceNode, ModelSpec, NeedsWord } from "./instance/types.js";
-export { type ProfileOptions, profileModel } from "./profile/index.js";
 export { checkpointSchedule } from "./schedule/checkpoint-schedule.js";
 export { parseScheduleDocument } from "./schedule/file.js";
 export { formatInstruction, formatSchedule, parseSchedule } from "./schedule/text.js";
 export { type Instruction, ops, type Schedule } from "./schedule/types.js";
-export {
-  type Backend,
-  type Divergence,
-  type SimulateOptions,
-  type SimulationResult,
-  simulate,
-} from "./simulate/index.js";
 export type { Objective, SolveResult, Solver, SolverAnswer, SolverOptions, SolveStatus } from "./solver.js";
 export { generateInstance, toBlockDocument, toOpDocument, zooModel, zooModels } from "./zoo/index.js";

@@ -4,7 +4,9 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import * as remat from "remat";
 import { evaluate, loadInstance, parseInstance, randomChain, solve, solvers } from "remat";
+import { profileModel, simulate } from "remat/simulate";
 import { describe, expect, it } from "vitest";
 
 describe('import from "remat"', () => {
@@ -20,8 +22,20 @@ describe('import from "remat"', () => {
   });
 });
 
-/** Folders and files allowed to use Node's own modules: file and CLI code. */
-const NODE_ALLOWED = ["src/cli/", "src/io/", "src/instance/load.ts", "src/profile/"];
+describe('import from "remat/simulate"', () => {
+  it("gives the simulator and the profiler, which the main entry leaves out", () => {
+    expect(typeof simulate).toBe("function");
+    expect(typeof profileModel).toBe("function");
+    expect(Object.keys(remat)).not.toContain("simulate");
+    expect(Object.keys(remat)).not.toContain("profileModel");
+  });
+});
+
+/**
+ * Folders allowed to use Node's own modules: file and CLI code, and the profiler (which names the machine).
+ * test/browser-bundle.test.ts checks what the main entry reaches, dynamic imports included.
+ */
+const NODE_ALLOWED = ["src/cli/", "src/io/", "src/profile/"];
 
 function sourceFiles(folder: string): string[] {
   return readdirSync(folder).flatMap((name) => {

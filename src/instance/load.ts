@@ -1,6 +1,8 @@
 /**
- * loadInstance: reads an instance file and validates it. The only file access in the core, done with
- * a lazy import of `node:fs` so that the rest of the library runs in a browser or a worker.
+ * loadInstance: reads an instance file and validates it. The only file access in the core. Node's `fs` is
+ * reached through `process.getBuiltinModule` (Node 20.16 and later), not through an import, so that the
+ * core has no Node module for a bundler to find: it bundles for a browser or a worker as it is, and there
+ * `loadInstance` reports that it has no file system (fetch the JSON and call `parseInstance` instead).
  */
 import { InputError } from "../errors.js";
 import { parseInstance } from "./parse.js";
@@ -23,10 +25,24 @@ const BYTE_ORDER_MARK = "\uFEFF";
  * @throws InputError (code `file` when it cannot be read, `json` when it does not parse) naming the file
  */
 export async function readJson(path: string, site: string): Promise<unknown> {
-  const { readFile } = await import("node:fs/promises");
+  const fs = globalThis.process?.getBuiltinModule?.("fs/promises");
+  if (fs === undefined)
+    throw new InputError(
+      site,
+      [
+        {
+          code: "file",
+          path: "",
+          expected:
+            "a readable file (files are read in Node only; elsewhere pass the parsed JSON to parseInstance)",
+          received: "no file system here",
+        },
+      ],
+      path,
+    );
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    text = await fs.readFile(path, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
     throw new InputError(

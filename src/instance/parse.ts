@@ -115,9 +115,18 @@ function readModel(check: Checker, value: unknown): Instance["model"] {
   if (value === undefined) return undefined;
   const record = check.object(value, "model");
   if (record === undefined) return undefined;
-  check.knownFields(record, "model", ["zoo", "config"]);
+  check.knownFields(record, "model", ["zoo", "config", "backend"]);
   const zoo = check.string(record.zoo, "model.zoo");
   const config = record.config === undefined ? {} : (check.object(record.config, "model.config") ?? {});
+  const { backend } = record;
+  if (backend === "cpu" || backend === "wasm") return { zoo, config: structuredClone(config), backend };
+  if (backend !== undefined)
+    check.add(
+      "bad-value",
+      "model.backend",
+      '"cpu" or "wasm" (the kernel backend the times were measured on)',
+      backend,
+    );
   return { zoo, config: structuredClone(config) };
 }
 

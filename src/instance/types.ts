@@ -47,6 +47,8 @@ export interface Hardware {
 export interface ModelSpec {
   readonly zoo: string;
   readonly config: Readonly<Record<string, unknown>>;
+  /** The TensorFlow.js backend the profiler measured the times on; `remat simulate` defaults to it. */
+  readonly backend?: "cpu" | "wasm";
 }
 
 /** A validated, frozen instance (format `remat-instance/1`). */

@@ -1,14 +1,17 @@
-/** Wall-clock timing of a synchronous call: warm-up runs, then the median of repeats. */
-import { median } from "../simulate/median.js";
+/** Wall-clock timing of a synchronous call: warm-up runs, then one estimate of the timed repeats. */
+import { type Estimator, estimate } from "../simulate/estimator.js";
 
-/** How many times to run a call before timing it, and how many timed runs to take the median of. */
+/** How many times to run a call before timing it, and how many timed runs to estimate its time from. */
 export interface TimingOptions {
   readonly warmup: number;
   readonly repeats: number;
 }
 
-/** Runs `call` `warmup` times, then `repeats` timed times; returns the median wall time, ms. */
-export function medianMs(call: () => void, { warmup, repeats }: TimingOptions): number {
+/**
+ * Runs `call` `warmup` times, then `repeats` timed times.
+ * @returns the estimate of its wall time over the timed runs (src/simulate/estimator.ts), ms
+ */
+export function timedMs(call: () => void, { warmup, repeats }: TimingOptions, estimator: Estimator): number {
   for (let i = 0; i < warmup; i++) call();
   const times: number[] = [];
   for (let i = 0; i < repeats; i++) {
@@ -16,5 +19,5 @@ export function medianMs(call: () => void, { warmup, repeats }: TimingOptions): 
     call();
     times.push(performance.now() - started);
   }
-  return median(times);
+  return estimate(times, estimator);
 }

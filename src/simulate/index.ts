@@ -1,5 +1,21 @@
-/** The reference simulator: runs a schedule on real TensorFlow.js kernels and compares it with the evaluator. */
+/**
+ * `remat/simulate`: the reference simulator, which runs a schedule on real TensorFlow.js kernels and
+ * compares it with plain backpropagation and the evaluator, and the profiler, which measures a zoo
+ * network's ops into an instance. Its own entry point because it needs TensorFlow.js
+ * (`@tensorflow/tfjs`, and `@tensorflow/tfjs-backend-wasm` for the wasm backend), optional peer
+ * dependencies that a planner importing only `remat` never installs; both are loaded on first use.
+ */
 
-export type { Divergence, OpTime, SimulationResult } from "./result.js";
+export {
+  type InstructionOverhead,
+  type KindOverhead,
+  type ProfileOptions,
+  type ProfileReport,
+  profileModel,
+  profileModelReport,
+  type StepKind,
+} from "../profile/index.js";
+export { DEFAULT_ESTIMATOR, ESTIMATORS, type Estimator } from "./estimator.js";
+export type { BackendFrom, Divergence, OpTime, SimulationResult } from "./result.js";
 export { type SimulateOptions, simulate } from "./simulate.js";
-export type { Backend } from "./tf.js";
+export { BACKENDS, type Backend, TF_INSTALL, TF_PACKAGES } from "./tf.js";

@@ -6,7 +6,9 @@
  * (the device copy stays until `D`), `P` makes a device tensor from it again. After each instruction it
  * records the bytes the tensor library counts (`tf.memory().numBytes`, per tensor handle, minus the
  * parameters and parameter gradients), the bytes of its own registry and the physical bytes (distinct
- * buffers), and the instruction's wall time.
+ * buffers), the instruction's wall time and, within it, the wall time of its kernel; the rest of the
+ * instruction (making and storing tensor handles, adding gradient contributions, freeing) is its
+ * overhead, which the profiler measures per instruction kind (src/profile/profile.ts).
  */
 import { InternalError } from "../errors.js";
 import type { Instance, InstanceNode } from "../instance/types.js";
@@ -23,6 +25,12 @@ export interface StepRecord {
   readonly instruction: string;
   /** Wall time of the instruction, ms. */
   readonly ms: number;
+  /**
+   * Wall time of its kernel within `ms`, ms: an `F`'s forward kernel (for an input, making its tensor
+   * from host data), a `B`'s backward kernel (its gradients, before they are added into the running
+   * sums); 0 for `D`, `O` and `P`, which run no kernel.
+   */
+  readonly kernelMs: number;
   /** Bytes after the instruction as tf.memory() counts them, minus parameters and parameter gradients. */
   readonly libraryBytes: number;
   /** Bytes after the instruction in the interpreter's own registry of `a:` and `g:` tensors. */
@@ -36,9 +44,18 @@ export interface StepRecord {
 /** A whole run: one record per instruction, the parameter gradients and the loss. */
 export interface RunRecord {
   readonly steps: readonly StepRecord[];
-  /** Parameter gradients by key `opId/name`, copied to host. */
+  /** Parameter gradients by key `opId/name`, copied to host (empty when not asked for). */
   readonly paramGrads: ReadonlyMap<string, Float32Array>;
   readonly loss: number;
+}
+
+/** What a run keeps beyond its step records. */
+export interface RunOptions {
+  /**
+   * Copy the parameter gradients to host at the end (default true). Runs that are only timed skip it:
+   * the copy (as many bytes as the parameters) is not part of the step and only makes garbage.
+   */
+  readonly gradients?: boolean;
 }
 
 type TensorContainer = ReturnType<Tf["tidy"]>;
@@ -47,11 +64,21 @@ type TensorContainer = ReturnType<Tf["tidy"]>;
  * Runs `schedule`, which the evaluator has accepted, on `network` (built from the zoo graph of `instance`).
  * Leaves no tensor behind but the network's parameters.
  */
-export function runSchedule(tf: Tf, network: Network, instance: Instance, schedule: Schedule): RunRecord {
+export function runSchedule(
+  tf: Tf,
+  network: Network,
+  instance: Instance,
+  schedule: Schedule,
+  options: RunOptions = {},
+): RunRecord {
   const run = new Run(tf, network, instance);
   try {
     const steps = schedule.map((instruction) => run.step(instruction));
-    return { steps, paramGrads: run.gradientsToHost(), loss: run.loss };
+    return {
+      steps,
+      paramGrads: options.gradients === false ? new Map() : run.gradientsToHost(),
+      loss: run.loss,
+    };
   } finally {
     run.dispose();
   }
@@ -82,12 +109,13 @@ class Run {
   step(instruction: Schedule[number]): StepRecord {
     const started = performance.now();
     let during: number | undefined;
+    let kernelMs = 0;
     switch (instruction.op) {
       case "F":
-        this.forward(instruction);
+        kernelMs = this.forward(instruction);
         break;
       case "B":
-        during = this.backward(instruction);
+        [during, kernelMs] = this.backward(instruction);
         break;
       case "D":
         this.free(`${instruction.tensor.kind}:${instruction.tensor.node}`);
@@ -104,6 +132,7 @@ class Run {
     return {
       instruction: formatInstruction(instruction),
       ms,
+      kernelMs,
       libraryBytes: after,
       registryBytes: registryBytes(this.live),
       physicalBytes: physicalBytes(this.live),
@@ -124,10 +153,12 @@ class Run {
     this.paramGrads.clear();
   }
 
-  private forward({ node }: ForwardOp): void {
+  /** Runs a forward; returns its kernel's wall time, ms. */
+  private forward({ node }: ForwardOp): number {
     const { tf, network } = this;
     const op = this.op(node);
     const data = network.inputs.get(op.id);
+    const started = performance.now();
     const output =
       data !== undefined
         ? tf.tensor(data.values, [...op.shape], data.dtype)
@@ -139,12 +170,17 @@ class Run {
               network.paramsOf.get(op.id) ?? new Map(),
             ),
           );
+    const kernelMs = performance.now() - started;
     this.live.set(`a:${op.id}`, output);
     if (op.id === this.lossId && Number.isNaN(this.loss)) this.loss = output.dataSync()[0] ?? Number.NaN;
+    return kernelMs;
   }
 
-  /** Runs a backward; returns the library bytes with its gradients made and nothing freed. */
-  private backward({ node: id }: BackwardOp): number {
+  /**
+   * Runs a backward; returns the library bytes with its gradients made and nothing freed, and its
+   * kernel's wall time, ms.
+   */
+  private backward({ node: id }: BackwardOp): [number, number] {
     const { tf, network } = this;
     const op = this.op(id);
     const node = this.nodeById.get(id);
@@ -153,6 +189,7 @@ class Run {
     const dy = isLoss ? tf.ones([]) : this.tensor(`g:${id}`);
     const wantInputs = op.inputs.map((u) => (this.nodeById.get(u)?.inputs.length ?? 0) > 0);
     // tidy keeps what it returns only inside arrays and plain objects, so no Map crosses it
+    const started = performance.now();
     const kept = tf.tidy(() => {
       const result = kernelOf(op).backward(
         tf,
@@ -171,6 +208,7 @@ class Run {
         params: Object.fromEntries(result.params),
       } as unknown as TensorContainer;
     }) as unknown as { inputs: (Tensor | undefined)[]; params: Record<string, Tensor> };
+    const kernelMs = performance.now() - started;
     op.inputs.forEach((u, i) => {
       const contribution = kept.inputs[i];
       if (contribution === undefined) return;
@@ -188,7 +226,7 @@ class Run {
     const during = this.libraryBytes() - (isLoss ? dy.size * BYTES_PER_ELEMENT : 0);
     dy.dispose();
     this.live.delete(`g:${id}`);
-    return during;
+    return [during, kernelMs];
   }
 
   private free(name: string): void {

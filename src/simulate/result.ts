@@ -5,6 +5,7 @@
 import type { ValidEvaluation } from "../evaluate/evaluate.js";
 import { graphOf } from "../instance/graph.js";
 import type { Instance } from "../instance/types.js";
+import type { Estimator } from "./estimator.js";
 import type { RunRecord } from "./interpreter.js";
 import type { Backend } from "./tf.js";
 
@@ -25,9 +26,16 @@ export interface OpTime {
   readonly measuredMs: number;
 }
 
+/**
+ * Why the simulator ran on its backend: `option` (asked for), `model.backend` (the backend the instance's
+ * times were profiled on), `default` (`cpu`: the instance does not say).
+ */
+export type BackendFrom = "option" | "model.backend" | "default";
+
 export interface SimulationResult {
   readonly instance: string;
   readonly backend: Backend;
+  readonly backendFrom: BackendFrom;
   readonly instructions: number;
   /** The loss of the run (equal to the reference's when the forwards agree). */
   readonly loss: number;
@@ -56,26 +64,30 @@ export interface SimulationResult {
   readonly predictedMakespanMs: number;
   /**
    * Wall time of the schedule's instructions, run one after another (transfers included, not overlapped):
-   * the sum over instructions of each one's median over the timed runs, ms.
+   * the sum over instructions of each one's estimate over the timed runs (`estimator`), ms.
    */
   readonly measuredMakespanMs: number;
+  /** How each instruction's time was taken from the timed runs (src/simulate/estimator.ts). */
+  readonly estimator: Estimator;
   /** measured / predicted makespan - 1. */
   readonly makespanError: number;
   /** How many times the schedule was run and timed (the first run is the one checked). */
   readonly timedRuns: number;
   /** Each timed run's summed instruction times, ms, to show the spread. */
   readonly runMakespansMs: readonly number[];
-  /** Per forward and backward instruction, its median over the timed runs. */
+  /** Per forward and backward instruction, its estimate over the timed runs. */
   readonly ops: readonly OpTime[];
 }
 
 export interface RunComparison {
   readonly instance: Instance;
   readonly backend: Backend;
+  readonly backendFrom: BackendFrom;
   readonly evaluation: ValidEvaluation;
   readonly reference: RunRecord;
   readonly run: RunRecord;
-  /** Each instruction's wall time: the median over the timed runs, ms. */
+  readonly estimator: Estimator;
+  /** Each instruction's wall time: its estimate over the timed runs, ms. */
   readonly stepMs: readonly number[];
   readonly timedRuns: number;
   readonly runMakespansMs: readonly number[];
@@ -86,9 +98,11 @@ export interface RunComparison {
 export function compareRuns({
   instance,
   backend,
+  backendFrom,
   evaluation,
   reference,
   run,
+  estimator,
   stepMs,
   timedRuns,
   runMakespansMs,
@@ -134,6 +148,7 @@ export function compareRuns({
   return {
     instance: instance.name,
     backend,
+    backendFrom,
     instructions: run.steps.length,
     loss: run.loss,
     gradientsMatch: maxGradDiff <= tolerance && sameKeys(reference.paramGrads, run.paramGrads),
@@ -151,6 +166,7 @@ export function compareRuns({
     measuredPhysicalPeakBytes: fixed + Math.max(0, ...run.steps.map((step) => step.physicalBytes)),
     predictedMakespanMs: evaluation.makespanMs,
     measuredMakespanMs,
+    estimator,
     timedRuns,
     runMakespansMs,
     makespanError: evaluation.makespanMs > 0 ? measuredMakespanMs / evaluation.makespanMs - 1 : Number.NaN,

@@ -13,39 +13,56 @@
  *    library held while an instruction ran, its outputs made and nothing freed) is compared with the
  *    evaluator's peak without the modelled `fwdTemp`/`bwdTemp`; the evaluator's own peak is reported too;
  * 3. time: each op's measured wall time against the instance's `fwd`/`bwd` (reported, not asserted).
- * The reference run goes first and warms the kernels up; then the schedule runs `repeats` times, each
- * instruction timed (median over the runs), the first run being the one whose gradients and memory are checked.
+ * The reference run goes first and warms the kernels up; then the schedule runs `warmup` untimed times
+ * and `repeats` timed times, each instruction timed whole (its fastest run by default, as the profiler
+ * times them: src/simulate/estimator.ts),
+ * the first timed run being the one whose gradients and memory are checked. It runs on the backend the
+ * instance's times were profiled on (`model.backend`) unless told otherwise, and says which and why.
  */
 import type { Instance } from "../instance/types.js";
 import { storeAllSchedule } from "../schedule/builders.js";
 import type { Schedule } from "../schedule/types.js";
 import type { ZooGraph } from "../zoo/types.js";
+import { DEFAULT_ESTIMATOR, type Estimator, estimate } from "./estimator.js";
 import { type RunRecord, runSchedule } from "./interpreter.js";
-import { median } from "./median.js";
 import { buildNetwork, disposeNetwork } from "./network.js";
-import { compareRuns, type SimulationResult } from "./result.js";
+import { type BackendFrom, compareRuns, type SimulationResult } from "./result.js";
 import { type Backend, loadTf } from "./tf.js";
 import { requireModel, validateRun } from "./validate.js";
 import { zooGraphOf } from "./zoo-graph.js";
 
 export interface SimulateOptions {
-  /** Kernel backend (default `cpu`, the bit-deterministic one). */
+  /**
+   * Kernel backend. Default: the one the instance's times were measured on (`model.backend`, which the
+   * profiler writes), so that predicted and measured times compare like with like; `cpu` (the
+   * bit-deterministic one) when the instance does not say.
+   */
   readonly backend?: Backend;
   /** Seed of the parameters and input data (default 1). */
   readonly seed?: number;
   /** Largest absolute parameter-gradient difference accepted (default 0 on cpu, 1e-5 on wasm). */
   readonly tolerance?: number;
   /**
-   * Timed runs of the schedule (default 1): each instruction's time is its median over them, as the
-   * profiler's op times are. The first run is the one whose gradients and memory are checked.
+   * Timed runs of the schedule (default 1): each instruction's time is its estimate over them (see
+   * `estimator`), as the profiler's op times are. The first run is the one whose gradients and memory
+   * are checked.
    */
   readonly repeats?: number;
+  /** How an instruction's time is taken from the timed runs (default `min`, as the profiler's). */
+  readonly estimator?: Estimator;
+  /**
+   * Untimed runs of the schedule between the reference run and the timed runs (default
+   * {@link DEFAULT_WARMUP}), as the profiler warms up before it times.
+   */
+  readonly warmup?: number;
   /** The network to run; default: built from the instance's `model` block by the zoo. */
   readonly graph?: ZooGraph;
 }
 
 /** Default seed of parameters and data. */
 const DEFAULT_SEED = 1;
+/** Default untimed runs before the timed ones. */
+export const DEFAULT_WARMUP = 0;
 /** Gradient tolerance on wasm, whose XNNPACK kernels may reassociate sums; cpu must match bitwise. */
 const WASM_TOLERANCE = 1e-5;
 
@@ -64,28 +81,45 @@ export async function simulate(
   const model = requireModel(instance);
   const graph = options.graph ?? zooGraphOf(model);
   const evaluation = validateRun(instance, graph, schedule);
-  const backend = options.backend ?? "cpu";
-  const tf = await loadTf(backend);
+  const [backend, backendFrom] = chooseBackend(options.backend, model.backend);
+  const tf = await loadTf(backend, "simulate");
   const network = buildNetwork(tf, graph, options.seed ?? DEFAULT_SEED);
   const runs: RunRecord[] = [];
   let reference: RunRecord;
   try {
     reference = runSchedule(tf, network, instance, storeAllSchedule(instance));
+    for (let i = 0; i < (options.warmup ?? DEFAULT_WARMUP); i++)
+      runSchedule(tf, network, instance, schedule, { gradients: false });
     for (let i = 0; i < Math.max(1, options.repeats ?? 1); i++)
-      runs.push(runSchedule(tf, network, instance, schedule));
+      runs.push(runSchedule(tf, network, instance, schedule, { gradients: i === 0 }));
   } finally {
     disposeNetwork(network);
   }
   const run = runs[0] as RunRecord;
+  const estimator = options.estimator ?? DEFAULT_ESTIMATOR;
   return compareRuns({
     instance,
     backend,
+    backendFrom,
     evaluation,
     reference,
     run,
-    stepMs: run.steps.map((_, index) => median(runs.map((r) => r.steps[index]?.ms ?? 0))),
+    estimator,
+    stepMs: run.steps.map((_, index) =>
+      estimate(
+        runs.map((r) => r.steps[index]?.ms ?? 0),
+        estimator,
+      ),
+    ),
     timedRuns: runs.length,
     runMakespansMs: runs.map((r) => r.steps.reduce((sum, step) => sum + step.ms, 0)),
     tolerance: options.tolerance ?? (backend === "cpu" ? 0 : WASM_TOLERANCE),
   });
+}
+
+/** The backend to run on and why: the option, else the instance's `model.backend`, else `cpu`. */
+function chooseBackend(option: Backend | undefined, profiled: Backend | undefined): [Backend, BackendFrom] {
+  if (option !== undefined) return [option, "option"];
+  if (profiled !== undefined) return [profiled, "model.backend"];
+  return ["cpu", "default"];
 }

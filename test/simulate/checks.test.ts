@@ -54,6 +54,23 @@ describe("simulate", () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it("reads the backend a profiled instance names, and parseInstance refuses any other at model.backend", () => {
+    const wasm = edited(instance, (json) => {
+      json.model = { ...(json.model as object), backend: "wasm" };
+    });
+    expect(wasm.model?.backend).toBe("wasm");
+    let caught: unknown;
+    try {
+      edited(instance, (json) => {
+        json.model = { ...(json.model as object), backend: "gpu" };
+      });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(InputError);
+    expect((caught as InputError).issues).toMatchObject([{ code: "bad-value", path: "model.backend" }]);
+  });
+
   it("rejects an instance without a model block", async () => {
     const bare = edited(instance, (json) => {
       delete json.model;

@@ -7,9 +7,11 @@ import { profileCommand } from "../../src/cli/commands/profile.js";
 import { simulateCommand } from "../../src/cli/commands/simulate.js";
 import { InputError } from "../../src/errors.js";
 import { parseInstance } from "../../src/instance/parse.js";
+import { storeAllSchedule } from "../../src/schedule/builders.js";
 import { checkpointSchedule } from "../../src/schedule/checkpoint-schedule.js";
 import { scheduleDocument } from "../../src/schedule/file.js";
 import { formatSchedule } from "../../src/schedule/text.js";
+import { instanceOf, tinyMlp } from "./fixtures.js";
 
 function capture() {
   const out: string[] = [];
@@ -52,8 +54,9 @@ describe("remat profile and remat simulate", () => {
     expect(instance.model).toEqual({
       zoo: "mlp",
       config: { batch: 4, inputSize: 8, hidden: 16, layers: 2, classes: 10 },
+      backend: "cpu",
     });
-    expect(instance.source).toContain("median over 1 runs");
+    expect(instance.source).toContain("fastest of 1 runs");
     const schedule = checkpointSchedule(instance, [0, 1], {
       policy: "segments",
       tapeKept: false,
@@ -70,6 +73,49 @@ describe("remat profile and remat simulate", () => {
       firstDivergence: null,
     });
     expect(result.measuredPeakBytes).toBe(result.predictedPeakBytes);
+    expect(result).toMatchObject({ backend: "cpu", backendFrom: "model.backend" });
+  });
+
+  it("simulate runs on the backend the instance was profiled on unless --backend says otherwise", async () => {
+    const wasmPath = join(folder, "mlp-wasm.json");
+    const args = [
+      "--model",
+      "mlp",
+      "--batch",
+      "2",
+      "--input-size",
+      "4",
+      "--config",
+      '{"hidden":8,"layers":1}',
+    ];
+    const common = ["--warmup", "1", "--repeats", "1", "--out", wasmPath];
+    expect(await profileCommand.run([...args, "--backend", "wasm", ...common], capture().io)).toBe(0);
+    const instance = parseInstance(JSON.parse(readFileSync(wasmPath, "utf8")));
+    expect(instance.model?.backend).toBe("wasm");
+    const plan = join(folder, "mlp-wasm-plan.json");
+    writeFileSync(
+      plan,
+      JSON.stringify(scheduleDocument(instance.name, formatSchedule(storeAllSchedule(instance)))),
+    );
+    const backendOf = async (extra: string[]) => {
+      const printed = capture();
+      expect(await simulateCommand.run([wasmPath, plan, "--json", ...extra], printed.io)).toBe(0);
+      const { backend, backendFrom } = JSON.parse(printed.out.join("\n"));
+      return { backend, backendFrom };
+    };
+    expect(await backendOf([])).toEqual({ backend: "wasm", backendFrom: "model.backend" });
+    expect(await backendOf(["--backend", "cpu"])).toEqual({ backend: "cpu", backendFrom: "option" });
+  });
+
+  it("simulate runs on cpu when the instance does not say which backend it was profiled on", async () => {
+    const bare = instanceOf(tinyMlp());
+    const barePath = join(folder, "bare.json");
+    const plan = join(folder, "bare-plan.json");
+    writeFileSync(barePath, JSON.stringify(bare));
+    writeFileSync(plan, JSON.stringify(scheduleDocument(bare.name, formatSchedule(storeAllSchedule(bare)))));
+    const printed = capture();
+    expect(await simulateCommand.run([barePath, plan], printed.io)).toBe(0);
+    expect(printed.out.join("\n")).toMatch(/^backend {4}cpu \(the default: the instance does not say/m);
   });
 
   it("simulate rejects an unknown backend as an option error", async () => {

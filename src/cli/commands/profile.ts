@@ -2,7 +2,7 @@
 import { describeValue, InputError } from "../../errors.js";
 import { writeFileAtomic } from "../../io/files.js";
 import { checkOutputPath } from "../../io/output-path.js";
-import { profileModel, profileText } from "../../profile/profile.js";
+import { profileModelReport, profileText } from "../../profile/profile.js";
 import { BACKENDS, type Backend } from "../../simulate/tf.js";
 import { noExtraPositionals, numberOption, parseCommandArgs, stringOption } from "../args.js";
 import type { Command } from "../command.js";
@@ -12,10 +12,14 @@ const HELP = `remat profile --model NAME [--batch N] [--input-size S] [--config 
 
 Builds the zoo network NAME (see \`remat zoo\`), runs each op's forward and backward on real kernels
 (TensorFlow.js, the simulator's own), and writes an op-level instance to FILE with exact bytes, the
-measured times (each op's median over R runs of the whole training step,
+measured times (each op's fastest of R runs of the whole training step,
 after W warm-up runs), the measured host link (offload/prefetch
-latency and bandwidth), its provenance and the model block, ready for \`remat solve\` and
-\`remat simulate\`. Keep settings small: resnet-18 at --input-size 32 --batch 4 takes seconds.
+latency and bandwidth), its provenance and the model block (with the backend, which \`remat simulate\`
+then runs on by default), ready for \`remat solve\` and \`remat simulate\`. Each time is a whole
+instruction's wall time, kernel and overhead (dispatch, tensor bookkeeping, gradient sums), as
+\`remat simulate\` measures steps; fwd also includes the free of the op's activation (the cost model
+charges frees nothing). The overhead beyond the kernels per instruction kind is printed and kept in
+the instance's source. Keep settings small: resnet-18 at --input-size 32 --batch 4 takes seconds.
 
 Options:
   --model NAME      the zoo network (mlp, resnet-18, gpt2-small, ...)
@@ -25,7 +29,7 @@ Options:
   --out FILE        where to write the instance (written to a temporary name, then renamed)
   --backend B       wasm (default, XNNPACK) or cpu (pure JS)
   --warmup W        warm-up runs of the whole step (default 5)
-  --repeats R       timed runs of the whole step, each op's median kept (default 7)
+  --repeats R       timed runs of the whole step, each op's fastest kept (default 7)
   --seed N          seed of the parameters and data (default 1)
   --name NAME       instance name (default NAME-profiled)
 Exit codes: 0 written, 2 bad input.`;
@@ -85,7 +89,7 @@ export const profileCommand: Command = {
     const repeats = numberOption("profile", parsed, "repeats", true);
     const seed = numberOption("profile", parsed, "seed", true);
     const name = stringOption(parsed, "name");
-    const document = await profileModel(model, {
+    const { document, overhead } = await profileModelReport(model, {
       config: configOf(parsed),
       backend: backend as Backend,
       command: `remat profile ${args.join(" ")}`,
@@ -96,8 +100,11 @@ export const profileCommand: Command = {
     });
     await writeFileAtomic(out, profileText(document));
     const total = document.nodes.reduce((sum, node) => sum + node.fwd + node.bwd, 0);
+    const beyond = (["F", "B", "D"] as const).map(
+      (kind) => `${kind} ${overhead[kind].medianMs.toFixed(4)} ms`,
+    );
     io.out(
-      `wrote ${out}: ${document.name}, ${document.nodes.length} nodes, forward + backward ${total.toFixed(3)} ms measured (${backend})`,
+      `wrote ${out}: ${document.name}, ${document.nodes.length} nodes, forward + backward ${total.toFixed(3)} ms measured (${backend}); per instruction beyond its kernel ${beyond.join(", ")} (in the times; D in fwd)`,
     );
     return 0;
   },

@@ -4,6 +4,7 @@ import { InputError } from "../../errors.js";
 import { evaluate } from "../../evaluate/evaluate.js";
 import { loadInstance, readJson } from "../../instance/load.js";
 import { parseScheduleDocument } from "../../schedule/file.js";
+import type { BackendFrom, SimulationResult } from "../../simulate/result.js";
 import { simulate } from "../../simulate/simulate.js";
 import { BACKENDS, type Backend } from "../../simulate/tf.js";
 import {
@@ -26,8 +27,12 @@ parameters and their gradients, plus fixedBytes) equal the evaluator's timeline,
 measured peaks, and the predicted and measured makespans.
 
 Options:
-  --backend B   cpu (default; pure JS, bit-deterministic) or wasm (XNNPACK, faster)
-  --repeats R   timed runs of the schedule (default 1); each instruction's time is its median over them
+  --backend B   cpu (pure JS, bit-deterministic) or wasm (XNNPACK, faster); default: the backend the
+                instance was profiled on (its model.backend, written by remat profile), else cpu
+  --repeats R   timed runs of the schedule (default 1); each instruction's time is its fastest run, as
+                remat profile takes it (the estimate that moves least with the machine's load)
+  --warmup W    untimed runs of the schedule before the timed ones (default 0; the reference run of
+                plain backprop always goes first)
   --seed N      seed of the parameters and input data (default 1)
   --max-memory B  refuse schedules whose evaluated peak exceeds B (default 512MB): real kernels on this
                 CPU take minutes per step at full ImageNet sizes; generate a small setting instead
@@ -36,16 +41,55 @@ Options:
                 predictedPeakBytes, measuredPeakBytes, predictedMakespanMs, measuredMakespanMs, ops, ...
 Exit codes: 0 gradients and memory match, 1 they do not, 2 bad input (an invalid schedule included).`;
 
+/** Why the backend ran, in words. */
+const BACKEND_FROM: Record<BackendFrom, string> = {
+  option: "--backend",
+  "model.backend": "the backend the instance was profiled on, its model.backend",
+  default: "the default: the instance does not say which backend its times were measured on",
+};
+
 /** Default refusal threshold for `--max-memory`: beyond it real kernels on a CPU take minutes per step. */
 const DEFAULT_MAX_MEMORY = "512MB";
 
-/** The `--backend` option. */
-function backendOption(value: string | undefined): Backend {
-  if (value === undefined) return "cpu";
+/** The `--backend` option (undefined when not given: simulate then picks the instance's own). */
+function backendOption(value: string | undefined): Backend | undefined {
+  if (value === undefined) return undefined;
   if ((BACKENDS as readonly string[]).includes(value)) return value as Backend;
   throw new InputError("remat simulate", [
     { code: "option", path: "--backend", expected: "cpu or wasm", received: JSON.stringify(value) },
   ]);
+}
+
+/** The schedule's predicted peak within `--max-memory`, or an InputError saying how to run it anyway. */
+function checkPredictedPeak(peakBytes: number, limit: number): void {
+  if (peakBytes <= limit) return;
+  throw new InputError("remat simulate", [
+    {
+      code: "option",
+      path: "--max-memory",
+      expected: `a schedule peaking within ${formatBytes(limit)} (raise --max-memory to run it anyway)`,
+      received: `a peak of ${formatBytes(peakBytes)}`,
+    },
+  ]);
+}
+
+/** The human-readable report: backend, gradients, memory, peak and makespan, one line each. */
+function formatReport(result: SimulationResult): string {
+  const divergence = result.firstDivergence;
+  const error = (result.makespanError * 100).toFixed(1);
+  const runs =
+    result.timedRuns === 1
+      ? "one run"
+      : `${result.estimator === "min" ? "fastest" : "median"} of ${result.timedRuns} runs per instruction`;
+  return [
+    `backend    ${result.backend} (${BACKEND_FROM[result.backendFrom]})`,
+    `gradients  ${result.gradientsMatch ? "match" : "DIFFER"} plain backprop (max |diff| ${result.maxGradDiff}, tolerance ${result.gradientTolerance})`,
+    divergence === null
+      ? `memory     matches the evaluator after all ${result.instructions} instructions`
+      : `memory     DIFFERS from instruction ${divergence.index} (${divergence.instruction}): predicted ${divergence.predictedBytes}, measured ${divergence.measuredBytes} bytes`,
+    `peak       predicted ${formatBytes(result.predictedPeakBytes)} (${result.predictedPeakBytes} bytes; ${result.predictedResidentPeakBytes} without op temporaries), measured ${formatBytes(result.measuredPeakBytes)} (${result.measuredPeakBytes} bytes)`,
+    `makespan   predicted ${result.predictedMakespanMs.toFixed(3)} ms, measured ${result.measuredMakespanMs.toFixed(3)} ms (${result.makespanError >= 0 ? "+" : ""}${error}%; ${runs})`,
+  ].join("\n");
 }
 
 export const simulateCommand: Command = {
@@ -57,6 +101,7 @@ export const simulateCommand: Command = {
       backend: { type: "string" },
       seed: { type: "string" },
       repeats: { type: "string" },
+      warmup: { type: "string" },
       json: { type: "boolean" },
       "max-memory": { type: "string" },
     });
@@ -66,46 +111,25 @@ export const simulateCommand: Command = {
     const backend = backendOption(stringOption(parsed, "backend"));
     const seed = numberOption("simulate", parsed, "seed", true);
     const repeats = numberOption("simulate", parsed, "repeats", true);
+    const warmup = numberOption("simulate", parsed, "warmup", true);
     const maxMemory = parseBudget(stringOption(parsed, "max-memory") ?? DEFAULT_MAX_MEMORY, "--max-memory");
     const instance = await loadInstance(instancePath);
     const document = parseScheduleDocument(await readJson(schedulePath, "remat simulate"), schedulePath);
     const predicted = evaluate(instance, document.schedule);
-    const limit = budgetBytes(maxMemory, Number.POSITIVE_INFINITY);
-    if (predicted.valid && predicted.peakBytes > limit) {
-      throw new InputError("remat simulate", [
-        {
-          code: "option",
-          path: "--max-memory",
-          expected: `a schedule peaking within ${formatBytes(limit)} (raise --max-memory to run it anyway)`,
-          received: `a peak of ${formatBytes(predicted.peakBytes)}`,
-        },
-      ]);
-    }
+    if (predicted.valid)
+      checkPredictedPeak(predicted.peakBytes, budgetBytes(maxMemory, Number.POSITIVE_INFINITY));
     if (document.instance !== undefined && document.instance !== instance.name) {
       io.err(
         `remat simulate: warning: ${schedulePath} was made for instance "${document.instance}", simulating it on "${instance.name}"`,
       );
     }
     const result = await simulate(instance, document.schedule, {
-      backend,
+      ...(backend === undefined ? {} : { backend }),
       ...(seed === undefined ? {} : { seed }),
       ...(repeats === undefined ? {} : { repeats }),
+      ...(warmup === undefined ? {} : { warmup }),
     });
-    if (parsed.values.json === true) io.out(JSON.stringify(result, null, 2));
-    else {
-      const divergence = result.firstDivergence;
-      const error = (result.makespanError * 100).toFixed(1);
-      io.out(
-        [
-          `gradients  ${result.gradientsMatch ? "match" : "DIFFER"} plain backprop (max |diff| ${result.maxGradDiff}, tolerance ${result.gradientTolerance}, ${backend})`,
-          divergence === null
-            ? `memory     matches the evaluator after all ${result.instructions} instructions`
-            : `memory     DIFFERS from instruction ${divergence.index} (${divergence.instruction}): predicted ${divergence.predictedBytes}, measured ${divergence.measuredBytes} bytes`,
-          `peak       predicted ${formatBytes(result.predictedPeakBytes)} (${result.predictedPeakBytes} bytes; ${result.predictedResidentPeakBytes} without op temporaries), measured ${formatBytes(result.measuredPeakBytes)} (${result.measuredPeakBytes} bytes)`,
-          `makespan   predicted ${result.predictedMakespanMs.toFixed(3)} ms, measured ${result.measuredMakespanMs.toFixed(3)} ms (${result.makespanError >= 0 ? "+" : ""}${error}%; ${result.timedRuns === 1 ? "one run" : `median per instruction over ${result.timedRuns} runs`})`,
-        ].join("\n"),
-      );
-    }
+    io.out(parsed.values.json === true ? JSON.stringify(result, null, 2) : formatReport(result));
     return result.gradientsMatch && result.memoryMatches ? 0 : 1;
   },
 };

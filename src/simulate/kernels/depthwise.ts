@@ -9,7 +9,7 @@
 import type { Tensor4D } from "@tensorflow/tfjs";
 import type { ZooOp } from "../../zoo/types.js";
 import type { Tensor, Tf } from "../tf.js";
-import { padAmounts, padOf, padOrCrop } from "./conv-geometry.js";
+import { leadingBlock, padAmounts, padOf, padOrCrop } from "./conv-geometry.js";
 import { pairAttr } from "./types.js";
 
 type Shape4 = [number, number, number, number];
@@ -57,7 +57,7 @@ export function depthwiseGradients(
   const image = tf.reshape(tf.transpose(padded, [1, 2, 3, 0]), [1, hp, wp, c * n]) as Tensor4D;
   const filter = tf.reshape(tf.transpose(dy, [1, 2, 3, 0]), [oh, ow, c * n, 1]) as Tensor4D;
   const full = tf.depthwiseConv2d(image, filter, 1, "valid", "NHWC", strides);
-  const window = tf.reshape(tf.slice(full, [0, 0, 0, 0], [1, kh, kw, c * n]), [kh, kw, c, n]);
+  const window = tf.reshape(leadingBlock(tf, full, [1, kh, kw, c * n]), [kh, kw, c, n]);
   const dWeight = tf.reshape(tf.sum(window, 3), [kh, kw, c, 1]);
   if (!wantInput) return { dx: undefined, dWeight };
   const dilated = dilate(tf, dy, strides);
