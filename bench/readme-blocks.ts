@@ -212,6 +212,62 @@ function evaluatorSpeed(): string {
   ].join("\n");
 }
 
+/** The simulator against the cost model on real kernels (bench/fidelity.ts): exact counts and makespan errors. */
+function fidelity(): string {
+  const data = results("fidelity");
+  const summary = data.summary;
+  const rounds = data.rounds as Loose[];
+  const rows = data.rows as Loose[];
+  const schedules = new Map<string, Loose[]>();
+  for (const row of rows) {
+    const key = `| ${String(row.model).split(" ")[0]} | ${row.solver} | ${row.budget} |`;
+    schedules.set(key, [...(schedules.get(key) ?? []), row]);
+  }
+  const signed = (x: number) => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)}%`;
+  const table = [...schedules].map(
+    ([key, list]) => `${key} ${list.map((row) => signed(row.makespanError)).join(" | ")} |`,
+  );
+  const loads = rounds.map((r) => `${r.loadBefore.toFixed(2)}-${r.loadAfter.toFixed(2)}`).join(", ");
+  return [
+    `${measuredOn(data.environment)}; ${rounds.length} rounds, each profiling every model anew (load before-after per round: ${loads}).`,
+    "",
+    `Of ${summary.schedules} simulated schedules: parameter gradients equal plain backprop's on ${summary.gradientsMatch}, the bytes TensorFlow.js held equal the evaluator's timeline after every instruction on ${summary.memoryMatches}, measured peak equals the predicted peak (without modelled op temporaries) to the byte on ${summary.peaksEqual}. ` +
+      `Makespan: ${summary.within} of ${summary.schedules} within ${summary.withinFraction * 100}% of the prediction (errors ${signed(summary.minError)} to ${signed(summary.maxError)}, median |error| ${(summary.medianAbsError * 100).toFixed(1)}%); per round ${rounds.map((r) => `${r.within} of ${r.schedules}`).join(", ")}.`,
+    "",
+    `| model | solver | budget | ${rounds.map((r) => `error, round ${r.round}`).join(" | ")} |`,
+    `| --- | --- | --- | ${rounds.map(() => "---:").join(" | ")} |`,
+    ...table,
+  ].join("\n");
+}
+
+/** The commands of one solver's solve and simulate, out of the loop transcript. */
+function loopSteps(lines: readonly string[], solver: string): string[] {
+  const starts = lines.flatMap((line, index) => (line.startsWith("$ ") ? [index] : []));
+  return starts.flatMap((start, i) => {
+    const step = lines.slice(start, starts[i + 1] ?? lines.length);
+    const command = step[0] ?? "";
+    if (command.startsWith("$ remat profile")) return solver === "" ? step : [];
+    if (solver === "" || !command.includes(`${solver}.json`)) return [];
+    if (command.startsWith("$ remat solve"))
+      return step.filter((line, k) => k === 0 || /^(status|makespan|peak) /.test(line));
+    return step;
+  });
+}
+
+/** The profile -> solve -> simulate loop, abridged from bench/results/loop.json: the profile and chen-sqrt. */
+function loop(): string {
+  const data = results("loop");
+  const lines = String(data.transcript).split("\n");
+  return [
+    `Abridged from \`bench/results/loop.md\` (${measuredOn({ ...data.environment, loadAverage: undefined })}, load average ${data.load.before.toFixed(2)} to ${data.load.after.toFixed(2)}):`,
+    "",
+    "```console",
+    ...loopSteps(lines, ""),
+    ...loopSteps(lines, "chen-sqrt"),
+    "```",
+  ].join("\n");
+}
+
 /** Every generated block by name, with the results file it reads. */
 export const BLOCKS: Readonly<Record<string, { readonly from: string; readonly render: () => string }>> = {
   "graph-mincut-memory": { from: "graph-mincut", render: graphMincutMemory },
@@ -219,6 +275,8 @@ export const BLOCKS: Readonly<Record<string, { readonly from: string; readonly r
   "chain-dp-speed": { from: "chain-dp", render: chainDpSpeed },
   "time-limits": { from: "time-limits", render: timeLimits },
   "evaluator-speed": { from: "evaluator", render: evaluatorSpeed },
+  fidelity: { from: "fidelity", render: fidelity },
+  loop: { from: "loop", render: loop },
 };
 
 /** The opening marker of block `name`. */
