@@ -47,6 +47,7 @@ const SHORT_CLASS: Readonly<Record<Certificate["over"], string>> = {
   all: "all",
   checkpoint: "checkpoint",
   "persistent-chain": "persistent",
+  offload: "offload",
 };
 
 /** A status cell for tables: `feasible`, or `optimal (exact DP, persistent)` with the certificate in brief. */

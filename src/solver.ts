@@ -19,15 +19,20 @@ export type Objective = "time" | "memory";
  * - `checkpoint`: the checkpoint schedules of kept sets (src/schedule/builders.ts, `keepSchedule`: every
  *   segment between kept activations recomputed once; proofs/checkpoint-schedule.md);
  * - `persistent-chain`: rotor's persistent schedules of a chain (Beaumont et al. 2019, section 4;
- *   proofs/chain-dp.md), with each size rounded up to the discretization the certificate names.
+ *   proofs/chain-dp.md), with each size rounded up to the discretization the certificate names;
+ * - `offload`: schedules in store-all's operation order (every forward once in the listed order, then
+ *   every backward in reverse; no recomputation) with any activations offloaded to host (`O`), freed
+ *   (`D`) and prefetched (`P`) at any positions (Beaumont, Eyraud-Dubois, Shilova 2020).
  */
-export type ScheduleClass = "all" | "checkpoint" | "persistent-chain";
+export type ScheduleClass = "all" | "checkpoint" | "persistent-chain" | "offload";
 
 /** Words for each class, for messages and the CLI. */
 export const SCHEDULE_CLASS_WORDS: Readonly<Record<ScheduleClass, string>> = {
   all: "all schedules",
   checkpoint: "checkpoint schedules (each segment between kept activations recomputed once)",
   "persistent-chain": "persistent chain schedules (rotor's class)",
+  offload:
+    "offload schedules (store-all's operation order, activations offloaded and prefetched, no recomputation)",
 };
 
 /**
