@@ -110,6 +110,77 @@ export function randomLayeredDag(
   );
 }
 
+/** A block to build: about `budget` nodes reading `from`. */
+interface BlockCall {
+  readonly from: string;
+  readonly budget: number;
+}
+
+/** A pending step of {@link seriesParallelBlocks}: the rest of a series block, or a parallel block's branches. */
+type BlockFrame =
+  | { readonly kind: "series"; readonly rest: number }
+  | {
+      readonly kind: "parallel";
+      readonly from: string;
+      readonly share: number;
+      readonly branches: number;
+      readonly outputs: string[];
+    };
+
+/**
+ * The block builder of {@link randomSeriesParallel}: `block(from, budget)` emits a block of about `budget`
+ * nodes reading `from` and returns its output id. A block of one node is a fresh node; otherwise, by a coin
+ * flip, two blocks in series (split at a random point) or 2-3 blocks in parallel joined by a fresh node.
+ * Written with an explicit stack (series splits nest as deep as the size), drawing the random numbers in
+ * the order the recursive definition does, so that a seed gives the same graph.
+ */
+function seriesParallelBlocks(
+  random: ReturnType<typeof seededRandom>,
+  fresh: (inputs: string[]) => string,
+): (from: string, budget: number) => string {
+  return (from, budget) => {
+    const stack: BlockFrame[] = [];
+    let result = "";
+    // Starts block `next`: a leaf sets `result`; otherwise its frame is pushed and its first part returned.
+    const open = (next: BlockCall): BlockCall | undefined => {
+      if (next.budget <= 1) {
+        result = fresh([next.from]);
+        return undefined;
+      }
+      if (random.next() < 0.5) {
+        const first = random.integer(1, next.budget - 1);
+        stack.push({ kind: "series", rest: next.budget - first });
+        return { from: next.from, budget: first };
+      }
+      const branches = random.integer(2, Math.min(3, next.budget));
+      const share = Math.max(1, Math.floor((next.budget - 1) / branches));
+      stack.push({ kind: "parallel", from: next.from, share, branches, outputs: [] });
+      return { from: next.from, budget: share };
+    };
+    // A part of `frame` ended with `result`: the frame's next part, or none when the frame is done.
+    const close = (frame: BlockFrame): BlockCall | undefined => {
+      if (frame.kind === "series") return { from: result, budget: frame.rest };
+      frame.outputs.push(result);
+      if (frame.outputs.length < frame.branches) {
+        stack.push(frame);
+        return { from: frame.from, budget: frame.share };
+      }
+      result = fresh([...new Set(frame.outputs)]);
+      return undefined;
+    };
+    let call: BlockCall | undefined = { from, budget };
+    for (;;) {
+      if (call !== undefined) {
+        call = open(call);
+        continue;
+      }
+      const frame = stack.pop();
+      if (frame === undefined) return result;
+      call = close(frame);
+    }
+  };
+}
+
 /**
  * A random series-parallel DAG with about `size` operation nodes: built by recursively composing
  * blocks in series or in parallel (branches that fork from one node and join at an add-like node),
@@ -129,18 +200,7 @@ export function randomSeriesParallel(
     nodes.push(randomNode(random, id, inputs, costs));
     return id;
   };
-  // Emits a block of about `budget` nodes reading `from`; returns the block's output id.
-  const block = (from: string, budget: number): string => {
-    if (budget <= 1) return fresh([from]);
-    if (random.next() < 0.5) {
-      const first = random.integer(1, budget - 1);
-      return block(block(from, first), budget - first);
-    }
-    const branches = random.integer(2, Math.min(3, budget));
-    const share = Math.max(1, Math.floor((budget - 1) / branches));
-    const outputs = Array.from({ length: branches }, () => block(from, share));
-    return fresh([...new Set(outputs)]);
-  };
+  const block = seriesParallelBlocks(random, fresh);
   const out = block("x", Math.max(1, size - 1));
   nodes.push(randomNode(random, "loss", [out], costs));
   return finish(
