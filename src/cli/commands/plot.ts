@@ -36,7 +36,10 @@ export const plotCommand: Command = {
       ]);
     checkOutputPath("remat plot", out);
     const instancePath = stringOption(parsed, "instance");
-    const panels = instancePath === undefined ? frontPanels(input) : await timelinePanel(input, instancePath);
+    const panels =
+      instancePath === undefined
+        ? frontPanels(input, (warning) => io.err(`remat plot: warning: ${warning}`))
+        : await timelinePanel(input, instancePath);
     await writeFileAtomic(out, renderSvg(panels));
     io.out(`wrote ${out} (${panels.length} panel${panels.length === 1 ? "" : "s"})`);
     return 0;
@@ -52,7 +55,12 @@ interface ResultLine {
   readonly overhead?: number | null;
 }
 
-function frontPanels(path: string): Panel[] {
+/**
+ * The records of a results log, one JSON object per line. A line that is not JSON (a record torn by a
+ * killed writer, which `remat batch` keeps aside as a line of its own) is skipped with a warning when other
+ * lines parse; when none does, the file is not a results log and the first line's error is reported.
+ */
+function readResultLines(path: string, warn: (text: string) => void): ResultLine[] {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -63,34 +71,50 @@ function frontPanels(path: string): Panel[] {
       path,
     );
   }
-  const lines = text.split("\n").filter((line) => line.trim() !== "");
-  const byInstance = new Map<string, Map<string, [number, number][]>>();
-  lines.forEach((line, index) => {
-    let record: ResultLine;
+  const records: ResultLine[] = [];
+  const unparsable: { line: string; index: number }[] = [];
+  text.split("\n").forEach((line, index) => {
+    if (line.trim() === "") return;
     try {
-      record = JSON.parse(line);
+      records.push(JSON.parse(line) as ResultLine);
     } catch {
-      throw new InputError(
-        "remat plot",
-        [
-          {
-            code: "json",
-            path: `line ${index + 1}`,
-            expected: "one JSON result per line (use --instance for a schedule)",
-            received: describeValue(line),
-          },
-        ],
-        path,
-      );
+      unparsable.push({ line, index });
     }
-    if (typeof record.peakBytes !== "number" || typeof record.overhead !== "number") return;
+  });
+  const first = unparsable[0];
+  if (first !== undefined && records.length === 0) {
+    throw new InputError(
+      "remat plot",
+      [
+        {
+          code: "json",
+          path: `line ${first.index + 1}`,
+          expected: "one JSON result per line (use --instance for a schedule)",
+          received: describeValue(first.line),
+        },
+      ],
+      path,
+    );
+  }
+  if (first !== undefined)
+    warn(
+      `${path}: skipped ${unparsable.length === 1 ? "1 line that is" : `${unparsable.length} lines that are`} not JSON (torn records?), first at line ${first.index + 1}`,
+    );
+  return records;
+}
+
+function frontPanels(path: string, warn: (text: string) => void): Panel[] {
+  const byInstance = new Map<string, Map<string, [number, number][]>>();
+  const records = readResultLines(path, warn);
+  for (const record of records) {
+    if (typeof record.peakBytes !== "number" || typeof record.overhead !== "number") continue;
     const instance = record.instance ?? record.file ?? "instance";
     const solvers = byInstance.get(instance) ?? new Map<string, [number, number][]>();
     byInstance.set(instance, solvers);
     const points = solvers.get(record.solver ?? "?") ?? [];
     solvers.set(record.solver ?? "?", points);
     points.push([record.peakBytes, record.overhead * 100]);
-  });
+  }
   if (byInstance.size === 0)
     throw new InputError(
       "remat plot",
@@ -99,7 +123,7 @@ function frontPanels(path: string): Panel[] {
           code: "structure",
           path: "",
           expected: "at least one result with a schedule",
-          received: `${lines.length} lines without one`,
+          received: `${records.length} results without one`,
         },
       ],
       path,
