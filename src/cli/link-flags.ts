@@ -3,6 +3,7 @@
  * `--latency L`, read into the library's `hardware` option by the rule of src/hardware/link.ts.
  */
 import { type HardwareChoice, linkSetting } from "../hardware/link.js";
+import { HARDWARE_PRESETS } from "../hardware/presets.js";
 import { type ParsedArgs, stringOption } from "./args.js";
 
 /** The parseArgs options of the three flags. */
@@ -13,13 +14,14 @@ export const LINK_OPTIONS = {
 } as const;
 
 /** The help lines of the three flags (options column at 22, as the commands' help texts). */
-export const LINK_HELP = `  --hardware NAME     the host link: a preset from \`remat hardware\` (pcie3, pcie4, pcie5,
-                      nvlink-c2c, usb2-flash, sd-card) replacing the instance's own hardware
-                      block, or none for no link (nothing offloaded)
-  --bandwidth B       overrides the bandwidth (each way) of the link in force (the preset's, else
-                      the instance's own): bytes/ms (25e6), or a unit per second or ms (25GB/s, 40MB/s)
-  --latency L         overrides the latency (per transfer) likewise: ms (0.01) or a unit (10us, 0.11ms)
-                      With no link in force (no --hardware and no block in the instance), give both.`;
+export const LINK_HELP = `  --hardware NAME     the host link, replacing the instance's own hardware block: a preset of
+                      \`remat hardware\` (${HARDWARE_PRESETS.map((preset) => preset.name).join(", ")}),
+                      or none for no link (nothing can be offloaded)
+  --bandwidth B       overrides the bandwidth (each way) of the link in force (the preset's, else the
+                      instance's own): bytes/ms (25e6), or bytes per second or ms (25GB/s, 40MB/s)
+  --latency L         overrides the latency (per transfer) of the link in force: ms (0.01), or with
+                      a unit (10us, 0.11ms). With no link in force (no --hardware, no hardware block
+                      in the instance) give both --bandwidth and --latency`;
 
 /**
  * The `hardware` option the flags ask for, undefined when none is given; checked at once (preset name,

@@ -4,7 +4,7 @@
  *
  * 1. Nothing given: the instance's own `hardware` block, or no link when it has none.
  * 2. A preset (`--hardware NAME`, `hardware: "pcie4"`) replaces the instance's block whole; the name
- *    `none` removes it (no link: nothing can be offloaded).
+ *    `none` (null in the library) removes it (no link: nothing can be offloaded).
  * 3. `bandwidth` / `latency` (`--bandwidth B`, `--latency L`) override that one figure of the link in
  *    force after step 2: the preset's, else the instance's own.
  * 4. With no link in force (no preset and an instance without a block), both figures must be given:

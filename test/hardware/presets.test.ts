@@ -2,8 +2,9 @@
  * The host-link presets are well formed (names CLI-friendly and unique, figures positive and finite,
  * a description and a source each, each one a block parseInstance accepts) and say what their sources
  * say (achieved PCIe rates below the theoretical per-direction rates, NVLink-C2C half of 900 GB/s,
- * POET's SD-card figures, pcie3 the zoo's link).
+ * POET's SD-card figures, pcie3 the zoo's link), and the README's table lists exactly them.
  */
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { findPreset, HARDWARE_PRESETS, NO_LINK } from "../../src/hardware/index.js";
 import { parseInstance } from "../../src/instance/parse.js";
@@ -89,5 +90,18 @@ describe("hardware presets", () => {
 
   it("make pcie3 exactly the link of the zoo's generated instances", () => {
     expect({ bandwidth: preset("pcie3").bandwidth, latency: preset("pcie3").latency }).toEqual(PCIE3_X16);
+  });
+
+  it("are listed in the README's Host links table with the figures they carry", () => {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    const section = readme.slice(readme.indexOf("### Host links"));
+    const rows = [...section.matchAll(/^\| `([a-z0-9-]+)` \| ([0-9.]+) \| ([0-9.]+) \|/gm)].map((m) => [
+      m[1],
+      Number(m[2]),
+      Number(m[3]),
+    ]);
+    expect(rows).toEqual(
+      HARDWARE_PRESETS.map((p) => [p.name, Number((p.bandwidth / GB_PER_S).toPrecision(4)), p.latency]),
+    );
   });
 });
