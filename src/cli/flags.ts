@@ -14,11 +14,14 @@ const FLAGS: Readonly<Record<string, string>> = {
   timeLimitSec: "--time-limit",
   checkpoints: "--checkpoints",
   extra: "--extra",
-  hardware: "--hardware",
 };
 
-/** The fields of the library's `hardware` option and the flags that set them. */
+/**
+ * The fields of the library's `hardware` option and the flags that set them. Only option issues
+ * (code `option`) are renamed: an instance file's own `hardware` block keeps its JSON path.
+ */
 const HARDWARE_FLAGS: Readonly<Record<string, string>> = {
+  hardware: "--hardware",
   "hardware.preset": "--hardware",
   "hardware.bandwidth": "--bandwidth",
   "hardware.latency": "--latency",

@@ -6,8 +6,8 @@
  * the batch stopped the worker) plus `file`, `budget` as written, `solver` and `setting`, the rest of
  * what decides the answer: objective, slots, time limit, extra switches, checkpoints and the host link
  * asked for, with defaults filled in. A resume matches lines on the whole setting, so a rerun with other
- * `--slots`, `--extra` or `--hardware` runs again. Lines that do not parse (records torn by a killed writer) are kept where they are and
- * counted; lines of another shape are counted and ignored.
+ * `--slots`, `--extra` or `--hardware` runs again. Lines that do not parse (records torn by a killed
+ * writer) are kept where they are and counted; lines of another shape are counted and ignored.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { normalize } from "node:path";
@@ -58,7 +58,9 @@ export interface SettingInput {
 /**
  * The full setting of a solve of `file`, defaults filled in as `solve` fills them (the solver's first
  * objective, DEFAULT_SLOTS for solvers that read slots, every switch of its table, no time limit), so it
- * equals the result's `options` and a resume matches whatever way the defaults were written.
+ * equals the result's `options` and a resume matches whatever way the defaults were written. One field
+ * differs: `hardware` is the link asked for (known before the instance is read), where the result's
+ * `options.hardware` is the link in force.
  * @throws InputError for an unknown solver, a bad switch or a bad link choice
  */
 export function jobSetting(file: string, input: SettingInput): JobSetting {
