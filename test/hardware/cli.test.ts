@@ -56,6 +56,27 @@ describe("remat hardware", () => {
   });
 });
 
+describe("remat evaluate link flags", () => {
+  it("judge a schedule's transfers on the link given: latency + bytes / bandwidth per transfer", async () => {
+    const folder = tempFolder();
+    const schedule = join(folder, "offload.json");
+    // test/hardware/apply.test.ts's offload schedule: D a:x waits for O x (100 bytes), the one stall
+    const ops = ["F x", "F a", "O x", "D a:x", "F b", "D a:a", "F loss", "D a:loss", "B loss", "P x"];
+    writeFileSync(schedule, JSON.stringify([...ops, "B b", "D a:b", "B a", "D a:x"]));
+    const makespan = async (...flags: string[]) => {
+      const run = await cli("evaluate", chain, schedule, "--json", ...flags);
+      expect(run.code, run.err).toBe(0);
+      return JSON.parse(run.out).makespanMs as number;
+    };
+    const compute = 9; // fwd + bwd of every node of chain.json
+    expect(await makespan("--hardware", "sd-card")).toBeCloseTo(compute + 0.109 + 100 / 4616.51, 9);
+    expect(await makespan("--hardware", "pcie4")).toBeCloseTo(compute + 0.01 + 100 / 25e6, 9);
+    expect(await makespan("--latency", "0")).toBeCloseTo(compute + 100 / 100, 9);
+    const none = await cli("evaluate", chain, schedule, "--hardware", "none");
+    expect(none.code).toBe(2);
+  });
+});
+
 describe("remat solve and batch link flags", () => {
   it("exit 2 for a bad link, naming the flag", async () => {
     const solveWith = (...more: string[]) => issues("solve", chain, "--solver", "store-all", ...more);
