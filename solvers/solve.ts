@@ -5,6 +5,8 @@
  */
 import type { Budget } from "../src/budget.js";
 import { describeValue, InputError, type InputIssue } from "../src/errors.js";
+import { applyLink } from "../src/hardware/apply.js";
+import { type HardwareChoice, type LinkRecord, type LinkSetting, linkSetting } from "../src/hardware/link.js";
 import { requireInstance } from "../src/instance/parsed.js";
 import type { Instance } from "../src/instance/types.js";
 import { parseSwitches } from "../src/options.js";
@@ -42,9 +44,26 @@ export interface SolveOptions {
   readonly checkpoints?: readonly string[];
   /** The solver's switches (see its `switches` table); unknown keys are refused. */
   readonly extra?: Readonly<Record<string, unknown>>;
+  /**
+   * The host link: a preset name (`"pcie4"`, `"none"` for no link; see HARDWARE_PRESETS) replacing the
+   * instance's own `hardware` block, and/or `bandwidth` (bytes/ms, or text such as `"16GB/s"`) and
+   * `latency` (ms, or `"10us"`) overriding one figure of the link in force (the preset's, else the
+   * instance's); with no link in force both figures are needed (src/hardware/link.ts). Default: the
+   * instance's own block. The result records the link used in `options.hardware`.
+   */
+  readonly hardware?: HardwareChoice;
 }
 
-const OPTION_FIELDS = ["solver", "budget", "objective", "slots", "timeLimitSec", "checkpoints", "extra"];
+const OPTION_FIELDS = [
+  "solver",
+  "budget",
+  "objective",
+  "slots",
+  "timeLimitSec",
+  "checkpoints",
+  "extra",
+  "hardware",
+];
 
 function optionIssue(path: string, expected: string, value: unknown): InputIssue {
   return { code: "option", path, expected, received: describeValue(value) };
@@ -123,6 +142,18 @@ function readsText(solver: Solver): string {
   return `${common.join(", ")}${switches.length === 0 ? "" : `, and the switches ${switches.join(", ")}`}`;
 }
 
+/** The `hardware` option normalized (undefined when absent), its issues moved into `issues`. */
+function hardwareSetting(choice: HardwareChoice | undefined, issues: InputIssue[]): LinkSetting | undefined {
+  if (choice === undefined) return undefined;
+  try {
+    return linkSetting(choice, "solve");
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    issues.push(...error.issues);
+    return undefined;
+  }
+}
+
 /** The budget as text, for the result's options. */
 function budgetText(budget: SolveOptions["budget"]): string {
   if (budget === undefined) return "none";
@@ -135,17 +166,19 @@ function budgetText(budget: SolveOptions["budget"]): string {
 /**
  * Solves `instance` with the named solver.
  *
- * @param instance an instance from `parseInstance` or `loadInstance`
+ * @param given an instance from `parseInstance` or `loadInstance`; solved under the link that
+ *   `options.hardware` chooses (src/hardware/link.ts), by default its own `hardware` block
  * @returns the result: `optimal` (with its certificate) or `feasible` with a schedule whose evaluated
  *   cost is reported, `infeasible` (with the least budget that would work, when the solver knows it) or
  *   `timeout` (with the best schedule found, when there is one)
- * @throws InputError for an unparsed instance, an unknown solver, bad or unread options, unknown
- *   switches, or an instance outside the solver's class
+ * @throws InputError for an unparsed instance, an unknown solver, bad or unread options (an unknown
+ *   preset, bad link figures, one figure alone for an instance without a link), unknown switches, or an
+ *   instance outside the solver's class
  * @throws InternalError when anything the solver says disagrees with the evaluator (a bug)
  */
-export async function solve(instance: Instance, options: SolveOptions): Promise<SolveResult> {
+export async function solve(given: Instance, options: SolveOptions): Promise<SolveResult> {
   const entered = performance.now();
-  requireInstance(instance, "solve");
+  requireInstance(given, "solve");
   if (typeof options !== "object" || options === null)
     throw new InputError("solve", [optionIssue("", "an options object with at least `solver`", options)]);
   const solver =
@@ -153,8 +186,26 @@ export async function solve(instance: Instance, options: SolveOptions): Promise<
       ? options.solver
       : findSolver(options.solver);
   const issues = optionIssues(solver, options);
+  const setting = hardwareSetting(options.hardware, issues);
   if (issues.length > 0) throw new InputError("solve", issues);
   const extra = parseSwitches(solver.switches, options.extra, solver.name);
+  const { instance: linked, link } = applyLink(given, setting, "solve");
+  return solveLinked(linked, { solver, options, extra, link, entered });
+}
+
+/** What `solve` has checked and resolved before the solver runs. */
+interface Prepared {
+  readonly solver: Solver;
+  readonly options: SolveOptions;
+  readonly extra: Readonly<Record<string, unknown>>;
+  readonly link: LinkRecord | null;
+  /** performance.now() when `solve` was called: the time limit counts from it. */
+  readonly entered: number;
+}
+
+/** Runs the solver on `instance` (already under its link) and checks its answer. */
+async function solveLinked(instance: Instance, prepared: Prepared): Promise<SolveResult> {
+  const { solver, options, extra, link, entered } = prepared;
   const rejection = solver.rejects?.(instance);
   if (rejection !== undefined)
     throw new InputError(
@@ -189,6 +240,7 @@ export async function solve(instance: Instance, options: SolveOptions): Promise<
     timeLimitSec: Number.isFinite(limitSec) ? limitSec : null,
     ...(solverOptions.checkpoints === undefined ? {} : { checkpoints: solverOptions.checkpoints }),
     extra,
+    hardware: link,
   };
   const started = performance.now();
   const answer = await solver.solve(instance, solverOptions);

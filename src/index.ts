@@ -22,6 +22,18 @@ export {
 export { DEFAULT_COSTS, randomChain, randomLayeredDag, randomSeriesParallel } from "./generate/families.js";
 export { type PartitionGadget, partitionGadget } from "./generate/partition-gadget.js";
 export { isSeriesParallel } from "./graph/series-parallel.js";
+export {
+  applyHardware,
+  findPreset,
+  HARDWARE_PRESETS,
+  type HardwareChoice,
+  type HardwarePreset,
+  type LinkRecord,
+  NO_LINK,
+  parseBandwidth,
+  parseLatency,
+  withHardware,
+} from "./hardware/index.js";
 export { graphOf, type InstanceGraph } from "./instance/graph.js";
 export { loadInstance } from "./instance/load.js";
 export { parseInstance } from "./instance/parse.js";

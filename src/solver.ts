@@ -3,6 +3,7 @@
  * house"): a union on `status`, where an `optimal` answer carries the certificate of what it is optimal
  * over. Solvers are plain objects listed in `solvers/registry.ts`; `src/` never imports them.
  */
+import type { LinkRecord } from "./hardware/link.js";
 import type { Instance } from "./instance/types.js";
 import type { OptionsTable } from "./options.js";
 import type { Schedule } from "./schedule/types.js";
@@ -217,6 +218,8 @@ export interface ResultOptions {
   readonly checkpoints?: readonly string[];
   /** The solver's switches, defaults filled in. */
   readonly extra: Readonly<Record<string, unknown>>;
+  /** The host link the instance was solved under (its own block, a preset, or given figures); null for none. */
+  readonly hardware: LinkRecord | null;
 }
 
 /** The result of `solve`, as the CLI prints it with `--json` (DESIGN.md, "File formats"). */

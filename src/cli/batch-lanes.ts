@@ -81,6 +81,7 @@ function jobOf(setting: JobSetting, withSchedule: boolean): BatchJob {
     withSchedule,
     extra: setting.extra,
     ...(setting.checkpoints === null ? {} : { checkpoints: setting.checkpoints }),
+    ...(setting.hardware === null ? {} : { hardware: setting.hardware }),
   };
 }
 

@@ -5,6 +5,7 @@
 import { parentPort } from "node:worker_threads";
 import { solve } from "../../solvers/index.js";
 import { InputError } from "../errors.js";
+import { choiceOf, type LinkSetting } from "../hardware/link.js";
 import { loadInstance } from "../instance/load.js";
 import type { Objective } from "../solver.js";
 
@@ -22,6 +23,8 @@ export interface BatchJob {
   readonly withSchedule: boolean;
   /** Solver switches (`--extra`). */
   readonly extra: Readonly<Record<string, unknown>>;
+  /** The host link asked for; absent for the instance's own. */
+  readonly hardware?: LinkSetting;
 }
 
 parentPort?.on("message", async (job: BatchJob) => {
@@ -35,6 +38,7 @@ parentPort?.on("message", async (job: BatchJob) => {
       ...(job.slots === undefined ? {} : { slots: job.slots }),
       extra: job.extra,
       ...(job.checkpoints === undefined ? {} : { checkpoints: job.checkpoints }),
+      ...(job.hardware === undefined ? {} : { hardware: choiceOf(job.hardware) }),
     });
     const { schedule, ...summary } = result;
     parentPort?.postMessage({

@@ -4,15 +4,16 @@
  *
  * A line is a result (or a failure: `status` `error`, `rejected`, or `timeout` with `stopped: true` when
  * the batch stopped the worker) plus `file`, `budget` as written, `solver` and `setting`, the rest of
- * what decides the answer: objective, slots, time limit, extra switches and checkpoints, with defaults
- * filled in. A resume matches lines on the whole setting, so a rerun with other `--slots` or `--extra`
- * runs again. Lines that do not parse (records torn by a killed writer) are kept where they are and
- * counted; lines of another shape are counted and ignored.
+ * what decides the answer: objective, slots, time limit, extra switches, checkpoints and the host link
+ * asked for, with defaults filled in. A resume matches lines on the whole setting, so a rerun with other
+ * `--slots`, `--extra` or `--hardware` runs again. Lines that do not parse (records torn by a killed
+ * writer) are kept where they are and counted; lines of another shape are counted and ignored.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { normalize } from "node:path";
 import { findSolver } from "../../solvers/registry.js";
 import { DEFAULT_SLOTS } from "../../solvers/solve.js";
+import { type HardwareChoice, type LinkSetting, linkSetting } from "../hardware/link.js";
 import { appendLogLine, writeFileAtomic } from "../io/files.js";
 import { acquireLogLock } from "../io/log-lock.js";
 import { parseSwitches } from "../options.js";
@@ -34,6 +35,12 @@ export interface JobSetting {
   readonly extra: Readonly<Record<string, unknown>>;
   /** null for solvers that do not read checkpoints. */
   readonly checkpoints: readonly string[] | null;
+  /**
+   * The host link asked for (`--hardware`, `--bandwidth`, `--latency`), normalized without the instance
+   * (a preset's figures filled in, overrides applied: src/hardware/link.ts); null for none given (the
+   * instance's own block). Lines written before links could be chosen read as null.
+   */
+  readonly hardware: LinkSetting | null;
 }
 
 /** The solve options a setting is made from (the shape `solve` takes, budget as text). */
@@ -45,13 +52,16 @@ export interface SettingInput {
   readonly timeLimitSec?: number;
   readonly extra?: Readonly<Record<string, unknown>>;
   readonly checkpoints?: readonly string[];
+  readonly hardware?: HardwareChoice;
 }
 
 /**
  * The full setting of a solve of `file`, defaults filled in as `solve` fills them (the solver's first
  * objective, DEFAULT_SLOTS for solvers that read slots, every switch of its table, no time limit), so it
- * equals the result's `options` and a resume matches whatever way the defaults were written.
- * @throws InputError for an unknown solver or a bad switch
+ * equals the result's `options` and a resume matches whatever way the defaults were written. One field
+ * differs: `hardware` is the link asked for (known before the instance is read), where the result's
+ * `options.hardware` is the link in force.
+ * @throws InputError for an unknown solver, a bad switch or a bad link choice
  */
 export function jobSetting(file: string, input: SettingInput): JobSetting {
   const solver = findSolver(input.solver);
@@ -65,6 +75,7 @@ export function jobSetting(file: string, input: SettingInput): JobSetting {
     timeLimitSec: timeLimitSec !== null && Number.isFinite(timeLimitSec) ? timeLimitSec : null,
     extra: parseSwitches(solver.switches, input.extra, solver.name),
     checkpoints: solver.reads.includes("checkpoints") ? (input.checkpoints ?? null) : null,
+    hardware: input.hardware === undefined ? null : linkSetting(input.hardware, "jobSetting"),
   };
 }
 
@@ -142,7 +153,7 @@ export function readResultsLog(path: string): ResultsLog {
 
 /** The setting a log line was solved with. */
 export function settingOfLine(line: LogLine): JobSetting {
-  const { objective, slots, timeLimitSec, extra, checkpoints } = line.setting;
+  const { objective, slots, timeLimitSec, extra, checkpoints, hardware } = line.setting;
   return {
     file: line.file,
     solver: line.solver,
@@ -152,6 +163,7 @@ export function settingOfLine(line: LogLine): JobSetting {
     timeLimitSec,
     extra,
     checkpoints,
+    hardware: hardware ?? null,
   };
 }
 
@@ -216,6 +228,19 @@ function isLogLine(value: unknown): value is LogLine {
     (setting.timeLimitSec === null || typeof setting.timeLimitSec === "number") &&
     typeof setting.extra === "object" &&
     setting.extra !== null &&
-    (setting.checkpoints === null || Array.isArray(setting.checkpoints))
+    (setting.checkpoints === null || Array.isArray(setting.checkpoints)) &&
+    isLinkSettingOrAbsent(setting.hardware)
+  );
+}
+
+/** Whether a line's `setting.hardware` is a link setting, null, or absent (a line from before links). */
+function isLinkSettingOrAbsent(value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  if (typeof value !== "object" || Array.isArray(value)) return false;
+  const link = value as Record<string, unknown>;
+  return (
+    (link.preset === null || typeof link.preset === "string") &&
+    (link.bandwidth === null || typeof link.bandwidth === "number") &&
+    (link.latency === null || typeof link.latency === "number")
   );
 }

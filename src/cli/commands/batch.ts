@@ -8,6 +8,7 @@ import { findSolver } from "../../../solvers/registry.js";
 import { parseBudget } from "../../budget.js";
 import { statusWithCertificate } from "../../certificate.js";
 import { describeValue, InputError } from "../../errors.js";
+import type { HardwareChoice } from "../../hardware/link.js";
 import { acquireLogLock } from "../../io/log-lock.js";
 import { checkOutputPath } from "../../io/output-path.js";
 import type { Certificate, Solver } from "../../solver.js";
@@ -21,6 +22,7 @@ import {
 } from "../args.js";
 import { runJobs } from "../batch-lanes.js";
 import type { Command } from "../command.js";
+import { LINK_HELP, LINK_OPTIONS, linkChoice } from "../link-flags.js";
 import { expandInstanceFiles } from "../paths-glob.js";
 import {
   type JobSetting,
@@ -38,7 +40,7 @@ const HELP = `remat batch --instances SPEC --budgets 30%,50%,70% --solvers a,b -
 Solves every instance with every solver at every budget. Each finished solve appends one JSON
 line to --out (created if missing, never truncated). A rerun resumes: it skips every job whose full
 setting (file, solver, budget as written, objective, slots, time limit, --extra switches,
-checkpoints) has a finished line in the log, also one written by remat solve --out FILE.jsonl, and
+checkpoints, host link asked for) has a finished line in the log, also one written by remat solve --out FILE.jsonl, and
 runs again the jobs that failed (error, rejected, or stopped past the time limit) unless --no-retry.
 One writer at a time: FILE.jsonl.lock (holding the writer's pid) locks the log during the batch.
 
@@ -55,6 +57,9 @@ Options:
   --slots S           memory discretization, for the solvers that read it (chain-dp, graph-mincut)
   --extra KEY=VALUE   a solver switch (repeatable), as for remat solve, given to each solver whose
                       switches include KEY; a switch none of the solvers reads is refused
+${LINK_HELP}
+                      Every job of the batch runs under the same link choice; a rerun with another
+                      choice (or none) runs every job again.
   --with-schedules    keep each schedule in the log (large); by default only its length
   --no-retry          on a resume, count failed jobs as done instead of running them again
 Each line holds the result (status, makespanMs, peakBytes, overhead, bounds, stats) plus file,
@@ -78,6 +83,7 @@ export const batchCommand: Command = {
       extra: { type: "string", multiple: true },
       "with-schedules": { type: "boolean" },
       "no-retry": { type: "boolean" },
+      ...LINK_OPTIONS,
     });
     noExtraPositionals("batch", parsed, 0);
     const out = requiredOption(parsed, "out");
@@ -91,8 +97,9 @@ export const batchCommand: Command = {
     const slots = numberOption("batch", parsed, "slots", true);
     const extra = extraOptions("batch", parsed);
     checkReadBySome(chosen, extra, slots);
+    const hardware = linkChoice("batch", parsed);
     const files = expandInstanceFiles(requiredOption(parsed, "instances"), io.err);
-    const settings = jobSettings(files, solverNames, budgets, { timeLimitSec, extra, slots });
+    const settings = jobSettings(files, solverNames, budgets, { timeLimitSec, extra, slots, hardware });
     const lock = acquireLogLock("remat batch", out, io.err);
     try {
       const log = readResultsLog(out);
@@ -130,6 +137,8 @@ interface SharedOptions {
   readonly timeLimitSec: number;
   readonly extra: Readonly<Record<string, unknown>>;
   readonly slots: number | undefined;
+  /** The link choice of every job (`--hardware`, `--bandwidth`, `--latency`); undefined for none given. */
+  readonly hardware: HardwareChoice | undefined;
 }
 
 /**
@@ -142,7 +151,7 @@ function jobSettings(
   budgets: readonly string[],
   shared: SharedOptions,
 ): Map<string, JobSetting> {
-  const { timeLimitSec, extra, slots } = shared;
+  const { timeLimitSec, extra, slots, hardware } = shared;
   const settings = new Map<string, JobSetting>();
   for (const file of files)
     for (const solver of solverNames)
@@ -153,6 +162,7 @@ function jobSettings(
           timeLimitSec,
           extra: switchesFor(findSolver(solver), extra),
           ...(slots === undefined ? {} : { slots }),
+          ...(hardware === undefined ? {} : { hardware }),
         });
         settings.set(settingKey(setting), setting);
       }

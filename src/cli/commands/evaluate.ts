@@ -2,12 +2,14 @@
 import { formatBytes } from "../../budget.js";
 import { describeValue, InputError } from "../../errors.js";
 import { evaluate } from "../../evaluate/evaluate.js";
+import { applyHardware } from "../../hardware/apply.js";
 import { loadInstance, readJson } from "../../instance/load.js";
 import { parseScheduleDocument, SCHEDULE_FORMAT } from "../../schedule/file.js";
 import { noExtraPositionals, parseCommandArgs, requirePositional } from "../args.js";
 import type { Command } from "../command.js";
+import { LINK_HELP, LINK_OPTIONS, linkChoice } from "../link-flags.js";
 
-const HELP = `remat evaluate INSTANCE SCHEDULE_OR_RESULT [--json] [--trace]
+const HELP = `remat evaluate INSTANCE SCHEDULE_OR_RESULT [--json] [--trace] [--hardware NAME]
 
 Runs a schedule through the evaluator (the one cost model) and prints whether it is valid (else the
 first bad instruction and why), its makespan, its peak memory and its memory timeline.
@@ -15,8 +17,11 @@ SCHEDULE_OR_RESULT is a remat-schedule/1 file, a result written by \`remat solve
 or a JSON list of instructions ("F x", "F conv1 tape", "B loss", "D a:conv1", "O v", "P v").
 
 Options:
-  --json    machine-readable output: valid, error, makespanMs, peakBytes, timeline
-  --trace   also give each instruction's start, end, stall and memory
+  --json              machine-readable output: valid, error, makespanMs, peakBytes, timeline
+  --trace             also give each instruction's start, end, stall and memory
+${LINK_HELP}
+A result solved under a link (its options.hardware) is judged as solve judged it when given the same
+link flags; without them, the instance file's own hardware block counts.
 Exit codes: 0 valid, 2 bad input, an invalid schedule included (the message names the schedule
 file, the instruction as ops[i], the instruction and why it cannot run; --json prints the report
 as well).`;
@@ -29,11 +34,13 @@ export const evaluateCommand: Command = {
     const parsed = parseCommandArgs("evaluate", args, {
       json: { type: "boolean" },
       trace: { type: "boolean" },
+      ...LINK_OPTIONS,
     });
     const instancePath = requirePositional("evaluate", parsed, 0, "INSTANCE");
     const schedulePath = requirePositional("evaluate", parsed, 1, "SCHEDULE_OR_RESULT");
     noExtraPositionals("evaluate", parsed, 2);
-    const instance = await loadInstance(instancePath);
+    const choice = linkChoice("evaluate", parsed);
+    const { instance } = applyHardware(await loadInstance(instancePath), choice, "remat evaluate");
     const raw = await readJson(schedulePath, "remat evaluate");
     const document = parseScheduleDocument(raw, schedulePath);
     if (document.instance !== undefined && document.instance !== instance.name) {

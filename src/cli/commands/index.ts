@@ -3,6 +3,7 @@ import type { Command } from "../command.js";
 import { batchCommand } from "./batch.js";
 import { demoCommand } from "./demo.js";
 import { evaluateCommand } from "./evaluate.js";
+import { hardwareCommand } from "./hardware.js";
 import { plotCommand } from "./plot.js";
 import { profileCommand } from "./profile.js";
 import { simulateCommand } from "./simulate.js";
@@ -18,6 +19,7 @@ export const commands: readonly Command[] = [
   profileCommand,
   plotCommand,
   solversCommand,
+  hardwareCommand,
   zooCommand,
   demoCommand,
 ];

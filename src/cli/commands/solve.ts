@@ -15,6 +15,7 @@ import {
   stringOption,
 } from "../args.js";
 import type { Command } from "../command.js";
+import { LINK_HELP, LINK_OPTIONS, linkChoice } from "../link-flags.js";
 import { jobSetting, writeSolveOutput } from "../results-log.js";
 
 const HELP = `remat solve INSTANCE --budget B --solver NAME [options]
@@ -29,6 +30,7 @@ Options:
   --slots S           memory discretization for DP solvers (default 500)
   --checkpoints IDS   for the checkpoints solver: ID,ID,... or @FILE (ids, one per line or JSON list)
   --time-limit SEC    wall-clock limit; a solver that runs out answers "timeout"
+${LINK_HELP}
   --pareto            solvers that have a front (graph-mincut) also return the (peak, overhead)
                       front (the same as --extra pareto=true)
   --extra KEY=VALUE   a solver switch (repeatable; VALUE read as JSON when it parses), e.g.
@@ -38,7 +40,10 @@ Options:
                       written whole (to a temporary name, then renamed)
   --json              print the result as JSON
 Exit codes: 0 an answer (infeasible and timeout included), 2 bad input, 1 other failures.
-Example: remat solve instances/examples/chain.json --budget 1.7KB --solver chen-greedy`;
+The result records the link it was solved under (options.hardware: preset, bandwidth, latency).
+Examples:
+  remat solve instances/examples/chain.json --budget 1.7KB --solver chen-greedy
+  remat solve instances/examples/chain.json --solver store-all --hardware sd-card --latency 0.2`;
 
 export const solveCommand: Command = {
   name: "solve",
@@ -56,6 +61,7 @@ export const solveCommand: Command = {
       extra: { type: "string", multiple: true },
       out: { type: "string" },
       json: { type: "boolean" },
+      ...LINK_OPTIONS,
     });
     const path = requirePositional("solve", parsed, 0, "INSTANCE");
     noExtraPositionals("solve", parsed, 1);
@@ -83,6 +89,7 @@ export const solveCommand: Command = {
     const slots = numberOption("solve", parsed, "slots", true);
     const timeLimitSec = numberOption("solve", parsed, "time-limit");
     const checkpointsText = stringOption(parsed, "checkpoints");
+    const hardware = linkChoice("solve", parsed);
     const out = stringOption(parsed, "out");
     if (out !== undefined) checkOutputPath("remat solve", out);
     const instance = await loadInstance(path);
@@ -97,6 +104,7 @@ export const solveCommand: Command = {
         ...(parsed.values.pareto === true ? { pareto: true } : {}),
         ...extraOptions("solve", parsed),
       },
+      ...(hardware === undefined ? {} : { hardware }),
     };
     const result = await solve(instance, options);
     if (out !== undefined) await writeSolveOutput(out, jobSetting(path, options), result, io.err);
