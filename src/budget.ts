@@ -51,7 +51,6 @@ function optionError(path: string, expected: string, received: unknown): InputEr
  * @throws InputError (code `option`) for anything else: zero, negative and non-finite budgets, byte
  *   budgets beyond 2^53 - 1 (`1e30GB`), and percentages that are not finite or whose bytes would be
  *   beyond 2^53 - 1 for every instance (`1e999%`, `1e20%`)
->>>>>>> h-parse
  */
 export function parseBudget(text: string | number, path = "budget"): Budget {
   if (typeof text === "number") return checkedBytes(text, path, text);

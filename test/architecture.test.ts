@@ -77,3 +77,31 @@ describe("the module graph", () => {
     expect(offenders).toEqual([]);
   });
 });
+
+/** A line git leaves where a merge conflicted: `<<<<<<< ours`, `=======`, `>>>>>>> theirs`. */
+const CONFLICT_MARKER = /^(?:<{7} |={7}$|>{7} )/m;
+
+describe("the working files", () => {
+  it("hold no merge conflict markers (in src, solvers, test, bench, proofs and the README)", () => {
+    const texts = [
+      ...["src", "solvers", "test", "bench", "proofs"].flatMap((folder) => textFiles(folder)),
+      "README.md",
+    ];
+    expect(texts.length).toBeGreaterThan(100);
+    expect(texts.filter((path) => CONFLICT_MARKER.test(readFileSync(path, "utf8")))).toEqual([]);
+  });
+
+  it("would see a marker left inside a doc comment", () => {
+    expect(CONFLICT_MARKER.test("/**\n * text\n>>>>>>> h-parse\n */")).toBe(true);
+    expect(CONFLICT_MARKER.test("a = b; // ======= not a marker")).toBe(false);
+  });
+});
+
+/** Every .ts and .md file under `folder`. */
+function textFiles(folder: string): string[] {
+  return readdirSync(folder).flatMap((name) => {
+    const path = join(folder, name);
+    if (statSync(path).isDirectory()) return textFiles(path);
+    return /\.(?:ts|md)$/.test(path) ? [path] : [];
+  });
+}
