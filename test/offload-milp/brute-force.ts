@@ -53,9 +53,9 @@ function permutations<T>(items: readonly T[]): T[][] {
   while (stack.length > 0) {
     const { rest, prefix } = stack.pop() as { rest: T[]; prefix: T[] };
     if (rest.length === 0) out.push(prefix);
-    rest.forEach((item, i) =>
-      stack.push({ rest: rest.filter((_, j) => j !== i), prefix: [...prefix, item] }),
-    );
+    rest.forEach((item, i) => {
+      stack.push({ rest: rest.filter((_, j) => j !== i), prefix: [...prefix, item] });
+    });
   }
   return out;
 }
