@@ -45,6 +45,14 @@ export interface OffloadModel {
   readonly binaries: number;
 }
 
+/** Binaries of the model of `plan`, counted without building it: u, alpha, beta, and the two channels' orders. */
+export function modelBinaries(plan: OffloadPlan): number {
+  const pairs = (n: number) => (n * (n - 1)) / 2;
+  let windows = 0;
+  for (const a of plan.absences) windows += 2 * a.overOps.length;
+  return plan.absences.length + windows + pairs(plan.offloadNodes.length) + pairs(plan.absences.length);
+}
+
 /** Sum of op times plus one transfer each way per candidate: no optimal solution runs longer (proofs/offload-milp.md). */
 export function trivialHorizonMs(plan: OffloadPlan): number {
   let total = 0;

@@ -104,15 +104,49 @@ export function rebuildSchedule(plan: OffloadPlan, decision: OffloadDecision): S
  * allows at every op (plan.leastOpBytes), so within the budget whenever anything is.
  */
 export function everythingDecision(plan: OffloadPlan): OffloadDecision {
-  const windows = plan.absences.map((absence, index) => ({
-    absence: index,
-    first: absence.overOps[0] as number,
-    last: absence.overOps[absence.overOps.length - 1] as number,
-  }));
-  const offloadOrder = [...plan.offloadNodes].sort(
+  return widestDecision(
+    plan,
+    plan.absences.map((_, index) => index),
+  );
+}
+
+/**
+ * The absences `chosen` (indices into `plan.absences`) over their widest windows, offloads in production
+ * order, prefetches in the order of the reads they serve.
+ */
+export function widestDecision(plan: OffloadPlan, chosen: readonly number[]): OffloadDecision {
+  const windows = chosen.map((index) => {
+    const absence = plan.absences[index] as OffloadPlan["absences"][number];
+    return {
+      absence: index,
+      first: absence.overOps[0] as number,
+      last: absence.overOps[absence.overOps.length - 1] as number,
+    };
+  });
+  const nodes = [...new Set(windows.map((w) => (plan.absences[w.absence] as { node: number }).node))];
+  const offloadOrder = nodes.sort(
     (a, b) => (plan.production[a] as number) - (plan.production[b] as number) || a - b,
   );
-  const before = (w: number) => (plan.absences[w] as { before: number }).before;
+  const before = (w: number) => (plan.absences[(windows[w] as Window).absence] as { before: number }).before;
   const prefetchOrder = windows.map((_, w) => w).sort((a, b) => before(a) - before(b) || a - b);
   return { windows, offloadOrder, prefetchOrder };
+}
+
+/**
+ * Largest activations first: absences by decreasing size, each taken while an over-budget op it covers
+ * is still over the budget, over its widest window (a second incumbent, often far fewer transfers than
+ * {@link everythingDecision}). O(absences x over-budget ops).
+ */
+export function largestFirstDecision(plan: OffloadPlan): OffloadDecision {
+  const excess = new Map(plan.overOps.map((k) => [k, (plan.opBytes[k] as number) - plan.budgetBytes]));
+  const bytes = (c: number) => plan.graph.bytes[(plan.absences[c] as { node: number }).node] as number;
+  const order = plan.absences.map((_, c) => c).sort((a, b) => bytes(b) - bytes(a) || a - b);
+  const chosen: number[] = [];
+  for (const c of order) {
+    const overOps = (plan.absences[c] as OffloadPlan["absences"][number]).overOps;
+    if (!overOps.some((k) => (excess.get(k) as number) > 0)) continue;
+    chosen.push(c);
+    for (const k of overOps) excess.set(k, (excess.get(k) as number) - bytes(c));
+  }
+  return widestDecision(plan, chosen);
 }

@@ -20,9 +20,9 @@ import type { Bound, Solver, SolverAnswer, SolverOptions } from "../../src/solve
 import { Deadline, TimeLimitReached } from "../../src/time-limit.js";
 import { judgeFixedSchedule } from "../baselines/judge.js";
 import { decodeDecision } from "./milp-decode.js";
-import { buildOffloadModel, type OffloadModel } from "./milp-model.js";
+import { buildOffloadModel, modelBinaries, type OffloadModel } from "./milp-model.js";
 import { leastPeakBytes, type OffloadPlan, offloadPlan } from "./milp-plan.js";
-import { everythingDecision, rebuildSchedule } from "./milp-rebuild.js";
+import { everythingDecision, largestFirstDecision, rebuildSchedule } from "./milp-rebuild.js";
 
 /** offload-milp's switches. */
 export const MILP_SWITCHES = {
@@ -34,9 +34,9 @@ export const MILP_SWITCHES = {
   },
   maxBinaries: {
     type: "integer",
-    default: 50_000,
+    default: 10_000,
     min: 0,
-    doc: "build no model with more binaries than this: answer the incumbent (feasible) instead",
+    doc: "build no model with more binaries than this (counted before building): answer the incumbent (feasible) instead",
   },
 } as const;
 
@@ -171,16 +171,16 @@ function judgeRebuilt(run: Run, schedule: Schedule): Judged {
 /** Builds and solves the model, the incumbent's makespan as cutoff. */
 async function solveModel(run: Run, plan: OffloadPlan): Promise<SolverAnswer> {
   const best = run.best as Judged;
+  run.counters.binaries = modelBinaries(plan);
+  if (run.counters.binaries > run.switches.maxBinaries) {
+    run.counters.modelSkipped = 1;
+    return { status: "feasible", ...claims(run, best, undefined) };
+  }
   const built = buildOffloadModel(plan, best.makespanMs, run.deadline);
   Object.assign(run.counters, {
     variables: built.model.variables.length,
     constraints: built.model.constraints.length,
-    binaries: built.binaries,
   });
-  if (built.binaries > run.switches.maxBinaries) {
-    run.counters.modelSkipped = 1;
-    return { status: "feasible", ...claims(run, best, undefined) };
-  }
   const remainingSec = (run.deadline.atMs - performance.now()) / 1000;
   if (!(remainingSec > 0)) throw new TimeLimitReached("building the offload MILP", run.options.timeLimitSec);
   const result = await backends[run.switches.lp].solve(built.model, { timeLimitSec: remainingSec });
@@ -200,7 +200,10 @@ async function solveWithLink(run: Run, incumbents: readonly Schedule[]): Promise
       reason: `every schedule of the offload class peaks at ${least} bytes or more, above the budget of ${options.budgetBytes}`,
       counters: run.counters,
     };
-  run.best = judge(instance, rebuildSchedule(plan, everythingDecision(plan)), options.budgetBytes);
+  run.best = better(
+    judge(instance, rebuildSchedule(plan, everythingDecision(plan)), options.budgetBytes),
+    judge(instance, rebuildSchedule(plan, largestFirstDecision(plan)), options.budgetBytes),
+  );
   if (run.best === undefined)
     throw new InternalError(
       "offload-milp: offloading every candidate does not fit, yet the class fits (a bug)",

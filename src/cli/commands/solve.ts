@@ -15,6 +15,7 @@ import {
   stringOption,
 } from "../args.js";
 import type { Command } from "../command.js";
+import { SWITCH_FLAG_OPTIONS, withSwitchFlags } from "../flags.js";
 import { jobSetting, writeSolveOutput } from "../results-log.js";
 
 const HELP = `remat solve INSTANCE --budget B --solver NAME [options]
@@ -31,6 +32,8 @@ Options:
   --time-limit SEC    wall-clock limit; a solver that runs out answers "timeout"
   --pareto            solvers that have a front (graph-mincut) also return the (peak, overhead)
                       front (the same as --extra pareto=true)
+  --lp NAME           LP/MILP backend of the solvers that use one (offload-milp): highs (default),
+                      glpk or jslp (the same as --extra lp=NAME)
   --extra KEY=VALUE   a solver switch (repeatable; VALUE read as JSON when it parses), e.g.
                       --extra method=partition or --extra spanWork=1e9 for graph-mincut;
                       \`remat solvers --switches\` lists every solver's switches; unknown ones are refused
@@ -54,6 +57,7 @@ export const solveCommand: Command = {
       "time-limit": { type: "string" },
       pareto: { type: "boolean" },
       extra: { type: "string", multiple: true },
+      ...SWITCH_FLAG_OPTIONS,
       out: { type: "string" },
       json: { type: "boolean" },
     });
@@ -93,10 +97,10 @@ export const solveCommand: Command = {
       ...(slots === undefined ? {} : { slots }),
       ...(timeLimitSec === undefined ? {} : { timeLimitSec }),
       ...(checkpointsText === undefined ? {} : { checkpoints: await readCheckpoints(checkpointsText) }),
-      extra: {
+      extra: withSwitchFlags("remat solve", parsed.values, {
         ...(parsed.values.pareto === true ? { pareto: true } : {}),
         ...extraOptions("solve", parsed),
-      },
+      }),
     };
     const result = await solve(instance, options);
     if (out !== undefined) await writeSolveOutput(out, jobSetting(path, options), result, io.err);
