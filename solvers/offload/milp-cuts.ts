@@ -6,7 +6,7 @@
  * the reads they serve. Rows: over-budget ops x (distinct release times + distinct reads), each with at
  * most one term per absence.
  */
-import type { LpTerm, ModelBuilder } from "../../src/lp/index.js";
+import type { LpTerm, ModelBuilder } from "../../src/lp/model.js";
 import type { Deadline } from "../../src/time-limit.js";
 import type { AbsenceColumns } from "./milp-model.js";
 import type { OffloadPlan } from "./milp-plan.js";

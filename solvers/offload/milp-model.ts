@@ -13,8 +13,7 @@
  * Size: N + 2|offloadNodes| + sum_c (2 + 2|overOps(c)|) + C(|offloadNodes|, 2) + C(|absences|, 2) columns;
  * rows about as many. O(that) to build.
  */
-import { ModelBuilder } from "../../src/lp/index.js";
-import type { LpModel } from "../../src/lp/model.js";
+import { type LpModel, ModelBuilder } from "../../src/lp/model.js";
 import type { Deadline } from "../../src/time-limit.js";
 import { addEnergyCuts } from "./milp-cuts.js";
 import type { OffloadPlan } from "./milp-plan.js";

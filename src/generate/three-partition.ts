@@ -81,7 +81,7 @@ export function threePartitionInstance(items: readonly number[]): ThreePartition
     nodes.push(node(id, fwd, bwd, bytes, previous));
     previous = id;
   };
-  items.forEach((x, j) => chain(`I${j + 1}`, 1, 1, scale * x));
+  for (const [j, x] of items.entries()) chain(`I${j + 1}`, 1, 1, scale * x);
   chain("S", 1, 1, 0);
   for (let k = 1; k <= m; k++) chain(`C${k}`, kb, k === 1 ? m * kb : 1, kb);
   chain("L", 1, 1, kb);
