@@ -8,8 +8,19 @@
  */
 import type { LpTerm, ModelBuilder } from "../../src/lp/model.js";
 import type { Deadline } from "../../src/time-limit.js";
-import type { AbsenceColumns } from "./milp-model.js";
 import type { OffloadPlan } from "./milp-plan.js";
+
+/** Absence c's columns: its use, prefetch start, window binaries and their running sums. */
+export interface AbsenceColumns {
+  readonly use: number;
+  readonly pi: number;
+  readonly alpha: readonly number[];
+  readonly beta: readonly number[];
+  /** `started[t]` = sum of alpha[0..t]: the free came before over-op t (continuous, defined by a row). */
+  readonly started: readonly number[];
+  /** `ending[t]` = u - sum of beta[0..t-1]: the window ends at over-op t or later. */
+  readonly ending: readonly number[];
+}
 
 /** Earliest start of each op (compute only, no stalls), ms. */
 function earliestStarts(plan: OffloadPlan): number[] {

@@ -15,7 +15,7 @@
  */
 import { type LpModel, ModelBuilder } from "../../src/lp/model.js";
 import type { Deadline } from "../../src/time-limit.js";
-import { addEnergyCuts } from "./milp-cuts.js";
+import { type AbsenceColumns, addEnergyCuts } from "./milp-cuts.js";
 import type { OffloadPlan } from "./milp-plan.js";
 
 /** Column indices of the model's variables (see the file comment). */
@@ -124,18 +124,6 @@ interface AbsenceContext {
   readonly horizon: number;
   /** Big-M: H plus the largest transfer or op duration. */
   readonly big: number;
-}
-
-/** Absence c's columns: its use, prefetch start, window binaries and their running sums. */
-export interface AbsenceColumns {
-  readonly use: number;
-  readonly pi: number;
-  readonly alpha: readonly number[];
-  readonly beta: readonly number[];
-  /** `started[t]` = sum of alpha[0..t]: the free came before over-op t (continuous, defined by a row). */
-  readonly started: readonly number[];
-  /** `ending[t]` = u - sum of beta[0..t-1]: the window ends at over-op t or later. */
-  readonly ending: readonly number[];
 }
 
 /** Adds absence c's columns, with the rows defining `started` and `ending` and the window's order. */
