@@ -231,6 +231,9 @@ function checkCertificate(
     case "decomposition":
       checkPartCount(certificate, fail);
       break;
+    case "milp":
+      checkMilp(certificate, evaluation, fail);
+      break;
     default:
       fail(`certifies optimality with an unknown kind ${(certificate as { kind: unknown }).kind}`);
   }
@@ -252,6 +255,28 @@ function checkMeetsBound(
     fail(`certifies that its cost ${cost} meets the bound ${certificate.value}, but they differ`);
   if (certificate.bound === SUM_OF_TIMES && !close(certificate.value, makespanLowerBound(context.instance)))
     fail(`cites the sum-of-times bound as ${certificate.value}, not ${makespanLowerBound(context.instance)}`);
+}
+
+/** Relative tolerance within which a MILP certificate's bound must meet the evaluated makespan (LP tolerances). */
+const MILP_TOLERANCE = 1e-6;
+
+/** Checks a MILP certificate: a named backend, a gap in [0, 1e-6], the evaluated makespan meeting its bound. */
+function checkMilp(
+  certificate: Extract<Certificate, { kind: "milp" }>,
+  evaluation: ValidEvaluation | undefined,
+  fail: Fail,
+): void {
+  if (typeof certificate.backend !== "string" || certificate.backend === "")
+    fail("certifies a MILP optimum without naming its backend");
+  if (!(isFiniteNumber(certificate.gap) && certificate.gap >= 0 && certificate.gap <= MILP_TOLERANCE))
+    fail(`certifies a MILP optimum with a gap of ${certificate.gap}`);
+  const cost = evaluation?.makespanMs;
+  if (
+    !isFiniteNumber(certificate.bound) ||
+    cost === undefined ||
+    Math.abs(cost - certificate.bound) > MILP_TOLERANCE * Math.max(1, Math.abs(cost))
+  )
+    fail(`certifies that its makespan ${cost} meets the MILP bound ${certificate.bound}, but they differ`);
 }
 
 /** Checks a dynamic-program certificate: a positive unit and a whole number of budget units (or none). */

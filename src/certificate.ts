@@ -28,6 +28,8 @@ export function describeCertificate(certificate: Certificate): string {
       return `${over}: all ${certificate.count} ${certificate.of} enumerated and evaluated`;
     case "decomposition":
       return `${over}: exact ${certificate.method} (${certificate.parts} parts measured)`;
+    case "milp":
+      return `${over}: its makespan meets the bound ${certificate.bound} ms that ${certificate.backend} proved for ${certificate.method} (gap ${certificate.gap})`;
   }
 }
 
@@ -41,6 +43,7 @@ const SHORT_KIND: Readonly<Record<Certificate["kind"], string>> = {
   "dynamic-program": "exact DP",
   enumeration: "enumeration",
   decomposition: "decomposition",
+  milp: "MILP",
 };
 
 const SHORT_CLASS: Readonly<Record<Certificate["over"], string>> = {

@@ -46,6 +46,10 @@ export const SCHEDULE_CLASS_WORDS: Readonly<Record<ScheduleClass, string>> = {
  * - `enumeration`: every one of `count` candidates (kept sets, ...) was evaluated.
  * - `decomposition`: an exact decomposition of the class into `parts` independently measured parts
  *   (e.g. spans between cut points, proofs/graph-mincut.md).
+ * - `milp`: a MILP whose optimum is at most that of every schedule of `over` (a relaxation, or an exact
+ *   model), solved by `backend` to the lower bound `bound` (ms), which the answer's evaluated makespan
+ *   meets within the backend's tolerance (`solve` checks it within 1e-6 relative); `gap` is the
+ *   backend's relative gap when it stopped (proofs/offload-milp.md).
  */
 export type Certificate =
   | {
@@ -76,6 +80,18 @@ export type Certificate =
       readonly kind: "decomposition";
       readonly over: ScheduleClass;
       readonly parts: number;
+      readonly method: string;
+    }
+  | {
+      readonly kind: "milp";
+      readonly over: ScheduleClass;
+      /** The LP/MILP backend that proved the bound (`highs`, `glpk`). */
+      readonly backend: string;
+      /** The proven lower bound on the makespan, ms. */
+      readonly bound: number;
+      /** The backend's relative gap (0 for a proven optimum). */
+      readonly gap: number;
+      /** The model, in words, with its proof file. */
       readonly method: string;
     };
 

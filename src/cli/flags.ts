@@ -3,7 +3,7 @@
  * the flags a user typed (`--budget`, `--time-limit`, `--extra spanWork`, `hardware.bandwidth` as
  * `--bandwidth`).
  */
-import { InputError } from "../errors.js";
+import { describeValue, InputError } from "../errors.js";
 
 /** Library option fields and the CLI flags that set them. */
 const FLAGS: Readonly<Record<string, string>> = {
@@ -27,9 +27,50 @@ const HARDWARE_FLAGS: Readonly<Record<string, string>> = {
   "hardware.latency": "--latency",
 };
 
-/** The flag for a library path (`checkpoints[2]` -> `--checkpoints[2]`, `extra.k` -> `--extra k`). */
+/**
+ * Solver switches that have a flag of their own: `--lp X` sets the switch `lp` (the LP/MILP backend of
+ * the solvers that use src/lp/: highs, glpk or jslp), which the solver's own table then checks.
+ */
+export const SWITCH_FLAGS: Readonly<Record<string, string>> = { lp: "--lp" };
+
+/** The parseArgs options of {@link SWITCH_FLAGS} (each takes a value). */
+export const SWITCH_FLAG_OPTIONS = Object.fromEntries(
+  Object.values(SWITCH_FLAGS).map((flag) => [flag.slice(2), { type: "string" as const }]),
+);
+
+/**
+ * `extra` with the switches given by their own flags (`values` as parsed).
+ * @throws InputError (code `option`) when a switch is given both ways, naming the flag
+ */
+export function withSwitchFlags(
+  site: string,
+  values: Readonly<Record<string, unknown>>,
+  extra: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...extra };
+  for (const [key, flag] of Object.entries(SWITCH_FLAGS)) {
+    const value = values[flag.slice(2)];
+    if (typeof value !== "string") continue;
+    if (key in extra)
+      throw new InputError(site, [
+        {
+          code: "option",
+          path: flag,
+          expected: `${flag} or --extra ${key}, not both`,
+          received: describeValue(value),
+        },
+      ]);
+    merged[key] = value;
+  }
+  return merged;
+}
+
+/** The flag for a library path (`checkpoints[2]` -> `--checkpoints[2]`, `extra.k` -> `--extra k`, `extra.lp` -> `--lp`). */
 export function flagPath(path: string): string {
-  if (path.startsWith("extra.")) return `--extra ${path.slice("extra.".length)}`;
+  if (path.startsWith("extra.")) {
+    const key = path.slice("extra.".length);
+    return SWITCH_FLAGS[key] ?? `--extra ${key}`;
+  }
   const hardwareFlag = HARDWARE_FLAGS[path];
   if (hardwareFlag !== undefined) return hardwareFlag;
   const match = /^([A-Za-z]+)(.*)$/.exec(path);

@@ -22,6 +22,7 @@ import {
 } from "../args.js";
 import { runJobs } from "../batch-lanes.js";
 import type { Command } from "../command.js";
+import { SWITCH_FLAG_OPTIONS, withSwitchFlags } from "../flags.js";
 import { LINK_HELP, LINK_OPTIONS, linkChoice } from "../link-flags.js";
 import { expandInstanceFiles } from "../paths-glob.js";
 import {
@@ -55,6 +56,7 @@ Options:
   --time-limit SEC    per solve (default 60); a solve still running at 1.5x the limit + 5 s is
                       stopped and logged as timeout with "stopped": true
   --slots S           memory discretization, for the solvers that read it (chain-dp, graph-mincut)
+  --lp NAME           LP/MILP backend for the solvers that use one, as for remat solve
   --extra KEY=VALUE   a solver switch (repeatable), as for remat solve, given to each solver whose
                       switches include KEY; a switch none of the solvers reads is refused
 ${LINK_HELP}
@@ -81,6 +83,7 @@ export const batchCommand: Command = {
       "time-limit": { type: "string" },
       slots: { type: "string" },
       extra: { type: "string", multiple: true },
+      ...SWITCH_FLAG_OPTIONS,
       "with-schedules": { type: "boolean" },
       "no-retry": { type: "boolean" },
       ...LINK_OPTIONS,
@@ -95,7 +98,7 @@ export const batchCommand: Command = {
     const jobsCount = numberOption("batch", parsed, "jobs", true) ?? 1;
     const timeLimitSec = numberOption("batch", parsed, "time-limit") ?? DEFAULT_TIME_LIMIT_SEC;
     const slots = numberOption("batch", parsed, "slots", true);
-    const extra = extraOptions("batch", parsed);
+    const extra = withSwitchFlags("remat batch", parsed.values, extraOptions("batch", parsed));
     checkReadBySome(chosen, extra, slots);
     const hardware = linkChoice("batch", parsed);
     const files = expandInstanceFiles(requiredOption(parsed, "instances"), io.err);

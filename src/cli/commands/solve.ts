@@ -15,6 +15,7 @@ import {
   stringOption,
 } from "../args.js";
 import type { Command } from "../command.js";
+import { SWITCH_FLAG_OPTIONS, withSwitchFlags } from "../flags.js";
 import { LINK_HELP, LINK_OPTIONS, linkChoice } from "../link-flags.js";
 import { jobSetting, writeSolveOutput } from "../results-log.js";
 
@@ -33,6 +34,8 @@ Options:
 ${LINK_HELP}
   --pareto            solvers that have a front (graph-mincut) also return the (peak, overhead)
                       front (the same as --extra pareto=true)
+  --lp NAME           LP/MILP backend of the solvers that use one (offload-milp): highs (default),
+                      glpk or jslp (the same as --extra lp=NAME)
   --extra KEY=VALUE   a solver switch (repeatable; VALUE read as JSON when it parses), e.g.
                       --extra method=partition or --extra spanWork=1e9 for graph-mincut;
                       \`remat solvers --switches\` lists every solver's switches; unknown ones are refused
@@ -59,6 +62,7 @@ export const solveCommand: Command = {
       "time-limit": { type: "string" },
       pareto: { type: "boolean" },
       extra: { type: "string", multiple: true },
+      ...SWITCH_FLAG_OPTIONS,
       out: { type: "string" },
       json: { type: "boolean" },
       ...LINK_OPTIONS,
@@ -100,10 +104,10 @@ export const solveCommand: Command = {
       ...(slots === undefined ? {} : { slots }),
       ...(timeLimitSec === undefined ? {} : { timeLimitSec }),
       ...(checkpointsText === undefined ? {} : { checkpoints: await readCheckpoints(checkpointsText) }),
-      extra: {
+      extra: withSwitchFlags("remat solve", parsed.values, {
         ...(parsed.values.pareto === true ? { pareto: true } : {}),
         ...extraOptions("solve", parsed),
-      },
+      }),
       ...(hardware === undefined ? {} : { hardware }),
     };
     const result = await solve(instance, options);
