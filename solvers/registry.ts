@@ -10,6 +10,7 @@ import { recomputeAll } from "./baselines/recompute-all.js";
 import { storeAll } from "./baselines/store-all.js";
 import { chainDp, revolve } from "./chain/index.js";
 import { graphMincut } from "./graph/index.js";
+import { offloadExhaustive } from "./offload/index.js";
 
 /** Every solver remat has, in the order `remat solvers` lists them. */
 export const solvers: readonly Solver[] = Object.freeze([
@@ -21,6 +22,7 @@ export const solvers: readonly Solver[] = Object.freeze([
   chainDp,
   revolve,
   graphMincut,
+  offloadExhaustive,
 ]);
 
 /** Looks a solver up by name. @throws InputError (code `option`, path `solver`) listing the valid names */

@@ -4,6 +4,7 @@
  * activation that cannot leave the device; an offloaded activation may be absent at any other step
  * between its production and its last read. O(K + sum of reads) for K compute steps.
  */
+import { type Instruction, ops, type Schedule } from "../../src/schedule/types.js";
 import type { OffloadOrder } from "./order.js";
 
 /**
@@ -73,4 +74,56 @@ function maxOf(values: Float64Array): number {
   let best = Number.NEGATIVE_INFINITY;
   for (const value of values) best = Math.max(best, value);
   return best;
+}
+
+/**
+ * A schedule of the offload class reaching {@link classLeastPeak}: every offloadable activation that
+ * can be absent is offloaded right after its forward, freed whenever the next step does not read it
+ * (waiting for its copy) and prefetched right before each step that reads it; frees come before
+ * prefetches in every gap. Slow, but the least peak there is; the fallback of every offload solver.
+ */
+export function leastPeakSchedule(order: OffloadOrder): Schedule {
+  const { g, steps, reads } = order;
+  const readers = reads.map((list) => new Set(list));
+  const moved = new Uint8Array(g.size);
+  for (let u = 0; u < g.size; u++)
+    if (order.hasLink && g.offloadable[u] === 1 && canBeAbsent(order, readers, u)) moved[u] = 1;
+  const resident = new Uint8Array(g.size);
+  const out: Instruction[] = [];
+  for (let s = 0; s < steps.length; s++) {
+    const step = steps[s] as { backward: boolean; node: number };
+    const id = g.ids[step.node] as string;
+    out.push(step.backward ? ops.backward(id) : ops.forward(id, true));
+    if (!step.backward) resident[step.node] = 1;
+    if (!step.backward && moved[step.node] === 1) out.push(ops.offload(id));
+    leastPeakGap(order, s, readers[s + 1] ?? new Set<number>(), moved, resident, out);
+  }
+  return Object.freeze(out);
+}
+
+/** The gap after step `s`: free what is done or not read next (if moved), then prefetch what is read next. */
+function leastPeakGap(
+  order: OffloadOrder,
+  s: number,
+  next: Set<number>,
+  moved: Uint8Array,
+  resident: Uint8Array,
+  out: Instruction[],
+): void {
+  const { g } = order;
+  for (let u = 0; u < g.size; u++) {
+    if (resident[u] === 0) continue;
+    if ((order.lastUse[u] as number) > s && (moved[u] === 0 || next.has(u))) continue;
+    out.push(ops.freeActivation(g.ids[u] as string));
+    resident[u] = 0;
+  }
+  for (const u of next) if (resident[u] === 0 && moved[u] === 1) out.push(ops.prefetch(g.ids[u] as string));
+  for (const u of next) resident[u] = 1;
+}
+
+/** Whether some step between u's forward and its last read does not read it. */
+function canBeAbsent(order: OffloadOrder, readers: readonly Set<number>[], u: number): boolean {
+  for (let s = u + 1; s < (order.lastUse[u] as number); s++)
+    if (!(readers[s] as Set<number>).has(u)) return true;
+  return false;
 }

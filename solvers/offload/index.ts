@@ -1,0 +1,2 @@
+/** The offload family: solvers over the `offload` class (store-all's order with O, D and P anywhere). */
+export { offloadExhaustive } from "./exhaustive-solver.js";
