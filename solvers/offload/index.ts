@@ -1,2 +1,4 @@
 /** The offload family: solvers over the `offload` class (store-all's order with O, D and P anywhere). */
+
+export { offloadAll, offloadLargest } from "./baselines.js";
 export { offloadExhaustive } from "./exhaustive-solver.js";
