@@ -17,10 +17,8 @@ import type { Solver, SolverAnswer, SolverOptions } from "../../src/solver.js";
 import { judgeFixedSchedule } from "../baselines/judge.js";
 import { storeAllShortcut } from "./answers.js";
 import { heuristicAnswer } from "./fallback.js";
-import { setLeastPeak } from "./least-peak.js";
 import { type OffloadOrder, offloadOrder } from "./order.js";
-import { placeOffloads } from "./placement.js";
-import { offloadableBySize } from "./set-search.js";
+import { largestFirstSet } from "./set-search.js";
 
 /** The activations vDNN moves: offloadable, read by a backward step, with a step between to be absent at. */
 function vdnnSet(order: OffloadOrder): number[] {
@@ -75,21 +73,7 @@ function solveLargest(instance: Instance, options: SolverOptions): SolverAnswer 
   const shortcut = storeAllShortcut(instance, options);
   if (shortcut !== undefined) return shortcut;
   const order = offloadOrder(instance);
-  const list = offloadableBySize(order);
-  if (setLeastPeak(order, list) > options.budgetBytes) return heuristicAnswer(order, options, undefined);
-  let low = 0; // the first `low` do not fit ...
-  let high = list.length; // ... the first `high` do
-  while (low < high) {
-    const middle = Math.floor((low + high) / 2);
-    if (setLeastPeak(order, list.slice(0, middle)) <= options.budgetBytes) high = middle;
-    else low = middle + 1;
-  }
-  const set = list.slice(0, high);
-  const placement = placeOffloads(order, set, options.budgetBytes);
-  const placed = placement.fits
-    ? { set, schedule: placement.schedule, evaluation: placement.evaluation }
-    : undefined;
-  return heuristicAnswer(order, options, placed);
+  return heuristicAnswer(order, options, largestFirstSet(order, options.budgetBytes));
 }
 
 const common = {

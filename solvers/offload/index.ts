@@ -2,3 +2,4 @@
 
 export { offloadAll, offloadLargest } from "./baselines.js";
 export { offloadExhaustive } from "./exhaustive-solver.js";
+export { offloadFluid } from "./fluid.js";

@@ -5,6 +5,7 @@
 import type { ValidEvaluation } from "../../src/evaluate/evaluate.js";
 import type { Schedule } from "../../src/schedule/types.js";
 import type { Deadline } from "../../src/time-limit.js";
+import { setLeastPeak } from "./least-peak.js";
 import type { OffloadOrder } from "./order.js";
 import { placeOffloads } from "./placement.js";
 
@@ -45,4 +46,23 @@ export function bestOfSets(
 export function largestFirstPrefixes(order: OffloadOrder): number[][] {
   const list = offloadableBySize(order);
   return Array.from({ length: list.length + 1 }, (_, k) => list.slice(0, k));
+}
+
+/**
+ * offload-largest's set placed: the fewest largest activations whose C(S) least peak fits (bisection:
+ * that peak only falls as S grows), or undefined when even all of them do not fit.
+ */
+export function largestFirstSet(order: OffloadOrder, budgetBytes: number): PlacedSet | undefined {
+  const list = offloadableBySize(order);
+  if (setLeastPeak(order, list) > budgetBytes) return undefined;
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    if (setLeastPeak(order, list.slice(0, middle)) <= budgetBytes) high = middle;
+    else low = middle + 1;
+  }
+  const set = list.slice(0, high);
+  const placement = placeOffloads(order, set, budgetBytes);
+  return placement.fits ? { set, schedule: placement.schedule, evaluation: placement.evaluation } : undefined;
 }
