@@ -10,7 +10,13 @@ import { recomputeAll } from "./baselines/recompute-all.js";
 import { storeAll } from "./baselines/store-all.js";
 import { chainDp, revolve } from "./chain/index.js";
 import { graphMincut } from "./graph/index.js";
-import { offloadAll, offloadExhaustive, offloadFluid, offloadLargest } from "./offload/index.js";
+import {
+  offloadAll,
+  offloadExhaustive,
+  offloadFluid,
+  offloadLargest,
+  offloadLpRound,
+} from "./offload/index.js";
 
 /** Every solver remat has, in the order `remat solvers` lists them. */
 export const solvers: readonly Solver[] = Object.freeze([
@@ -24,6 +30,7 @@ export const solvers: readonly Solver[] = Object.freeze([
   graphMincut,
   offloadAll,
   offloadLargest,
+  offloadLpRound,
   offloadFluid,
   offloadExhaustive,
 ]);

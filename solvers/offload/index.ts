@@ -3,3 +3,4 @@
 export { offloadAll, offloadLargest } from "./baselines.js";
 export { offloadExhaustive } from "./exhaustive-solver.js";
 export { offloadFluid } from "./fluid.js";
+export { offloadLpRound } from "./lp-round.js";

@@ -18,7 +18,7 @@ import { NO_DEADLINE } from "../../src/time-limit.js";
 import { PROPERTY_SEED } from "../arbitraries.js";
 import { familyInstance, linkedInstance, withLink } from "./instances.js";
 
-const HEURISTICS = ["offload-all", "offload-largest", "offload-fluid"];
+const HEURISTICS = ["offload-all", "offload-largest", "offload-lp-round", "offload-fluid"];
 const ALL = [...HEURISTICS, "offload-exhaustive"];
 /** Relative tolerance for makespans summed in another order. */
 const TOLERANCE = 1e-9;
@@ -45,7 +45,7 @@ describe("the offload solvers", () => {
         expect(exact.makespanMs, name).not.toBeNull();
         expect(exact.makespanMs as number, name).toBeLessThanOrEqual(result.makespanMs * (1 + TOLERANCE));
       }
-      for (const name of ["offload-largest", "offload-fluid"]) {
+      for (const name of ["offload-largest", "offload-lp-round", "offload-fluid"]) {
         const result = await solve(instance, { solver: name, budget });
         expect(result.status === "infeasible", name).toBe(budget < least);
       }
@@ -81,7 +81,7 @@ describe("the offload solvers", () => {
       const peak = storeAllEvaluation(instance).peakBytes;
       const budget = least + Math.floor(((peak - least) * above) / 100);
       const sum = makespanLowerBound(instance);
-      for (const name of ["offload-exhaustive", "offload-largest", "offload-fluid"]) {
+      for (const name of ["offload-exhaustive", "offload-largest", "offload-lp-round", "offload-fluid"]) {
         const result = await solve(instance, { solver: name, budget });
         expect(result.makespanMs as number, name).toBeLessThanOrEqual(sum * (1 + 1e-6) + 1e-6);
       }
