@@ -325,13 +325,14 @@ class Search {
   }
 
   /**
-   * The clock plus the compute still to run, and for the absent activations the prefetches they still
-   * need, on one channel in need order: each must end before its next reader starts.
+   * The clock plus the compute still to run; and, since every absent activation still needs a prefetch
+   * that starts after now (and after the prefetches in flight) and ends before its next reader, for the
+   * absent ones in need order: the sum of their transfers up to each plus the compute from its reader
+   * on (release times ignored, so it stays a bound whatever order the prefetches take).
    */
   private lowerBound(state: RunState, next: number): number {
     let bound = state.clock + (this.tail[next] as number);
     const { g } = this.order;
-    let channel = Math.max(state.clock, state.hostToDeviceFree);
     const absent: [number, number][] = [];
     for (let u = 0; u < g.size; u++) {
       if (state.resident[u] === 1 || (state.offloadIndex[u] as number) < 0) continue;
@@ -339,8 +340,9 @@ class Search {
       if (reader !== undefined) absent.push([reader, u]);
     }
     absent.sort((a, b) => a[0] - b[0]);
+    let channel = Math.max(state.clock, state.hostToDeviceFree);
     for (const [reader, u] of absent) {
-      channel = Math.max(channel, state.offloadEndAt[u] as number) + (this.order.transferMs[u] as number);
+      channel += this.order.transferMs[u] as number;
       bound = Math.max(bound, channel + (this.tail[reader] as number));
     }
     return bound;

@@ -24,7 +24,7 @@ const ALL = [...HEURISTICS, "offload-exhaustive"];
 const TOLERANCE = 1e-9;
 
 describe("the offload solvers", () => {
-  test.prop([linkedInstance(8), fc.integer({ min: -10, max: 100 })], { seed: PROPERTY_SEED, numRuns: 60 })(
+  test.prop([linkedInstance(8), fc.integer({ min: -10, max: 100 })], { seed: PROPERTY_SEED, numRuns: 40 })(
     "bound <= exhaustive optimum <= every heuristic, on chains and DAGs of at most 8 nodes",
     async (instance, percent) => {
       // budgets from just below the class's least peak to store-all's peak
