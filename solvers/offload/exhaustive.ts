@@ -125,7 +125,10 @@ class Search {
     if (this.runStep(state, s, everAbsent)) {
       const read = this.readMask[s] as number;
       if (s === this.order.steps.length - 1) this.finish(state);
-      else if (!this.dominated(state, s + 1, everAbsent, awaitingRead & ~read))
+      else if (
+        this.fitsLater(state, s + 1) &&
+        !this.dominated(state, s + 1, everAbsent, awaitingRead & ~read)
+      )
         this.gap(state, {
           next: s + 1,
           offloading: s < this.order.forwardSteps && this.order.hasLink,
@@ -278,6 +281,29 @@ class Search {
       this.best = makespan;
       this.bestSchedule = Object.freeze([...this.prefix]);
     }
+  }
+
+  /**
+   * Whether every step from `next` on can still fit: from the boundary on no offload can start
+   * (proof, rule 2), so an activation without a host copy stays until its last read, and at best every
+   * one with a host copy is absent wherever no step reads it.
+   */
+  private fitsLater(state: RunState, next: number): boolean {
+    if (next < this.order.forwardSteps) return true;
+    const { g } = this.order;
+    for (let s = next; s < this.order.steps.length; s++) {
+      let during = this.order.storeAllDuring[s] as number;
+      const read = this.readMask[s] as number;
+      for (let u = 0; u < g.size; u++)
+        if (
+          (state.offloadIndex[u] as number) >= 0 &&
+          (this.order.lastUse[u] as number) > s &&
+          ((read >>> u) & 1) === 0
+        )
+          during -= g.bytes[u] as number;
+      if (during > this.budget) return false;
+    }
+    return true;
   }
 
   /**
