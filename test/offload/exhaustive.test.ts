@@ -33,7 +33,11 @@ describe("offload-exhaustive", () => {
       const offloadable = instance.nodes.flatMap((_, u) => (g.offloadable[u] === 1 ? [u] : []));
       let routine = Number.POSITIVE_INFINITY;
       for (let mask = 0; mask < 2 ** offloadable.length; mask++) {
-        const placement = placeOffloads(order, offloadable.filter((_, k) => ((mask >>> k) & 1) === 1), budget);
+        const placement = placeOffloads(
+          order,
+          offloadable.filter((_, k) => ((mask >>> k) & 1) === 1),
+          budget,
+        );
         if (placement.fits) routine = Math.min(routine, placement.evaluation.makespanMs);
       }
       const exact = exactOffloadOptimum(instance, budget);
