@@ -143,10 +143,3 @@ function stepReads(g: InstanceGraph, step: ComputeStep): number[] {
   if (g.needsOutput[v] === 1) list.push(v);
   return [...new Set(list)];
 }
-
-/** Sum of all step durations (the sum-of-times bound of src/evaluate/bounds.ts), ms. */
-export function totalComputeMs(order: OffloadOrder): number {
-  let total = 0;
-  for (const d of order.durations) total += d;
-  return total;
-}
