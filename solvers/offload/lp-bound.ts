@@ -17,9 +17,10 @@
  * H_j >= rho_j need_j, G_j >= rho_j need_j, A_j - (its readers' b_u x_u) >= need_j, where
  * rho_j = 1/bandwidth + latency / (largest candidate at j), c_u = latency + b_u / bandwidth.
  */
-import { backends, type LpBackendName } from "../../src/lp/backends.js";
+import type { LpBackendName } from "../../src/lp/backends.js";
 import { type LpTerm, ModelBuilder } from "../../src/lp/model.js";
 import { candidatesAt } from "./fluid-bound.js";
+import { loadLpBackend } from "./lp-loader.js";
 import type { OffloadOrder } from "./order.js";
 
 /** The method string the LP bound cites. */
@@ -43,7 +44,7 @@ export async function solveLpRelaxation(
   timeLimitSec: number,
 ): Promise<LpRelaxation> {
   const { model, x } = buildModel(order, budgetBytes);
-  const result = await backends[backend].solve(model.build(), { timeLimitSec });
+  const result = await (await loadLpBackend(backend)).solve(model.build(), { timeLimitSec });
   const fraction = new Float64Array(order.g.size);
   if (result.status !== "optimal" || result.values === undefined)
     return { boundMs: undefined, fraction, iterations: result.iterations ?? 0 };
