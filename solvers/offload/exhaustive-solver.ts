@@ -49,6 +49,8 @@ export interface ExactOptimum {
   /** Search nodes visited (0 when the seed met the sum of times or store-all fit). */
   readonly nodes: number;
   readonly complete: boolean;
+  /** The time limit stopped the search: the schedule is the best found by then. */
+  readonly timedOut: boolean;
 }
 
 /** The seed: the fastest of every subset (few offloadables) or of the largest-first prefixes. */
@@ -65,7 +67,8 @@ function seed(order: OffloadOrder, budgetBytes: number, deadline: Deadline): Pla
 /**
  * The least makespan over the offload class within `budgetBytes` (a link, and a budget at least the
  * class's least peak, assumed), with a schedule reaching it.
- * @throws TimeLimitReached when `deadline` passes
+ * @throws TimeLimitReached when `deadline` passes while the seed is placed (the search itself stops with
+ *   `timedOut` and its best schedule)
  */
 export function exactOffloadOptimum(
   instance: Instance,
@@ -78,7 +81,13 @@ export function exactOffloadOptimum(
   const seeded = seed(order, budgetBytes, deadline);
   const incumbent = seeded?.evaluation.makespanMs ?? Number.POSITIVE_INFINITY;
   if (seeded !== undefined && incumbent <= sumOfTimesBound(instance).value)
-    return { schedule: seeded.schedule, evaluation: seeded.evaluation, nodes: 0, complete: true };
+    return {
+      schedule: seeded.schedule,
+      evaluation: seeded.evaluation,
+      nodes: 0,
+      complete: true,
+      timedOut: false,
+    };
   const result = searchOffloadClass(order, budgetBytes, incumbent, maxNodes, deadline);
   const schedule = result.schedule ?? seeded?.schedule ?? leastPeakSchedule(order);
   if (schedule === undefined)
@@ -86,7 +95,7 @@ export function exactOffloadOptimum(
   const evaluation = evaluate(instance, schedule);
   if (!evaluation.valid)
     throw new InternalError(`offload-exhaustive: invalid schedule: ${evaluation.error.reason}`);
-  return { schedule, evaluation, nodes: result.nodes, complete: result.complete };
+  return { schedule, evaluation, nodes: result.nodes, complete: result.complete, timedOut: result.timedOut };
 }
 
 function solveExhaustive(instance: Instance, options: SolverOptions): SolverAnswer {
@@ -102,9 +111,16 @@ function solveExhaustive(instance: Instance, options: SolverOptions): SolverAnsw
     found = exactOffloadOptimum(instance, options.budgetBytes, settings.maxNodes, deadline);
   } catch (caught) {
     if (!(caught instanceof TimeLimitReached)) throw caught;
-    return { status: "timeout", reason: caught.message, lowerBoundMs: sumOfTimesBound(instance) };
+    return timeoutAnswer(order, caught.message, leastPeakSchedule(order), 0);
   }
   if (found === undefined) throw new InternalError("offload-exhaustive: no optimum above the least peak");
+  if (found.timedOut)
+    return timeoutAnswer(
+      order,
+      "the time limit was reached during the exhaustive offload search",
+      found.schedule,
+      found.nodes,
+    );
   const counters = { searchNodes: found.nodes, complete: found.complete ? 1 : 0 };
   const answer = placedAnswer(instance, found.schedule, found.evaluation, undefined, counters);
   if (answer.status === "optimal" || !found.complete) return answer;
@@ -120,6 +136,22 @@ function solveExhaustive(instance: Instance, options: SolverOptions): SolverAnsw
       over: "offload",
       method: "the exact optimum by enumeration, proofs/offload-exhaustive.md",
     },
+  };
+}
+
+/** `timeout` with the best schedule known (within the budget) and the sum-of-times bound. */
+function timeoutAnswer(order: OffloadOrder, reason: string, schedule: Schedule, nodes: number): SolverAnswer {
+  const evaluation = evaluate(order.instance, schedule);
+  if (!evaluation.valid)
+    throw new InternalError(`offload-exhaustive: invalid schedule: ${evaluation.error.reason}`);
+  return {
+    status: "timeout",
+    reason,
+    schedule,
+    claimedMakespanMs: evaluation.makespanMs,
+    claimedPeakBytes: evaluation.peakBytes,
+    lowerBoundMs: sumOfTimesBound(order.instance),
+    counters: { searchNodes: nodes, complete: 0 },
   };
 }
 

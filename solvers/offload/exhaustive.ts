@@ -16,7 +16,8 @@ import { InternalError } from "../../src/errors.js";
 import { runInstruction } from "../../src/evaluate/handlers.js";
 import { RunState, Violation } from "../../src/evaluate/run-state.js";
 import { type Instruction, ops, type Schedule } from "../../src/schedule/types.js";
-import type { Deadline } from "../../src/time-limit.js";
+import { type Deadline, TimeLimitReached } from "../../src/time-limit.js";
+import { chainWaits, type FluidBound, fluidBound } from "./fluid-bound.js";
 import type { OffloadOrder } from "./order.js";
 
 /** Largest instance (nodes) the exhaustive search accepts. */
@@ -33,6 +34,8 @@ export interface ExhaustiveResult {
   readonly nodes: number;
   /** True when the whole tree was searched (the answer is the class optimum). */
   readonly complete: boolean;
+  /** True when the time limit stopped the search (the schedule is the best found so far). */
+  readonly timedOut: boolean;
 }
 
 /** Thrown inside the search when its work limit is spent. */
@@ -65,7 +68,7 @@ interface Gap {
  * @param incumbent makespan of a known schedule within the budget (Infinity for none): only strictly
  *   faster schedules are looked for, so the result's schedule is undefined when none is faster
  * @param maxNodes search nodes allowed; past it the result is not `complete`
- * @throws TimeLimitReached when `deadline` passes
+ * @param deadline a search it stops answers `timedOut` with the best schedule found so far
  */
 export function searchOffloadClass(
   order: OffloadOrder,
@@ -77,13 +80,15 @@ export function searchOffloadClass(
   if (order.g.size > 30) throw new InternalError("searchOffloadClass: more than 30 nodes");
   const search = new Search(order, budgetBytes, incumbent, maxNodes, deadline);
   let complete = true;
+  let timedOut = false;
   try {
     search.start();
   } catch (caught) {
-    if (!(caught instanceof WorkSpent)) throw caught;
+    if (caught instanceof TimeLimitReached) timedOut = true;
+    else if (!(caught instanceof WorkSpent)) throw caught;
     complete = false;
   }
-  return { schedule: search.bestSchedule, makespanMs: search.best, nodes: search.nodes, complete };
+  return { schedule: search.bestSchedule, makespanMs: search.best, nodes: search.nodes, complete, timedOut };
 }
 
 class Search {
@@ -95,6 +100,8 @@ class Search {
   private readonly tail: Float64Array;
   /** Bitmask of the activations each step reads. */
   private readonly readMask: number[];
+  /** The fluid relaxation's per-step waits (fluid-bound.ts), valid for every schedule within the budget. */
+  private readonly fluid: FluidBound;
   /** Time vectors of the gap starts seen, by position and masks (dominance, proof rule 7). */
   private readonly seen = new Map<string, Float64Array[]>();
 
@@ -111,6 +118,7 @@ class Search {
     for (let s = K - 1; s >= 0; s--)
       this.tail[s] = (this.tail[s + 1] as number) + (order.durations[s] as number);
     this.readMask = order.reads.map((list) => list.reduce((mask, u) => mask | (1 << u), 0));
+    this.fluid = fluidBound(order, budget);
   }
 
   start(): void {
@@ -371,7 +379,7 @@ class Search {
       channel += this.order.transferMs[u] as number;
       bound = Math.max(bound, channel + (this.tail[reader] as number));
     }
-    return bound;
+    return Math.max(bound, chainWaits(this.order, this.fluid, next, state.clock, this.tail));
   }
 }
 

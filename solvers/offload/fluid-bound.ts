@@ -15,6 +15,10 @@ export interface FluidBound {
   readonly boundMs: number;
   /** Bytes that must be absent at each step (0 where store-all fits). */
   readonly need: Float64Array;
+  /** Per step with a need: the earliest it can start (the device-to-host fluid), ms; 0 elsewhere. */
+  readonly startAtLeast: Float64Array;
+  /** Per step with a need: the least time from its end to the makespan (the host-to-device fluid), ms. */
+  readonly afterAtLeast: Float64Array;
 }
 
 /** The method string bounds cite. */
@@ -59,22 +63,42 @@ export function fluidBound(order: OffloadOrder, budgetBytes: number): FluidBound
   const K = order.steps.length;
   const need = Float64Array.from(order.storeAllDuring, (during) => Math.max(0, during - budgetBytes));
   const { ends, tail } = noStallTimes(order);
-  let start = 0; // lower bound on the start of step j
-  let bound = 0;
+  const startAtLeast = new Float64Array(K);
+  const afterAtLeast = new Float64Array(K);
   for (let j = 0; j < K; j++) {
-    if (j > 0) start += order.durations[j - 1] as number;
-    if ((need[j] as number) > 0) {
-      const waits = linkWaits(order, j, need[j] as number, ends, tail);
-      if (!Number.isFinite(waits.before)) return { boundMs: Number.POSITIVE_INFINITY, need };
-      start = Math.max(start, waits.before);
-      bound = Math.max(
-        bound,
-        start + (order.durations[j] as number) + Math.max(waits.after, tail[j + 1] as number),
-      );
-    }
+    if ((need[j] as number) <= 0) continue;
+    const waits = linkWaits(order, j, need[j] as number, ends, tail);
+    startAtLeast[j] = waits.before;
+    afterAtLeast[j] = waits.after;
   }
-  bound = Math.max(bound, start + (order.durations[K - 1] as number));
-  return { boundMs: bound, need };
+  const result = { need, startAtLeast, afterAtLeast };
+  return { ...result, boundMs: chainWaits(order, result, 0, 0, tail) };
+}
+
+/**
+ * Chains the per-step waits from step `next` started at `clock`: each step starts no earlier than the
+ * previous one's end nor than its fluid start, and a step with a need leaves at least its fluid time
+ * (and its remaining compute) after it. A lower bound on the makespan of every completion.
+ * @param tail compute time from each step to the end (index K: 0)
+ */
+export function chainWaits(
+  order: OffloadOrder,
+  waits: Pick<FluidBound, "need" | "startAtLeast" | "afterAtLeast">,
+  next: number,
+  clock: number,
+  tail: Float64Array,
+): number {
+  const K = order.steps.length;
+  let start = clock;
+  let bound = clock + (tail[next] as number);
+  for (let s = next; s < K; s++) {
+    if (s > next) start += order.durations[s - 1] as number;
+    if ((waits.need[s] as number) <= 0) continue;
+    start = Math.max(start, waits.startAtLeast[s] as number);
+    const after = Math.max(waits.afterAtLeast[s] as number, tail[s + 1] as number);
+    bound = Math.max(bound, start + (order.durations[s] as number) + after);
+  }
+  return bound;
 }
 
 /** No-stall end of each forward (when its output is released) and compute time from step s to the end. */
