@@ -168,7 +168,7 @@ export const offloadExhaustive: Solver = {
   reads: [],
   rejects: (instance) =>
     instance.nodes.length > MAX_EXHAUSTIVE_NODES
-      ? `it has ${instance.nodes.length} nodes; offload-exhaustive takes at most ${MAX_EXHAUSTIVE_NODES}`
+      ? `${instance.nodes.length} nodes (offload-exhaustive takes at most ${MAX_EXHAUSTIVE_NODES})`
       : undefined,
   solve: solveExhaustive,
 };
