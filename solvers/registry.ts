@@ -10,6 +10,13 @@ import { recomputeAll } from "./baselines/recompute-all.js";
 import { storeAll } from "./baselines/store-all.js";
 import { chainDp, revolve } from "./chain/index.js";
 import { graphMincut } from "./graph/index.js";
+import {
+  offloadAll,
+  offloadExhaustive,
+  offloadFluid,
+  offloadLargest,
+  offloadLpRound,
+} from "./offload/index.js";
 import { offloadMilp } from "./offload/milp.js";
 
 /** Every solver remat has, in the order `remat solvers` lists them. */
@@ -22,6 +29,11 @@ export const solvers: readonly Solver[] = Object.freeze([
   chainDp,
   revolve,
   graphMincut,
+  offloadAll,
+  offloadLargest,
+  offloadLpRound,
+  offloadFluid,
+  offloadExhaustive,
   offloadMilp,
 ]);
 

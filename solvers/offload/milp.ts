@@ -13,13 +13,13 @@ import { makespanLowerBound, sumOfTimesBound } from "../../src/evaluate/bounds.j
 import { evaluate } from "../../src/evaluate/evaluate.js";
 import type { Instance } from "../../src/instance/types.js";
 import type { LpResult } from "../../src/lp/backend.js";
+import { loadLpBackend } from "../../src/lp/load.js";
 import { type OptionValues, parseSwitches } from "../../src/options.js";
 import { storeAllEvaluation, storeAllSchedule } from "../../src/schedule/builders.js";
 import type { Schedule } from "../../src/schedule/types.js";
 import type { Bound, Solver, SolverAnswer, SolverOptions } from "../../src/solver.js";
 import { Deadline, TimeLimitReached } from "../../src/time-limit.js";
 import { judgeFixedSchedule } from "../baselines/judge.js";
-import { lpBackend } from "./milp-backend.js";
 import { decodeDecision } from "./milp-decode.js";
 import { buildOffloadModel, modelBinaries, type OffloadModel } from "./milp-model.js";
 import { leastPeakBytes, type OffloadPlan, offloadPlan } from "./milp-plan.js";
@@ -184,7 +184,7 @@ async function solveModel(run: Run, plan: OffloadPlan): Promise<SolverAnswer> {
   });
   const remainingSec = (run.deadline.atMs - performance.now()) / 1000;
   if (!(remainingSec > 0)) throw new TimeLimitReached("building the offload MILP", run.options.timeLimitSec);
-  const backend = await lpBackend(run.switches.lp);
+  const backend = await loadLpBackend(run.switches.lp);
   const result = await backend.solve(built.model, { timeLimitSec: remainingSec });
   return answerFrom(run, plan, built, result);
 }

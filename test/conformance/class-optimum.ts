@@ -1,12 +1,16 @@
 /**
  * The optimum of a schedule class found by enumeration, independently of every solver: the checkpoint
  * class by every kept set (test/graph/exhaustive.ts), the persistent chain class by every tree of moves
- * (test/chain/enumerate.ts); each schedule judged by the evaluator alone. `all` cannot be enumerated.
+ * (test/chain/enumerate.ts), the offload class by its (peak, makespan) front, each point the exact
+ * optimum of offload-exhaustive's branch and bound at a budget just below the previous point's peak;
+ * each schedule judged by the evaluator alone. `all` cannot be enumerated.
  */
+
+import { exactOffloadOptimum } from "../../solvers/offload/exhaustive-solver.js";
 import { evaluate, type ValidEvaluation } from "../../src/evaluate/evaluate.js";
 import { graphOf } from "../../src/instance/graph.js";
 import type { Instance } from "../../src/instance/types.js";
-import { keepSchedule } from "../../src/schedule/builders.js";
+import { keepSchedule, storeAllEvaluation } from "../../src/schedule/builders.js";
 import type { Objective, ScheduleClass } from "../../src/solver.js";
 import { persistentSchedules } from "../chain/enumerate.js";
 
@@ -14,6 +18,8 @@ import { persistentSchedules } from "../chain/enumerate.js";
 const MAX_FREE = 10;
 /** Longest chain whose persistent class is enumerated (1,806 schedules at 7 stages). */
 const MAX_STAGES = 7;
+/** Most nodes whose offload class front is computed (one exact search per front point). */
+const MAX_OFFLOAD_NODES = 8;
 
 function isChain(instance: Instance): boolean {
   const g = graphOf(instance);
@@ -41,6 +47,8 @@ export function classEvaluations(instance: Instance, over: ScheduleClass): Valid
       return evaluation;
     });
   }
+  if (over === "offload")
+    return instance.nodes.length > MAX_OFFLOAD_NODES ? undefined : offloadFront(instance);
   if (over === "persistent-chain") {
     if (!isChain(instance) || instance.nodes.length - 1 > MAX_STAGES) return undefined;
     return persistentSchedules(instance)
@@ -48,6 +56,23 @@ export function classEvaluations(instance: Instance, over: ScheduleClass): Valid
       .filter((evaluation): evaluation is ValidEvaluation => evaluation.valid);
   }
   return undefined;
+}
+
+/**
+ * The (peak, makespan) front of the offload class: store-all, then the exact optimum at one byte below
+ * the last point's peak, until no schedule of the class fits (sizes are whole bytes, so no budget in
+ * between has another optimum). For `classOptimum` the front is as good as the whole class.
+ */
+function offloadFront(instance: Instance): ValidEvaluation[] | undefined {
+  const front: ValidEvaluation[] = [storeAllEvaluation(instance)];
+  if (instance.hardware === undefined) return front;
+  for (;;) {
+    const budget = (front[front.length - 1] as ValidEvaluation).peakBytes - 1;
+    const found = exactOffloadOptimum(instance, budget);
+    if (found === undefined) return front;
+    if (!found.complete) return undefined;
+    front.push(found.evaluation);
+  }
 }
 
 /**
