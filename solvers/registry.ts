@@ -16,8 +16,8 @@ import {
   offloadFluid,
   offloadLargest,
   offloadLpRound,
+  offloadMilp,
 } from "./offload/index.js";
-import { offloadMilp } from "./offload/milp.js";
 
 /** Every solver remat has, in the order `remat solvers` lists them. */
 export const solvers: readonly Solver[] = Object.freeze([

@@ -61,7 +61,10 @@ interface Judged {
 }
 
 /** Supplies incumbents (e.g. the offload heuristics' schedules) for an instance and its options. */
-export type IncumbentSource = (instance: Instance, options: SolverOptions) => readonly Schedule[];
+export type IncumbentSource = (
+  instance: Instance,
+  options: SolverOptions,
+) => readonly Schedule[] | Promise<readonly Schedule[]>;
 
 /** Whether the instance has a link that can move bytes (a hardware block with bandwidth > 0). */
 export function hasLink(instance: Instance): boolean {
@@ -256,7 +259,8 @@ export async function solveOffloadMilp(
 }
 
 /**
- * offload-milp with incumbents from `source` (the lead wires the offload heuristics here).
+ * offload-milp with incumbents from `source` (the registered one takes the offload heuristics',
+ * milp-incumbents.ts).
  * @param source called once per solve; its schedules are judged and the best is the MILP's cutoff
  */
 export function createOffloadMilp(source?: IncumbentSource): Solver {
@@ -272,9 +276,7 @@ export function createOffloadMilp(source?: IncumbentSource): Solver {
     emits: { time: "offload" },
     switches: MILP_SWITCHES,
     reads: [],
-    solve: (instance, options) => solveOffloadMilp(instance, options, source?.(instance, options) ?? []),
+    solve: async (instance, options) =>
+      solveOffloadMilp(instance, options, (await source?.(instance, options)) ?? []),
   };
 }
-
-/** offload-milp with its own incumbents only (offloading every candidate, store-all when it fits). */
-export const offloadMilp: Solver = createOffloadMilp();

@@ -8,9 +8,13 @@ import { describe, expect, it } from "vitest";
 import { threePartitionInstance } from "../../src/generate/three-partition.js";
 import { cli, tempFolder } from "../cli/run.js";
 
-/** A 3-PARTITION instance (proofs/offload-np-hard.md) written to a file, with its memory threshold. */
+/**
+ * A 3-PARTITION no-instance (proofs/offload-np-hard.md) written to a file, with its memory threshold:
+ * no schedule reaches the sum of times, so an `optimal` answer needs the MILP's own proof (the
+ * heuristics' incumbents cannot meet the sum-of-times bound).
+ */
 function instanceFile(): { file: string; budget: string } {
-  const r = threePartitionInstance([5, 4, 4, 5, 4, 4]);
+  const r = threePartitionInstance([6, 4, 4, 4, 4, 4]);
   const file = join(tempFolder(), "three-partition.json");
   writeFileSync(file, JSON.stringify(r.instance));
   return { file, budget: String(r.memoryBytes) };
