@@ -268,6 +268,77 @@ function loop(): string {
   ].join("\n");
 }
 
+/** The least overhead among `cells` (null when none is feasible), with the solver that reached it. */
+function leastOverhead(cells: readonly Loose[]): { overhead: number; solver: string } | null {
+  const feasible = cells.filter((cell) => cell.overhead !== null && cell.overhead !== undefined);
+  if (feasible.length === 0) return null;
+  const best = feasible.reduce((a, b) => (b.overhead < a.overhead ? b : a));
+  return { overhead: best.overhead, solver: best.solver };
+}
+
+/** Cells of one instance, link and budget, split into offload and recomputation methods. */
+function offloadGroups(cells: readonly Loose[]): Map<string, { offload: Loose[]; recompute: Loose[] }> {
+  const groups = new Map<string, { offload: Loose[]; recompute: Loose[] }>();
+  for (const cell of cells) {
+    const key = `${cell.network}-${cell.level}|${cell.link}|${cell.budgetPercent}`;
+    const group = groups.get(key) ?? { offload: [], recompute: [] };
+    groups.set(key, group);
+    (String(cell.solver).startsWith("offload-") ? group.offload : group.recompute).push(cell);
+  }
+  return groups;
+}
+
+/** Offloading against recomputation on the zoo's networks, the heuristics' speed and the MILP's reach. */
+function offload(): string {
+  const data = results("offload");
+  const groups = offloadGroups(data.cells as Loose[]);
+  const budgets = [...new Set((data.cells as Loose[]).map((cell) => cell.budgetPercent as number))];
+  const instances = [...new Set((data.cells as Loose[]).map((cell) => `${cell.network}-${cell.level}`))];
+  const cellText = (instance: string, link: string, budget: number) => {
+    const group = groups.get(`${instance}|${link}|${budget}`);
+    const off = leastOverhead(group?.offload ?? []);
+    const re = leastOverhead(group?.recompute ?? []);
+    const text = (x: { overhead: number } | null) => (x === null ? "-" : percent(x.overhead, 0));
+    return `${text(off)} / ${text(re)}`;
+  };
+  const wins = (link: string) =>
+    [...groups.entries()].filter(([key, group]) => {
+      if (!key.includes(`|${link}|`)) return false;
+      const off = leastOverhead(group.offload);
+      const re = leastOverhead(group.recompute);
+      return off !== null && (re === null || off.overhead < re.overhead);
+    }).length;
+  const speed = (data.speed as Loose[]).map((r) => `${r.solver} ${ms(r.medianMs)} ms`).join(", ");
+  const scaling = data.scaling as Loose[];
+  const reach = [...new Set(scaling.map((r) => r.budget as string))].flatMap((budget) =>
+    ["highs", "glpk"].map((lp) => {
+      const rows = scaling.filter((r) => r.lp === lp && r.budget === budget);
+      const proven = rows.filter((r) => r.status === "optimal");
+      const stopped = rows.find((r) => r.status === "timeout" || r.status === "feasible");
+      const longest = proven.length === 0 ? "none" : `${Math.max(...proven.map((r) => r.length))} stages`;
+      const stop =
+        stopped === undefined
+          ? ""
+          : ` (${stopped.length} stages: ${stopped.status} at ${seconds(stopped.ms)}, ${percent(stopped.makespanMs / stopped.lowerBoundMs - 1)} above its bound)`;
+      return `${lp} at ${budget}: ${longest}${stop}`;
+    }),
+  );
+  return [
+    `Measured on ${measuredOn(data.environment)} (\`bench/offload.ts\`; full grid with every method, its gap to the best offload bound and its solve time in \`bench/results/offload.md\`).`,
+    "Least overhead of an offload method / of recomputation (graph-mincut, chain-dp on chains), over PCIe 4.0 (`pcie4`); `-`: no schedule fits:",
+    "",
+    `| instance | ${budgets.map((b) => `${b}%`).join(" | ")} |`,
+    `| --- | ${budgets.map(() => "---:").join(" | ")} |`,
+    ...instances.map(
+      (instance) => `| ${instance} | ${budgets.map((b) => cellText(instance, "pcie4", b)).join(" | ")} |`,
+    ),
+    "",
+    `Offloading beats recomputation (or fits where recomputation cannot) at ${wins("pcie4")} of ${instances.length * budgets.length} (instance, budget) pairs over PCIe 4.0 and ${wins("usb2-flash")} over \`usb2-flash\`. ` +
+      `Heuristics on a ${(data.speed as Loose[])[0]?.nodes}-node layered DAG: ${speed}. ` +
+      `Longest random chain (a link as slow as its compute) offload-milp proves optimal within 60 s: ${reach.join("; ")}.`,
+  ].join("\n");
+}
+
 /** Every generated block by name, with the results file it reads. */
 export const BLOCKS: Readonly<Record<string, { readonly from: string; readonly render: () => string }>> = {
   "graph-mincut-memory": { from: "graph-mincut", render: graphMincutMemory },
@@ -277,6 +348,7 @@ export const BLOCKS: Readonly<Record<string, { readonly from: string; readonly r
   "evaluator-speed": { from: "evaluator", render: evaluatorSpeed },
   fidelity: { from: "fidelity", render: fidelity },
   loop: { from: "loop", render: loop },
+  offload: { from: "offload", render: offload },
 };
 
 /** The opening marker of block `name`. */
