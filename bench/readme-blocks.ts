@@ -335,7 +335,7 @@ function offload(): string {
     "",
     `Offloading beats recomputation (or fits where recomputation cannot) at ${wins("pcie4")} of ${instances.length * budgets.length} (instance, budget) pairs over PCIe 4.0 and ${wins("usb2-flash")} over \`usb2-flash\`. ` +
       `Heuristics on a ${(data.speed as Loose[])[0]?.nodes}-node layered DAG: ${speed}. ` +
-      `Longest random chain (a link as slow as its compute) offload-milp proves optimal within 60 s: ${reach.join("; ")}.`,
+      `Longest random chain (over a link slower than its compute, 1 byte/ms) offload-milp proves optimal within 60 s: ${reach.join("; ")}.`,
   ].join("\n");
 }
 
