@@ -22,6 +22,15 @@ const NAME = "jslp";
 /** Branch and bound checks its clock once per node; count a run that used 95% of the limit as stopped by it. */
 const LIMIT_REACHED_FRACTION = 0.95;
 
+/**
+ * The time limit a MILP gets when none is given, s. The library's branch and bound can loop forever on
+ * some MILPs (a 7-node offload-milp model did, measured: still running after 240 s, while HiGHS and GLPK
+ * proved it in 0.4 s), and it proves nothing about MILPs anyway, so an unlimited run is never worth more
+ * than a bounded one: without a limit a MILP runs at most this long and answers `timeout` with its
+ * checked incumbent. LPs have no default limit.
+ */
+export const JSLP_MILP_DEFAULT_LIMIT_SEC = 10;
+
 /** Grace after the time limit before the worker running the library is terminated (jslp-runner.ts), ms. */
 const KILL_GRACE_MS = 250;
 
@@ -52,17 +61,19 @@ async function solveOnce(
   options: ResolvedOptions,
 ): Promise<LpAnswer | "unbounded-or-infeasible"> {
   const mip = !options.relax && isMixedInteger(model);
+  const limitSec =
+    mip && !Number.isFinite(options.timeLimitSec) ? JSLP_MILP_DEFAULT_LIMIT_SEC : options.timeLimitSec;
   const translation = toJslp(model, options.relax);
   if (translation === "infeasible") return { status: "infeasible" };
   const jsModel: JslpModel = {
     ...translation.model,
-    ...(Number.isFinite(options.timeLimitSec) ? { timeout: options.timeLimitSec * 1000 } : {}),
+    ...(Number.isFinite(limitSec) ? { timeout: limitSec * 1000 } : {}),
     ...(options.mipGap > 0 ? { tolerance: options.mipGap } : {}),
   };
   const start = performance.now();
-  const raw = await run(jsModel, options.timeLimitSec * 1000 + KILL_GRACE_MS);
+  const raw = await run(jsModel, limitSec * 1000 + KILL_GRACE_MS);
   if (raw === "killed") return { status: "timeout" };
-  const timedOut = mip && performance.now() - start >= LIMIT_REACHED_FRACTION * options.timeLimitSec * 1000;
+  const timedOut = mip && performance.now() - start >= LIMIT_REACHED_FRACTION * limitSec * 1000;
   return answerOf(raw, { model, translation, mip, relax: options.relax, timedOut });
 }
 
