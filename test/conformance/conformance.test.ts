@@ -14,7 +14,7 @@
  * `REMAT_PROPERTY_RUNS` multiplies the number of runs (e.g. 20 for a long run); the seed is fixed.
  */
 import { fc, test } from "@fast-check/vitest";
-import { describe, expect } from "vitest";
+import { describe, expect, vi } from "vitest";
 import { solve, solvers } from "../../solvers/index.js";
 import { evaluate } from "../../src/evaluate/evaluate.js";
 import { graphOf } from "../../src/instance/graph.js";
@@ -28,6 +28,8 @@ import { anyInstance } from "./instances.js";
 import { insertPassThrough, relabel, renameSchedule, renaming, scaleTimes } from "./transforms.js";
 
 const RUNS = Math.max(1, Number(process.env.REMAT_PROPERTY_RUNS ?? 1));
+// A longer run gets proportionally longer per property (each property is one test of many runs).
+vi.setConfig({ testTimeout: 60_000 * RUNS });
 const runs = (base: number) => Math.round(base * RUNS);
 /** Relative tolerance for float sums taken in another order. */
 const TOLERANCE = 1e-9;
