@@ -15,11 +15,11 @@ import type { Instance } from "../../src/instance/types.js";
 import type { LpResult } from "../../src/lp/backend.js";
 import { loadLpBackend } from "../../src/lp/load.js";
 import { type OptionValues, parseSwitches } from "../../src/options.js";
-import { storeAllEvaluation, storeAllSchedule } from "../../src/schedule/builders.js";
 import type { Schedule } from "../../src/schedule/types.js";
 import type { Bound, Solver, SolverAnswer, SolverOptions } from "../../src/solver.js";
 import { Deadline, TimeLimitReached } from "../../src/time-limit.js";
 import { judgeFixedSchedule } from "../baselines/judge.js";
+import { storeAllShortcut } from "./answers.js";
 import { decodeDecision } from "./milp-decode.js";
 import { buildOffloadModel, modelBinaries, type OffloadModel } from "./milp-model.js";
 import { leastPeakBytes, type OffloadPlan, offloadPlan } from "./milp-plan.js";
@@ -65,11 +65,6 @@ export type IncumbentSource = (
   instance: Instance,
   options: SolverOptions,
 ) => readonly Schedule[] | Promise<readonly Schedule[]>;
-
-/** Whether the instance has a link that can move bytes (a hardware block with bandwidth > 0). */
-export function hasLink(instance: Instance): boolean {
-  return instance.hardware !== undefined && instance.hardware.bandwidth > 0;
-}
 
 /** Evaluates `schedule`; undefined when it is invalid or over the budget. */
 function judge(instance: Instance, schedule: Schedule | undefined, budgetBytes: number): Judged | undefined {
@@ -232,8 +227,8 @@ export async function solveOffloadMilp(
   incumbents: readonly Schedule[] = [],
 ): Promise<SolverAnswer> {
   const switches = parseSwitches(MILP_SWITCHES, options.extra, "offload-milp");
-  if (!hasLink(instance) || storeAllEvaluation(instance).peakBytes <= options.budgetBytes)
-    return judgeFixedSchedule(instance, storeAllSchedule(instance), options);
+  const shortcut = storeAllShortcut(instance, options);
+  if (shortcut !== undefined) return shortcut;
   const run: Run = {
     instance,
     options,
