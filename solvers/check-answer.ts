@@ -27,12 +27,13 @@ import type {
   SolverAnswer,
   SolverOptions,
 } from "../src/solver.js";
+import { SCHEDULE_CLASS_WORDS } from "../src/solver.js";
 
 /** Relative tolerance between a solver's claimed cost and the evaluator's (float sums in another order). */
 const CLAIM_TOLERANCE = 1e-9;
 
 const STATUSES = ["optimal", "feasible", "infeasible", "timeout"];
-const CLASSES: readonly ScheduleClass[] = ["all", "checkpoint", "persistent-chain", "offload"];
+const CLASSES = Object.keys(SCHEDULE_CLASS_WORDS) as readonly ScheduleClass[];
 
 /** What `describeAnswer` needs. */
 export interface AnswerContext {

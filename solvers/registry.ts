@@ -18,6 +18,7 @@ import {
   offloadLpRound,
   offloadMilp,
 } from "./offload/index.js";
+import { pofo } from "./pofo/index.js";
 
 /** Every solver remat has, in the order `remat solvers` lists them. */
 export const solvers: readonly Solver[] = Object.freeze([
@@ -35,6 +36,7 @@ export const solvers: readonly Solver[] = Object.freeze([
   offloadFluid,
   offloadExhaustive,
   offloadMilp,
+  pofo,
 ]);
 
 /** Looks a solver up by name. @throws InputError (code `option`, path `solver`) listing the valid names */

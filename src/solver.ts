@@ -23,9 +23,13 @@ export type Objective = "time" | "memory";
  *   proofs/chain-dp.md), with each size rounded up to the discretization the certificate names;
  * - `offload`: schedules in store-all's operation order (every forward once in the listed order, then
  *   every backward in reverse; no recomputation) with any activations offloaded to host (`O`), freed
- *   (`D`) and prefetched (`P`) at any positions (Beaumont, Eyraud-Dubois, Shilova 2020).
+ *   (`D`) and prefetched (`P`) at any positions (Beaumont, Eyraud-Dubois, Shilova 2020);
+ * - `offload-chain`: persistent chain schedules whose spine checkpoints (the inputs of the top-level
+ *   moves) may each be copied to host during their own move's forward and brought back during the next
+ *   move's backward or just after it (proofs/pofo.md; after Beaumont, Eyraud-Dubois, Shilova 2021); it
+ *   contains `persistent-chain`.
  */
-export type ScheduleClass = "all" | "checkpoint" | "persistent-chain" | "offload";
+export type ScheduleClass = "all" | "checkpoint" | "persistent-chain" | "offload" | "offload-chain";
 
 /** Words for each class, for messages and the CLI. */
 export const SCHEDULE_CLASS_WORDS: Readonly<Record<ScheduleClass, string>> = {
@@ -34,6 +38,8 @@ export const SCHEDULE_CLASS_WORDS: Readonly<Record<ScheduleClass, string>> = {
   "persistent-chain": "persistent chain schedules (rotor's class)",
   offload:
     "offload schedules (store-all's operation order, activations offloaded and prefetched, no recomputation)",
+  "offload-chain":
+    "persistent chain schedules with offloaded spine checkpoints (pofo's class: each copy within its move's forward, each prefetch within the next move's backward)",
 };
 
 /**

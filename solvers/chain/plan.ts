@@ -93,9 +93,25 @@ function assemble<K>(step: PlanStep<K>, built: ChainPlan[]): void {
  * @throws TimeLimitReached when `deadline` passes (checked at every move)
  */
 export function planSchedule(view: ChainView, plan: ChainPlan, deadline: Deadline = NO_DEADLINE): Schedule {
+  const out: Instruction[] = [ops.forward(view.ids[0] as string)];
+  emitPlan(view, plan, out, deadline);
+  out.push(ops.freeActivation(view.ids[0] as string));
+  return out;
+}
+
+/**
+ * Appends the instructions of `plan` for its segment (s, t) to `out`: `a_s` and `delta_{t+1}` resident
+ * before, `a_s` and `delta_s` after, everything else the segment made freed.
+ * @throws TimeLimitReached when `deadline` passes (checked at every move)
+ */
+export function emitPlan(
+  view: ChainView,
+  plan: ChainPlan,
+  out: Instruction[],
+  deadline: Deadline = NO_DEADLINE,
+): void {
   const { ids } = view;
   const id = (k: number) => ids[k] as string;
-  const out: Instruction[] = [ops.forward(id(0))];
   // a plan node to emit, or (as a number k) the instructions that close a move: `B v_k`, `D a:v_k` for
   // a chain move at stage k - 1 (k > 0), `D a:v_{-k}` after a leaf's right part (k < 0)
   const stack: (ChainPlan | number)[] = [plan];
@@ -117,8 +133,6 @@ export function planSchedule(view: ChainView, plan: ChainPlan, deadline: Deadlin
     for (let k = item.s + 1; k < item.j; k++) out.push(ops.forward(id(k + 1)), ops.freeActivation(id(k)));
     stack.push(item.left, -item.j, item.right);
   }
-  out.push(ops.freeActivation(id(0)));
-  return out;
 }
 
 /** The number of instructions {@link planSchedule} emits for `plan`, in O(plan nodes). */

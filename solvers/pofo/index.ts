@@ -1,0 +1,1 @@
+export { MAX_SPINE_ENTRIES, pofo, pofoCertificate, solvePofo } from "./solver.js";
