@@ -13,6 +13,12 @@ export interface ChainLink {
   readonly present: boolean;
   /** canOffload[k] = 1 when `a_k` may be copied to the host and back. */
   readonly canOffload: Uint8Array;
+  /**
+   * chainOffload[k] = 1 when a chain move at k may offload `a_k`: it may, and `B v_{k+1}` reads it
+   * (`needs` has "inputs"), so that this backward is where its prefetch is waited for (proofs/pofo.md,
+   * "The class").
+   */
+  readonly chainOffload: Uint8Array;
   /** transferMs[k]: one copy of `a_k` either way, ms (Infinity without a link). */
   readonly transferMs: Float64Array;
 }
@@ -27,5 +33,8 @@ export function chainLink(instance: Instance): ChainLink {
     present ? latency + bytes / bandwidth : Number.POSITIVE_INFINITY,
   );
   const canOffload = Uint8Array.from(g.offloadable, (flag) => (present && flag === 1 ? 1 : 0));
-  return { present, canOffload, transferMs };
+  const chainOffload = Uint8Array.from(canOffload, (flag, k) =>
+    flag === 1 && k + 1 < g.size && g.needsInputs[k + 1] === 1 ? 1 : 0,
+  );
+  return { present, canOffload, chainOffload, transferMs };
 }

@@ -124,7 +124,7 @@ function fillChainBody(inputs: SpineInputs, values: Float64Array, s: number, m: 
   const uf = view.uf[s] as number;
   const restSlots = m - (sizes.xbar[s + 1] as number);
   out.chainMs = uf + (s === L - 1 ? 0 : spineValue(inputs, values, s + 1, restSlots, -1));
-  if (link.canOffload[s] === 0) return;
+  if (link.chainOffload[s] === 0) return;
   const d = link.transferMs[s] as number;
   const rest = s === L - 1 ? d : spineValue(inputs, values, s + 1, restSlots + (sizes.x[s] as number), s);
   const offloadMs = Math.max(uf, d) + rest;

@@ -7,11 +7,13 @@ import { evaluate, type ValidEvaluation } from "../../src/evaluate/evaluate.js";
 import type { Instance } from "../../src/instance/types.js";
 import { type Instruction, ops } from "../../src/schedule/types.js";
 
-/** Every schedule of the persistent class of a chain instance (all nodes recomputable but the input). */
-export function persistentSchedules(instance: Instance): Instruction[][] {
-  const ids = instance.nodes.map((node) => node.id);
+/**
+ * The persistent class's segments of a chain with node ids `ids`: `segment(s, t)` lists every
+ * instruction sequence processing stages s..t (`a_s` and `delta_{t+1}` resident before; `a_s` and
+ * `delta_s` after). Memoized per segment.
+ */
+export function persistentSegments(ids: readonly string[]): (s: number, t: number) => Instruction[][] {
   const id = (k: number) => ids[k] as string;
-  const L = ids.length - 1;
   const memo = new Map<string, Instruction[][]>();
   const segment = (s: number, t: number): Instruction[][] => {
     const key = `${s},${t}`;
@@ -35,7 +37,19 @@ export function persistentSchedules(instance: Instance): Instruction[][] {
     memo.set(key, out);
     return out;
   };
-  return segment(0, L - 1).map((body) => [ops.forward(id(0)), ...body, ops.freeActivation(id(0))]);
+  return segment;
+}
+
+/** Every schedule of the persistent class of a chain instance (all nodes recomputable but the input). */
+export function persistentSchedules(instance: Instance): Instruction[][] {
+  const ids = instance.nodes.map((node) => node.id);
+  const L = ids.length - 1;
+  const segment = persistentSegments(ids);
+  return segment(0, L - 1).map((body) => [
+    ops.forward(ids[0] as string),
+    ...body,
+    ops.freeActivation(ids[0] as string),
+  ]);
 }
 
 /** The best evaluation within `budgetBytes`, by (makespan, recomputations, peak), or undefined. */

@@ -1,7 +1,8 @@
 /**
  * The optimum of a schedule class found by enumeration, independently of every solver: the checkpoint
  * class by every kept set (test/graph/exhaustive.ts), the persistent chain class by every tree of moves
- * (test/chain/enumerate.ts), the offload class by its (peak, makespan) front, each point the exact
+ * (test/chain/enumerate.ts), pofo's offload-chain class by every spine, offload and prefetch placement
+ * (test/pofo/enumerate.ts), the offload class by its (peak, makespan) front, each point the exact
  * optimum of offload-exhaustive's branch and bound at a budget just below the previous point's peak;
  * each schedule judged by the evaluator alone. `all` cannot be enumerated.
  */
@@ -13,11 +14,14 @@ import type { Instance } from "../../src/instance/types.js";
 import { keepSchedule, storeAllEvaluation } from "../../src/schedule/builders.js";
 import type { Objective, ScheduleClass } from "../../src/solver.js";
 import { persistentSchedules } from "../chain/enumerate.js";
+import { offloadChainEvaluations } from "../pofo/enumerate.js";
 
 /** Most free nodes whose kept sets are enumerated (2^10 evaluations). */
 const MAX_FREE = 10;
 /** Longest chain whose persistent class is enumerated (1,806 schedules at 7 stages). */
 const MAX_STAGES = 7;
+/** Longest chain whose offload-chain class is enumerated (pofo's class: 4 stages). */
+const MAX_OFFLOAD_CHAIN_STAGES = 4;
 /** Most nodes whose offload class front is computed (one exact search per front point). */
 const MAX_OFFLOAD_NODES = 8;
 
@@ -49,6 +53,10 @@ export function classEvaluations(instance: Instance, over: ScheduleClass): Valid
   }
   if (over === "offload")
     return instance.nodes.length > MAX_OFFLOAD_NODES ? undefined : offloadFront(instance);
+  if (over === "offload-chain")
+    return isChain(instance) && instance.nodes.length - 1 <= MAX_OFFLOAD_CHAIN_STAGES
+      ? offloadChainEvaluations(instance)
+      : undefined;
   if (over === "persistent-chain") {
     if (!isChain(instance) || instance.nodes.length - 1 > MAX_STAGES) return undefined;
     return persistentSchedules(instance)

@@ -113,7 +113,7 @@ function checkAgainstEvaluator(instance: Instance, result: SolveResult): void {
 
 /** The enumerated optima of every class that can be enumerated on this instance. */
 function optimaOf(instance: Instance) {
-  const classes: ScheduleClass[] = ["checkpoint", "persistent-chain", "offload"];
+  const classes: ScheduleClass[] = ["checkpoint", "persistent-chain", "offload", "offload-chain"];
   const tables = new Map(classes.map((over) => [over, classEvaluations(instance, over)] as const));
   return (over: ScheduleClass, objective: Objective, budgetBytes: number) => {
     const evaluations = tables.get(over);
@@ -139,7 +139,7 @@ function checkAgainstClasses(
     expect(own.value, `${label}: class optimum vs answer`).toBeLessThanOrEqual(answer * (1 + TOLERANCE));
   for (const bound of result.bounds) {
     const classes: ScheduleClass[] =
-      bound.over === "all" ? ["checkpoint", "persistent-chain", "offload"] : [bound.over];
+      bound.over === "all" ? ["checkpoint", "persistent-chain", "offload", "offload-chain"] : [bound.over];
     for (const over of classes) {
       if (result.status === "infeasible" && bound.objective === "memory" && bound.value > budget) {
         const fits = optimum(over, "memory", budget);
