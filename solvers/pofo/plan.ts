@@ -13,7 +13,7 @@ import { type Instruction, ops, type Schedule } from "../../src/schedule/types.j
 import type { Deadline } from "../../src/time-limit.js";
 import { type ChainPlan, emitPlan, planInstructionCount } from "../chain/plan.js";
 import { tablePlan } from "../chain/reconstruct.js";
-import { type PrefetchMode, type SpineTable, spineChoice } from "./spine.js";
+import { backwardSlots, type CopyAction, type PrefetchMode, type SpineTable, spineChoice } from "./spine.js";
 
 /** One move of the spine, as read back. */
 export interface SpineStep {
@@ -21,8 +21,10 @@ export interface SpineStep {
   readonly kind: "chain" | "leaf";
   /** The leaf's j (s + 1 for a chain move). */
   readonly j: number;
-  /** Whether `a_s` goes to the host during this move's forward. */
-  readonly offload: boolean;
+  /** What the move does with `a_s`: keeps it, copies and frees it at its forward's end, or lets the copy run on. */
+  readonly copy: CopyAction;
+  /** The checkpoint whose pending copy this move frees at its forward's end (-1: none). */
+  readonly frees: number;
   /** The activation whose prefetch this move's backward carries (-1: none). */
   readonly carries: number;
   readonly mode: PrefetchMode;
@@ -37,7 +39,7 @@ export interface SpineStep {
  */
 export function readSpine(table: SpineTable, topSlots: number, deadline: Deadline): SpineStep[] {
   const steps: SpineStep[] = [];
-  let state: State | undefined = { s: 0, m: topSlots, carries: -1 };
+  let state: State | undefined = { s: 0, m: topSlots, carries: -1, pending: -1 };
   while (state !== undefined) {
     deadline.check("read-back");
     const step = stepAt(table, state, deadline);
@@ -47,38 +49,46 @@ export function readSpine(table: SpineTable, topSlots: number, deadline: Deadlin
   return steps;
 }
 
-/** A spine state: stage s, m free slots, the activation whose prefetch it carries (-1: none). */
+/**
+ * A spine state: stage s, m free slots, the checkpoint whose prefetch it carries and the one whose copy
+ * is still pending (-1: none).
+ */
 interface State {
   readonly s: number;
   readonly m: number;
   readonly carries: number;
+  readonly pending: number;
 }
 
 /** The best move at `state`, with a leaf's left part read from rotor's table. */
-function stepAt(table: SpineTable, { s, m, carries }: State, deadline: Deadline): SpineStep {
-  const choice = spineChoice(table, s, m, carries);
+function stepAt(table: SpineTable, { s, m, carries, pending }: State, deadline: Deadline): SpineStep {
+  const choice = spineChoice(table, s, m, carries, pending);
   if (choice.timeMs === Number.POSITIVE_INFINITY)
-    throw new InternalError(`pofo: no move at state (${s}, ${m}, ${carries})`);
-  const step = { s, kind: choice.kind, j: choice.j, offload: choice.offload, carries, mode: choice.mode };
+    throw new InternalError(`pofo: no move at state (${s}, ${m}, ${carries}, ${pending})`);
+  const frees = choice.frees ? pending : -1;
+  const step = { s, kind: choice.kind, j: choice.j, copy: choice.copy, frees, carries, mode: choice.mode };
   if (choice.kind === "chain") return step;
-  const leftSlots = choice.mode === "overlap" ? m - (table.sizes.x[carries] as number) : m;
+  const backSlots = backwardSlots(table, m, pending);
+  const leftSlots = choice.mode === "overlap" ? backSlots - (table.sizes.x[carries] as number) : backSlots;
   return { ...step, left: tablePlan(table.rotor, s, choice.j - 1, leftSlots, deadline) };
 }
 
 /** The state after `step` (undefined after the last stage's chain move). */
-function nextState(table: SpineTable, { s, m }: State, step: SpineStep): State | undefined {
+function nextState(table: SpineTable, { s, m, pending }: State, step: SpineStep): State | undefined {
   if (step.kind === "chain" && s === table.view.length - 1) return undefined;
   const { x, xbar } = table.sizes;
-  const freed = step.offload ? (x[s] as number) : 0;
+  const freed =
+    (step.copy === "now" ? (x[s] as number) : 0) + (step.frees >= 0 ? (x[step.frees] as number) : 0);
   const made = step.kind === "chain" ? (xbar[s + 1] as number) : (x[step.j] as number);
-  return { s: step.j, m: m + freed - made, carries: step.offload ? s : -1 };
+  const stillPending = step.copy === "lagged" ? s : step.frees >= 0 ? -1 : pending;
+  return { s: step.j, m: m + freed - made, carries: step.copy === "keep" ? -1 : s, pending: stillPending };
 }
 
 /** The instructions a spine of `steps` emits, counted before emitting (limits.ts caps them). */
 export function spineInstructionCount(steps: readonly SpineStep[]): number {
   let count = 2;
   for (const step of steps) {
-    count += (step.offload ? 3 : 0) + (step.carries >= 0 ? 1 : 0);
+    count += (step.copy === "keep" ? 0 : 3) + (step.frees >= 0 ? 1 : 0) + (step.carries >= 0 ? 1 : 0);
     count += step.left === undefined ? 3 : 2 * (step.j - step.s) + planInstructionCount(step.left) - 2;
   }
   return count;
@@ -102,16 +112,17 @@ export function spineSchedule(table: SpineTable, steps: readonly SpineStep[], de
   return out;
 }
 
-/** A move's forward part: the copy of `a_s` around its forwards. */
+/** A move's forward part: the copy of `a_s` around its forwards, and the free of a pending copy. */
 function emitForward(step: SpineStep, L: number, id: (k: number) => string, out: Instruction[]): void {
   const { s, j } = step;
-  if (step.offload) out.push(ops.offload(id(s)));
+  if (step.copy !== "keep") out.push(ops.offload(id(s)));
   if (step.kind === "chain") out.push(ops.forward(id(s + 1), true));
   else {
     out.push(ops.forward(id(s + 1)));
     for (let k = s + 1; k < j; k++) out.push(ops.forward(id(k + 1)), ops.freeActivation(id(k)));
   }
-  if (!step.offload) return;
+  if (step.frees >= 0) out.push(ops.freeActivation(id(step.frees)));
+  if (step.copy !== "now") return;
   out.push(ops.freeActivation(id(s)));
   // the last stage's rest is empty: the copy comes straight back for its backward
   if (step.kind === "chain" && s === L - 1) out.push(ops.prefetch(id(s)));

@@ -114,7 +114,7 @@ function leastTime(
     { view, sizes: slots.sizes, link: chainLink(instance), rotor, maxSlots: M },
     deadline,
   );
-  const top = spineAt(spine, 0, slots.topSlots, -1);
+  const top = spineAt(spine, 0, slots.topSlots, -1, -1);
   if (top === Number.POSITIVE_INFINITY) return infeasible(options);
   const steps = readSpine(spine, slots.topSlots, deadline);
   requireScheduleFits("pofo", spineInstructionCount(steps), "budget", "a budget", instance.name);
@@ -128,7 +128,7 @@ function leastTime(
       entries: spine.counters.entries + rotor.counters.entries,
       candidates: spine.counters.candidates + rotor.counters.candidates,
       unitBytes: slots.unit,
-      offloads: steps.filter((step) => step.offload).length,
+      offloads: steps.filter((step) => step.copy !== "keep").length,
     },
   };
 }

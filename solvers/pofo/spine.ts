@@ -32,6 +32,12 @@ import { chainBackNeed, chainForwardNeed, serialNeed, sweepStageNeed } from "./m
 /** How the prefetch a state carries is placed: none to carry, before its backward, or after it. */
 export type PrefetchMode = "none" | "overlap" | "serial";
 
+/**
+ * What a move does with its checkpoint `a_s`: keeps it, or copies it to the host and frees it at the
+ * end of its own forward (`now`) or of a later move's (`lagged`: the copy stays pending).
+ */
+export type CopyAction = "keep" | "now" | "lagged";
+
 /** Everything the fill and the read-back read. */
 export interface SpineInputs {
   readonly view: ChainView;
@@ -44,15 +50,31 @@ export interface SpineInputs {
 
 /** The filled spine table. */
 export interface SpineTable extends SpineInputs {
-  /** Q(s, m, p) at values[((s (s + 1)) / 2 + p + 1) (M + 1) + m]. */
+  /** Q(s, m, p, q) at values[(rowBase(s) + rowIn(s, p, q)) (M + 1) + m]. */
   readonly values: Float64Array;
   /** Entries stored, and candidate moves compared. */
   readonly counters: { readonly entries: number; readonly candidates: number };
 }
 
-/** The entries a spine table of L stages and M slots holds: L (L + 1) / 2 rows of M + 1. */
+/** Rows of the states at s: (p, none) for p in {none, 0..s-1}, (q, q) and (none, q) for q < s. */
+function rowsAt(s: number): number {
+  return 3 * s + 1;
+}
+
+/** The first row of the states at s: the sum of rowsAt over s' < s. */
+function rowBase(s: number): number {
+  return (3 * s * (s - 1)) / 2 + s;
+}
+
+/** The row of (p, q) among those of s (see {@link rowsAt}). */
+function rowIn(s: number, p: number, q: number): number {
+  if (q < 0) return p + 1;
+  return p === q ? s + 1 + q : 2 * s + 1 + q;
+}
+
+/** The entries a spine table of L stages and M slots holds. */
 export function spineEntries(L: number, maxSlots: number): number {
-  return ((L * (L + 1)) / 2) * (maxSlots + 1);
+  return rowBase(L) * (maxSlots + 1);
 }
 
 /** The best move of one state, as the read-back needs it. */
@@ -61,17 +83,21 @@ export interface SpineChoice {
   readonly kind: "chain" | "leaf";
   /** The leaf's j (s + 1 for a chain move). */
   readonly j: number;
-  readonly offload: boolean;
+  readonly copy: CopyAction;
+  /** Whether the pending copy (of the state's q) is freed at the end of this move's forward. */
+  readonly frees: boolean;
   readonly mode: PrefetchMode;
 }
 
-/** Scratch of one (s, m): each move's best forward-plus-rest time and whether it offloads `a_s`. */
+/** Scratch of one (s, m, q): each move's best forward-plus-rest time and its copy decisions. */
 interface Bodies {
   chainMs: number;
-  chainOffload: boolean;
-  /** leafMs[j], leafOffload[j] for s < j < L. */
+  chainCopy: CopyAction;
+  chainFrees: boolean;
+  /** leafMs[j], leafCopy[j] (0 keep, 1 now, 2 lagged), leafFrees[j] for s < j < L. */
   readonly leafMs: Float64Array;
-  readonly leafOffload: Uint8Array;
+  readonly leafCopy: Uint8Array;
+  readonly leafFrees: Uint8Array;
   /** The last j with a leaf tried (stages s..j-1 recomputable). */
   lastLeaf: number;
 }
@@ -81,23 +107,27 @@ interface Best {
   timeMs: number;
   kind: "chain" | "leaf";
   j: number;
-  offload: boolean;
+  copy: CopyAction;
+  frees: boolean;
   mode: PrefetchMode;
 }
 
 const INF = Number.POSITIVE_INFINITY;
+const COPY_CODES: readonly CopyAction[] = ["keep", "now", "lagged"];
 
-/** Row index of (s, p), p = -1 for none. */
-function row(s: number, p: number): number {
-  return (s * (s + 1)) / 2 + p + 1;
-}
-
-/** Q(s, m, p) from a table filled at least for every s' >= s. */
-function spineValue(inputs: SpineInputs, values: Float64Array, s: number, m: number, p: number): number {
+/** Q(s, m, p, q) from a table filled at least for every s' >= s. */
+function spineValue(
+  inputs: SpineInputs,
+  values: Float64Array,
+  s: number,
+  m: number,
+  p: number,
+  q: number,
+): number {
   if (m < 0) return INF;
   if (m > inputs.maxSlots)
     throw new InternalError(`pofo: state (${s}, ${m}) above the ${inputs.maxSlots} slots`);
-  return values[row(s, p) * (inputs.maxSlots + 1) + m] as number;
+  return values[(rowBase(s) + rowIn(s, p, q)) * (inputs.maxSlots + 1) + m] as number;
 }
 
 /** Rotor's C(m, s, t), Infinity when m is below the segment's least budget. */
@@ -108,38 +138,86 @@ function segmentMs(rotor: TimeTable, s: number, t: number, m: number): number {
   return rotor.rows.time[(rotor.rows.base[p] as number) + Math.min(m, last)] as number;
 }
 
-/** Fills the bodies of every move at (s, m): forward (with the offload's wait) plus the rest. */
-function fillBodies(inputs: SpineInputs, values: Float64Array, s: number, m: number, out: Bodies): void {
-  fillChainBody(inputs, values, s, m, out);
-  fillLeafBodies(inputs, values, s, m, out);
+/** One candidate body: its time and decisions, kept when strictly faster than the best so far. */
+interface BodyBest {
+  ms: number;
+  copy: number;
+  frees: boolean;
 }
 
-/** The chain move's body: `F v_{s+1} tape` (with `a_s`'s copy when it pays) and the rest of the spine. */
-function fillChainBody(inputs: SpineInputs, values: Float64Array, s: number, m: number, out: Bodies): void {
-  const { view, sizes, link } = inputs;
-  const L = view.length;
-  out.chainMs = INF;
-  out.chainOffload = false;
-  if (m < chainForwardNeed(sizes, s, L)) return;
-  const uf = view.uf[s] as number;
-  const restSlots = m - (sizes.xbar[s + 1] as number);
-  out.chainMs = uf + (s === L - 1 ? 0 : spineValue(inputs, values, s + 1, restSlots, -1));
-  if (link.chainOffload[s] === 0) return;
-  const d = link.transferMs[s] as number;
-  const rest = s === L - 1 ? d : spineValue(inputs, values, s + 1, restSlots + (sizes.x[s] as number), s);
-  const offloadMs = Math.max(uf, d) + rest;
-  if (offloadMs < out.chainMs) {
-    out.chainMs = offloadMs;
-    out.chainOffload = true;
+function offerBody(best: BodyBest, ms: number, copy: number, frees: boolean): void {
+  if (!(ms < best.ms)) return;
+  best.ms = ms;
+  best.copy = copy;
+  best.frees = frees;
+}
+
+/**
+ * The best body of a move at (s, m, q) making `made` slots and computing forward for `forwardMs`,
+ * whose rest starts at `next` (undefined: the move ends the spine). `mayCopy`: `a_s` may go to the host.
+ */
+function bestBody(
+  inputs: SpineInputs,
+  values: Float64Array,
+  state: { readonly s: number; readonly m: number; readonly q: number },
+  move: {
+    readonly forwardMs: number;
+    readonly made: number;
+    readonly next: number | undefined;
+    readonly mayCopy: boolean;
+  },
+  best: BodyBest,
+): void {
+  const { sizes, link, rotor } = inputs;
+  const { s, m, q } = state;
+  const { forwardMs, next } = move;
+  const restSlots = m - move.made;
+  const rest = (slots: number, p: number, pending: number) =>
+    next === undefined ? 0 : spineValue(inputs, values, next, slots, p, pending);
+  best.ms = INF;
+  if (q >= 0) {
+    // the pending copy of a_q ran through every forward since its move began
+    const left =
+      (link.transferMs[q] as number) - ((rotor.prefixF[s] as number) - (rotor.prefixF[q] as number));
+    offerBody(best, Math.max(forwardMs, left) + rest(restSlots + (sizes.x[q] as number), -1, -1), 0, true);
+    if (next !== undefined) offerBody(best, forwardMs + rest(restSlots, -1, q), 0, false);
+    return;
   }
+  offerBody(best, forwardMs + rest(restSlots, -1, -1), 0, false);
+  if (!move.mayCopy) return;
+  const d = link.transferMs[s] as number;
+  const back = next === undefined ? d : rest(restSlots + (sizes.x[s] as number), s, -1);
+  offerBody(best, Math.max(forwardMs, d) + back, 1, false);
+  if (next !== undefined) offerBody(best, forwardMs + rest(restSlots, s, s), 2, false);
 }
 
-/** Each leaf's body: the sweep to `a_j` (with `a_s`'s copy when it pays) and the rest of the spine from j. */
-function fillLeafBodies(inputs: SpineInputs, values: Float64Array, s: number, m: number, out: Bodies): void {
+/** Fills the bodies of every move at (s, m, q): forward (with the copies' waits) plus the rest. */
+function fillBodies(
+  inputs: SpineInputs,
+  values: Float64Array,
+  s: number,
+  m: number,
+  q: number,
+  out: Bodies,
+): void {
   const { view, sizes, link } = inputs;
   const L = view.length;
-  const canOffload = link.canOffload[s] === 1;
-  const d = link.transferMs[s] as number;
+  const best: BodyBest = { ms: INF, copy: 0, frees: false };
+  const state = { s, m, q };
+  out.chainMs = INF;
+  if (m >= chainForwardNeed(sizes, s, L)) {
+    const next = s === L - 1 ? undefined : s + 1;
+    const move = {
+      forwardMs: view.uf[s] as number,
+      made: sizes.xbar[s + 1] as number,
+      next,
+      mayCopy: link.chainOffload[s] === 1,
+    };
+    bestBody(inputs, values, state, move, best);
+    out.chainMs = best.ms;
+    out.chainCopy = COPY_CODES[best.copy] as CopyAction;
+    out.chainFrees = best.frees;
+  }
   out.lastLeaf = s;
   let sweepMs = 0;
   let sweepNeed = 0;
@@ -148,17 +226,17 @@ function fillLeafBodies(inputs: SpineInputs, values: Float64Array, s: number, m:
     sweepMs += view.uf[j - 1] as number;
     sweepNeed = Math.max(sweepNeed, sweepStageNeed(sizes, s, L, j - 1));
     out.leafMs[j] = INF;
-    out.leafOffload[j] = 0;
     if (m < sweepNeed) continue;
-    const restSlots = m - (sizes.x[j] as number);
-    out.leafMs[j] = sweepMs + spineValue(inputs, values, j, restSlots, -1);
-    if (!canOffload) continue;
-    const offloadMs =
-      Math.max(sweepMs, d) + spineValue(inputs, values, j, restSlots + (sizes.x[s] as number), s);
-    if (offloadMs < (out.leafMs[j] as number)) {
-      out.leafMs[j] = offloadMs;
-      out.leafOffload[j] = 1;
-    }
+    const move = {
+      forwardMs: sweepMs,
+      made: sizes.x[j] as number,
+      next: j,
+      mayCopy: link.canOffload[s] === 1,
+    };
+    bestBody(inputs, values, state, move, best);
+    out.leafMs[j] = best.ms;
+    out.leafCopy[j] = best.copy;
+    out.leafFrees[j] = best.frees ? 1 : 0;
   }
 }
 
@@ -168,36 +246,37 @@ function offer(
   timeMs: number,
   kind: "chain" | "leaf",
   j: number,
-  offload: boolean,
+  body: { copy: CopyAction; frees: boolean },
   mode: PrefetchMode,
 ): void {
   if (!(timeMs < best.timeMs)) return;
   best.timeMs = timeMs;
   best.kind = kind;
   best.j = j;
-  best.offload = offload;
+  best.copy = body.copy;
+  best.frees = body.frees;
   best.mode = mode;
 }
 
-/** The chain move's candidates at (s, m, p) given its body. */
+/** The chain move's candidates given its body, with m the backward part's slots. */
 function offerChain(inputs: SpineInputs, bodies: Bodies, s: number, m: number, p: number, best: Best): void {
   if (bodies.chainMs === INF) return;
   const { sizes, view, link } = inputs;
   const ub = view.ub[s] as number;
   const back = chainBackNeed(sizes, s);
+  const body = { copy: bodies.chainCopy, frees: bodies.chainFrees };
   if (p < 0) {
-    if (m >= back) offer(best, bodies.chainMs + ub, "chain", s + 1, bodies.chainOffload, "none");
+    if (m >= back) offer(best, bodies.chainMs + ub, "chain", s + 1, body, "none");
     return;
   }
   const d = link.transferMs[p] as number;
   const xp = sizes.x[p] as number;
   if (m >= back && m >= serialNeed(sizes, s, p))
-    offer(best, bodies.chainMs + (ub + d), "chain", s + 1, bodies.chainOffload, "serial");
-  if (m >= back + xp)
-    offer(best, bodies.chainMs + Math.max(ub, d), "chain", s + 1, bodies.chainOffload, "overlap");
+    offer(best, bodies.chainMs + (ub + d), "chain", s + 1, body, "serial");
+  if (m >= back + xp) offer(best, bodies.chainMs + Math.max(ub, d), "chain", s + 1, body, "overlap");
 }
 
-/** The leaf moves' candidates at (s, m, p) given their bodies. */
+/** The leaf moves' candidates given their bodies, with m the backward part's slots. */
 function offerLeaves(
   inputs: SpineInputs,
   bodies: Bodies,
@@ -212,41 +291,73 @@ function offerLeaves(
   const serialFits = p >= 0 && m >= serialNeed(sizes, s, p);
   let candidates = 0;
   for (let j = s + 1; j <= bodies.lastLeaf; j++) {
-    const body = bodies.leafMs[j] as number;
-    if (body === INF) continue;
+    const ms = bodies.leafMs[j] as number;
+    if (ms === INF) continue;
     candidates++;
-    const offload = bodies.leafOffload[j] === 1;
+    const body = {
+      copy: COPY_CODES[bodies.leafCopy[j] as number] as CopyAction,
+      frees: bodies.leafFrees[j] === 1,
+    };
     const left = segmentMs(rotor, s, j - 1, m);
     if (p < 0) {
-      offer(best, body + left, "leaf", j, offload, "none");
+      offer(best, ms + left, "leaf", j, body, "none");
       continue;
     }
-    if (serialFits) offer(best, body + (left + d), "leaf", j, offload, "serial");
-    const overlapLeft = segmentMs(rotor, s, j - 1, m - xp);
-    offer(best, body + Math.max(overlapLeft, d), "leaf", j, offload, "overlap");
+    if (serialFits) offer(best, ms + (left + d), "leaf", j, body, "serial");
+    offer(best, ms + Math.max(segmentMs(rotor, s, j - 1, m - xp), d), "leaf", j, body, "overlap");
   }
   return candidates;
 }
 
-/** Picks the best move at (s, m, p) into `best`; returns the candidates compared. */
-function combine(inputs: SpineInputs, bodies: Bodies, s: number, m: number, p: number, best: Best): number {
+/**
+ * Picks the best move at (s, m, p, q) into `best`; returns the candidates compared. The backward part
+ * runs with m plus `a_q`'s slots when its copy is pending: every pending copy is freed by the end of
+ * the forward pass, before any backward part, and `a_q` comes back only with the prefetch that p or an
+ * earlier move carries.
+ */
+function combine(
+  inputs: SpineInputs,
+  bodies: Bodies,
+  s: number,
+  m: number,
+  p: number,
+  q: number,
+  best: Best,
+): number {
   best.timeMs = INF;
-  offerChain(inputs, bodies, s, m, p, best);
-  return 1 + offerLeaves(inputs, bodies, s, m, p, best);
+  const backSlots = backwardSlots(inputs, m, q);
+  offerChain(inputs, bodies, s, backSlots, p, best);
+  return 1 + offerLeaves(inputs, bodies, s, backSlots, p, best);
+}
+
+/** The slots a state's backward part has: m, plus `a_q`'s when its copy is pending (q >= 0). */
+export function backwardSlots(inputs: SpineInputs, m: number, q: number): number {
+  return q >= 0 ? m + (inputs.sizes.x[q] as number) : m;
 }
 
 function newBodies(L: number): Bodies {
   return {
     chainMs: INF,
-    chainOffload: false,
+    chainCopy: "keep",
+    chainFrees: false,
     leafMs: new Float64Array(L + 1),
-    leafOffload: new Uint8Array(L + 1),
+    leafCopy: new Uint8Array(L + 1),
+    leafFrees: new Uint8Array(L + 1),
     lastLeaf: 0,
   };
 }
 
 function newBest(): Best {
-  return { timeMs: INF, kind: "chain", j: 0, offload: false, mode: "none" };
+  return { timeMs: INF, kind: "chain", j: 0, copy: "keep", frees: false, mode: "none" };
+}
+
+/** The (p, q) pairs of the states at s that can occur: pending and carried copies of offloadable checkpoints. */
+function statePairs(link: ChainLink, s: number): [number, number][] {
+  // grouped by q, so that each (s, m, q) fills its bodies once
+  const pairs: [number, number][] = [[-1, -1]];
+  for (let k = 0; k < s; k++) if (link.canOffload[k] === 1) pairs.push([k, -1]);
+  for (let k = 0; k < s; k++) if (link.canOffload[k] === 1) pairs.push([k, k], [-1, k]);
+  return pairs;
 }
 
 /**
@@ -262,31 +373,38 @@ export function fillSpine(inputs: SpineInputs, deadline: Deadline): SpineTable {
   const best = newBest();
   let candidates = 0;
   for (let s = L - 1; s >= 0; s--) {
-    // a state holds m + x_s <= M (the root has m = M - x_0; every move keeps it): larger m never occur
+    const pairs = statePairs(inputs.link, s);
+    // a state holds m + x_s (+ x_q when a_q's copy is pending) <= M (the root has m = M - x_0; every
+    // move keeps it): larger m never occur
     const mTop = inputs.maxSlots - (inputs.sizes.x[s] as number);
     for (let m = 0; m <= mTop; m++) {
       deadline.check("spine fill");
-      fillBodies(inputs, values, s, m, bodies);
-      for (let p = -1; p < s; p++) {
-        if (p >= 0 && inputs.link.canOffload[p] === 0) continue;
-        candidates += combine(inputs, bodies, s, m, p, best);
-        values[row(s, p) * width + m] = best.timeMs;
+      let bodiesOf = Number.NaN;
+      for (const [p, q] of pairs) {
+        // a pending copy's checkpoint is resident outside m too
+        if (q >= 0 && m > mTop - (inputs.sizes.x[q] as number)) continue;
+        if (q !== bodiesOf) {
+          fillBodies(inputs, values, s, m, q, bodies);
+          bodiesOf = q;
+        }
+        candidates += combine(inputs, bodies, s, m, p, q, best);
+        values[(rowBase(s) + rowIn(s, p, q)) * width + m] = best.timeMs;
       }
     }
   }
   return { ...inputs, values, counters: { entries, candidates } };
 }
 
-/** The best move at (s, m, p) of a filled table (the fill's own computation, repeated for one state). */
-export function spineChoice(table: SpineTable, s: number, m: number, p: number): SpineChoice {
+/** The best move at (s, m, p, q) of a filled table (the fill's own computation, repeated for one state). */
+export function spineChoice(table: SpineTable, s: number, m: number, p: number, q: number): SpineChoice {
   const bodies = newBodies(table.view.length);
   const best = newBest();
-  fillBodies(table, table.values, s, m, bodies);
-  combine(table, bodies, s, m, p, best);
+  fillBodies(table, table.values, s, m, q, bodies);
+  combine(table, bodies, s, m, p, q, best);
   return { ...best };
 }
 
-/** Q(s, m, p) of a filled table. */
-export function spineAt(table: SpineTable, s: number, m: number, p: number): number {
-  return spineValue(table, table.values, s, m, p);
+/** Q(s, m, p, q) of a filled table. */
+export function spineAt(table: SpineTable, s: number, m: number, p: number, q: number): number {
+  return spineValue(table, table.values, s, m, p, q);
 }

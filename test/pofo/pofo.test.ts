@@ -19,6 +19,10 @@ import { leastMakespan, offloadChainEvaluations } from "./enumerate.js";
 const TOLERANCE = 1e-9;
 /** Slots enough that every generated budget is exact in bytes (A <= S: one byte per slot). */
 const EXACT_SLOTS = 100_000;
+/** Chains checked against the enumeration (POFO_RUNS overrides, for a longer local run). */
+const RUNS = Number(process.env.POFO_RUNS ?? 60);
+/** Longest chain enumerated (POFO_STAGES overrides: the class grows fast, 5 stages take seconds each). */
+const STAGES = Number(process.env.POFO_STAGES ?? 4);
 
 const seed = fc.integer({ min: 0, max: 2 ** 31 - 1 });
 const withTapes = { ...DEFAULT_COSTS, tapeChance: 0.3 };
@@ -43,7 +47,10 @@ function close(a: number, b: number): boolean {
 }
 
 describe("pofo", () => {
-  test.prop([chain(4), anyLink, fc.integer({ min: 20, max: 100 })], { seed: PROPERTY_SEED, numRuns: 60 })(
+  test.prop([chain(STAGES), anyLink, fc.integer({ min: 20, max: 100 })], {
+    seed: PROPERTY_SEED,
+    numRuns: RUNS,
+  })(
     "its makespan is the least of the offload-chain class, enumerated and judged by the evaluator",
     async (plain, link, percent) => {
       const instance = withLink(plain, link);
