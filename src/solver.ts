@@ -25,9 +25,9 @@ export type Objective = "time" | "memory";
  *   every backward in reverse; no recomputation) with any activations offloaded to host (`O`), freed
  *   (`D`) and prefetched (`P`) at any positions (Beaumont, Eyraud-Dubois, Shilova 2020);
  * - `offload-chain`: persistent chain schedules whose spine checkpoints (the inputs of the top-level
- *   moves) may each be copied to host during their own move's forward and brought back during the next
- *   move's backward or just after it (proofs/pofo.md; after Beaumont, Eyraud-Dubois, Shilova 2021); it
- *   contains `persistent-chain`.
+ *   moves) may each be copied to host from the start of their own move, one copy at a time, freed at
+ *   the end of a move's forward, and brought back with the next move's backward part or just after it
+ *   (proofs/pofo.md; after Beaumont, Eyraud-Dubois, Shilova 2021); it contains `persistent-chain`.
  */
 export type ScheduleClass = "all" | "checkpoint" | "persistent-chain" | "offload" | "offload-chain";
 
@@ -39,7 +39,7 @@ export const SCHEDULE_CLASS_WORDS: Readonly<Record<ScheduleClass, string>> = {
   offload:
     "offload schedules (store-all's operation order, activations offloaded and prefetched, no recomputation)",
   "offload-chain":
-    "persistent chain schedules with offloaded spine checkpoints (pofo's class: each copy within its move's forward, each prefetch within the next move's backward)",
+    "persistent chain schedules with offloaded spine checkpoints (pofo's class: one copy at a time during the forwards, each prefetch with the next move's backward part)",
 };
 
 /**

@@ -2,14 +2,15 @@
  * pofo: recomputation and offloading combined on chains (after Beaumont, Eyraud-Dubois, Shilova,
  * "Efficient combination of rematerialization and offloading for training DNNs", NeurIPS 2021).
  * rotor's persistent dynamic program, extended on the spine (the top-level forward pass) with, for each
- * spine checkpoint, the choice to copy it to the host during its own move's forward and bring it back
- * during the next move's backward, overlapped with that backward or after it (spine.ts). Least makespan
+ * spine checkpoint, the choice to copy it to the host during its own move's forward (or on through
+ * later moves' forwards) and bring it back during the next move's backward, overlapped with that
+ * backward or after it (spine.ts). Least makespan
  * under the budget over that class (the `offload-chain` class, proofs/pofo.md), with the activation
  * budget cut into `slots` units as chain-dp does (solvers/chain/discretize.ts); no link (no hardware
  * block, or bandwidth 0): exactly chain-dp's class and optimum.
  *
  * Unlike the public port of POFO, no transfer is ever priced by an estimate: every copy starts on an
- * idle channel and is overlapped with one known compute span, so the table's time is the evaluator's.
+ * idle channel and overlaps compute spans whose times the table knows, so its time is the evaluator's.
  * Statuses: `optimal` (over the class at this discretization; or store-all fits: it meets the
  * sum-of-times bound), `infeasible` (no schedule of the class fits at these slots), `timeout` (the
  * phase, the sum-of-times bound and the best no-offload plan known within the budget).
@@ -143,7 +144,7 @@ function requireSpineFits(L: number, M: number, slots: number, instanceName: str
       {
         code: "option",
         path: "slots",
-        expected: `at most ${fitting} slots for ${L} stages (the spine table holds L (L + 1) / 2 rows of S + 1 entries, at most ${MAX_SPINE_ENTRIES})`,
+        expected: `at most ${fitting} slots for ${L} stages (the spine table holds 3 L (L - 1) / 2 + L rows of S + 1 entries, at most ${MAX_SPINE_ENTRIES})`,
         received: String(slots),
       },
     ],
@@ -165,7 +166,7 @@ export const pofo: Solver = {
   family: "chain",
   problem: "chains (each node reads the one listed before it), with or without a host link",
   guarantee:
-    "optimal over persistent schedules whose spine checkpoints may be offloaded, each copy within its move's forward and each prefetch within the next move's backward, the activation budget cut into --slots units (time)",
+    "optimal over persistent schedules whose spine checkpoints may be offloaded (one copy at a time, overlapping the forwards; each prefetch with the next move's backward part or after it), the activation budget cut into --slots units (time)",
   reference: "Beaumont, Eyraud-Dubois, Shilova 2021 (POFO, NeurIPS); rotor (Beaumont et al. 2019)",
   objectives: ["time"],
   emits: { time: "all" },

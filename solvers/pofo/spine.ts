@@ -1,25 +1,28 @@
 /**
  * pofo's table: rotor's persistent recurrence on the spine of the chain (the segments (s, L-1), which the
  * top-level forward pass walks through), extended with the offload of each spine checkpoint `a_s`
- * (proofs/pofo.md, "The recurrence"). The state is (s, m, p): the forward pass stands at stage s with
- * `a_s` just computed (not counted in m), m slots free for everything else, and p the activation
- * (an earlier spine checkpoint, or none) whose prefetch the backward of this state's first move must
- * carry. With `C` rotor's table (solvers/chain/table.ts) and `d_k` one copy of `a_k`:
+ * (proofs/pofo.md, "The recurrence"). The state is (s, m, p, q): the forward pass stands at stage s with
+ * `a_s` just computed (not counted in m), m slots free for everything else, p the checkpoint whose
+ * prefetch this state's move carries (the previous move's, when it went to the host) and q the
+ * checkpoint whose copy is still running (pending; none, p, or an older one). With `C` rotor's table
+ * (solvers/chain/table.ts), `d_k` one copy of `a_k`, W the move's forward time and `e_q` the forward
+ * time since `a_q`'s copy began (prefix sums of u_f):
  *
- *   Q(s, m, p) = min over the move at s (chain, or a leaf at j), offload o in {0, 1} (o = 1 only if
- *                `a_s` may go to the host) and, when p is set, the prefetch mode (overlap or serial), of
- *     chain:  (o ? max(u_f[s], d_s) : u_f[s]) + Q(s+1, m - xbar_{s+1} + o x_s, o ? s : none) + back
- *             back = u_b[s] | max(u_b[s], d_p) (overlap) | u_b[s] + d_p (serial)
- *             (at s = L-1 the rest is empty and costs d_s when o = 1: `a_s` comes straight back)
- *     leaf j: (o ? max(sum u_f[s..j-1], d_s) : sum u_f[s..j-1]) + Q(j, m - x_j + o x_s, o ? s : none) + left
- *             left = C(m, s, j-1) | max(C(m - x_p, s, j-1), d_p) (overlap) | C(m, s, j-1) + d_p (serial)
+ *   Q(s, m, p, q) = min over the move at s (chain, or a leaf at j), what it does with the copies, and,
+ *                   when p is set, the prefetch mode, of  forward + Q(rest) + backward part:
+ *     q pending:  free it at the forward's end, max(W, d_q - e_q), the rest gets x_q; or keep it pending
+ *     q none:     keep a_s (W); copy it and free it at the forward's end (max(W, d_s), the rest gets x_s);
+ *                 or copy it and leave it pending (W; the rest's q is s)
+ *     backward:   chain u_b[s], leaf C(m', s, j-1), with the prefetch of a_p before it (overlap: max with
+ *                 d_p, a_p's slots taken from m') or after it (serial: + d_p); m' is m plus a_q's slots
+ *                 when q is pending (every pending copy is freed before any backward part runs)
  *
- * each under the memory conditions of moves.ts. Every transfer of the class starts on an idle channel
- * (each offload ends within its own move's forward, each prefetch within the next move's backward), so
- * the terms above are the evaluator's times exactly (proofs/pofo.md, "Times are exact").
+ * each under the memory conditions of moves.ts. Every copy starts on an idle channel and no stall
+ * happens while a copy is pending but its own free, so the terms above are the evaluator's times
+ * exactly (proofs/pofo.md, "Times are exact").
  *
- * Fill: s from L-1 down to 0 (Q(s) reads Q(j) for j > s); per (s, m) the move bodies (forward, rest,
- * offload choice) once, then per p the best move with its backward. O(L^3 S) time, O(L^2 S / 2) entries.
+ * Fill: s from L-1 down to 0 (Q(s) reads Q(j) for j > s); per (s, m, q) the move bodies (forward, copies,
+ * rest) once, then per p the best move with its backward part. O(L^3 S) time, about 3 L^2 S / 2 entries.
  */
 import { InternalError } from "../../src/errors.js";
 import type { Deadline } from "../../src/time-limit.js";
