@@ -5,6 +5,7 @@
  * exactly what these renderers make of the results files.
  */
 import { readFileSync } from "node:fs";
+import { pofoResults, renderPofo } from "./readme-pofo.js";
 
 /** A results file, parsed. */
 type Json = Record<string, unknown>;
@@ -349,6 +350,7 @@ export const BLOCKS: Readonly<Record<string, { readonly from: string; readonly r
   fidelity: { from: "fidelity", render: fidelity },
   loop: { from: "loop", render: loop },
   offload: { from: "offload", render: offload },
+  pofo: { from: "pofo", render: () => renderPofo(pofoResults(), measuredOn) },
 };
 
 /** The opening marker of block `name`. */

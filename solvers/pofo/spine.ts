@@ -92,17 +92,25 @@ export interface SpineChoice {
   readonly mode: PrefetchMode;
 }
 
-/** Scratch of one (s, m, q): each move's best forward-plus-rest time and its copy decisions. */
+/**
+ * Scratch of one (s, m, q): each move's best forward-plus-rest time and its copy decisions (copy codes
+ * 0 keep, 1 now, 2 lagged). Leaves are filled lazily in j order, as the candidates ask for them.
+ */
 interface Bodies {
+  s: number;
+  m: number;
+  q: number;
   chainMs: number;
-  chainCopy: CopyAction;
+  chainCopy: number;
   chainFrees: boolean;
-  /** leafMs[j], leafCopy[j] (0 keep, 1 now, 2 lagged), leafFrees[j] for s < j < L. */
   readonly leafMs: Float64Array;
   readonly leafCopy: Uint8Array;
   readonly leafFrees: Uint8Array;
-  /** The last j with a leaf tried (stages s..j-1 recomputable). */
-  lastLeaf: number;
+  /** The last j whose leaf is filled (s: none yet), and the last j a leaf may have (stages s..j-1 recomputable). */
+  filled: number;
+  limit: number;
+  /** The sweep's least memory up to `filled`. */
+  sweepNeed: number;
 }
 
 /** A mutable best-so-far, filled by {@link combine}. */
@@ -110,7 +118,7 @@ interface Best {
   timeMs: number;
   kind: "chain" | "leaf";
   j: number;
-  copy: CopyAction;
+  copy: number;
   frees: boolean;
   mode: PrefetchMode;
 }
@@ -133,6 +141,18 @@ function spineValue(
   return values[(rowBase(s) + rowIn(s, p, q)) * (inputs.maxSlots + 1) + m] as number;
 }
 
+/** The rest's time from `next` (none: -1, the spine ends and costs 0). */
+function restValue(
+  inputs: SpineInputs,
+  values: Float64Array,
+  next: number,
+  m: number,
+  p: number,
+  q: number,
+): number {
+  return next < 0 ? 0 : spineValue(inputs, values, next, m, p, q);
+}
+
 /** Rotor's C(m, s, t), Infinity when m is below the segment's least budget. */
 function segmentMs(rotor: TimeTable, s: number, t: number, m: number): number {
   const p = s * rotor.view.length + t;
@@ -141,106 +161,103 @@ function segmentMs(rotor: TimeTable, s: number, t: number, m: number): number {
   return rotor.rows.time[(rotor.rows.base[p] as number) + Math.min(m, last)] as number;
 }
 
-/** One candidate body: its time and decisions, kept when strictly faster than the best so far. */
-interface BodyBest {
-  ms: number;
-  copy: number;
-  frees: boolean;
-}
+/** The best body of one move, written by {@link bodyOf}. */
+const body = { ms: INF, copy: 0, frees: false };
 
-function offerBody(best: BodyBest, ms: number, copy: number, frees: boolean): void {
-  if (!(ms < best.ms)) return;
-  best.ms = ms;
-  best.copy = copy;
-  best.frees = frees;
+function offerBody(ms: number, copy: number, frees: boolean): void {
+  if (!(ms < body.ms)) return;
+  body.ms = ms;
+  body.copy = copy;
+  body.frees = frees;
 }
 
 /**
- * The best body of a move at (s, m, q) making `made` slots and computing forward for `forwardMs`,
- * whose rest starts at `next` (undefined: the move ends the spine). `mayCopy`: `a_s` may go to the host.
+ * The best body of a move at the scratch's (s, m, q) that makes `made` slots and computes forward for
+ * `forwardMs`, whose rest starts at `next` (-1: the move ends the spine), into {@link body}.
+ * `mayCopy`: `a_s` may go to the host.
  */
-function bestBody(
+function bodyOf(
   inputs: SpineInputs,
   values: Float64Array,
-  state: { readonly s: number; readonly m: number; readonly q: number },
-  move: {
-    readonly forwardMs: number;
-    readonly made: number;
-    readonly next: number | undefined;
-    readonly mayCopy: boolean;
-  },
-  best: BodyBest,
+  b: Bodies,
+  forwardMs: number,
+  made: number,
+  next: number,
+  mayCopy: boolean,
 ): void {
   const { sizes, link, rotor } = inputs;
-  const { s, m, q } = state;
-  const { forwardMs, next } = move;
-  const restSlots = m - move.made;
-  const rest = (slots: number, p: number, pending: number) =>
-    next === undefined ? 0 : spineValue(inputs, values, next, slots, p, pending);
-  best.ms = INF;
+  const { s, q } = b;
+  const restSlots = b.m - made;
+  body.ms = INF;
   if (q >= 0) {
     // the pending copy of a_q ran through every forward since its move began
     const left =
       (link.transferMs[q] as number) - ((rotor.prefixF[s] as number) - (rotor.prefixF[q] as number));
-    offerBody(best, Math.max(forwardMs, left) + rest(restSlots + (sizes.x[q] as number), -1, -1), 0, true);
-    if (next !== undefined) offerBody(best, forwardMs + rest(restSlots, -1, q), 0, false);
+    const freed = restValue(inputs, values, next, restSlots + (sizes.x[q] as number), -1, -1);
+    offerBody(Math.max(forwardMs, left) + freed, 0, true);
+    if (next >= 0) offerBody(forwardMs + spineValue(inputs, values, next, restSlots, -1, q), 0, false);
     return;
   }
-  offerBody(best, forwardMs + rest(restSlots, -1, -1), 0, false);
-  if (!move.mayCopy) return;
+  offerBody(forwardMs + restValue(inputs, values, next, restSlots, -1, -1), 0, false);
+  if (!mayCopy) return;
   const d = link.transferMs[s] as number;
-  const back = next === undefined ? d : rest(restSlots + (sizes.x[s] as number), s, -1);
-  offerBody(best, Math.max(forwardMs, d) + back, 1, false);
-  if (next !== undefined) offerBody(best, forwardMs + rest(restSlots, s, s), 2, false);
+  const back = next < 0 ? d : spineValue(inputs, values, next, restSlots + (sizes.x[s] as number), s, -1);
+  offerBody(Math.max(forwardMs, d) + back, 1, false);
+  if (next >= 0) offerBody(forwardMs + spineValue(inputs, values, next, restSlots, s, s), 2, false);
 }
 
-/** Fills the bodies of every move at (s, m, q): forward (with the copies' waits) plus the rest. */
+/** Sets the scratch to (s, m, q): the chain move's body now, the leaves left to {@link leafBody}. */
 function fillBodies(
   inputs: SpineInputs,
   values: Float64Array,
   s: number,
   m: number,
   q: number,
-  out: Bodies,
+  b: Bodies,
 ): void {
   const { view, sizes, link } = inputs;
   const L = view.length;
-  const best: BodyBest = { ms: INF, copy: 0, frees: false };
-  const state = { s, m, q };
-  out.chainMs = INF;
-  if (m >= chainForwardNeed(sizes, s, L)) {
-    const next = s === L - 1 ? undefined : s + 1;
-    const move = {
-      forwardMs: view.uf[s] as number,
-      made: sizes.xbar[s + 1] as number,
-      next,
-      mayCopy: link.chainOffload[s] === 1,
-    };
-    bestBody(inputs, values, state, move, best);
-    out.chainMs = best.ms;
-    out.chainCopy = COPY_CODES[best.copy] as CopyAction;
-    out.chainFrees = best.frees;
+  b.s = s;
+  b.m = m;
+  b.q = q;
+  b.filled = s;
+  b.sweepNeed = 0;
+  let limit = s;
+  while (limit + 1 < L && view.recomputable[limit] === 1) limit++;
+  b.limit = limit;
+  b.chainMs = INF;
+  if (m < chainForwardNeed(sizes, s, L)) return;
+  bodyOf(
+    inputs,
+    values,
+    b,
+    view.uf[s] as number,
+    sizes.xbar[s + 1] as number,
+    s === L - 1 ? -1 : s + 1,
+    link.chainOffload[s] === 1,
+  );
+  b.chainMs = body.ms;
+  b.chainCopy = body.copy;
+  b.chainFrees = body.frees;
+}
+
+/** The leaf at j's body (j <= b.limit), filling the leaves up to j first. */
+function leafBody(inputs: SpineInputs, values: Float64Array, b: Bodies, j: number): number {
+  const { sizes, rotor, link } = inputs;
+  const L = inputs.view.length;
+  while (b.filled < j) {
+    const k = b.filled + 1;
+    b.sweepNeed = Math.max(b.sweepNeed, sweepStageNeed(sizes, b.s, L, k - 1));
+    b.filled = k;
+    b.leafMs[k] = INF;
+    if (b.m < b.sweepNeed) continue;
+    const sweepMs = (rotor.prefixF[k] as number) - (rotor.prefixF[b.s] as number);
+    bodyOf(inputs, values, b, sweepMs, sizes.x[k] as number, k, link.canOffload[b.s] === 1);
+    b.leafMs[k] = body.ms;
+    b.leafCopy[k] = body.copy;
+    b.leafFrees[k] = body.frees ? 1 : 0;
   }
-  out.lastLeaf = s;
-  let sweepMs = 0;
-  let sweepNeed = 0;
-  for (let j = s + 1; j < L && view.recomputable[j - 1] === 1; j++) {
-    out.lastLeaf = j;
-    sweepMs += view.uf[j - 1] as number;
-    sweepNeed = Math.max(sweepNeed, sweepStageNeed(sizes, s, L, j - 1));
-    out.leafMs[j] = INF;
-    if (m < sweepNeed) continue;
-    const move = {
-      forwardMs: sweepMs,
-      made: sizes.x[j] as number,
-      next: j,
-      mayCopy: link.canOffload[s] === 1,
-    };
-    bestBody(inputs, values, state, move, best);
-    out.leafMs[j] = best.ms;
-    out.leafCopy[j] = best.copy;
-    out.leafFrees[j] = best.frees ? 1 : 0;
-  }
+  return b.leafMs[j] as number;
 }
 
 /** Offers one candidate to `best` (strictly better only: earlier candidates win ties). */
@@ -249,65 +266,71 @@ function offer(
   timeMs: number,
   kind: "chain" | "leaf",
   j: number,
-  body: { copy: CopyAction; frees: boolean },
+  copy: number,
+  frees: boolean,
   mode: PrefetchMode,
 ): void {
   if (!(timeMs < best.timeMs)) return;
   best.timeMs = timeMs;
   best.kind = kind;
   best.j = j;
-  best.copy = body.copy;
-  best.frees = body.frees;
+  best.copy = copy;
+  best.frees = frees;
   best.mode = mode;
 }
 
 /** The chain move's candidates given its body, with m the backward part's slots. */
-function offerChain(inputs: SpineInputs, bodies: Bodies, s: number, m: number, p: number, best: Best): void {
-  if (bodies.chainMs === INF) return;
+function offerChain(inputs: SpineInputs, b: Bodies, m: number, p: number, best: Best): void {
+  if (b.chainMs === INF) return;
   const { sizes, view, link } = inputs;
+  const s = b.s;
   const ub = view.ub[s] as number;
   const back = chainBackNeed(sizes, s);
-  const body = { copy: bodies.chainCopy, frees: bodies.chainFrees };
   if (p < 0) {
-    if (m >= back) offer(best, bodies.chainMs + ub, "chain", s + 1, body, "none");
+    if (m >= back) offer(best, b.chainMs + ub, "chain", s + 1, b.chainCopy, b.chainFrees, "none");
     return;
   }
   const d = link.transferMs[p] as number;
-  const xp = sizes.x[p] as number;
   if (m >= back && m >= serialNeed(sizes, s, p))
-    offer(best, bodies.chainMs + (ub + d), "chain", s + 1, body, "serial");
-  if (m >= back + xp) offer(best, bodies.chainMs + Math.max(ub, d), "chain", s + 1, body, "overlap");
+    offer(best, b.chainMs + (ub + d), "chain", s + 1, b.chainCopy, b.chainFrees, "serial");
+  if (m >= back + (sizes.x[p] as number))
+    offer(best, b.chainMs + Math.max(ub, d), "chain", s + 1, b.chainCopy, b.chainFrees, "overlap");
 }
 
-/** The leaf moves' candidates given their bodies, with m the backward part's slots. */
+/**
+ * The leaf moves' candidates given their bodies, with m the backward part's slots. A leaf at j costs at
+ * least its sweep plus every stage's forward and backward once, which grows with j: the scan stops once
+ * that reaches the best candidate (no later leaf can beat it).
+ */
 function offerLeaves(
   inputs: SpineInputs,
-  bodies: Bodies,
-  s: number,
+  values: Float64Array,
+  b: Bodies,
   m: number,
   p: number,
   best: Best,
 ): number {
   const { sizes, link, rotor } = inputs;
+  const s = b.s;
   const d = p < 0 ? 0 : (link.transferMs[p] as number);
   const xp = p < 0 ? 0 : (sizes.x[p] as number);
   const serialFits = p >= 0 && m >= serialNeed(sizes, s, p);
+  const floorMs = (rotor.prefixFB[inputs.view.length] as number) - (rotor.prefixFB[s] as number);
   let candidates = 0;
-  for (let j = s + 1; j <= bodies.lastLeaf; j++) {
-    const ms = bodies.leafMs[j] as number;
+  for (let j = s + 1; j <= b.limit; j++) {
+    if ((rotor.prefixF[j] as number) - (rotor.prefixF[s] as number) + floorMs >= best.timeMs) break;
+    const ms = leafBody(inputs, values, b, j);
     if (ms === INF) continue;
     candidates++;
-    const body = {
-      copy: COPY_CODES[bodies.leafCopy[j] as number] as CopyAction,
-      frees: bodies.leafFrees[j] === 1,
-    };
+    const copy = b.leafCopy[j] as number;
+    const frees = b.leafFrees[j] === 1;
     const left = segmentMs(rotor, s, j - 1, m);
     if (p < 0) {
-      offer(best, ms + left, "leaf", j, body, "none");
+      offer(best, ms + left, "leaf", j, copy, frees, "none");
       continue;
     }
-    if (serialFits) offer(best, ms + (left + d), "leaf", j, body, "serial");
-    offer(best, ms + Math.max(segmentMs(rotor, s, j - 1, m - xp), d), "leaf", j, body, "overlap");
+    if (serialFits) offer(best, ms + (left + d), "leaf", j, copy, frees, "serial");
+    offer(best, ms + Math.max(segmentMs(rotor, s, j - 1, m - xp), d), "leaf", j, copy, frees, "overlap");
   }
   return candidates;
 }
@@ -318,19 +341,11 @@ function offerLeaves(
  * the forward pass, before any backward part, and `a_q` comes back only with the prefetch that p or an
  * earlier move carries.
  */
-function combine(
-  inputs: SpineInputs,
-  bodies: Bodies,
-  s: number,
-  m: number,
-  p: number,
-  q: number,
-  best: Best,
-): number {
+function combine(inputs: SpineInputs, values: Float64Array, b: Bodies, p: number, best: Best): number {
   best.timeMs = INF;
-  const backSlots = backwardSlots(inputs, m, q);
-  offerChain(inputs, bodies, s, backSlots, p, best);
-  return 1 + offerLeaves(inputs, bodies, s, backSlots, p, best);
+  const backSlots = backwardSlots(inputs, b.m, b.q);
+  offerChain(inputs, b, backSlots, p, best);
+  return 1 + offerLeaves(inputs, values, b, backSlots, p, best);
 }
 
 /** The slots a state's backward part has: m, plus `a_q`'s when its copy is pending (q >= 0). */
@@ -340,18 +355,23 @@ export function backwardSlots(inputs: SpineInputs, m: number, q: number): number
 
 function newBodies(L: number): Bodies {
   return {
+    s: 0,
+    m: 0,
+    q: -1,
     chainMs: INF,
-    chainCopy: "keep",
+    chainCopy: 0,
     chainFrees: false,
     leafMs: new Float64Array(L + 1),
     leafCopy: new Uint8Array(L + 1),
     leafFrees: new Uint8Array(L + 1),
-    lastLeaf: 0,
+    filled: 0,
+    limit: 0,
+    sweepNeed: 0,
   };
 }
 
 function newBest(): Best {
-  return { timeMs: INF, kind: "chain", j: 0, copy: "keep", frees: false, mode: "none" };
+  return { timeMs: INF, kind: "chain", j: 0, copy: 0, frees: false, mode: "none" };
 }
 
 /** The (p, q) pairs of the states at s that can occur: pending and carried copies of offloadable checkpoints. */
@@ -390,7 +410,7 @@ export function fillSpine(inputs: SpineInputs, deadline: Deadline): SpineTable {
           fillBodies(inputs, values, s, m, q, bodies);
           bodiesOf = q;
         }
-        candidates += combine(inputs, bodies, s, m, p, q, best);
+        candidates += combine(inputs, values, bodies, p, best);
         values[(rowBase(s) + rowIn(s, p, q)) * width + m] = best.timeMs;
       }
     }
@@ -403,8 +423,9 @@ export function spineChoice(table: SpineTable, s: number, m: number, p: number, 
   const bodies = newBodies(table.view.length);
   const best = newBest();
   fillBodies(table, table.values, s, m, q, bodies);
-  combine(table, bodies, s, m, p, q, best);
-  return { ...best };
+  combine(table, table.values, bodies, p, best);
+  const { copy, ...rest } = best;
+  return { ...rest, copy: COPY_CODES[copy] as CopyAction };
 }
 
 /** Q(s, m, p, q) of a filled table. */
