@@ -5,7 +5,7 @@
 import { InternalError } from "../errors.js";
 import { NODE_ID_PATTERN } from "../instance/parse.js";
 import { inferShape, paramSpecs } from "./ops/shape.js";
-import type { AttrValue, OpType, ZooGraph, ZooOp } from "./types.js";
+import { type AttrValue, LOSS_TYPES, type OpType, type ZooGraph, type ZooOp } from "./types.js";
 
 /** The name of the block holding the data sources (the input and the labels). */
 export const INPUT_BLOCK = "input";
@@ -67,10 +67,11 @@ export class GraphBuilder {
     return shape[shape.length - 1] as number;
   }
 
-  /** The finished network, frozen; its last op must be the loss. */
+  /** The finished network, frozen; its last op must be a loss (one of {@link LOSS_TYPES}). */
   build(): ZooGraph {
-    if (this.ops[this.ops.length - 1]?.type !== "softmax-cross-entropy")
-      throw new InternalError(`${this.zoo}: the last op must be the loss`);
+    const last = this.ops[this.ops.length - 1];
+    if (last === undefined || !LOSS_TYPES.includes(last.type))
+      throw new InternalError(`${this.zoo}: the last op must be a loss (${LOSS_TYPES.join(" or ")})`);
     return deepFreeze({
       zoo: this.zoo,
       config: structuredClone(this.config) as Record<string, unknown>,

@@ -8,7 +8,7 @@ import { densenet121 } from "./models/densenet.js";
 import { gpt2 } from "./models/gpt2.js";
 import { inceptionV3 } from "./models/inception-v3.js";
 import type { ImageConfig } from "./models/layers.js";
-import { mlp } from "./models/mlp.js";
+import { mlp, mlpChain } from "./models/mlp.js";
 import { mobilenetV2 } from "./models/mobilenet-v2.js";
 import { resnet } from "./models/resnet.js";
 import { unet } from "./models/unet.js";
@@ -67,6 +67,12 @@ export const zooModels: readonly ZooModel[] = Object.freeze([
     "MLP: hidden dense layers with ReLU (small, for the simulator)",
     { batch: 32, inputSize: 784, hidden: 256, layers: 3, classes: 10 },
     mlp,
+  ),
+  defineModel(
+    "mlp-chain",
+    "MLP ending in a label-free mean-square loss: an op-level chain (for the chain solvers and the simulator)",
+    { batch: 32, inputSize: 784, hidden: 256, layers: 3, outputs: 10 },
+    mlpChain,
   ),
   defineModel("resnet-18", "ResNet-18 (He et al. 2016), torchvision layout", IMAGENET, (c: ImageConfig) =>
     resnet("resnet-18", c),

@@ -33,6 +33,9 @@
  *   (N * heads * T * T floats) are a temporary (fwdTemp, and bwdTemp recomputed in the backward).
  * - `softmax-cross-entropy`: the loss; inputs (logits `[..., classes]`, labels int `[...]`), mean over
  *   all positions; output shape `[]` (one float).
+ * - `mean-square`: a loss without labels; input `x` of any shape, output `[]`:
+ *   `sum(x^2) / (2 * count)`, `count` the elements of `x` (a regression towards zero), so that a network
+ *   ending in it has a single source and an op graph that may be a chain.
  */
 export type OpType =
   | "input"
@@ -54,7 +57,11 @@ export type OpType =
   | "embedding"
   | "position-embedding"
   | "causal-attention"
-  | "softmax-cross-entropy";
+  | "softmax-cross-entropy"
+  | "mean-square";
+
+/** The op types a network may end in: its loss, a scalar, whose backward starts the backward pass. */
+export const LOSS_TYPES: readonly OpType[] = Object.freeze(["softmax-cross-entropy", "mean-square"]);
 
 /** Attribute values an op may carry. */
 export type AttrValue = number | string | boolean | readonly number[] | readonly (readonly number[])[];

@@ -1,7 +1,8 @@
 /**
- * Small zoo networks and op-level instances of them for the simulator tests: an MLP, a conv net with a
- * residual block (and one of every image op), and a tiny GPT-2. Instances are built here, bytes from
- * shapes and needs from the zoo's table, so the tests do not depend on the profiler.
+ * Small zoo networks and op-level instances of them for the simulator tests: an MLP (and its chain
+ * variant, ending in the mean-square loss), a conv net with a residual block (and one of every image
+ * op), and a tiny GPT-2. Instances are built here, bytes from shapes and needs from the zoo's table, so
+ * the tests do not depend on the profiler.
  */
 
 import { parseInstance } from "../../src/instance/parse.js";
@@ -9,12 +10,16 @@ import type { Hardware, Instance } from "../../src/instance/types.js";
 import { GraphBuilder, INPUT_BLOCK } from "../../src/zoo/builder.js";
 import { gpt2 } from "../../src/zoo/models/gpt2.js";
 import { classifierLoss, convBnAct } from "../../src/zoo/models/layers.js";
-import { mlp } from "../../src/zoo/models/mlp.js";
+import { mlp, mlpChain } from "../../src/zoo/models/mlp.js";
 import { needsOf, temporariesOf } from "../../src/zoo/ops/backward.js";
 import type { ZooGraph } from "../../src/zoo/types.js";
 
 /** A 3-layer MLP on 4 x 8 features. */
 export const tinyMlp = (): ZooGraph => mlp({ batch: 4, inputSize: 8, hidden: 16, layers: 3, classes: 5 });
+
+/** The same MLP ending in the label-free mean-square loss (a chain), with 5 outputs. */
+export const tinyMlpChain = (): ZooGraph =>
+  mlpChain({ batch: 4, inputSize: 8, hidden: 16, layers: 3, outputs: 5 });
 
 /**
  * A conv net with a residual block and every image op: conv (same, explicit, strided; depthwise with

@@ -2,12 +2,13 @@
 import { describe, expect, it } from "vitest";
 import { checkpointSchedule } from "../../src/schedule/checkpoint-schedule.js";
 import { simulate } from "../../src/simulate/simulate.js";
-import { instanceOf, tinyConvNet, tinyGpt } from "./fixtures.js";
+import { instanceOf, tinyConvNet, tinyGpt, tinyMlpChain } from "./fixtures.js";
 
 describe("simulate on wasm", () => {
   for (const [name, make] of [
     ["conv net", tinyConvNet],
     ["gpt", tinyGpt],
+    ["mlp chain", tinyMlpChain],
   ] as const) {
     it(`matches on the ${name} with recomputation`, async () => {
       const graph = make();

@@ -29,6 +29,7 @@ describe("remat zoo", () => {
     const rows = JSON.parse(lines.join("\n")) as { name: string; params: number }[];
     expect(rows.map((row) => row.name)).toEqual([
       "mlp",
+      "mlp-chain",
       "resnet-18",
       "resnet-50",
       "vgg-16",

@@ -1,5 +1,6 @@
 /** Per-op facts of the zoo: what each backward reads, temporaries, costs and shape inference. */
 import { describe, expect, it } from "vitest";
+import { InternalError } from "../../src/errors.js";
 import { GraphBuilder } from "../../src/zoo/builder.js";
 import { attentionScoreBytes, isRecomputable, needsOf, temporariesOf } from "../../src/zoo/ops/backward.js";
 import { opCost } from "../../src/zoo/ops/cost.js";
@@ -21,6 +22,7 @@ describe("zoo ops", () => {
     expect(needsOf("maxpool")).toEqual(["inputs", "output"]);
     expect(needsOf("causal-attention")).toEqual(["inputs", "output"]);
     expect(needsOf("softmax-cross-entropy")).toEqual(["inputs"]);
+    expect(needsOf("mean-square")).toEqual(["inputs"]);
     expect(isRecomputable("input")).toBe(false);
     expect(isRecomputable("conv2d")).toBe(true);
   });
@@ -80,6 +82,28 @@ describe("zoo ops", () => {
     expect(cost.fwdFlops).toBe(2 * 8 * 100 * 10);
     expect(cost.bwdFlops).toBe(2 * cost.fwdFlops);
     expect(cost.fwdBytes).toBe(4 * (8 * 100 + 8 * 10 + 100 * 10 + 10));
+  });
+
+  it("the mean-square loss is a scalar of one input, with no workspace, costing 2 FLOPs per element each way", () => {
+    const b = new GraphBuilder("test", {});
+    b.input("x", [8, 10]);
+    b.op("mean-square", "loss", ["x"]);
+    const [x, loss] = b.build().ops as [ZooOp, ZooOp];
+    expect(loss.shape).toEqual([]);
+    expect(loss.params).toEqual([]);
+    expect(temporariesOf(loss, [x])).toEqual({ fwdTemp: 0, bwdTemp: 0 });
+    const cost = opCost(loss, [x]);
+    expect([cost.fwdFlops, cost.bwdFlops]).toEqual([2 * 80, 2 * 80]);
+    // forward reads x and writes the scalar; backward reads g and x (the source x gets no gradient)
+    expect([cost.fwdBytes, cost.bwdBytes]).toEqual([4 * 80 + 4, 4 + 4 * 80]);
+    expect(() => inferShape("mean-square", [[2], [2]], {})).toThrow(InternalError);
+  });
+
+  it("a network must end in a loss", () => {
+    const b = new GraphBuilder("test", {});
+    b.input("x", [8, 10]);
+    b.op("relu", "relu", ["x"]);
+    expect(() => b.build()).toThrow(InternalError);
   });
 
   it("roofline time is the larger of compute and memory time on the V100", () => {

@@ -4,7 +4,7 @@ import { causalAttention } from "./attention.js";
 import { conv2d, conv2dTranspose } from "./conv.js";
 import { dense, embedding, positionEmbedding } from "./dense.js";
 import { add, concat, flatten, gelu, relu, relu6, sigmoid } from "./elementwise.js";
-import { softmaxCrossEntropy } from "./loss.js";
+import { meanSquare, softmaxCrossEntropy } from "./loss.js";
 import { batchnorm, layernorm } from "./norm.js";
 import { avgpool, globalAvgpool, maxpool } from "./pool.js";
 import type { OpKernel } from "./types.js";
@@ -30,6 +30,7 @@ export const KERNELS: Readonly<Record<Exclude<OpType, "input">, OpKernel>> = Obj
   "position-embedding": positionEmbedding,
   "causal-attention": causalAttention,
   "softmax-cross-entropy": softmaxCrossEntropy,
+  "mean-square": meanSquare,
 });
 
 export type { BackwardArgs, Gradients, KernelReads, OpKernel, ParamTensors } from "./types.js";

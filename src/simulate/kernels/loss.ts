@@ -1,9 +1,12 @@
 /**
- * The loss: softmax cross-entropy of logits `[..., classes]` against int labels `[...]`, the mean over
- * all positions, a scalar. Its backward reads the inputs (logits and labels).
+ * The losses, each a scalar:
+ * - `softmax-cross-entropy`: logits `[..., classes]` against int labels `[...]`, the mean over all
+ *   positions; its backward reads the inputs (logits and labels);
+ * - `mean-square`: `sum(x^2) / (2 * count)` of one input `x` of `count` elements; its backward reads
+ *   `x`: `dx = x * (g / count)`, written out by hand (one scalar division, one multiply per element).
  */
 import type { Tensor, Tf } from "../tf.js";
-import { inputsOf, NO_PARAMS, type OpKernel, vjp } from "./types.js";
+import { inputsOf, NO_PARAMS, type OpKernel, sizeOf, vjp } from "./types.js";
 
 function crossEntropy(tf: Tf, logits: Tensor, labels: Tensor): Tensor {
   const classes = logits.shape[logits.shape.length - 1] as number;
@@ -20,5 +23,18 @@ export const softmaxCrossEntropy: OpKernel = {
     const [logits, labels] = inputsOf(args, op) as [Tensor, Tensor];
     const [dLogits] = vjp(tf, (x) => crossEntropy(tf, x, labels), [logits], args.dy);
     return { inputs: [args.wantInputs[0] === true ? dLogits : undefined, undefined], params: NO_PARAMS };
+  },
+};
+
+export const meanSquare: OpKernel = {
+  reads: "inputs",
+  forward: (tf, _op, [x]) => {
+    const t = x as Tensor;
+    return tf.div(tf.sum(tf.square(t)), 2 * sizeOf(t.shape));
+  },
+  backward: (tf, op, [shape], args) => {
+    const [x] = inputsOf(args, op) as [Tensor];
+    const dx = args.wantInputs[0] === true ? tf.mul(x, tf.div(args.dy, sizeOf(shape ?? []))) : undefined;
+    return { inputs: [dx], params: NO_PARAMS };
   },
 };

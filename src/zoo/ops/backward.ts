@@ -17,6 +17,7 @@
  * | maxpool | `g` routed to the argmax of each window, found by comparing `x` with `y` | inputs, output |
  * | causal-attention | scores recomputed from `q, k` (inputs); `dP` uses `y`: `rowsum(dO * O)` | inputs, output |
  * | softmax-cross-entropy | `dlogits = (softmax(logits) - onehot(labels)) / count` | inputs |
+ * | mean-square | `dx = g * x / count` (of `sum(x^2) / (2 * count)`) | inputs |
  * | input | a source: no backward | none |
  */
 import type { NeedsWord } from "../../instance/types.js";
@@ -34,6 +35,7 @@ export function needsOf(type: OpType): readonly NeedsWord[] {
     case "gelu":
     case "embedding":
     case "softmax-cross-entropy":
+    case "mean-square":
       return ["inputs"];
     case "relu":
     case "relu6":
@@ -67,10 +69,11 @@ export interface Temporaries {
 /**
  * Temporaries of an op: causal attention materialises its scores `[N, heads, T, T]` in the forward
  * (softmax in place) and, recomputed, in the backward together with `dP` (`dS` in place of `dP`), so
- * `fwdTemp` = 1 and `bwdTemp` = 2 score tensors; the loss holds the softmax of its logits while its
- * forward runs (its backward writes `softmax - onehot` straight into the logits' gradient). Every other
- * op is taken to need no workspace (convolution workspaces depend on the library's algorithm choice and
- * are not modelled).
+ * `fwdTemp` = 1 and `bwdTemp` = 2 score tensors; the cross-entropy loss holds the softmax of its logits
+ * while its forward runs (its backward writes `softmax - onehot` straight into the logits' gradient); the
+ * mean-square loss needs none (it reduces `x^2` as it reads `x`, and writes `x * g / count` straight
+ * into `dx`). Every other op is taken to need no workspace (convolution workspaces depend on the
+ * library's algorithm choice and are not modelled).
  *
  * @param inputs the op's inputs, in argument order
  */

@@ -30,6 +30,7 @@ export interface OpCost {
  * FLOPs per element (of the output; of the input for reductions) for ops that are not matmuls:
  * `[forward, backward]`. Normalisations: mean, variance, normalise, scale and shift forward; the
  * three-term `dx` formula plus `dgamma`, `dbeta` backward. GELU (tanh form): about 8 forward, 12 backward.
+ * Mean square, per input element: square and add forward; scale and multiply backward.
  */
 export const ELEMENTWISE_FLOPS: Readonly<Partial<Record<OpType, readonly [number, number]>>> = {
   batchnorm: [8, 12],
@@ -41,6 +42,7 @@ export const ELEMENTWISE_FLOPS: Readonly<Partial<Record<OpType, readonly [number
   "global-avgpool": [1, 1],
   "position-embedding": [1, 1],
   "softmax-cross-entropy": [5, 3],
+  "mean-square": [2, 2],
 };
 
 /** The FLOPs and bytes moved of `op`, whose inputs are the ops `inputs` (in argument order). */
@@ -90,7 +92,8 @@ function flops(op: ZooOp, inputs: readonly ZooOp[]): [number, number] {
     case "add":
       return [out * (inputs.length - 1), 0];
     case "global-avgpool":
-    case "softmax-cross-entropy": {
+    case "softmax-cross-entropy":
+    case "mean-square": {
       const [f, b] = ELEMENTWISE_FLOPS[op.type] ?? [0, 0];
       return [f * elementCount(x), b * elementCount(x)];
     }

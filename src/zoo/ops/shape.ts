@@ -69,6 +69,8 @@ export function inferShape(type: OpType, inputs: readonly Shape[], attrs: Attrs)
       return attentionShape(x, attrs);
     case "softmax-cross-entropy":
       return lossShape(inputs, x);
+    case "mean-square":
+      return meanSquareShape(inputs);
   }
 }
 
@@ -121,6 +123,12 @@ function lossShape(inputs: readonly Shape[], x: Shape): Shape {
   const labels = inputs[1] ?? [];
   if (x.slice(0, -1).join() !== labels.join())
     throw new InternalError(`loss: logits [${x}] do not match labels [${labels}]`);
+  return [];
+}
+
+/** Output of the mean-square loss: a scalar, of exactly one input. */
+function meanSquareShape(inputs: readonly Shape[]): Shape {
+  if (inputs.length !== 1) throw new InternalError(`mean-square reads one input, got ${inputs.length}`);
   return [];
 }
 
