@@ -59,12 +59,10 @@ export interface SpineTable extends SpineInputs {
   readonly counters: { readonly entries: number; readonly candidates: number };
 }
 
-/** Rows of the states at s: (p, none) for p in {none, 0..s-1}, (q, q) and (none, q) for q < s. */
-function rowsAt(s: number): number {
-  return 3 * s + 1;
-}
-
-/** The first row of the states at s: the sum of rowsAt over s' < s. */
+/**
+ * The first row of the states at s. Stage s has 3 s + 1 rows: (p, none) for p in {none, 0..s-1}, then
+ * (q, q) and (none, q) for q < s; this is their sum over s' < s.
+ */
 function rowBase(s: number): number {
   return (3 * s * (s - 1)) / 2 + s;
 }

@@ -52,7 +52,7 @@ describe("pofo's limits", () => {
       const counted = await solve(instance, { solver: within(counting), ...options });
       expect(comparable(counted)).toEqual(comparable(free));
       if (free.status === "optimal" && free.certificate?.kind === "meets-bound") return;
-    if (free.status === "optimal") expect([...counting.phases.keys()]).toContain("spine fill");
+      if (free.status === "optimal") expect([...counting.phases.keys()]).toContain("spine fill");
       for (const [phase, { first, checks }] of counting.phases)
         for (const at of [first, first + checks - 1]) {
           const stopped = await solve(instance, { solver: within(new CountingDeadline(at)), ...options });
