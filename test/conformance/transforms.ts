@@ -58,7 +58,7 @@ export function relabel(instance: Instance): Instance {
 /** A schedule's text with its node ids renamed. */
 export function renameSchedule(lines: readonly string[], names: ReadonlyMap<string, string>): string[] {
   return lines.map((line) =>
-    line.replace(/(^[FBOP] |^D [ag]:)([^ ]+)/, (_, head: string, id: string) => `${head}${names.get(id)}`),
+    line.replace(/(^[FBOPCX] |^D [ags]:)([^ ]+)/, (_, head: string, id: string) => `${head}${names.get(id)}`),
   );
 }
 
@@ -82,6 +82,9 @@ export function insertPassThrough(instance: Instance, at: number): Instance {
     bwdTemp: 0,
     recomputable: true,
     offloadable: true,
+    elementBytes: 4,
+    density: 1,
+    storage: {},
   };
   const nodes: InstanceNode[] = instance.nodes.map((node) => ({
     ...node,
