@@ -22,7 +22,10 @@ function reparse(
   });
 }
 
-/** Every time multiplied by `k`: forward, backward, and each transfer (latency x k, bandwidth / k). */
+/**
+ * Every time multiplied by `k`: forward, backward, each conversion and expansion of a stored form, and
+ * each transfer (latency x k, bandwidth / k).
+ */
 export function scaleTimes(instance: Instance, k: number): Instance {
   const hardware =
     instance.hardware === undefined
@@ -31,7 +34,17 @@ export function scaleTimes(instance: Instance, k: number): Instance {
   return reparse(
     instance,
     `${instance.name}-x${k}`,
-    instance.nodes.map((node) => ({ ...node, fwd: node.fwd * k, bwd: node.bwd * k })),
+    instance.nodes.map((node) => ({
+      ...node,
+      fwd: node.fwd * k,
+      bwd: node.bwd * k,
+      storage: Object.fromEntries(
+        Object.entries(node.storage).map(([mode, costs]) => [
+          mode,
+          { convertMs: costs.convertMs * k, expandMs: costs.expandMs * k },
+        ]),
+      ),
+    })),
     hardware,
   );
 }
