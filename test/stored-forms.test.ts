@@ -37,7 +37,12 @@ function reference(x: number, mantissaBits: number, minExponent: number, overflo
   const magnitude = Math.abs(x);
   const exponent = Math.max(minExponent, Math.floor(Math.log2(magnitude)));
   // Math.log2 may be off by one near powers of two: correct it
-  const e = magnitude >= 2 ** (exponent + 1) ? exponent + 1 : magnitude < 2 ** exponent && exponent > minExponent ? exponent - 1 : exponent;
+  const e =
+    magnitude >= 2 ** (exponent + 1)
+      ? exponent + 1
+      : magnitude < 2 ** exponent && exponent > minExponent
+        ? exponent - 1
+        : exponent;
   const ulp = 2 ** (e - mantissaBits);
   const q = magnitude / ulp;
   let r = Math.floor(q);
@@ -89,9 +94,9 @@ describe("fp16 conversion", () => {
     (bits) => {
       const x = floatOf(bits);
       fc.pre(!Number.isNaN(x));
-      expect(Object.is(floatOf(floatBitsFromHalf(halfFromFloatBits(bits))), reference(x, 10, -14, HALF_OVERFLOW))).toBe(
-        true,
-      );
+      expect(
+        Object.is(floatOf(floatBitsFromHalf(halfFromFloatBits(bits))), reference(x, 10, -14, HALF_OVERFLOW)),
+      ).toBe(true);
     },
   );
 });
@@ -116,9 +121,12 @@ describe("bf16 conversion", () => {
 });
 
 describe("bitmap form", () => {
-  test.prop([fc.array(fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 2 ** 32 - 1 })), { maxLength: 100 })], {
-    seed: PROPERTY_SEED,
-  })("gives back every bit, -0 and NaN payloads included, in ceil(n/8) + 4 * nonzeros bytes", (words) => {
+  test.prop(
+    [fc.array(fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 2 ** 32 - 1 })), { maxLength: 100 })],
+    {
+      seed: PROPERTY_SEED,
+    },
+  )("gives back every bit, -0 and NaN payloads included, in ceil(n/8) + 4 * nonzeros bytes", (words) => {
     const data = new Float32Array(new Uint32Array(words).buffer);
     const form = convertTo("bitmap", data);
     const nonzeros = words.filter((w) => w !== 0).length;
