@@ -16,20 +16,13 @@
 import { InternalError } from "../errors.js";
 import type { Instance, InstanceNode } from "../instance/types.js";
 import { formatInstruction } from "../schedule/text.js";
-import type { BackwardOp, ConvertOp, ForwardOp, Schedule } from "../schedule/types.js";
+import type { BackwardOp, ForwardOp, Schedule } from "../schedule/types.js";
 import type { ZooOp } from "../zoo/types.js";
 import { KERNELS } from "./kernels/index.js";
 import type { OpKernel } from "./kernels/types.js";
 import { BYTES_PER_ELEMENT, type Network } from "./network.js";
-import {
-  convertTo,
-  countNonzeros,
-  type ElementArray,
-  expand,
-  type StoredForm,
-  storedFormBytes,
-  storedNonzeros,
-} from "./stored-forms.js";
+import { countNonzeros, type ElementArray } from "./stored-forms.js";
+import { type ConversionRecord, StoredForms } from "./stored-holder.js";
 import type { Tensor, Tf } from "./tf.js";
 
 /** What one instruction did, measured. */
@@ -56,18 +49,7 @@ export interface StepRecord {
   readonly duringLibraryBytes: number;
 }
 
-/** What one `C v MODE` made, measured. */
-export interface ConversionRecord {
-  /** The instruction's index in the schedule. */
-  readonly index: number;
-  readonly node: string;
-  readonly mode: StoredForm["mode"];
-  readonly elements: number;
-  /** Elements stored as values: the non-zero ones for `bitmap`, all of them for the 16-bit modes. */
-  readonly nonzeros: number;
-  /** Bytes of the typed arrays of the stored form. */
-  readonly bytes: number;
-}
+export type { ConversionRecord } from "./stored-holder.js";
 
 /** A whole run: one record per instruction, the parameter gradients and the loss. */
 export interface RunRecord {
@@ -113,7 +95,7 @@ export function runSchedule(
     const steps = schedule.map((instruction, index) => run.step(instruction, index));
     return {
       steps,
-      conversions: run.conversions,
+      conversions: run.stored.conversions,
       nonzeros: run.nonzeros,
       paramGrads: options.gradients === false ? new Map() : run.gradientsToHost(),
       loss: run.loss,
@@ -129,9 +111,8 @@ class Run {
   private readonly lossId: string | undefined;
   private readonly live = new Map<string, Tensor>();
   private readonly host = new Map<string, Float32Array | Int32Array>();
-  /** Stored forms `s:v` by node id. */
-  private readonly stored = new Map<string, StoredForm>();
-  readonly conversions: ConversionRecord[] = [];
+  /** Stored forms `s:v`. */
+  readonly stored = new StoredForms();
   readonly nonzeros = new Map<string, number>();
   private readonly paramGrads = new Map<string, Tensor>();
   private readonly baseline: number;
@@ -162,7 +143,7 @@ class Run {
         [during, kernelMs] = this.backward(instruction);
         break;
       case "D":
-        if (instruction.tensor.kind === "s") this.stored.delete(instruction.tensor.node);
+        if (instruction.tensor.kind === "s") this.stored.free(instruction.tensor.node);
         else this.free(`${instruction.tensor.kind}:${instruction.tensor.node}`);
         break;
       case "O":
@@ -172,7 +153,12 @@ class Run {
         this.prefetch(instruction.node);
         break;
       case "C":
-        kernelMs = this.convert(instruction, index);
+        kernelMs = this.stored.convert(
+          instruction.node,
+          instruction.mode,
+          this.tensor(`a:${instruction.node}`).dataSync() as ElementArray,
+          index,
+        );
         break;
       case "X":
         kernelMs = this.expand(instruction.node);
@@ -185,7 +171,7 @@ class Run {
       ms,
       kernelMs,
       libraryBytes: after,
-      storedBytes: this.storedBytes(),
+      storedBytes: this.stored.bytes(),
       registryBytes: registryBytes(this.live),
       physicalBytes: physicalBytes(this.live),
       duringLibraryBytes: Math.max(during ?? after, after),
@@ -302,39 +288,14 @@ class Run {
     this.live.set(`a:${id}`, this.tf.tensor(values, [...op.shape], dtype));
   }
 
-  /** `C v MODE`: the stored form of `a:v` from its data; returns the conversion's wall time, ms. */
-  private convert({ node, mode }: ConvertOp, index: number): number {
-    const data = this.tensor(`a:${node}`).dataSync() as ElementArray;
-    const started = performance.now();
-    const form = convertTo(mode, data);
-    const kernelMs = performance.now() - started;
-    this.stored.set(node, form);
-    this.conversions.push({
-      index,
-      node,
-      mode,
-      elements: form.elements,
-      nonzeros: storedNonzeros(form),
-      bytes: storedFormBytes(form),
-    });
-    return kernelMs;
-  }
-
   /** `X v`: `a:v` again from its stored form; returns the expansion's wall time (with the tensor made), ms. */
   private expand(id: string): number {
-    const form = this.stored.get(id);
-    if (form === undefined) throw new InternalError(`simulate: no stored form of a:${id}`);
     const started = performance.now();
-    const tensor = this.tf.tensor(expand(form), [...this.op(id).shape], form.dtype);
+    const { data, dtype } = this.stored.expand(id);
+    const tensor = this.tf.tensor(data, [...this.op(id).shape], dtype);
     const kernelMs = performance.now() - started;
     this.live.set(`a:${id}`, tensor);
     return kernelMs;
-  }
-
-  private storedBytes(): number {
-    let bytes = 0;
-    for (const form of this.stored.values()) bytes += storedFormBytes(form);
-    return bytes;
   }
 
   /** Adds `contribution` into `table[key]` (taking it over when absent); returns the bytes newly allocated. */

@@ -7,6 +7,12 @@ import { storedBytes } from "../evaluate/storage.js";
 import { graphOf } from "../instance/graph.js";
 import type { Instance, StorageMode } from "../instance/types.js";
 import type { Estimator } from "./estimator.js";
+import {
+  gradientDifference,
+  largestEntry,
+  normRelativeError,
+  relativeGradientError,
+} from "./gradient-error.js";
 import type { ConversionRecord, RunRecord } from "./interpreter.js";
 import type { Backend } from "./tf.js";
 
@@ -246,68 +252,6 @@ function storedFormReport(instance: Instance, record: ConversionRecord): StoredF
   };
 }
 
-/** ||a - b|| / ||a|| over every entry of every array together (Infinity on a shape mismatch). */
-function normRelativeError(
-  reference: ReadonlyMap<string, Float32Array>,
-  run: ReadonlyMap<string, Float32Array>,
-): number {
-  let error = 0;
-  let scale = 0;
-  for (const [key, a] of reference) {
-    const b = run.get(key);
-    if (b === undefined || b.length !== a.length) return Number.POSITIVE_INFINITY;
-    for (let i = 0; i < a.length; i++) {
-      const d = (a[i] as number) - (b[i] as number);
-      error += d * d;
-      scale += (a[i] as number) * (a[i] as number);
-    }
-  }
-  if (error === 0) return 0;
-  return scale === 0 ? Number.POSITIVE_INFINITY : Math.sqrt(error / scale);
-}
-
-/** Largest |entry| over every array of `arrays`. */
-function largestEntry(arrays: ReadonlyMap<string, Float32Array>): number {
-  let max = 0;
-  for (const a of arrays.values())
-    for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] as number));
-  return max;
-}
-
-/** Max over the parameter gradients of max |a - b| / max |a|, `a` the reference (Infinity on a shape mismatch). */
-function relativeGradientError(
-  reference: ReadonlyMap<string, Float32Array>,
-  run: ReadonlyMap<string, Float32Array>,
-): number {
-  let max = 0;
-  for (const [key, a] of reference) {
-    const b = run.get(key);
-    if (b === undefined || b.length !== a.length) return Number.POSITIVE_INFINITY;
-    let scale = 0;
-    let error = 0;
-    for (let i = 0; i < a.length; i++) {
-      scale = Math.max(scale, Math.abs(a[i] as number));
-      error = Math.max(error, Math.abs((a[i] as number) - (b[i] as number)));
-    }
-    if (error > 0) max = Math.max(max, scale === 0 ? Number.POSITIVE_INFINITY : error / scale);
-  }
-  return max;
-}
-
 function sameKeys(a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unknown>): boolean {
   return a.size === b.size && [...a.keys()].every((key) => b.has(key));
-}
-
-/** Max |a - b| over every entry of every parameter gradient present in both runs (Infinity on a shape mismatch). */
-function gradientDifference(
-  a: ReadonlyMap<string, Float32Array>,
-  b: ReadonlyMap<string, Float32Array>,
-): number {
-  let max = 0;
-  for (const [key, x] of a) {
-    const y = b.get(key);
-    if (y === undefined || y.length !== x.length) return Number.POSITIVE_INFINITY;
-    for (let i = 0; i < x.length; i++) max = Math.max(max, Math.abs((x[i] as number) - (y[i] as number)));
-  }
-  return max;
 }
