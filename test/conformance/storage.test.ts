@@ -7,11 +7,14 @@
  * expansion adding `stored` on top, the makespan longer by exactly the conversion times) and checks
  * the evaluation against the claim, for every mode, any density and element size, free and costed
  * conversions. With free conversions, a kept activation therefore costs exactly its stored bytes.
+ * And the storage fields are inert for today's solvers: every registered solver answers an instance
+ * with random densities, element sizes and stored forms exactly as it answers the plain one.
  *
  * `REMAT_PROPERTY_RUNS` multiplies the number of runs; the seed is fixed.
  */
 import { fc, test } from "@fast-check/vitest";
 import { afterAll, describe, expect } from "vitest";
+import { solve, solvers } from "../../solvers/index.js";
 import { evaluate } from "../../src/evaluate/evaluate.js";
 import { storedBytes } from "../../src/evaluate/storage.js";
 import { graphOf } from "../../src/instance/graph.js";
@@ -168,6 +171,44 @@ describe("stored forms on random instances", () => {
       expect(after.lossy).toBe(expanded && c.mode !== "bitmap");
       if (c.density === 1 && c.mode === "bitmap") expect(delta).toBeGreaterThanOrEqual(0);
       nonTrivial++;
+    },
+  );
+
+  test.prop(
+    [
+      anyInstance(7),
+      fc.array(storageCase, { minLength: 7, maxLength: 7 }),
+      fc.integer({ min: 20, max: 120 }),
+    ],
+    { seed: PROPERTY_SEED, numRuns: Math.round(12 * RUNS) },
+  )(
+    "change no solver's answer: no solver plans stored forms yet, so the new fields must be inert",
+    async (base, cases, percent) => {
+      const decorated = parseInstance({
+        ...base,
+        nodes: base.nodes.map((node, v) => {
+          const c = cases[v % cases.length] as StorageCase;
+          return {
+            ...node,
+            density: c.density,
+            elementBytes: c.elementBytes,
+            storage: { [c.mode]: { convertMs: c.convertMs, expandMs: c.expandMs } },
+          };
+        }),
+      });
+      for (const solver of solvers.filter(
+        (s) => s.rejects?.(base) === undefined && !s.reads.includes("checkpoints"),
+      ))
+        for (const objective of solver.objectives) {
+          const options = { solver: solver.name, objective, budget: `${percent}%` } as const;
+          const [plain, other] = [await solve(base, options), await solve(decorated, options)];
+          expect([other.status, other.makespanMs, other.peakBytes, other.schedule], solver.name).toEqual([
+            plain.status,
+            plain.makespanMs,
+            plain.peakBytes,
+            plain.schedule,
+          ]);
+        }
     },
   );
 
