@@ -19,6 +19,7 @@ export {
   type TraceStep,
   type ValidEvaluation,
 } from "./evaluate/evaluate.js";
+export { densityFor, elementsOf, storedBytes } from "./evaluate/storage.js";
 export { DEFAULT_COSTS, randomChain, randomLayeredDag, randomSeriesParallel } from "./generate/families.js";
 export { type PartitionGadget, partitionGadget } from "./generate/partition-gadget.js";
 export { isSeriesParallel } from "./graph/series-parallel.js";
@@ -37,9 +38,20 @@ export {
 export { graphOf, type InstanceGraph } from "./instance/graph.js";
 export { loadInstance } from "./instance/load.js";
 export { parseInstance } from "./instance/parse.js";
-export type { Hardware, Instance, InstanceNode, ModelSpec, NeedsWord } from "./instance/types.js";
+export {
+  type Hardware,
+  type Instance,
+  type InstanceNode,
+  LOSSY_MODES,
+  type ModelSpec,
+  type NeedsWord,
+  STORAGE_MODES,
+  type StorageCosts,
+  type StorageMode,
+} from "./instance/types.js";
 export { checkpointSchedule } from "./schedule/checkpoint-schedule.js";
 export { parseScheduleDocument } from "./schedule/file.js";
+export { storeAcrossTurn } from "./schedule/stored-forms.js";
 export { formatInstruction, formatSchedule, parseSchedule } from "./schedule/text.js";
 export { type Instruction, ops, type Schedule } from "./schedule/types.js";
 export type { Objective, SolveResult, Solver, SolverAnswer, SolverOptions, SolveStatus } from "./solver.js";

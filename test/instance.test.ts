@@ -11,6 +11,7 @@ import { MAX_JSON_DEPTH } from "../src/instance/json-depth.js";
 import { MAX_BYTES, MAX_TOTAL_MS } from "../src/instance/limits.js";
 import { loadInstance } from "../src/instance/load.js";
 import { INSTANCE_FIELDS, parseInstance } from "../src/instance/parse.js";
+import { STORAGE_MODES } from "../src/instance/types.js";
 
 const valid = () => ({
   format: "remat-instance/1",
@@ -49,6 +50,48 @@ describe("parseInstance", () => {
       offloadable: true,
     });
     expect(Object.isFrozen(instance.nodes[1])).toBe(true);
+  });
+
+  it("fills the storage defaults: float32 elements, density 1, no stored form offered", () => {
+    const instance = parseInstance(valid());
+    expect(instance.nodes[1]).toMatchObject({ elementBytes: 4, density: 1, storage: {} });
+  });
+
+  it("reads a node's element size, density and stored forms", () => {
+    const storage = { bitmap: { convertMs: 0.5, expandMs: 0.25 }, bf16: { convertMs: 0, expandMs: 0 } };
+    const instance = parseInstance(withNode(1, { elementBytes: 2, density: 0.25, storage }));
+    expect(instance.nodes[1]).toMatchObject({ elementBytes: 2, density: 0.25, storage });
+    expect(Object.isFrozen(instance.nodes[1]?.storage.bitmap)).toBe(true);
+  });
+
+  it("reports bad storage fields at their paths", () => {
+    expect(issuesOf(withNode(1, { density: 1.5 }))).toEqual([["too-large", "nodes[1].density"]]);
+    expect(issuesOf(withNode(1, { density: -0.1 }))).toEqual([["negative", "nodes[1].density"]]);
+    expect(issuesOf(withNode(1, { elementBytes: 0 }))).toEqual([["negative", "nodes[1].elementBytes"]]);
+    expect(issuesOf(withNode(1, { elementBytes: 2.5 }))).toEqual([["not-integer", "nodes[1].elementBytes"]]);
+    expect(issuesOf(withNode(1, { storage: { zip: {} } }))).toEqual([
+      ["unknown-field", "nodes[1].storage.zip"],
+    ]);
+    expect(issuesOf(withNode(1, { storage: { fp16: { convertMs: 1 } } }))).toEqual([
+      ["required", "nodes[1].storage.fp16.expandMs"],
+    ]);
+    expect(
+      issuesOf(withNode(1, { storage: { fp16: { convertMs: -1, expandMs: 0, extra: 1 } } })).sort(),
+    ).toEqual([
+      ["negative", "nodes[1].storage.fp16.convertMs"],
+      ["unknown-field", "nodes[1].storage.fp16.extra"],
+    ]);
+    expect(issuesOf(withNode(1, { storage: [] }))).toEqual([["type", "nodes[1].storage"]]);
+  });
+
+  it("counts the largest stored form a node offers in the memory total", () => {
+    // 2^52 bytes of 1-byte elements: fp16 doubles them, so a, its gradient and s:a pass 2^53 - 1
+    const big = 2 ** 52;
+    const storage = { fp16: { convertMs: 0, expandMs: 0 } };
+    expect(() => parseInstance(withNode(1, { bytes: big, gradBytes: 0, elementBytes: 8 }))).not.toThrow();
+    expect(issuesOf(withNode(1, { bytes: big, gradBytes: 0, elementBytes: 1, storage }))).toEqual([
+      ["total-too-large", "nodes"],
+    ]);
   });
 
   it("reports a negative size at its path", () => {
@@ -310,6 +353,12 @@ describe("instances/schema.json", () => {
     expect(Object.keys(schema.$defs.node.properties).sort()).toEqual([...INSTANCE_FIELDS.node].sort());
     expect(Object.keys(schema.properties.hardware.properties).sort()).toEqual(
       [...INSTANCE_FIELDS.hardware].sort(),
+    );
+    expect(Object.keys(schema.$defs.node.properties.storage.properties).sort()).toEqual(
+      [...STORAGE_MODES].sort(),
+    );
+    expect(Object.keys(schema.$defs.storageCosts.properties).sort()).toEqual(
+      [...INSTANCE_FIELDS.storageCosts].sort(),
     );
     expect(schema.$schema).toBe("https://json-schema.org/draft/2020-12/schema");
   });

@@ -6,6 +6,7 @@ import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../src/errors.js";
 import { readJson } from "../src/instance/load.js";
+import { STORAGE_MODES } from "../src/instance/types.js";
 import { parseScheduleDocument } from "../src/schedule/file.js";
 import { formatInstruction, formatSchedule, parseSchedule } from "../src/schedule/text.js";
 import { type Instruction, ops } from "../src/schedule/types.js";
@@ -19,6 +20,9 @@ const instruction: fc.Arbitrary<Instruction> = fc.oneof(
   id.map(ops.freeGradient),
   id.map(ops.offload),
   id.map(ops.prefetch),
+  fc.tuple(id, fc.constantFrom(...STORAGE_MODES)).map(([node, mode]) => ops.convert(node, mode)),
+  id.map(ops.expand),
+  id.map(ops.freeStored),
 );
 
 describe("schedule text form", () => {
@@ -33,19 +37,32 @@ describe("schedule text form", () => {
     expect([ops.forward("v", true), ops.freeGradient("v"), ops.prefetch("v")].map(formatInstruction)).toEqual(
       ["F v tape", "D g:v", "P v"],
     );
+    expect([ops.convert("v", "bf16"), ops.expand("v"), ops.freeStored("v")].map(formatInstruction)).toEqual([
+      "C v bf16",
+      "X v",
+      "D s:v",
+    ]);
   });
 
   it("reports every malformed line with its path", () => {
     const error = (() => {
       try {
-        parseSchedule(["F x", "X y", "D q:y", "F v fast", 7]);
+        parseSchedule(["F x", "Q y", "D q:y", "F v fast", 7, "C y", "C y zip", "X y now"]);
       } catch (caught) {
         return caught as InputError;
       }
       throw new Error("expected an error");
     })();
     expect(error).toBeInstanceOf(InputError);
-    expect(error.issues.map((issue) => issue.path)).toEqual(["ops[1]", "ops[2]", "ops[3]", "ops[4]"]);
+    expect(error.issues.map((issue) => issue.path)).toEqual([
+      "ops[1]",
+      "ops[2]",
+      "ops[3]",
+      "ops[4]",
+      "ops[5]",
+      "ops[6]",
+      "ops[7]",
+    ]);
   });
 
   it("reads schedule files, results and bare lists alike", () => {

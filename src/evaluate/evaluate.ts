@@ -4,13 +4,15 @@
  * for transfers), the peak memory, the memory timeline and, on request, a per-instruction trace.
  * Every solver's claimed cost must equal what this function says of the schedule it emits.
  *
- * Time: one compute stream plus two transfer channels (device-to-host for `O`, host-to-device for `P`),
- * each running one transfer at a time in issue order, overlapping compute; a transfer of `b` bytes takes
- * `latency + b / bandwidth`. Memory: `fixedBytes` + resident tensors (activations, gradients, tapes),
- * plus the running op's temporaries while it runs, before anything it frees is released.
+ * Time: one compute stream (forwards, backwards, frees, conversions `C` and expansions `X`) plus two
+ * transfer channels (device-to-host for `O`, host-to-device for `P`), each running one transfer at a
+ * time in issue order, overlapping compute; a transfer of `b` bytes takes `latency + b / bandwidth`.
+ * Memory: `fixedBytes` + resident tensors (activations, gradients, tapes, stored forms `s:v`), plus the
+ * running op's temporaries while it runs, before anything it frees is released. A schedule that
+ * expands a lossy stored form is flagged `lossy`.
  *
- * The run state is in `run-state.ts`, the rule of each instruction in `handlers.ts`, the result types in
- * `result.ts` (re-exported here).
+ * The run state is in `run-state.ts`, the rule of each instruction in `handlers.ts` (stored forms:
+ * `storage-handlers.ts`, their sizes `storage.ts`), the result types in `result.ts` (re-exported here).
  *
  * Complexity: O(n + |schedule| + sum of in-degrees of the instructions' nodes), n the number of nodes.
  */
@@ -109,6 +111,10 @@ function finish(s: RunState, length: number): Evaluation {
     timeline: s.timeline,
     recomputations: s.recomputations,
     transfers: s.transfers,
+    conversions: s.conversions,
+    expansions: s.expansions,
+    lossy: s.lossyExpansions.length > 0,
+    lossyExpansions: s.lossyExpansions,
     ...(s.trace === undefined ? {} : { trace: s.trace }),
     ...(s.profile === undefined ? {} : { profile: s.profile }),
   };

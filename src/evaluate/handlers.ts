@@ -1,11 +1,12 @@
 /**
- * The evaluator's rules, one handler per instruction (`F`, `B`, `D`, `O`, `P`), exactly as
- * proofs/cost-model.md states them: each checks what its instruction requires (throwing a `Violation`
- * naming the tensor to blame), then updates the run state and records its step.
- * Each handler is O(1) plus the in-degree of its node.
+ * The evaluator's rules, one handler per instruction (`F`, `B`, `D`, `O`, `P` here; `C`, `X` and
+ * `D s:v` in storage-handlers.ts), exactly as proofs/cost-model.md states them: each checks what its
+ * instruction requires (throwing a `Violation` naming the tensor to blame), then updates the run state
+ * and records its step. Each handler is O(1) plus the in-degree of its node.
  */
 import type { BackwardOp, ForwardOp, FreeOp, Instruction, OffloadOp, PrefetchOp } from "../schedule/types.js";
 import { GRAD_FREED, GRAD_NEVER, GRAD_RESIDENT, type RunState, Violation } from "./run-state.js";
+import { runConvert, runExpand, runFreeStored } from "./storage-handlers.js";
 
 /** Runs instruction `index` of the schedule on `s`; throws a `Violation` when it cannot run. */
 export function runInstruction(s: RunState, instruction: Instruction, index: number): void {
@@ -24,6 +25,12 @@ export function runInstruction(s: RunState, instruction: Instruction, index: num
       return;
     case "P":
       runPrefetch(s, instruction, index);
+      return;
+    case "C":
+      runConvert(s, instruction, index);
+      return;
+    case "X":
+      runExpand(s, instruction, index);
       return;
   }
 }
@@ -152,8 +159,8 @@ function firstPendingConsumer(s: RunState, v: number): string {
 }
 
 /**
- * `D a:v` / `D g:v`: needs the tensor resident; the compute stream waits for a transfer of `a:v` still
- * in flight (an offload of it, or its prefetch), then the bytes are released.
+ * `D a:v` / `D g:v` / `D s:v`: needs the tensor resident; the compute stream waits for a transfer of
+ * `a:v` still in flight (an offload of it, or its prefetch), then the bytes are released.
  */
 export function runFree(s: RunState, op: FreeOp, index: number): void {
   const g = s.g;
@@ -165,6 +172,8 @@ export function runFree(s: RunState, op: FreeOp, index: number): void {
     start = Math.max(start, s.readyAt[v] as number, s.offloadEndAt[v] as number);
     s.memory -= g.bytes[v] as number;
     s.resident[v] = 0;
+  } else if (op.tensor.kind === "s") {
+    runFreeStored(s, v);
   } else {
     if (s.gradState[v] !== GRAD_RESIDENT)
       throw new Violation(`g:${g.ids[v]} is not resident`, `g:${g.ids[v]}`);

@@ -43,6 +43,17 @@ export interface ValidEvaluation {
   /** Forward executions beyond the first, over all nodes. */
   readonly recomputations: number;
   readonly transfers: number;
+  /** `C v MODE` instructions (conversions into a stored form). */
+  readonly conversions: number;
+  /** `X v` instructions (expansions of a stored form). */
+  readonly expansions: number;
+  /**
+   * Whether some `X v` expanded a lossy stored form (fp16, bf16): then `a_v` carries its rounding and
+   * the gradients are not those of plain backpropagation, so the schedule must never be called exact.
+   */
+  readonly lossy: boolean;
+  /** Indices of the `X` instructions that expanded a lossy stored form, ascending. */
+  readonly lossyExpansions: readonly number[];
   readonly trace?: readonly TraceStep[];
   readonly profile?: StepProfile;
 }

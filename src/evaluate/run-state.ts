@@ -5,7 +5,7 @@
  * Setup is O(n) for n nodes; every method is O(1).
  */
 import type { InstanceGraph } from "../instance/graph.js";
-import type { Instance } from "../instance/types.js";
+import type { Instance, InstanceNode } from "../instance/types.js";
 import { formatInstruction } from "../schedule/text.js";
 import type { Instruction } from "../schedule/types.js";
 import { type EvaluateOptions, type StepProfile, type TraceStep, traceStep } from "./result.js";
@@ -71,6 +71,16 @@ export class RunState {
   hostToDeviceFree = 0;
   recomputations = 0;
   transfers = 0;
+  /** `C` instructions run. */
+  conversions = 0;
+  /** `X` instructions run. */
+  expansions = 0;
+  /** Indices of the `X` instructions that expanded a lossy stored form (fp16, bf16). */
+  readonly lossyExpansions: number[] = [];
+  /** The nodes, for their storage fields (read by `C`, `X` and `D s:v` only). */
+  readonly nodes: readonly InstanceNode[];
+  /** See {@link storedModes}: allocated by the first `C`, so runs without stored forms pay nothing. */
+  private storedModeCodes: Uint8Array | undefined;
 
   /**
    * @param g the instance's indexed view
@@ -104,6 +114,21 @@ export class RunState {
       : undefined;
     this.memory = instance.fixedBytes;
     this.peak = this.memory;
+    this.nodes = instance.nodes;
+  }
+
+  /**
+   * Per node, the code of the mode of `s:v` while it is resident (`STORAGE_MODES` index + 1), 0 while it
+   * is not. Allocated on first use.
+   */
+  storedModes(): Uint8Array {
+    if (this.storedModeCodes === undefined) this.storedModeCodes = new Uint8Array(this.g.size);
+    return this.storedModeCodes;
+  }
+
+  /** The code of the mode of `s:v` (0 when `s:v` is not resident), without allocating. */
+  storedModeOf(v: number): number {
+    return this.storedModeCodes === undefined ? 0 : (this.storedModeCodes[v] as number);
   }
 
   /** The index of node `id`; a Violation when there is none. */

@@ -5,14 +5,19 @@
 import { describeValue, type InputIssue, type IssueCode } from "../errors.js";
 import { BYTES_LIMIT_TEXT, MAX_BYTES, MAX_TOTAL_MS, TIME_LIMIT_TEXT } from "./limits.js";
 
-/** What an amount measures: a size in bytes, a time in ms, or a positive number (a bandwidth). */
-type AmountKind = "bytes" | "ms" | "positive";
+/**
+ * What an amount measures: a size in bytes, a time in ms, a positive number (a bandwidth), a fraction
+ * in [0, 1] (a density) or a count of at least 1 (an element size in bytes).
+ */
+type AmountKind = "bytes" | "ms" | "positive" | "fraction" | "count";
 
 /** What each kind of amount must be, as issues say it. */
 const AMOUNT_EXPECTED: Readonly<Record<AmountKind, string>> = {
   bytes: "a non-negative integer",
   positive: "a positive finite number",
   ms: "a non-negative finite number",
+  fraction: "a number from 0 to 1",
+  count: "a positive integer",
 };
 
 /** Collects issues while reading an untrusted JSON value. */
@@ -98,9 +103,12 @@ export function join(path: string, key: string | number): string {
 function amountIssue(value: number, kind: AmountKind): { code: IssueCode; expected: string } | undefined {
   const expected = AMOUNT_EXPECTED[kind];
   if (!Number.isFinite(value)) return { code: "not-finite", expected };
-  if (value < 0 || (kind === "positive" && value === 0)) return { code: "negative", expected };
-  if (kind === "bytes" && !Number.isInteger(value)) return { code: "not-integer", expected };
-  if (kind === "bytes" && value > MAX_BYTES)
+  if (value < 0 || ((kind === "positive" || kind === "count") && value === 0))
+    return { code: "negative", expected };
+  if ((kind === "bytes" || kind === "count") && !Number.isInteger(value))
+    return { code: "not-integer", expected };
+  if (kind === "fraction" && value > 1) return { code: "too-large", expected };
+  if ((kind === "bytes" || kind === "count") && value > MAX_BYTES)
     return { code: "too-large", expected: `${expected} ${BYTES_LIMIT_TEXT}` };
   if (kind === "ms" && value > MAX_TOTAL_MS)
     return { code: "too-large", expected: `${expected} ${TIME_LIMIT_TEXT}` };

@@ -3,7 +3,7 @@
  * default (src/instance/types.ts documents each field). Generators build these, then parseInstance
  * checks them and fills the defaults.
  */
-import type { Hardware, ModelSpec, NeedsWord } from "./types.js";
+import type { Hardware, ModelSpec, NeedsWord, StorageCosts, StorageMode } from "./types.js";
 
 /** One node as written to a file. */
 export interface NodeDocument {
@@ -19,6 +19,9 @@ export interface NodeDocument {
   bwdTemp?: number;
   recomputable?: boolean;
   offloadable?: boolean;
+  elementBytes?: number;
+  density?: number;
+  storage?: Partial<Record<StorageMode, StorageCosts>>;
   meta?: Record<string, unknown>;
 }
 

@@ -4,6 +4,7 @@
  * refuses anything beyond them with an InputError instead of letting a solver meet it later.
  */
 import type { InputIssue } from "../errors.js";
+import { largestStoredBytes } from "../evaluate/storage.js";
 import type { Hardware, InstanceNode } from "./types.js";
 
 /**
@@ -30,16 +31,16 @@ export const BYTES_LIMIT_TEXT = `at most 2^53 - 1 = ${MAX_BYTES} (the largest in
 export const TIME_LIMIT_TEXT = `at most ${MAX_TOTAL_MS} ms (about 31,700 years: longer is a unit mistake, and larger times would let makespans overflow)`;
 
 /**
- * The largest memory total an instance can reach: `fixedBytes` plus every node's activation, gradient
- * and tape held at once, plus the largest temporaries of the one op that runs (its `fwdTemp` or
- * `bwdTemp`). Every peak the evaluator computes, every budget compare and every sum of capacities a
+ * The largest memory total an instance can reach: `fixedBytes` plus every node's activation, gradient,
+ * tape and largest stored form (`s:v`, src/evaluate/storage.ts; 0 for a node that offers none) held at
+ * once, plus the largest temporaries of the one op that runs (its `fwdTemp` or `bwdTemp`). Every peak the evaluator computes, every budget compare and every sum of capacities a
  * solver forms is at most this, so keeping it <= {@link MAX_BYTES} keeps them exact.
  */
 export function memoryTotalBytes(fixedBytes: number, nodes: readonly InstanceNode[]): number {
   let total = fixedBytes;
   let largestTemp = 0;
   for (const node of nodes) {
-    total += node.bytes + node.gradBytes + node.tapeBytes;
+    total += node.bytes + node.gradBytes + node.tapeBytes + largestStoredBytes(node);
     largestTemp = Math.max(largestTemp, node.fwdTemp, node.bwdTemp);
   }
   return total + largestTemp;
@@ -63,7 +64,7 @@ export function totalIssues(
     issues.push({
       code: "total-too-large",
       path: "nodes",
-      expected: `sizes whose total (fixedBytes + every node's bytes, gradBytes and tapeBytes + the largest fwdTemp or bwdTemp) is ${BYTES_LIMIT_TEXT}`,
+      expected: `sizes whose total (fixedBytes + every node's bytes, gradBytes, tapeBytes and largest stored form + the largest fwdTemp or bwdTemp) is ${BYTES_LIMIT_TEXT}`,
       received: `a total of ${memory} bytes`,
     });
   let computeMs = 0;

@@ -8,6 +8,7 @@ import { Checker, join } from "./checker.js";
 import { deepFreeze, depthIssues } from "./json-depth.js";
 import { totalIssues } from "./limits.js";
 import { markParsed } from "./parsed.js";
+import { DEFAULT_DENSITY, DEFAULT_ELEMENT_BYTES, readStorage, STORAGE_COST_FIELDS } from "./storage.js";
 import { INSTANCE_FORMAT, type Instance, type InstanceNode, type NeedsWord } from "./types.js";
 
 /** Node ids: letters, digits and `_ . : / -` (DESIGN.md, "File formats"). */
@@ -37,6 +38,9 @@ const NODE_FIELDS = [
   "bwdTemp",
   "recomputable",
   "offloadable",
+  "elementBytes",
+  "density",
+  "storage",
   "meta",
 ];
 const NEEDS_WORDS: readonly NeedsWord[] = ["inputs", "output"];
@@ -46,6 +50,7 @@ export const INSTANCE_FIELDS = {
   top: TOP_FIELDS,
   node: NODE_FIELDS,
   hardware: ["bandwidth", "latency"],
+  storageCosts: STORAGE_COST_FIELDS,
 } as const;
 
 /**
@@ -53,10 +58,11 @@ export const INSTANCE_FIELDS = {
  *
  * Numbers are refused where a solver could not represent them exactly (src/instance/limits.ts): every
  * size (`bytes`, `gradBytes`, `tapeBytes`, `fwdTemp`, `bwdTemp`, `fixedBytes`) must be an integer
- * <= 2^53 - 1 (code `too-large`), and so must the memory total (fixedBytes + every activation, gradient
- * and tape + the largest temporaries; code `total-too-large`, path `nodes`); every time (`fwd`, `bwd`,
- * `hardware.latency`) and the totals of times must be <= 1e15 ms; `hardware.bandwidth` must be positive
- * and finite. JSON nested deeper than 100 levels (in `meta`, `model.config` or anywhere) is refused
+ * <= 2^53 - 1 (code `too-large`), and so must the memory total (fixedBytes + every activation, gradient,
+ * tape and largest stored form + the largest temporaries; code `total-too-large`, path `nodes`); every
+ * time (`fwd`, `bwd`, `hardware.latency`, `storage.MODE.convertMs` / `expandMs`) and the totals of times
+ * must be <= 1e15 ms; `hardware.bandwidth` must be positive and finite; `elementBytes` a positive
+ * integer, `density` a number from 0 to 1 (code `too-large` above 1). JSON nested deeper than 100 levels (in `meta`, `model.config` or anywhere) is refused
  * with code `too-deep` at its path (src/instance/json-depth.ts), before anything walks it.
  *
  * @param value the parsed JSON document
@@ -164,6 +170,15 @@ function readNode(check: Checker, value: unknown, path: string): InstanceNode {
     bwdTemp: check.amount(record.bwdTemp, join(path, "bwdTemp"), { kind: "bytes", fallback: 0 }),
     recomputable: check.boolean(record.recomputable, join(path, "recomputable"), true),
     offloadable: check.boolean(record.offloadable, join(path, "offloadable"), true),
+    elementBytes: check.amount(record.elementBytes, join(path, "elementBytes"), {
+      kind: "count",
+      fallback: DEFAULT_ELEMENT_BYTES,
+    }),
+    density: check.amount(record.density, join(path, "density"), {
+      kind: "fraction",
+      fallback: DEFAULT_DENSITY,
+    }),
+    storage: readStorage(check, record.storage, join(path, "storage")),
     ...(meta === undefined ? {} : { meta: structuredClone(meta) }),
   };
 }

@@ -6,6 +6,27 @@
 /** What the backward of a node reads besides its incoming gradient. */
 export type NeedsWord = "inputs" | "output";
 
+/**
+ * A stored form of a kept activation (DESIGN.md, "Storage modes"): `bitmap` (BitTrain, Hosny et al.
+ * 2021: one bit per element plus the non-zero values; lossless), `fp16` / `bf16` (Sohoni et al. 2019:
+ * two bytes per element; lossy).
+ */
+export type StorageMode = "bitmap" | "fp16" | "bf16";
+
+/** Every storage mode, in the order of their codes (the evaluator stores `index + 1`). */
+export const STORAGE_MODES: readonly StorageMode[] = ["bitmap", "fp16", "bf16"];
+
+/** The modes whose expansion does not give back `a_v` bit for bit. */
+export const LOSSY_MODES: ReadonlySet<StorageMode> = new Set<StorageMode>(["fp16", "bf16"]);
+
+/** What one stored form of a node costs in time: `C v MODE` and `X v`, both on the compute stream. */
+export interface StorageCosts {
+  /** Time of `C v MODE` (reading `a_v`, writing `s:v`), ms. */
+  readonly convertMs: number;
+  /** Time of `X v` (reading `s:v`, writing `a_v`), ms. */
+  readonly expandMs: number;
+}
+
 /** One node of the forward DAG, with every optional field filled with its default. */
 export interface InstanceNode {
   readonly id: string;
@@ -31,6 +52,18 @@ export interface InstanceNode {
   readonly recomputable: boolean;
   /** Whether `a_v` may be copied to host (default true). */
   readonly offloadable: boolean;
+  /**
+   * Bytes of one element of `a_v` (default 4, float32); `a_v` has `ceil(bytes / elementBytes)` elements
+   * (src/evaluate/storage.ts).
+   */
+  readonly elementBytes: number;
+  /** Measured fraction of the elements of `a_v` that are non-zero, in [0, 1] (default 1). */
+  readonly density: number;
+  /**
+   * The stored forms this node offers, with their conversion times (default none: `C v MODE` is invalid
+   * for a mode not listed).
+   */
+  readonly storage: Readonly<Partial<Record<StorageMode, StorageCosts>>>;
   /** Free-form per-node annotations kept for provenance (op type, shape, ...); never read by solvers. */
   readonly meta?: Readonly<Record<string, unknown>>;
 }

@@ -2,6 +2,9 @@
  * The schedule language (DESIGN.md, "The schedule language"): every solver emits a readonly list of
  * these instructions, and the evaluator and the simulator both run it. Nodes are named by id.
  */
+import type { StorageMode } from "../instance/types.js";
+
+export type { StorageMode } from "../instance/types.js";
 
 /** `F v` / `F v tape`: forward of `v`, allocating `a:v` (and its tape when `tape`). */
 export interface ForwardOp {
@@ -16,13 +19,16 @@ export interface BackwardOp {
   readonly node: string;
 }
 
-/** A tensor name: `a:v` (activation of `v`) or `g:v` (gradient of `a_v`). */
+/**
+ * A tensor name: `a:v` (activation of `v`), `g:v` (gradient of `a_v`) or `s:v` (the stored form of
+ * `a_v`, made by `C v MODE`).
+ */
 export interface TensorRef {
-  readonly kind: "a" | "g";
+  readonly kind: "a" | "g" | "s";
   readonly node: string;
 }
 
-/** `D a:v` / `D g:v`: free a tensor (waiting for an offload of it still in flight). */
+/** `D a:v` / `D g:v` / `D s:v`: free a tensor (waiting for an offload of `a:v` still in flight). */
 export interface FreeOp {
   readonly op: "D";
   readonly tensor: TensorRef;
@@ -40,7 +46,23 @@ export interface PrefetchOp {
   readonly node: string;
 }
 
-export type Instruction = ForwardOp | BackwardOp | FreeOp | OffloadOp | PrefetchOp;
+/**
+ * `C v MODE`: convert resident `a:v` into its stored form `s:v` in `mode` on the compute stream;
+ * `a:v` stays until `D a:v`.
+ */
+export interface ConvertOp {
+  readonly op: "C";
+  readonly node: string;
+  readonly mode: StorageMode;
+}
+
+/** `X v`: expand `s:v` back into `a:v` (absent) on the compute stream; `s:v` stays until `D s:v`. */
+export interface ExpandOp {
+  readonly op: "X";
+  readonly node: string;
+}
+
+export type Instruction = ForwardOp | BackwardOp | FreeOp | OffloadOp | PrefetchOp | ConvertOp | ExpandOp;
 
 /** A schedule: the instructions of one training step, in issue order. */
 export type Schedule = readonly Instruction[];
@@ -53,4 +75,7 @@ export const ops = {
   freeGradient: (node: string): FreeOp => ({ op: "D", tensor: { kind: "g", node } }),
   offload: (node: string): OffloadOp => ({ op: "O", node }),
   prefetch: (node: string): PrefetchOp => ({ op: "P", node }),
+  convert: (node: string, mode: StorageMode): ConvertOp => ({ op: "C", node, mode }),
+  expand: (node: string): ExpandOp => ({ op: "X", node }),
+  freeStored: (node: string): FreeOp => ({ op: "D", tensor: { kind: "s", node } }),
 } as const;

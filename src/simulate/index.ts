@@ -15,7 +15,8 @@ export {
   profileModelReport,
   type StepKind,
 } from "../profile/index.js";
+export { type ActivationDensity, type DensityOptions, measureDensities } from "./densities.js";
 export { DEFAULT_ESTIMATOR, ESTIMATORS, type Estimator } from "./estimator.js";
-export type { BackendFrom, Divergence, OpTime, SimulationResult } from "./result.js";
+export type { BackendFrom, Divergence, OpTime, SimulationResult, StoredFormReport } from "./result.js";
 export { type SimulateOptions, simulate } from "./simulate.js";
 export { BACKENDS, type Backend, TF_INSTALL, TF_PACKAGES } from "./tf.js";

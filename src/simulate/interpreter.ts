@@ -3,9 +3,12 @@
  * `F` runs an op's forward (an input loads its host data), `B` its backward (gradients of non-source
  * inputs are allocated on their first contribution and added into after, in the order the schedule
  * gives; parameter gradients likewise), `D` frees, `O` copies an activation's data to a host buffer
- * (the device copy stays until `D`), `P` makes a device tensor from it again. After each instruction it
- * records the bytes the tensor library counts (`tf.memory().numBytes`, per tensor handle, minus the
- * parameters and parameter gradients), the bytes of its own registry and the physical bytes (distinct
+ * (the device copy stays until `D`), `P` makes a device tensor from it again, `C v MODE` makes the stored
+ * form of `a:v` as real typed arrays (src/simulate/stored-forms.ts: a packed bitmap plus the non-zero
+ * values, or 16-bit values rounded to nearest even), `X v` makes a tensor from it again, `D s:v` drops it.
+ * After each instruction it records the bytes the tensor library counts (`tf.memory().numBytes`, per
+ * tensor handle, minus the parameters and parameter gradients), the bytes of the stored forms held (the
+ * byte lengths of their arrays), the bytes of its own registry and the physical bytes (distinct
  * buffers), the instruction's wall time and, within it, the wall time of its kernel; the rest of the
  * instruction (making and storing tensor handles, adding gradient contributions, freeing) is its
  * overhead, which the profiler measures per instruction kind (src/profile/profile.ts).
@@ -18,6 +21,8 @@ import type { ZooOp } from "../zoo/types.js";
 import { KERNELS } from "./kernels/index.js";
 import type { OpKernel } from "./kernels/types.js";
 import { BYTES_PER_ELEMENT, type Network } from "./network.js";
+import { countNonzeros, type ElementArray } from "./stored-forms.js";
+import { type ConversionRecord, StoredForms } from "./stored-holder.js";
 import type { Tensor, Tf } from "./tf.js";
 
 /** What one instruction did, measured. */
@@ -28,9 +33,12 @@ export interface StepRecord {
   /**
    * Wall time of its kernel within `ms`, ms: an `F`'s forward kernel (for an input, making its tensor
    * from host data), a `B`'s backward kernel (its gradients, before they are added into the running
-   * sums); 0 for `D`, `O` and `P`, which run no kernel.
+   * sums), a `C`'s conversion loop, an `X`'s expansion loop and tensor creation; 0 for `D`, `O` and
+   * `P`, which run no kernel.
    */
   readonly kernelMs: number;
+  /** Bytes of the stored forms held after the instruction (the byte lengths of their typed arrays). */
+  readonly storedBytes: number;
   /** Bytes after the instruction as tf.memory() counts them, minus parameters and parameter gradients. */
   readonly libraryBytes: number;
   /** Bytes after the instruction in the interpreter's own registry of `a:` and `g:` tensors. */
@@ -41,9 +49,15 @@ export interface StepRecord {
   readonly duringLibraryBytes: number;
 }
 
+export type { ConversionRecord } from "./stored-holder.js";
+
 /** A whole run: one record per instruction, the parameter gradients and the loss. */
 export interface RunRecord {
   readonly steps: readonly StepRecord[];
+  /** One record per `C` instruction, in schedule order. */
+  readonly conversions: readonly ConversionRecord[];
+  /** Non-zero elements of each activation at its first forward, by node id (when asked for). */
+  readonly nonzeros: ReadonlyMap<string, number>;
   /** Parameter gradients by key `opId/name`, copied to host (empty when not asked for). */
   readonly paramGrads: ReadonlyMap<string, Float32Array>;
   readonly loss: number;
@@ -56,6 +70,11 @@ export interface RunOptions {
    * the copy (as many bytes as the parameters) is not part of the step and only makes garbage.
    */
   readonly gradients?: boolean;
+  /**
+   * Count the non-zero elements of each activation at its first forward (default false), as the
+   * bitmap stores them (src/simulate/stored-forms.ts); the run's `nonzeros` holds the counts.
+   */
+  readonly countNonzeros?: boolean;
 }
 
 type TensorContainer = ReturnType<Tf["tidy"]>;
@@ -71,11 +90,13 @@ export function runSchedule(
   schedule: Schedule,
   options: RunOptions = {},
 ): RunRecord {
-  const run = new Run(tf, network, instance);
+  const run = new Run(tf, network, instance, options.countNonzeros === true);
   try {
-    const steps = schedule.map((instruction) => run.step(instruction));
+    const steps = schedule.map((instruction, index) => run.step(instruction, index));
     return {
       steps,
+      conversions: run.stored.conversions,
+      nonzeros: run.nonzeros,
       paramGrads: options.gradients === false ? new Map() : run.gradientsToHost(),
       loss: run.loss,
     };
@@ -90,6 +111,9 @@ class Run {
   private readonly lossId: string | undefined;
   private readonly live = new Map<string, Tensor>();
   private readonly host = new Map<string, Float32Array | Int32Array>();
+  /** Stored forms `s:v`. */
+  readonly stored = new StoredForms();
+  readonly nonzeros = new Map<string, number>();
   private readonly paramGrads = new Map<string, Tensor>();
   private readonly baseline: number;
   private paramGradBytes = 0;
@@ -99,14 +123,15 @@ class Run {
     private readonly tf: Tf,
     private readonly network: Network,
     instance: Instance,
+    private readonly counting: boolean,
   ) {
     this.nodeById = new Map(instance.nodes.map((node) => [node.id, node] as const));
     this.lossId = instance.nodes[instance.nodes.length - 1]?.id;
     this.baseline = tf.memory().numBytes;
   }
 
-  /** Runs one instruction and measures it. */
-  step(instruction: Schedule[number]): StepRecord {
+  /** Runs instruction `index` and measures it. */
+  step(instruction: Schedule[number], index: number): StepRecord {
     const started = performance.now();
     let during: number | undefined;
     let kernelMs = 0;
@@ -118,13 +143,25 @@ class Run {
         [during, kernelMs] = this.backward(instruction);
         break;
       case "D":
-        this.free(`${instruction.tensor.kind}:${instruction.tensor.node}`);
+        if (instruction.tensor.kind === "s") this.stored.free(instruction.tensor.node);
+        else this.free(`${instruction.tensor.kind}:${instruction.tensor.node}`);
         break;
       case "O":
         this.offload(instruction.node);
         break;
       case "P":
         this.prefetch(instruction.node);
+        break;
+      case "C":
+        kernelMs = this.stored.convert(
+          instruction.node,
+          instruction.mode,
+          this.tensor(`a:${instruction.node}`).dataSync() as ElementArray,
+          index,
+        );
+        break;
+      case "X":
+        kernelMs = this.expand(instruction.node);
         break;
     }
     const ms = performance.now() - started;
@@ -134,6 +171,7 @@ class Run {
       ms,
       kernelMs,
       libraryBytes: after,
+      storedBytes: this.stored.bytes(),
       registryBytes: registryBytes(this.live),
       physicalBytes: physicalBytes(this.live),
       duringLibraryBytes: Math.max(during ?? after, after),
@@ -172,6 +210,8 @@ class Run {
           );
     const kernelMs = performance.now() - started;
     this.live.set(`a:${op.id}`, output);
+    if (this.counting && !this.nonzeros.has(op.id))
+      this.nonzeros.set(op.id, countNonzeros(output.dataSync() as ElementArray));
     if (op.id === this.lossId && Number.isNaN(this.loss)) this.loss = output.dataSync()[0] ?? Number.NaN;
     return kernelMs;
   }
@@ -246,6 +286,16 @@ class Run {
     if (values === undefined) throw new InternalError(`simulate: no host copy of a:${id}`);
     const dtype = values instanceof Int32Array ? "int32" : "float32";
     this.live.set(`a:${id}`, this.tf.tensor(values, [...op.shape], dtype));
+  }
+
+  /** `X v`: `a:v` again from its stored form; returns the expansion's wall time (with the tensor made), ms. */
+  private expand(id: string): number {
+    const started = performance.now();
+    const { data, dtype } = this.stored.expand(id);
+    const tensor = this.tf.tensor(data, [...this.op(id).shape], dtype);
+    const kernelMs = performance.now() - started;
+    this.live.set(`a:${id}`, tensor);
+    return kernelMs;
   }
 
   /** Adds `contribution` into `table[key]` (taking it over when absent); returns the bytes newly allocated. */

@@ -60,7 +60,7 @@ export interface SimulateOptions {
 }
 
 /** Default seed of parameters and data. */
-const DEFAULT_SEED = 1;
+export const DEFAULT_SEED = 1;
 /** Default untimed runs before the timed ones. */
 export const DEFAULT_WARMUP = 0;
 /** Gradient tolerance on wasm, whose XNNPACK kernels may reassociate sums; cpu must match bitwise. */

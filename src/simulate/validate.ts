@@ -1,8 +1,9 @@
 /**
  * Checks, before any kernel runs, that the simulator can run `schedule` on `instance` with `graph`:
  * the instance carries a model, has no tapes (op-level instances only), its nodes are the graph's ops
- * (same ids and inputs), each node's `needs` keeps what its kernel's backward reads, and the evaluator
- * accepts the schedule.
+ * (same ids and inputs), each node's `needs` keeps what its kernel's backward reads, every node the
+ * schedule converts into a stored form has 4-byte elements (the simulator's tensors are float32 or int32)
+ * and is float32 when converted to fp16 or bf16, and the evaluator accepts the schedule.
  */
 import { InputError, type InputIssue } from "../errors.js";
 import { evaluate, type ValidEvaluation } from "../evaluate/evaluate.js";
@@ -10,6 +11,7 @@ import type { Instance } from "../instance/types.js";
 import type { Schedule } from "../schedule/types.js";
 import type { ZooGraph } from "../zoo/types.js";
 import { KERNELS } from "./kernels/index.js";
+import { BYTES_PER_ELEMENT } from "./network.js";
 
 const SITE = "simulate";
 
@@ -78,6 +80,7 @@ export function validateRun(instance: Instance, graph: ZooGraph, schedule: Sched
         received: JSON.stringify(node.needs),
       });
   });
+  issues.push(...storedFormIssues(instance, graph, schedule));
   if (issues.length > 0) throw new InputError(SITE, issues);
   const evaluation = evaluate(instance, schedule, { trace: true });
   if (evaluation.valid) return evaluation;
@@ -90,4 +93,39 @@ export function validateRun(instance: Instance, graph: ZooGraph, schedule: Sched
       received: JSON.stringify(error.instruction),
     },
   ]);
+}
+
+/**
+ * What the simulator cannot convert as the schedule asks: a node with `elementBytes` other than 4 (code
+ * `bad-value` at `nodes[i].elementBytes`, once per node), an fp16 or bf16 form of an int32 input (code
+ * `bad-value` at `ops[i]`).
+ */
+function storedFormIssues(instance: Instance, graph: ZooGraph, schedule: Schedule): InputIssue[] {
+  const issues: InputIssue[] = [];
+  const position = new Map(instance.nodes.map((node, i) => [node.id, i] as const));
+  const opById = new Map(graph.ops.map((op) => [op.id, op] as const));
+  const reported = new Set<string>();
+  schedule.forEach((instruction, index) => {
+    if (instruction.op !== "C") return;
+    const at = position.get(instruction.node);
+    const node = at === undefined ? undefined : instance.nodes[at];
+    if (node !== undefined && node.elementBytes !== BYTES_PER_ELEMENT && !reported.has(node.id)) {
+      reported.add(node.id);
+      issues.push({
+        code: "bad-value",
+        path: `nodes[${at}].elementBytes`,
+        expected: `${BYTES_PER_ELEMENT} (the simulator holds float32 and int32 tensors)`,
+        received: String(node.elementBytes),
+      });
+    }
+    const op = opById.get(instruction.node);
+    if (instruction.mode !== "bitmap" && op?.type === "input" && op.attrs.dtype === "int32")
+      issues.push({
+        code: "bad-value",
+        path: `ops[${index}]`,
+        expected: "a 16-bit stored form of a float32 tensor only",
+        received: `${JSON.stringify(`C ${instruction.node} ${instruction.mode}`)} of the int32 input ${instruction.node}`,
+      });
+  });
+  return issues;
 }

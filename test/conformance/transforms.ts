@@ -22,7 +22,10 @@ function reparse(
   });
 }
 
-/** Every time multiplied by `k`: forward, backward, and each transfer (latency x k, bandwidth / k). */
+/**
+ * Every time multiplied by `k`: forward, backward, each conversion and expansion of a stored form, and
+ * each transfer (latency x k, bandwidth / k).
+ */
 export function scaleTimes(instance: Instance, k: number): Instance {
   const hardware =
     instance.hardware === undefined
@@ -31,7 +34,17 @@ export function scaleTimes(instance: Instance, k: number): Instance {
   return reparse(
     instance,
     `${instance.name}-x${k}`,
-    instance.nodes.map((node) => ({ ...node, fwd: node.fwd * k, bwd: node.bwd * k })),
+    instance.nodes.map((node) => ({
+      ...node,
+      fwd: node.fwd * k,
+      bwd: node.bwd * k,
+      storage: Object.fromEntries(
+        Object.entries(node.storage).map(([mode, costs]) => [
+          mode,
+          { convertMs: costs.convertMs * k, expandMs: costs.expandMs * k },
+        ]),
+      ),
+    })),
     hardware,
   );
 }
@@ -58,7 +71,7 @@ export function relabel(instance: Instance): Instance {
 /** A schedule's text with its node ids renamed. */
 export function renameSchedule(lines: readonly string[], names: ReadonlyMap<string, string>): string[] {
   return lines.map((line) =>
-    line.replace(/(^[FBOP] |^D [ag]:)([^ ]+)/, (_, head: string, id: string) => `${head}${names.get(id)}`),
+    line.replace(/(^[FBOPCX] |^D [ags]:)([^ ]+)/, (_, head: string, id: string) => `${head}${names.get(id)}`),
   );
 }
 
@@ -82,6 +95,9 @@ export function insertPassThrough(instance: Instance, at: number): Instance {
     bwdTemp: 0,
     recomputable: true,
     offloadable: true,
+    elementBytes: 4,
+    density: 1,
+    storage: {},
   };
   const nodes: InstanceNode[] = instance.nodes.map((node) => ({
     ...node,

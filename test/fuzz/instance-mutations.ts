@@ -113,6 +113,18 @@ export const instanceMutations: readonly Mutation[] = [
   nodeField("node needs an unknown word", "needs", ["grad"], "[0]"),
   nodeField("node meta an array", "meta", [1]),
   nodeField("an unknown node field", "colour", "red"),
+  nodeField("node density above 1", "density", 1.5),
+  nodeField("node density the string 0.5", "density", "0.5"),
+  nodeField("node elementBytes 0", "elementBytes", 0),
+  nodeField("node storage an array", "storage", ["bitmap"]),
+  nodeField("node storage with an unknown mode", "storage", { zip: { convertMs: 0, expandMs: 0 } }, ".zip"),
+  nodeField("node storage mode without expandMs", "storage", { fp16: { convertMs: 1 } }, ".fp16.expandMs"),
+  nodeField(
+    "node storage convertMs negative",
+    "storage",
+    { bitmap: { convertMs: -1, expandMs: 0 } },
+    ".bitmap.convertMs",
+  ),
   edit("every node 2^51 bytes, summing beyond 2^53 - 1", (doc) => {
     for (const node of nodesOf(doc)) {
       node.bytes = 2 ** 51;

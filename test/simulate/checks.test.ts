@@ -4,6 +4,7 @@ import { InputError } from "../../src/errors.js";
 import { parseInstance } from "../../src/instance/parse.js";
 import type { Instance } from "../../src/instance/types.js";
 import { checkpointSchedule } from "../../src/schedule/checkpoint-schedule.js";
+import { storeAcrossTurn } from "../../src/schedule/stored-forms.js";
 import { parseSchedule } from "../../src/schedule/text.js";
 import { simulate } from "../../src/simulate/simulate.js";
 import { loadTf } from "../../src/simulate/tf.js";
@@ -117,6 +118,49 @@ describe("simulate", () => {
     expect(result.firstDivergence?.index).toBe(at);
     expect((result.firstDivergence?.measuredBytes ?? 0) - (result.firstDivergence?.predictedBytes ?? 0)).toBe(
       4 * 4 * 16 - 12,
+    );
+    expect(result.gradientsMatch).toBe(true);
+  });
+
+  /** `instance` with `fc2.relu` and `labels` offering every stored form, `fc2.relu` with `elementBytes`. */
+  const offering = (elementBytes: number) =>
+    edited(instance, (json) => {
+      for (const node of json.nodes)
+        if (node.id === "fc2.relu" || node.id === "labels") {
+          const costs = { convertMs: 0, expandMs: 0 };
+          node.storage = { bitmap: costs, fp16: costs, bf16: costs };
+          if (node.id === "fc2.relu") node.elementBytes = elementBytes;
+        }
+    });
+
+  it("rejects a conversion of a node whose elements are not 4 bytes, and a 16-bit form of int32 data", async () => {
+    const two = offering(2);
+    const index = two.nodes.findIndex((node) => node.id === "fc2.relu");
+    const bitmap = storeAcrossTurn(two, storeAll(two), new Map([["fc2.relu", "bitmap" as const]]));
+    expect(await issueOf(simulate(two, bitmap, { graph }))).toMatchObject({
+      code: "bad-value",
+      path: `nodes[${index}].elementBytes`,
+    });
+    const four = offering(4);
+    const labels = storeAcrossTurn(four, storeAll(four), new Map([["labels", "fp16" as const]]));
+    const at = labels.findIndex((op) => op.op === "C");
+    expect(at).toBeGreaterThan(0);
+    expect(await issueOf(simulate(four, labels, { graph }))).toMatchObject({
+      code: "bad-value",
+      path: `ops[${at}]`,
+    });
+  });
+
+  it("reports a divergence at the conversion when the instance's density is not the data's", async () => {
+    const dense = offering(4); // density 1: the evaluator counts every element of fc2.relu as non-zero
+    const schedule = storeAcrossTurn(dense, storeAll(dense), new Map([["fc2.relu", "bitmap" as const]]));
+    const result = await simulate(dense, schedule, { graph });
+    const at = schedule.findIndex((op) => op.op === "C");
+    expect(result.firstDivergence?.index).toBe(at);
+    const form = result.storedForms[0];
+    expect(form?.nonzeros).toBeLessThan(form?.elements ?? 0);
+    expect((result.firstDivergence?.predictedBytes ?? 0) - (result.firstDivergence?.measuredBytes ?? 0)).toBe(
+      4 * ((form?.elements ?? 0) - (form?.nonzeros ?? 0)),
     );
     expect(result.gradientsMatch).toBe(true);
   });

@@ -1,15 +1,20 @@
 /**
  * For random valid schedules (random kept sets through the checkpoint builder, both recomputation
  * policies, with and without a forward phase, plus random offloads: `O v; D a:v` after a random
- * instruction and `P v` before each later reader), the simulator's parameter gradients equal plain
- * backprop's bit for bit and its measured bytes equal the evaluator's timeline after every instruction.
+ * instruction and `P v` before each later reader), plus random activations held across the turn as
+ * bitmaps (`storeAcrossTurn`, at the densities measured on the simulator's data), the simulator's
+ * parameter gradients equal plain backprop's bit for bit and its measured bytes equal the evaluator's
+ * timeline after every instruction.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { evaluate } from "../../src/evaluate/evaluate.js";
+import { parseInstance } from "../../src/instance/parse.js";
 import type { Instance } from "../../src/instance/types.js";
 import { checkpointSchedule } from "../../src/schedule/checkpoint-schedule.js";
+import { storeAcrossTurn } from "../../src/schedule/stored-forms.js";
 import { type Instruction, ops, type Schedule } from "../../src/schedule/types.js";
+import { measureDensities } from "../../src/simulate/densities.js";
 import { simulate } from "../../src/simulate/simulate.js";
 import type { ZooGraph } from "../../src/zoo/types.js";
 import { instanceOf, tinyConvNet, tinyGpt, tinyMlp } from "./fixtures.js";
@@ -50,8 +55,9 @@ function scheduleArbitrary(instance: Instance) {
       policy: fc.constantFrom("segments" as const, "per-backward" as const),
       forwardPhase: fc.boolean(),
       offloads: fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 2 }),
+      stored: fc.array(fc.boolean(), { minLength: n, maxLength: n }),
     })
-    .map(({ kept, policy, forwardPhase, offloads }) => {
+    .map(({ kept, policy, forwardPhase, offloads, stored }) => {
       const keep = kept.flatMap((k, i) => (k ? [i] : []));
       let schedule = checkpointSchedule(instance, keep, { policy, tapeKept: false, forwardPhase });
       for (const [pick, position] of offloads) {
@@ -68,8 +74,24 @@ function scheduleArbitrary(instance: Instance) {
         const offloaded = withOffload(instance, schedule, node, at + (position % (until - at + 1)));
         if (offloaded !== undefined) schedule = offloaded;
       }
-      return schedule;
+      const modes = new Map(
+        instance.nodes.flatMap((node, i) => (stored[i] === true ? [[node.id, "bitmap" as const]] : [])),
+      );
+      return storeAcrossTurn(instance, schedule, modes);
     });
+}
+
+/** `instance` with every node offering a bitmap (free) at the density measured on the simulator's data. */
+async function withBitmaps(instance: Instance, graph: ZooGraph): Promise<Instance> {
+  const densities = new Map((await measureDensities(instance, { graph })).map((d) => [d.node, d.density]));
+  return parseInstance({
+    ...instance,
+    nodes: instance.nodes.map((node) => ({
+      ...node,
+      density: densities.get(node.id) ?? 1,
+      storage: { bitmap: { convertMs: 0, expandMs: 0 } },
+    })),
+  });
 }
 
 describe("simulate on random valid schedules", () => {
@@ -81,14 +103,16 @@ describe("simulate on random valid schedules", () => {
   for (const [name, make, runs] of cases) {
     it(`gives plain backprop's gradients bitwise and the evaluator's timeline on the ${name}`, async () => {
       const graph = make();
-      const instance = instanceOf(graph, HARDWARE);
+      const instance = await withBitmaps(instanceOf(graph, HARDWARE), graph);
       let offloaded = 0;
       let recomputed = 0;
+      let converted = 0;
       await fc.assert(
         fc.asyncProperty(scheduleArbitrary(instance), async (schedule) => {
           if (schedule.some((op) => op.op === "P")) offloaded++;
           const evaluation = evaluate(instance, schedule);
           if (evaluation.valid && evaluation.recomputations > 0) recomputed++;
+          if (evaluation.valid && evaluation.expansions > 0) converted++;
           const result = await simulate(instance, schedule, { graph });
           expect(result.firstDivergence).toBeNull();
           expect(result.maxGradDiff).toBe(0);
@@ -99,6 +123,7 @@ describe("simulate on random valid schedules", () => {
       );
       expect(offloaded).toBeGreaterThan(0);
       expect(recomputed).toBeGreaterThan(0);
+      expect(converted).toBeGreaterThan(0);
     });
   }
 });

@@ -1,7 +1,7 @@
 /** `remat evaluate`: judge a schedule (or a result's schedule) under the one cost model. */
 import { formatBytes } from "../../budget.js";
 import { describeValue, InputError } from "../../errors.js";
-import { evaluate } from "../../evaluate/evaluate.js";
+import { evaluate, type ValidEvaluation } from "../../evaluate/evaluate.js";
 import { applyHardware } from "../../hardware/apply.js";
 import { loadInstance, readJson } from "../../instance/load.js";
 import { parseScheduleDocument, SCHEDULE_FORMAT } from "../../schedule/file.js";
@@ -14,7 +14,8 @@ const HELP = `remat evaluate INSTANCE SCHEDULE_OR_RESULT [--json] [--trace] [--h
 Runs a schedule through the evaluator (the one cost model) and prints whether it is valid (else the
 first bad instruction and why), its makespan, its peak memory and its memory timeline.
 SCHEDULE_OR_RESULT is a remat-schedule/1 file, a result written by \`remat solve --json\` or --out,
-or a JSON list of instructions ("F x", "F conv1 tape", "B loss", "D a:conv1", "O v", "P v").
+or a JSON list of instructions ("F x", "F conv1 tape", "B loss", "D a:conv1", "O v", "P v",
+"C v bitmap", "X v", "D s:v").
 
 Options:
   --json              machine-readable output: valid, error, makespanMs, peakBytes, timeline
@@ -74,6 +75,7 @@ export const evaluateCommand: Command = {
           `makespan   ${evaluation.makespanMs.toFixed(3)} ms (compute ${evaluation.computeMs.toFixed(3)}, stalls ${evaluation.stallMs.toFixed(3)})`,
           `peak       ${formatBytes(evaluation.peakBytes)} (${evaluation.peakBytes} bytes)`,
           `recomputes ${evaluation.recomputations}, transfers ${evaluation.transfers}`,
+          ...(evaluation.conversions === 0 ? [] : [storedFormsLine(evaluation)]),
         ].join("\n"),
       );
     }
@@ -95,6 +97,14 @@ export const evaluateCommand: Command = {
     return 0;
   },
 };
+
+/** The stored-form line: conversions, expansions, and whether a lossy form was expanded. */
+function storedFormsLine(evaluation: ValidEvaluation): string {
+  const lossy = evaluation.lossy
+    ? `lossy (fp16/bf16 expanded at ops ${evaluation.lossyExpansions.join(", ")}): gradients differ from plain backprop`
+    : "lossless";
+  return `stored     ${evaluation.conversions} conversions, ${evaluation.expansions} expansions, ${lossy}`;
+}
 
 /** The JSON field holding a document's instructions: `ops` (schedule file), `schedule` (result), or the list itself. */
 function instructionsField(raw: unknown): string {

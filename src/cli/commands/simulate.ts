@@ -84,6 +84,11 @@ function formatReport(result: SimulationResult): string {
   return [
     `backend    ${result.backend} (${BACKEND_FROM[result.backendFrom]})`,
     `gradients  ${result.gradientsMatch ? "match" : "DIFFER"} plain backprop (max |diff| ${result.maxGradDiff}, tolerance ${result.gradientTolerance})`,
+    ...(result.lossy
+      ? [
+          `lossy      fp16/bf16 stored forms expanded: gradient error relative ${result.normRelativeGradError.toExponential(3)} in norm, ${result.maxRelativeGradError.toExponential(3)} at most per tensor; loss difference ${result.lossDifference}`,
+        ]
+      : []),
     divergence === null
       ? `memory     matches the evaluator after all ${result.instructions} instructions`
       : `memory     DIFFERS from instruction ${divergence.index} (${divergence.instruction}): predicted ${divergence.predictedBytes}, measured ${divergence.measuredBytes} bytes`,
