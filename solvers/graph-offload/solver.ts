@@ -136,6 +136,7 @@ async function search(
   if (first !== undefined) pool.offer(first);
   const storeAllPeak = storeAllEvaluation(instance).peakBytes;
   if (storeAllPeak > options.budgetBytes) {
+    if (mincut.status === "infeasible") await leastPeakCandidate(pool, instance, options, deadline);
     await ladderCandidates(
       pool,
       instance,
