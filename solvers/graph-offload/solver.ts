@@ -14,7 +14,7 @@
 import { makespanLowerBound, SUM_OF_TIMES, sumOfTimesBound } from "../../src/evaluate/bounds.js";
 import type { Instance } from "../../src/instance/types.js";
 import { type OptionValues, parseSwitches } from "../../src/options.js";
-import { storeAllEvaluation } from "../../src/schedule/builders.js";
+import { storeAllEvaluation, storeAllSchedule } from "../../src/schedule/builders.js";
 import type { Solver, SolverAnswer, SolverOptions } from "../../src/solver.js";
 import { Deadline, TimeLimitReached } from "../../src/time-limit.js";
 import { solveGraph } from "../graph/solver.js";
@@ -26,6 +26,7 @@ import {
   leastPeakCandidate,
   mincutAt,
   offloadCandidates,
+  offloadToFit,
   Pool,
 } from "./candidates.js";
 import { stepBound } from "./memory-bound.js";
@@ -145,7 +146,7 @@ async function search(
       deadline,
     );
     await offloadCandidates(pool, instance, options, settings.lp, deadline);
-  }
+  } else offloadToFit(pool, instance, "store-all", storeAllSchedule(instance), deadline);
   const best = pool.best;
   if (best === undefined) return infeasible(instance, pool);
   pool.counters.fromMincut = best.answer === undefined ? 0 : 1;
