@@ -117,12 +117,12 @@ export function offloadToFit(
   }
   for (const rule of SPAN_RULES) {
     deadline.check("choosing spans to offload");
-    const chosen = chooseSpans(base, pool.budgetBytes, rule);
+    const chosen = chooseSpans(base, pool.budgetBytes, rule, deadline);
     if (chosen === undefined) continue;
     for (const eager of [true, false]) {
       deadline.check("placing offloaded spans");
       pool.counters.placements = (pool.counters.placements as number) + 1;
-      const placement = placeSpans(base, chosen, pool.budgetBytes, eager);
+      const placement = placeSpans(base, chosen, pool.budgetBytes, eager, deadline);
       if (!placement.fits) continue;
       pool.offer(
         judgedCandidate(

@@ -6,9 +6,11 @@
  *   its transfers (`O` and `P`) first, the largest of those; otherwise the one of most slack (window
  *   minus two transfers);
  * - `bytes`: the largest span (the fewest transfers), ties by slack.
- * Undefined when a step cannot be covered. O(picks * (K + |spans|)) for K compute steps.
+ * Undefined when a step cannot be covered. O(picks * (K + |spans|)) for K compute steps; the deadline
+ * is checked at every pick.
  * @see ../../proofs/graph-offload.md, "The planner"
  */
+import { type Deadline, NO_DEADLINE } from "../../src/time-limit.js";
 import type { BaseSchedule, Span } from "./spans.js";
 
 /** How the greedy ranks the spans straddling the worst step. */
@@ -73,13 +75,19 @@ function worstStep(base: BaseSchedule, cover: Float64Array, budget: number): num
  * The spans to offload so that `base` fits `budgetBytes` with each absent over its open range, chosen
  * greedily by `rule`; undefined when no choice of its spans fits.
  */
-export function chooseSpans(base: BaseSchedule, budgetBytes: number, rule: SpanRule): Span[] | undefined {
+export function chooseSpans(
+  base: BaseSchedule,
+  budgetBytes: number,
+  rule: SpanRule,
+  deadline: Deadline = NO_DEADLINE,
+): Span[] | undefined {
   const { g } = base;
   const prefix = prefixDurations(base);
   const cover = new Float64Array(base.during.length);
   const taken = new Uint8Array(base.spans.length);
   const chosen: Span[] = [];
   for (let k = worstStep(base, cover, budgetBytes); k >= 0; k = worstStep(base, cover, budgetBytes)) {
+    deadline.check("choosing spans to offload");
     let best: { ranked: Ranked; index: number } | undefined;
     base.spans.forEach((span, index) => {
       if (taken[index] === 1 || !(span.start < k && k < span.end)) return;

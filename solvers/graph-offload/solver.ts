@@ -132,9 +132,9 @@ async function search(
   deadline: Deadline,
 ): Promise<SolverAnswer> {
   const mincut = await mincutAt(instance, options, options.budgetBytes, deadline);
-  if (mincut.status === "timeout") deadline.check("graph-mincut at the budget");
   const first = answerCandidate("graph-mincut", mincut, true);
   if (first !== undefined) pool.offer(first);
+  if (mincut.status === "timeout") deadline.check("graph-mincut at the budget");
   const storeAllPeak = storeAllEvaluation(instance).peakBytes;
   if (storeAllPeak > options.budgetBytes) {
     if (mincut.status === "infeasible") await leastPeakCandidate(pool, instance, options, deadline);

@@ -26,7 +26,11 @@ import { evaluate, type ValidEvaluation } from "../../src/evaluate/evaluate.js";
 import { runInstruction } from "../../src/evaluate/handlers.js";
 import { RunState, Violation } from "../../src/evaluate/run-state.js";
 import { type Instruction, ops, type Schedule } from "../../src/schedule/types.js";
+import { type Deadline, NO_DEADLINE } from "../../src/time-limit.js";
 import type { BaseSchedule, Span } from "./spans.js";
+
+/** Steps between two looks at the deadline (2^10). */
+const CHECK_MASK = 0x3ff;
 
 /** What the routine returns: a schedule within the budget, or that no member of C(σ, T) fits. */
 export type SpanPlacement =
@@ -49,6 +53,8 @@ interface Move {
 /**
  * Places the spans `chosen` (members of `base.spans`) within `budgetBytes`.
  * @param eager also free every active span whose copy has ended when a step needs room (phase 1)
+ * @param deadline checked every 1024 steps
+ * @throws TimeLimitReached when `deadline` passes
  * @throws InternalError when a span's activation is not offloadable, the instance has no link, or the
  *   schedule built is invalid or above the budget (a bug)
  */
@@ -57,14 +63,15 @@ export function placeSpans(
   chosen: readonly Span[],
   budgetBytes: number,
   eager = true,
+  deadline: Deadline = NO_DEADLINE,
 ): SpanPlacement {
   if (chosen.length > 0 && !base.hasLink) throw new InternalError("placeSpans: no link to offload over");
   for (const span of chosen)
     if (base.g.offloadable[span.node] === 0) throw new InternalError("placeSpans: span not offloadable");
-  const moves = lazyFrees(base, chosen, budgetBytes, eager);
+  const moves = lazyFrees(base, chosen, budgetBytes, eager, deadline);
   if (moves === undefined) return { fits: false };
   const late = judged(base, moves, budgetBytes);
-  earliestPrefetches(base, moves, budgetBytes);
+  earliestPrefetches(base, moves, budgetBytes, deadline);
   const early = judged(base, moves, budgetBytes);
   const best = early.evaluation.makespanMs < late.evaluation.makespanMs ? early : late;
   return { fits: true, ...best };
@@ -116,6 +123,8 @@ class LazyWalk {
   private readonly byStart: Span[];
   /** Bytes of moved spans coming back right before each step. */
   private readonly returning: Float64Array;
+  /** Nodes of the moved spans to prefetch right before each step (their reader). */
+  private readonly back = new Map<number, number[]>();
   private active: Span[] = [];
   private next = 0;
   /** Bytes of the moved spans absent at the current step. */
@@ -146,12 +155,12 @@ class LazyWalk {
     for (const span of freed) {
       const bytes = g.bytes[span.node] as number;
       this.moves.push({ span, free: step - 1, back: span.end - 1 });
+      this.back.set(span.end, [...(this.back.get(span.end) ?? []), span.node]);
       this.absent += bytes;
       this.returning[span.end] = (this.returning[span.end] as number) + bytes;
     }
     this.active = this.active.filter((span) => !freed.includes(span));
-    for (const move of this.moves)
-      if (move.span.end === step) this.runner.run(ops.prefetch(g.ids[move.span.node] as string));
+    for (const u of this.back.get(step) ?? []) this.runner.run(ops.prefetch(g.ids[u] as string));
     return true;
   }
 
@@ -174,6 +183,7 @@ function lazyFrees(
   chosen: readonly Span[],
   budget: number,
   eager: boolean,
+  deadline: Deadline,
 ): Move[] | undefined {
   const walk = new LazyWalk(base, chosen, budget, eager);
   let step = 0;
@@ -182,6 +192,7 @@ function lazyFrees(
       walk.runner.run(instruction);
       continue;
     }
+    if ((step & CHECK_MASK) === 0) deadline.check("placing offloaded spans");
     if (!walk.beforeStep(step)) return undefined;
     walk.runStep(instruction, step);
     step++;
@@ -226,7 +237,12 @@ function freeBefore(
  * Phase 2: in need order (by next read), each prefetch at the earliest gap at or after its free and
  * the previous prefetch's gap from which memory allows it through its reader. Updates `moves`.
  */
-function earliestPrefetches(base: BaseSchedule, moves: readonly Move[], budget: number): void {
+function earliestPrefetches(
+  base: BaseSchedule,
+  moves: readonly Move[],
+  budget: number,
+  deadline: Deadline,
+): void {
   const { g } = base;
   const K = base.stepIndex.length;
   const memory = Float64Array.from(base.during);
@@ -245,7 +261,8 @@ function earliestPrefetches(base: BaseSchedule, moves: readonly Move[], budget: 
     (a, b) => a.span.end - b.span.end || a.free - b.free || a.span.node - b.span.node,
   );
   let previous = -1;
-  for (const move of order) {
+  for (const [index, move] of order.entries()) {
+    if ((index & CHECK_MASK) === 0) deadline.check("placing prefetches");
     const bytes = g.bytes[move.span.node] as number;
     let gap = move.back;
     const floor = Math.max(move.free, previous);
