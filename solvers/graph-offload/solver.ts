@@ -39,6 +39,12 @@ export const GRAPH_OFFLOAD_SWITCHES = {
     min: 0,
     doc: "budgets between the budget and the store-all peak at which graph-mincut's schedules are offloaded to fit (one graph-mincut solve each)",
   },
+  near: {
+    type: "integer",
+    default: 2,
+    min: 0,
+    doc: "budgets just above the budget (2.5%, 5%, 10%, ... above it) at which graph-mincut is also solved (one solve each)",
+  },
   lp: {
     type: "choice",
     values: ["highs", "glpk", "jslp"],
@@ -48,6 +54,9 @@ export const GRAPH_OFFLOAD_SWITCHES = {
 } as const;
 
 type Settings = OptionValues<typeof GRAPH_OFFLOAD_SWITCHES>;
+
+/** The first near rung's distance above the budget, relative (each next one doubles it). */
+const NEAR_STEP = 0.025;
 
 /** Relative slack under which a makespan counts as meeting the sum-of-times bound (float sums). */
 const MEETS_BOUND = 1e-12;
@@ -109,8 +118,10 @@ function timeoutAnswer(instance: Instance, pool: Pool, stop: TimeLimitReached): 
 }
 
 /**
- * The ladder's budgets: `settings.ladder` evenly spaced between the budget and the store-all peak; when
- * graph-mincut finds nothing within the budget, its least peak reached first and the ladder above it.
+ * The ladder's budgets: `settings.near` just above the budget (graph-mincut's search is not monotone in
+ * its budget, so a slightly larger one may give a faster schedule that still fits, or one a few spans
+ * make fit), then `settings.ladder` evenly spaced up to the store-all peak; when graph-mincut finds
+ * nothing within the budget, they start from its least peak reached, itself the first rung.
  */
 function rungsFor(
   mincut: SolverAnswer,
@@ -119,9 +130,14 @@ function rungsFor(
   settings: Settings,
 ): number[] {
   const least = mincut.status === "infeasible" ? mincut.minFeasibleBudgetBytes : undefined;
-  if (least === undefined || least >= storeAllPeak)
-    return ladderBudgets(options.budgetBytes, storeAllPeak, settings.ladder);
-  return [least, ...ladderBudgets(least, storeAllPeak, settings.ladder)];
+  const from = least === undefined || least >= storeAllPeak ? options.budgetBytes : least;
+  const near = Array.from({ length: settings.near }, (_, i) => Math.floor(from * (1 + NEAR_STEP * 2 ** i)));
+  const rungs = [
+    ...(from === options.budgetBytes ? [] : [from]),
+    ...near,
+    ...ladderBudgets(from, storeAllPeak, settings.ladder),
+  ];
+  return [...new Set(rungs.filter((budget) => budget < storeAllPeak))].sort((a, b) => a - b);
 }
 
 async function search(
