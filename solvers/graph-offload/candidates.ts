@@ -3,10 +3,10 @@
  * budget judged by the evaluator:
  * 1. graph-mincut's answer at the budget (the first incumbent, so the answer is never slower);
  * 2. graph-mincut's time-objective schedules at a ladder of larger budgets B' (B < B' < the store-all
- *    peak, evenly spaced; from graph-mincut's least peak reached when it finds nothing within B, and
- *    then also its memory objective's least-peak schedule) and store-all itself, each made to fit the
- *    budget by offloading the spans the greedy of select.ts chooses, placed by the timing routine
- *    (timing.ts), under each greedy rule and with and without eager frees;
+ *    peak: a few just above B, then evenly spaced; from graph-mincut's least peak reached when it finds
+ *    nothing within B, and then also its memory objective's least-peak schedule) and store-all itself,
+ *    each made to fit the budget by offloading the spans the greedy of select.ts chooses, placed by the
+ *    timing routine (timing.ts), under each greedy rule and with and without eager frees;
  * 3. the offload family's heuristics at the budget (store-all's order): offload-all, offload-largest,
  *    offload-fluid, offload-lp-round.
  * The effort is counted (ladder rungs, rules, placements), never timed; the deadline only stops it.
