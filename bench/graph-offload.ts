@@ -7,9 +7,9 @@
  * graph-offload, side by side in one run; the share of graph-mincut's overhead that graph-offload
  * removes; and, per method, the least activation memory (peak - fixedBytes) any budget of the grid
  * reached under 20% overhead, against store-all's. Every answer is re-evaluated from its text schedule
- * first. Writes bench/results/graph-offload.json and .md.
+ * first, and graph-offload slower than graph-mincut or the best offload-only answer fails the run. Writes bench/results/graph-offload.json and .md.
  *
- * Run: npx tsx bench/graph-offload.ts (about 3 minutes on 2 cores; `--quick` runs one network)
+ * Run: npx tsx bench/graph-offload.ts (about 5 minutes on 2 shared cores at load average 8 to 10; `--quick` runs one network and writes nothing)
  */
 import { solve } from "../solvers/index.js";
 import { evaluate } from "../src/evaluate/evaluate.js";
@@ -93,6 +93,20 @@ async function bestOffloadOnly(instance: Instance, budgetPercent: number): Promi
   return { ...(best as MethodCell), solveMs: total };
 }
 
+/** Relative tolerance for float sums taken in another order. */
+const TOLERANCE = 1e-9;
+
+/** graph-offload's promise (proofs/graph-offload.md): never slower than its candidates' solvers; throws otherwise. */
+function checkNoWorse(where: string, ours: MethodCell, others: readonly MethodCell[]): void {
+  for (const other of others) {
+    if (other.overhead === null) continue;
+    if (ours.overhead === null || ours.overhead > other.overhead + TOLERANCE * (1 + Math.abs(other.overhead)))
+      throw new Error(
+        `${where}: graph-offload (${ours.overhead}) is slower than ${other.solver} (${other.overhead})`,
+      );
+  }
+}
+
 async function networkCells(network: string, link: string): Promise<Cell[]> {
   const preset = findPreset(link);
   if (preset === undefined) throw new Error(`no preset ${link}`);
@@ -102,6 +116,7 @@ async function networkCells(network: string, link: string): Promise<Cell[]> {
     const mincut = await verified(instance, "graph-mincut", budgetPercent);
     const offloadOnly = await bestOffloadOnly(instance, budgetPercent);
     const graphOffload = await verified(instance, "graph-offload", budgetPercent);
+    checkNoWorse(`${network} ${link} ${budgetPercent}%`, graphOffload, [mincut, offloadOnly]);
     cells.push({
       network,
       link,
@@ -179,6 +194,7 @@ async function main(): Promise<void> {
   const least = await leastMemory(cells);
   const share = removedShare(cells);
   const totalMs = performance.now() - started;
+  if (QUICK) return; // a partial run does not replace the results
   writeBenchResults(
     "graph-offload",
     { environment, loadAtEnd: loadAverageNow(), totalMs, overheadCap: OVERHEAD_CAP, cells, least, share },
