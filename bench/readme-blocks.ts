@@ -340,6 +340,64 @@ function offload(): string {
   ].join("\n");
 }
 
+/** One method's overhead in a graph-offload cell, or a dash. */
+const overheadText = (cell: Loose) => (cell.overhead === null ? "-" : percent(cell.overhead, 0));
+
+/** The graph-offload table of one link: per network and budget, graph-mincut / offload-only / graph-offload. */
+function graphOffloadTable(cells: readonly Loose[], link: string): string[] {
+  const budgets = [...new Set(cells.map((cell) => cell.budgetPercent as number))];
+  const networks = [...new Set(cells.map((cell) => cell.network as string))];
+  const cellText = (network: string, budget: number) => {
+    const cell = cells.find((c) => c.network === network && c.link === link && c.budgetPercent === budget);
+    return cell === undefined
+      ? "?"
+      : `${overheadText(cell.mincut)} / ${overheadText(cell.offloadOnly)} / **${overheadText(cell.graphOffload)}**`;
+  };
+  return [
+    `| ${link} | ${budgets.map((b) => `${b}%`).join(" | ")} |`,
+    `| --- | ${budgets.map(() => "---:").join(" | ")} |`,
+    ...networks.map((network) => `| ${network} | ${budgets.map((b) => cellText(network, b)).join(" | ")} |`),
+  ];
+}
+
+/** Per network over one link: store-all's activation memory divided by the least reached under the cap. */
+function graphOffloadMemory(least: readonly Loose[], link: string): string {
+  const divided = (network: string, method: string) => {
+    const row = least.find((r) => r.network === network && r.link === link && r.method === method);
+    return row?.fraction === null || row?.fraction === undefined ? "-" : `/${(1 / row.fraction).toFixed(1)}`;
+  };
+  const networks = [...new Set(least.map((r) => r.network as string))];
+  return networks
+    .map(
+      (n) =>
+        `${n} ${divided(n, "graphOffload")} (graph-mincut ${divided(n, "mincut")}, offload-only ${divided(n, "offloadOnly")})`,
+    )
+    .join("; ");
+}
+
+/** Recomputation and offloading combined on the zoo's op graphs (bench/graph-offload.ts). */
+function graphOffload(): string {
+  const data = results("graph-offload");
+  const cells = data.cells as Loose[];
+  const cap = percent(data.overheadCap, 0);
+  const share = (data.share as Loose[])
+    .map(
+      (r) => `${r.link}: mean ${percent(r.mean, 0)}, median ${percent(r.median, 0)} over ${r.pairs} budgets`,
+    )
+    .join("; ");
+  return [
+    `Measured on ${measuredOn(data.environment, data.loadAtEnd)} (\`bench/graph-offload.ts\`, whole run ${seconds(data.totalMs)}; solve times and statuses in \`bench/results/graph-offload.md\`).`,
+    "Overhead of graph-mincut (recomputation) / the best offload-only schedule / **graph-offload** at each budget (percent of the store-all peak); `-`: no schedule fits:",
+    "",
+    ...graphOffloadTable(cells, "pcie4"),
+    "",
+    ...graphOffloadTable(cells, "usb2-flash"),
+    "",
+    `Store-all's activation memory divided by the least any budget of the grid reached under ${cap} overhead, over PCIe 4.0: ${graphOffloadMemory(data.least, "pcie4")}. Over \`usb2-flash\`: ${graphOffloadMemory(data.least, "usb2-flash")}.`,
+    `Share of graph-mincut's overhead that graph-offload removes (POFO reports about a third on chains): ${share}.`,
+  ].join("\n");
+}
+
 /** Every generated block by name, with the results file it reads. */
 export const BLOCKS: Readonly<Record<string, { readonly from: string; readonly render: () => string }>> = {
   "graph-mincut-memory": { from: "graph-mincut", render: graphMincutMemory },
@@ -351,6 +409,7 @@ export const BLOCKS: Readonly<Record<string, { readonly from: string; readonly r
   loop: { from: "loop", render: loop },
   offload: { from: "offload", render: offload },
   pofo: { from: "pofo", render: () => renderPofo(pofoResults(), measuredOn) },
+  "graph-offload": { from: "graph-offload", render: graphOffload },
 };
 
 /** The opening marker of block `name`. */

@@ -10,6 +10,7 @@ import { recomputeAll } from "./baselines/recompute-all.js";
 import { storeAll } from "./baselines/store-all.js";
 import { chainDp, revolve } from "./chain/index.js";
 import { graphMincut } from "./graph/index.js";
+import { graphOffload } from "./graph-offload/index.js";
 import {
   offloadAll,
   offloadExhaustive,
@@ -37,6 +38,7 @@ export const solvers: readonly Solver[] = Object.freeze([
   offloadExhaustive,
   offloadMilp,
   pofo,
+  graphOffload,
 ]);
 
 /** Looks a solver up by name. @throws InputError (code `option`, path `solver`) listing the valid names */

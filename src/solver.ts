@@ -195,7 +195,7 @@ export type CommonOption = "slots" | "checkpoints";
 export interface Solver {
   readonly name: string;
   /** Family folder under `solvers/`. */
-  readonly family: "baselines" | "chain" | "graph" | "offload";
+  readonly family: "baselines" | "chain" | "graph" | "offload" | "graph-offload";
   /** The problem class it accepts, e.g. `any DAG`, `chains`. */
   readonly problem: string;
   /** What its `optimal` means, or `feasible only`. */
