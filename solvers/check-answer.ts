@@ -32,7 +32,7 @@ import type {
 const CLAIM_TOLERANCE = 1e-9;
 
 const STATUSES = ["optimal", "feasible", "infeasible", "timeout"];
-const CLASSES: readonly ScheduleClass[] = ["all", "checkpoint", "persistent-chain", "offload"];
+const CLASSES: readonly ScheduleClass[] = ["all", "checkpoint", "persistent-chain", "offload", "stage-grid"];
 
 /** What `describeAnswer` needs. */
 export interface AnswerContext {

@@ -10,6 +10,7 @@ import { recomputeAll } from "./baselines/recompute-all.js";
 import { storeAll } from "./baselines/store-all.js";
 import { chainDp, revolve } from "./chain/index.js";
 import { graphMincut } from "./graph/index.js";
+import { lpRound, milp } from "./milp/index.js";
 import {
   offloadAll,
   offloadExhaustive,
@@ -35,6 +36,8 @@ export const solvers: readonly Solver[] = Object.freeze([
   offloadFluid,
   offloadExhaustive,
   offloadMilp,
+  milp,
+  lpRound,
 ]);
 
 /** Looks a solver up by name. @throws InputError (code `option`, path `solver`) listing the valid names */

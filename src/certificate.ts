@@ -51,6 +51,7 @@ const SHORT_CLASS: Readonly<Record<Certificate["over"], string>> = {
   checkpoint: "checkpoint",
   "persistent-chain": "persistent",
   offload: "offload",
+  "stage-grid": "stage grid",
 };
 
 /** A status cell for tables: `feasible`, or `optimal (exact DP, persistent)` with the certificate in brief. */

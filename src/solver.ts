@@ -23,9 +23,13 @@ export type Objective = "time" | "memory";
  *   proofs/chain-dp.md), with each size rounded up to the discretization the certificate names;
  * - `offload`: schedules in store-all's operation order (every forward once in the listed order, then
  *   every backward in reverse; no recomputation) with any activations offloaded to host (`O`), freed
- *   (`D`) and prefetched (`P`) at any positions (Beaumont, Eyraud-Dubois, Shilova 2020).
+ *   (`D`) and prefetched (`P`) at any positions (Beaumont, Eyraud-Dubois, Shilova 2020);
+ * - `stage-grid`: Checkmate's frontier-advancing stage grid (Jain et al. 2020, section 4): store-all's
+ *   order of first forwards and backwards, each stage recomputing any forwards (of nodes up to its own,
+ *   each at most once, in listed order) before its op, frees anywhere, no transfers
+ *   (proofs/milp.md; it holds the checkpoint class and rotor's persistent schedules).
  */
-export type ScheduleClass = "all" | "checkpoint" | "persistent-chain" | "offload";
+export type ScheduleClass = "all" | "checkpoint" | "persistent-chain" | "offload" | "stage-grid";
 
 /** Words for each class, for messages and the CLI. */
 export const SCHEDULE_CLASS_WORDS: Readonly<Record<ScheduleClass, string>> = {
@@ -34,6 +38,8 @@ export const SCHEDULE_CLASS_WORDS: Readonly<Record<ScheduleClass, string>> = {
   "persistent-chain": "persistent chain schedules (rotor's class)",
   offload:
     "offload schedules (store-all's operation order, activations offloaded and prefetched, no recomputation)",
+  "stage-grid":
+    "stage-grid schedules (Checkmate's frontier-advancing stages: store-all's order, each stage recomputing forwards at most once each, in order)",
 };
 
 /**
@@ -189,7 +195,7 @@ export type CommonOption = "slots" | "checkpoints";
 export interface Solver {
   readonly name: string;
   /** Family folder under `solvers/`. */
-  readonly family: "baselines" | "chain" | "graph" | "offload";
+  readonly family: "baselines" | "chain" | "graph" | "offload" | "milp";
   /** The problem class it accepts, e.g. `any DAG`, `chains`. */
   readonly problem: string;
   /** What its `optimal` means, or `feasible only`. */
