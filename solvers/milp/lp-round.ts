@@ -19,7 +19,7 @@ import { Deadline, TimeLimitReached } from "../../src/time-limit.js";
 import { judgeFixedSchedule } from "../baselines/judge.js";
 import { type StageGrid, stageGrid } from "./grid.js";
 import { gridBound, MILP_TOLERANCE } from "./milp.js";
-import { buildGridModel, type GridColumns } from "./model.js";
+import { buildGridModel, type GridColumns, gridBinaries } from "./model.js";
 import { fractionalRetention, roundRetentions } from "./rounding.js";
 
 /** lp-round's switches. */
@@ -36,6 +36,12 @@ export const LP_ROUND_SWITCHES = {
     min: 0,
     max: 1,
     doc: "also round the relaxation solved at this fraction of the budget (Checkmate's 0.9; 1: only the budget's)",
+  },
+  maxBinaries: {
+    type: "integer",
+    default: 500_000,
+    min: 0,
+    doc: "relax no model with more binaries than this (counted before building): answer without a schedule instead",
   },
   draws: { type: "integer", default: 50, min: 0, doc: "randomized roundings per relaxation" },
   seed: { type: "integer", default: 0, min: 0, doc: "seed of the randomized rounding (mulberry32)" },
@@ -93,6 +99,14 @@ async function roundAndJudge(
 ): Promise<SolverAnswer> {
   const grid = stageGrid(instance);
   const { budgetBytes } = options;
+  counters.binaries = gridBinaries(grid);
+  if (counters.binaries > switches.maxBinaries)
+    return {
+      status: "infeasible",
+      reason: `no schedule tried: the model has ${counters.binaries} binaries, above maxBinaries ${switches.maxBinaries}`,
+      lowerBoundMs: sumOfTimesBound(instance),
+      counters,
+    };
   const atBudget = await solveRelaxation(instance, grid, budgetBytes, switches.lp, deadline);
   if (atBudget === undefined)
     return {

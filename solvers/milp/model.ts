@@ -52,15 +52,27 @@ export interface GridModelSpec {
   readonly deadline: Deadline;
 }
 
-/** Binaries of the grid's model, counted without building it. */
+/**
+ * Binaries of the grid's model, counted without building it (O(n + stages), from prefix counts of the
+ * recomputable nodes): `R` for the recomputable nodes up to each stage's top (the frontier is fixed),
+ * `S` for every node a stage may be given, `T` for each taped node's stages up to its backward.
+ */
 export function gridBinaries(grid: StageGrid): number {
+  const { n, g } = grid;
+  const recomputableBelow = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++)
+    recomputableBelow[i + 1] = (recomputableBelow[i] as number) + (g.recomputable[i] as number);
   let count = 0;
-  for (let t = 0; t < grid.stages; t++)
-    for (let i = 0; i <= (grid.top[t] as number); i++) {
-      if (mayCompute(grid, t, i) && !mustCompute(grid, t, i)) count++;
-      if (mayRetain(grid, t, i)) count++;
-      if (grid.hasTape[i] === 1 && t <= (grid.backwardStage[i] as number) && mayCompute(grid, t, i)) count++;
-    }
+  for (let t = 0; t < grid.stages; t++) {
+    const top = grid.top[t] as number;
+    const forward = t < n;
+    count += forward ? (recomputableBelow[t] as number) : (recomputableBelow[top + 1] as number);
+    if (t > 0) count += forward ? t : top + 1;
+  }
+  for (let v = 0; v < n; v++) {
+    if (grid.hasTape[v] === 0) continue;
+    count += g.recomputable[v] === 1 ? (grid.backwardStage[v] as number) - v + 1 : 1;
+  }
   return count;
 }
 

@@ -6,11 +6,13 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { stageGrid } from "../../solvers/milp/grid.js";
 import { inStageGrid } from "../../solvers/milp/membership.js";
+import { buildGridModel, gridBinaries } from "../../solvers/milp/model.js";
 import { solve } from "../../solvers/solve.js";
 import { evaluate } from "../../src/evaluate/evaluate.js";
 import type { Instance } from "../../src/instance/types.js";
 import { keepSchedule, recomputeAllSchedule, storeAllEvaluation } from "../../src/schedule/builders.js";
 import { parseSchedule } from "../../src/schedule/text.js";
+import { NO_DEADLINE } from "../../src/time-limit.js";
 import { buildDag, type DagSpec, dagArb } from "../graph/dags.js";
 import { gridOptimum } from "./grid-exhaustive.js";
 
@@ -94,6 +96,23 @@ describe("milp", () => {
         );
       }),
       { seed: SEED + 1, numRuns: 40 },
+    );
+  });
+
+  it("counts the model's binaries before building it", () => {
+    fc.assert(
+      fc.property(dagArb(8), (spec) => {
+        const instance = buildDag(spec);
+        const grid = stageGrid(instance);
+        const built = buildGridModel(grid, {
+          budgetBytes: 1000,
+          fixedBytes: instance.fixedBytes,
+          deadline: NO_DEADLINE,
+        });
+        expect(gridBinaries(grid)).toBe(built.binaries);
+        expect(built.model.variables.filter((v) => v.kind === "binary").length).toBe(built.binaries);
+      }),
+      { seed: SEED + 3, numRuns: 100 },
     );
   });
 
