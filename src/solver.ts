@@ -244,6 +244,31 @@ export interface ResultOptions {
   readonly hardware: LinkRecord | null;
 }
 
+/**
+ * The stage-grid LP bound behind an answer (`solveWithBound`, `remat solve --bound`;
+ * solvers/milp/bound.ts, proofs/milp.md): `bound` with its value, class and the answer's gap when the
+ * answer lies in that class; `infeasible` when no stage-grid schedule fits the budget; `timeout`;
+ * `too-large` when the model exceeds the size it is built for.
+ */
+export interface GridBoundReport {
+  readonly status: "bound" | "infeasible" | "timeout" | "too-large";
+  /** The LP backend. */
+  readonly backend: string;
+  /** The sum of forward and backward times (a bound over all schedules), ms. */
+  readonly sumOfTimesMs: number;
+  /** For `bound`: the larger of the LP relaxation's optimum and the sum of times, ms. */
+  readonly valueMs?: number;
+  /** For `bound`: `stage-grid` when the LP's optimum is the larger, else `all`. */
+  readonly over?: ScheduleClass;
+  readonly method?: string;
+  /** For `bound`: whether the answer's schedule lies in `over` (then the bound is at most its makespan, checked). */
+  readonly coversAnswer?: boolean;
+  /** For `bound`: the answer's makespan / the bound - 1, when it covers the answer (null otherwise). */
+  readonly gap?: number | null;
+  /** For `too-large`: the model's binaries. */
+  readonly binaries?: number;
+}
+
 /** The result of `solve`, as the CLI prints it with `--json` (DESIGN.md, "File formats"). */
 export interface SolveResult {
   readonly format: "remat-result/1";
@@ -278,4 +303,6 @@ export interface SolveResult {
     readonly makespanMs: number;
     readonly overhead: number;
   }[];
+  /** With `solveWithBound` / `--bound`: the stage-grid LP bound and the answer's gap to it. */
+  readonly gridBound?: GridBoundReport;
 }
