@@ -24,6 +24,7 @@ import { gridIncumbents } from "./incumbents.js";
 import { faster, type Judged, judgeWithin } from "./judged.js";
 import { buildGridModel, type GridModel, gridBinaries } from "./model.js";
 import { rebuildSchedule } from "./rebuild.js";
+import { milpStart } from "./start.js";
 
 /** milp's switches. */
 export const MILP_SWITCHES = {
@@ -208,7 +209,11 @@ async function solveGrid(run: Run): Promise<SolverAnswer> {
   const remainingSec = (deadline.atMs - performance.now()) / 1000;
   if (!(remainingSec > 0)) throw new TimeLimitReached("building the Checkmate MILP", options.timeLimitSec);
   const backend = await loadLpBackend(run.switches.lp);
-  const result = await backend.solve(built.model, { timeLimitSec: remainingSec });
+  const start = run.best === undefined ? undefined : milpStart(grid, built.columns, run.best.schedule);
+  const result = await backend.solve(built.model, {
+    timeLimitSec: remainingSec,
+    ...(start === undefined ? {} : { start }),
+  });
   return answerFrom(run, built, result, cutoffMs !== undefined);
 }
 

@@ -4,9 +4,12 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { decodePlan } from "../../solvers/milp/decode.js";
 import { stageGrid } from "../../solvers/milp/grid.js";
 import { inStageGrid } from "../../solvers/milp/membership.js";
 import { buildGridModel, gridBinaries } from "../../solvers/milp/model.js";
+import { rebuildSchedule } from "../../solvers/milp/rebuild.js";
+import { milpStart } from "../../solvers/milp/start.js";
 import { solve } from "../../solvers/solve.js";
 import { evaluate } from "../../src/evaluate/evaluate.js";
 import type { Instance } from "../../src/instance/types.js";
@@ -113,6 +116,39 @@ describe("milp", () => {
         expect(built.model.variables.filter((v) => v.kind === "binary").length).toBe(built.binaries);
       }),
       { seed: SEED + 3, numRuns: 100 },
+    );
+  });
+
+  it("maps a checkpoint schedule to a grid point whose rebuilt schedule is no slower and peaks no higher", () => {
+    fc.assert(
+      fc.property(dagArb(7), fc.array(fc.boolean(), { minLength: 9, maxLength: 9 }), (spec, keep) => {
+        const instance = buildDag(spec);
+        const grid = stageGrid(instance);
+        const schedule = keepSchedule(
+          instance,
+          instance.nodes.flatMap((_, v) => (keep[v] ? [v] : [])),
+        );
+        const before = evaluate(instance, schedule);
+        const built = buildGridModel(grid, {
+          budgetBytes: 1e9,
+          fixedBytes: instance.fixedBytes,
+          deadline: NO_DEADLINE,
+        });
+        const start = milpStart(grid, built.columns, schedule);
+        const values = new Float64Array(built.model.variables.length);
+        start.indices.forEach((column, k) => {
+          values[column] = start.values[k] as number;
+        });
+        const plan = decodePlan(grid, built.columns, values);
+        expect(plan).toBeDefined();
+        if (plan === undefined || !before.valid) return;
+        const after = evaluate(instance, rebuildSchedule(grid, plan));
+        expect(after.valid).toBe(true);
+        if (!after.valid) return;
+        expect(after.makespanMs).toBeLessThanOrEqual(before.makespanMs + 1e-9);
+        expect(after.peakBytes).toBeLessThanOrEqual(before.peakBytes);
+      }),
+      { seed: SEED + 4, numRuns: 200 },
     );
   });
 
