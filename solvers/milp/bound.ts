@@ -1,7 +1,7 @@
 /**
  * A bound behind any answer (issue 13, item 4): solve with any solver, then the LP relaxation of
  * Checkmate's MILP on the stage grid at the same budget (lp-round.ts, `solveRelaxation`; proofs/milp.md,
- * "The LP bound"), reported with the gap of the answer. The bound holds over the stage-grid class (or over
+ * claims 5 and 6), reported with the gap of the answer. The bound holds over the stage-grid class (or over
  * all schedules when the sum of times is larger); it is checked against the answer when the answer's
  * schedule lies in the grid (membership.ts), which every checkpoint, chain-dp and store-all schedule does,
  * and a bound above such an answer's evaluated makespan is a bug (InternalError). For an answer outside

@@ -2,7 +2,7 @@
  * lp-round: the LP relaxation of Checkmate's MILP on the stage grid (model.ts, integrality dropped) and
  * Checkmate's rounding (Jain et al., MLSys 2020, section 5; rounding.ts). The relaxation's optimum at
  * the budget is a lower bound on the makespan of every stage-grid schedule within it (proofs/milp.md,
- * "The LP bound"); its retention, and that of the relaxation at `roundAt` of the budget (Checkmate's
+ * claim 5); its retention, and that of the relaxation at `roundAt` of the budget (Checkmate's
  * 0.9, "to get values under the budget"), are rounded by a threshold sweep and seeded Bernoulli draws,
  * each candidate completed with its least recomputation, repaired and judged by the evaluator. One or
  * two LP solves plus O(candidates x (stages x n)).
@@ -19,7 +19,7 @@ import { Deadline, TimeLimitReached } from "../../src/time-limit.js";
 import { judgeFixedSchedule } from "../baselines/judge.js";
 import { type StageGrid, stageGrid } from "./grid.js";
 import { gridBound, MILP_TOLERANCE } from "./milp.js";
-import { buildGridModel, type GridColumns, gridBinaries } from "./model.js";
+import { buildGridModel, gridBinaries } from "./model.js";
 import { fractionalRetention, roundRetentions } from "./rounding.js";
 
 /** lp-round's switches. */
@@ -70,7 +70,7 @@ export async function solveRelaxation(
     return undefined;
   return {
     valueMs: result.objective,
-    retention: fractionalRetention(grid, built.columns as GridColumns, result.values),
+    retention: fractionalRetention(grid, built.columns, result.values),
     iterations: result.iterations ?? 0,
   };
 }

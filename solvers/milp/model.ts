@@ -24,8 +24,9 @@ import { type LpModel, type LpTerm, ModelBuilder } from "../../src/lp/model.js";
 import type { Deadline } from "../../src/time-limit.js";
 import { mayCompute, mayRetain, mustCompute, type StageGrid } from "./grid.js";
 
-/** Column of `R[t,i]` (>= 0), or {@link FIXED_ZERO} / {@link FIXED_ONE}. */
+/** In `GridColumns`: the binary is absent, fixed at 0 (the grid forbids it). */
 export const FIXED_ZERO = -1;
+/** In `GridColumns`: the binary is fixed at 1 (a forward stage's own forward). */
 export const FIXED_ONE = -2;
 
 /** Where the model's binaries are: `stage * n + node` (FIXED_ZERO / FIXED_ONE / a column). */

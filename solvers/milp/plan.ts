@@ -4,7 +4,7 @@
  * (Jain et al. 2020, appendix; parasj/checkmate `solve_r_opt`) derives the least `R` for a given `S`:
  * what the stage keeps for later and, walking down from its top, every input not already resident.
  * O(stages x n + sum of in-degrees x stages).
- * @see ../../proofs/milp.md, "Least recomputation"
+ * @see ../../proofs/milp.md, "The schedule of a point"
  */
 import type { StageGrid } from "./grid.js";
 import { mayCompute, mayRetain } from "./grid.js";

@@ -1,5 +1,5 @@
 /**
- * The bound behind every answer (solvers/milp/bound.ts, `remat solve --bound`; proofs/milp.md, claim 5):
+ * The bound behind every answer (solvers/milp/bound.ts, `remat solve --bound`; proofs/milp.md, claim 6):
  * the stage-grid LP bound is at most every grid answer's makespan at that budget (graph-mincut, chen-greedy,
  * chain-dp, milp), with the gap it implies; no gap for answers without a schedule.
  */
