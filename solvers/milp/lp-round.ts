@@ -39,7 +39,7 @@ export const LP_ROUND_SWITCHES = {
   },
   maxBinaries: {
     type: "integer",
-    default: 500_000,
+    default: 20_000,
     min: 0,
     doc: "relax no model with more binaries than this (counted before building): answer without a schedule instead",
   },
