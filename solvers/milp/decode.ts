@@ -6,7 +6,7 @@
  */
 
 import type { StageGrid } from "./grid.js";
-import { FIXED_ZERO, type GridColumns } from "./model.js";
+import { FIXED_ZERO, type GridColumns } from "./model-rows.js";
 import { type GridPlan, leastRecomputation } from "./plan.js";
 
 /** A binary's value rounded (absent columns are 0). */

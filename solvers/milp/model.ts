@@ -17,25 +17,14 @@
  * output, tape and temporaries, or the backward's new gradients and temporaries), with fixed bytes and
  * the grid's gradient bytes as constants. Objective: the makespan, `sum fwd[i] R[t,i]` plus every
  * frontier forward and backward. Bytes are scaled by the largest single allocation so that
- * coefficients stay near 1.
+ * coefficients stay near 1. The memory rows are in model-memory.ts, the shared row helpers in model-rows.ts.
  * Size: O(n^2) binaries, O(stages x (n + m)) continuous columns and rows; O(that) to build.
  */
 import { type LpModel, type LpTerm, ModelBuilder } from "../../src/lp/model.js";
 import type { Deadline } from "../../src/time-limit.js";
 import { mayCompute, mayRetain, mustCompute, type StageGrid } from "./grid.js";
-
-/** In `GridColumns`: the binary is absent, fixed at 0 (the grid forbids it). */
-export const FIXED_ZERO = -1;
-/** In `GridColumns`: the binary is fixed at 1 (a forward stage's own forward). */
-export const FIXED_ONE = -2;
-
-/** Where the model's binaries are: `stage * n + node` (FIXED_ZERO / FIXED_ONE / a column). */
-export interface GridColumns {
-  readonly compute: Int32Array;
-  readonly retain: Int32Array;
-  /** Column of `T[t,v]`, or FIXED_ZERO. */
-  readonly tape: Int32Array;
-}
+import { addMemoryRows } from "./model-memory.js";
+import { addRow, type Build, FIXED_ONE, FIXED_ZERO, type GridColumns } from "./model-rows.js";
 
 /** The model with where its binaries are. */
 export interface GridModel {
@@ -95,18 +84,6 @@ function byteUnit(grid: StageGrid): number {
     unit = Math.max(unit, g.bytes[v] as number, g.tapeBytes[v] as number, g.fwdTemp[v] as number);
   for (let v = 0; v < grid.n; v++) unit = Math.max(unit, g.bwdTemp[v] as number, g.gradBytes[v] as number);
   return unit;
-}
-
-/** The model's state while rows are added. */
-interface Build {
-  readonly m: ModelBuilder;
-  readonly grid: StageGrid;
-  readonly columns: GridColumns;
-  /** `H[t,v]` columns at `t * n + v`, -1 where absent. */
-  readonly held: Int32Array;
-  readonly unit: number;
-  readonly budgetUnits: number;
-  readonly fixedUnits: number;
 }
 
 /**
@@ -179,39 +156,6 @@ function addTape(b: Build, t: number, v: number): number {
   if (columns.compute[at] === FIXED_ZERO) return 0;
   columns.tape[at] = m.addVariable(`T${t}_${v}`, { kind: "binary" });
   return 1;
-}
-
-/** A binary's terms: none when fixed 0, a constant when fixed 1 (returned separately). */
-function term(column: number, coefficient: number): { terms: LpTerm[]; constant: number } {
-  if (column === FIXED_ZERO) return { terms: [], constant: 0 };
-  if (column === FIXED_ONE) return { terms: [], constant: coefficient };
-  return { terms: [[column, coefficient]], constant: 0 };
-}
-
-/** `lower <= sum of (column, coefficient) <= upper`, fixed columns moved into the bounds. */
-function addRow(
-  b: Build,
-  name: string,
-  parts: readonly (readonly [number, number])[],
-  bounds: { lower?: number; upper?: number },
-): void {
-  const terms: LpTerm[] = [];
-  let constant = 0;
-  for (const [column, coefficient] of parts) {
-    const part = term(column, coefficient);
-    terms.push(...part.terms);
-    constant += part.constant;
-  }
-  const lower = bounds.lower === undefined ? undefined : bounds.lower - constant;
-  const upper = bounds.upper === undefined ? undefined : bounds.upper - constant;
-  if (terms.length === 0) {
-    if ((lower ?? 0) > 1e-9 || (upper ?? 0) < -1e-9) b.m.addConstraint(name, [], { lower: 1, upper: 1 });
-    return;
-  }
-  b.m.addConstraint(name, terms, {
-    ...(lower === undefined ? {} : { lower }),
-    ...(upper === undefined ? {} : { upper }),
-  });
 }
 
 /** `R + S <= 1`, retention into the next stage, and the reads of the stage's forwards and backward. */
@@ -310,111 +254,4 @@ function addCutoff(b: Build, cutoffMs: number): void {
   });
   const slack = 1e-9 * Math.max(1, Math.abs(cutoffMs));
   if (terms.length > 0) b.m.addConstraint("cutoff", terms, { upper: cutoffMs - model.offset + slack });
-}
-
-/**
- * The memory rows of stage `t`: what is resident at its start, then for each forward the bytes while it
- * runs (`<= budget`) and `U` after it and its frees, then the bytes while the backward runs.
- */
-function addMemoryRows(b: Build, t: number): void {
-  const { grid, columns, m } = b;
-  const { n, g } = grid;
-  const base = t * n;
-  let prev: [number, number][] = [];
-  let constant = b.fixedUnits + (grid.gradientBytes[t] as number) / b.unit;
-  for (let i = 0; i < n; i++) {
-    const s = columns.retain[base + i] as number;
-    if (s >= 0) prev.push([s, (g.bytes[i] as number) / b.unit]);
-    const h = b.held[base + i] as number;
-    if (h >= 0) prev.push([h, (g.tapeBytes[i] as number) / b.unit]);
-  }
-  for (let k = 0; k <= (grid.top[t] as number); k++) {
-    const r = columns.compute[base + k] as number;
-    if (r === FIXED_ZERO) continue;
-    const out = (g.bytes[k] as number) / b.unit;
-    const tape = columns.tape[base + k] as number;
-    const tapeUnits = (g.tapeBytes[k] as number) / b.unit;
-    const during: [number, number][] = [
-      ...prev,
-      [r, out + (g.fwdTemp[k] as number) / b.unit],
-      [tape, tapeUnits],
-    ];
-    addRow(b, `mem${t}_${k}`, during, { upper: b.budgetUnits - constant });
-    const after = m.addVariable(`U${t}_${k}`, { lower: Number.NEGATIVE_INFINITY });
-    const frees = addFrees(b, t, k, r);
-    addRow(
-      b,
-      `u${t}_${k}`,
-      [
-        [after, 1],
-        ...prev.map(([c, x]) => [c, -x] as [number, number]),
-        [r, -out],
-        [tape, -tapeUnits],
-        ...frees,
-      ],
-      {
-        lower: constant,
-        upper: constant,
-      },
-    );
-    prev = [[after, 1]];
-    constant = 0;
-  }
-  const w = grid.backwardOf[t] as number;
-  if (w < 0) return;
-  const extra = ((grid.newGradientBytes[t] as number) + (g.bwdTemp[w] as number)) / b.unit;
-  addRow(b, `bmem${t}`, prev, { upper: b.budgetUnits - constant - extra });
-}
-
-/**
- * Adds `F[t,k,i]` for each activation `i` the forward of `k` reads or makes, unless a later op of the
- * stage surely reads it; returns their terms for `U[t,k]`'s row (`+ bytes(i) F`, moved to the left).
- */
-function addFrees(b: Build, t: number, k: number, r: number): [number, number][] {
-  const { grid, columns, m } = b;
-  const { n, g } = grid;
-  const base = t * n;
-  const terms: [number, number][] = [];
-  const backwardReads = grid.backwardReads[t] as readonly number[];
-  for (const i of [...(grid.reads[k] as readonly number[]), k]) {
-    if (backwardReads.includes(i)) continue;
-    const later = (g.consumers[i] as readonly number[]).filter(
-      (j) => j > k && columns.compute[base + j] !== FIXED_ZERO,
-    );
-    if (later.some((j) => columns.compute[base + j] === FIXED_ONE)) continue;
-    const free = m.addVariable(`F${t}_${k}_${i}`, { upper: 1 });
-    if (r >= 0)
-      addRow(
-        b,
-        `fr${t}_${k}_${i}`,
-        [
-          [free, 1],
-          [r, -1],
-        ],
-        { upper: 0 },
-      );
-    const next = t + 1 < grid.stages ? (columns.retain[base + n + i] as number) : FIXED_ZERO;
-    if (next >= 0)
-      addRow(
-        b,
-        `fs${t}_${k}_${i}`,
-        [
-          [free, 1],
-          [next, 1],
-        ],
-        { upper: 1 },
-      );
-    for (const j of new Set(later))
-      addRow(
-        b,
-        `fl${t}_${k}_${i}_${j}`,
-        [
-          [free, 1],
-          [columns.compute[base + j] as number, 1],
-        ],
-        { upper: 1 },
-      );
-    terms.push([free, (g.bytes[i] as number) / b.unit]);
-  }
-  return terms;
 }

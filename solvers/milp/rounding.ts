@@ -13,7 +13,7 @@ import type { Instance } from "../../src/instance/types.js";
 import type { Deadline } from "../../src/time-limit.js";
 import type { StageGrid } from "./grid.js";
 import { faster, type Judged, judgeWithin } from "./judged.js";
-import { FIXED_ZERO, type GridColumns } from "./model.js";
+import { FIXED_ZERO, type GridColumns } from "./model-rows.js";
 import { keepUnrecomputable, leastRecomputation } from "./plan.js";
 import { rebuildSchedule } from "./rebuild.js";
 

@@ -7,7 +7,7 @@
  */
 import type { Schedule } from "../../src/schedule/types.js";
 import type { StageGrid } from "./grid.js";
-import { FIXED_ZERO, type GridColumns } from "./model.js";
+import { FIXED_ZERO, type GridColumns } from "./model-rows.js";
 
 /** `R`, `S` and the tapes of a schedule of the class, by cell (`stage * n + node`). */
 interface Point {
