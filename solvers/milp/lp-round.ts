@@ -18,7 +18,7 @@ import type { Solver, SolverAnswer, SolverOptions } from "../../src/solver.js";
 import { Deadline, TimeLimitReached } from "../../src/time-limit.js";
 import { judgeFixedSchedule } from "../baselines/judge.js";
 import { type StageGrid, stageGrid } from "./grid.js";
-import { gridBound, MILP_TOLERANCE } from "./milp.js";
+import { gridBound, meetsBound } from "./milp.js";
 import { buildGridModel, gridBinaries } from "./model.js";
 import { fractionalRetention, roundRetentions } from "./rounding.js";
 
@@ -150,7 +150,7 @@ async function roundAndJudge(
     lowerBoundMs,
     counters,
   };
-  if (bound !== undefined && best.makespanMs <= bound * (1 + MILP_TOLERANCE) + MILP_TOLERANCE)
+  if (bound !== undefined && meetsBound(best.makespanMs, bound))
     return {
       status: "optimal",
       ...claims,
@@ -159,7 +159,7 @@ async function roundAndJudge(
         over: "stage-grid",
         backend: switches.lp,
         bound: Math.min(bound, best.makespanMs),
-        gap: 0,
+        gap: (best.makespanMs - Math.min(bound, best.makespanMs)) / Math.max(1, best.makespanMs),
         method: LP_BOUND,
       },
     };

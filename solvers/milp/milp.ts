@@ -52,6 +52,14 @@ type MilpSwitches = OptionValues<typeof MILP_SWITCHES>;
 /** Relative slack under which an evaluated makespan meets the MILP's bound (the backends' tolerances, src/lp/check.ts). */
 export const MILP_TOLERANCE = 1e-6;
 
+/**
+ * Whether `makespanMs` meets the proven `boundMs`: within MILP_TOLERANCE relative (to at least 1 ms), the
+ * same test `solve` applies to a `milp` certificate (solvers/check-answer.ts).
+ */
+export function meetsBound(makespanMs: number, boundMs: number): boolean {
+  return makespanMs - boundMs <= MILP_TOLERANCE * Math.max(1, Math.abs(makespanMs));
+}
+
 /** Words for the MILP's bound, with its proof. */
 export const MILP_BOUND = "Checkmate's MILP on the stage grid (its proven bound), proofs/milp.md";
 
@@ -99,8 +107,13 @@ function claims(run: Run, best: Judged, milpBound: number | undefined) {
   };
 }
 
-/** An optimal answer: `best` meets `bound` over the stage grid, proved by `backend`. */
-function optimalAnswer(run: Run, best: Judged, bound: number, backend: string, gap: number): SolverAnswer {
+/**
+ * An optimal answer: `best` meets `bound` over the stage grid, proved by `backend`. The certificate's gap
+ * is the one the answer shows, `(makespan - bound) / makespan` (checked within MILP_TOLERANCE before this
+ * is called), not the backend's own figure, which may differ in its last digits.
+ */
+function optimalAnswer(run: Run, best: Judged, bound: number, backend: string): SolverAnswer {
+  const met = Math.min(bound, best.makespanMs);
   return {
     status: "optimal",
     ...claims(run, best, bound),
@@ -108,8 +121,8 @@ function optimalAnswer(run: Run, best: Judged, bound: number, backend: string, g
       kind: "milp",
       over: "stage-grid",
       backend,
-      bound: Math.min(bound, best.makespanMs),
-      gap,
+      bound: met,
+      gap: (best.makespanMs - met) / Math.max(1, Math.abs(best.makespanMs)),
       method: MILP_BOUND,
     },
   };
@@ -140,7 +153,7 @@ function answerFrom(run: Run, built: GridModel, result: LpResult, cutoff: boolea
   const proving = PROVING.has(result.backend);
   if (best === undefined) return noSchedule(run, result, proving);
   if (result.status === "infeasible" && cutoff && proving)
-    return optimalAnswer(run, best, best.makespanMs, result.backend, 0);
+    return optimalAnswer(run, best, best.makespanMs, result.backend);
   return verdict(run, best, result, proving);
 }
 
@@ -154,9 +167,8 @@ function verdict(run: Run, best: Judged, result: LpResult, proving: boolean): So
       reason: `the time limit stopped ${result.backend} before it proved optimality`,
       ...claims(run, best, bound),
     };
-  const meets = bound !== undefined && best.makespanMs <= bound * (1 + MILP_TOLERANCE) + MILP_TOLERANCE;
-  if (result.status === "optimal" && meets)
-    return optimalAnswer(run, best, bound as number, result.backend, result.gap ?? 0);
+  const meets = bound !== undefined && meetsBound(best.makespanMs, bound);
+  if (result.status === "optimal" && meets) return optimalAnswer(run, best, bound as number, result.backend);
   return { status: "feasible", ...claims(run, best, bound) };
 }
 
