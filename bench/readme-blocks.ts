@@ -398,6 +398,54 @@ function graphOffload(): string {
   ].join("\n");
 }
 
+/** The MILP family: the ladder each backend proves within its limit, the LP bound's time, certified gaps. */
+function milpBlock(): string {
+  const data = results("milp");
+  const ladder = data.ladder as Loose[];
+  const reach = ["highs", "glpk"].map((lp) => {
+    const rows = ladder.filter((r) => r.lp === lp);
+    const proven = rows.filter((r) => r.status === "optimal");
+    const largest = proven.length === 0 ? "none" : `${Math.max(...proven.map((r) => r.nodes))} nodes`;
+    const stopped = rows.find((r) => r.status !== "optimal" && r.status !== "infeasible");
+    const stop =
+      stopped === undefined
+        ? ""
+        : ` (${stopped.instance}, ${stopped.nodes} nodes: ${stopped.status} at ${seconds(stopped.ms)})`;
+    const times = proven.map((r) => `${r.nodes} nodes in ${seconds(r.ms)}`).join(", ");
+    return `${lp}: ${largest}${stop}${times === "" ? "" : `; proven: ${times}`}`;
+  });
+  const lp = (data.lp as Loose[]).map((r) => `${r.nodes} nodes ${seconds(r.ms)} (${r.status})`).join(", ");
+  const gaps = data.gaps as Loose[];
+  const budgets = [...new Set(gaps.map((r) => r.budget as string))];
+  const keys = [...new Set(gaps.map((r) => `${r.instance}|${r.solver}`))];
+  const fits = (key: string) =>
+    gaps.some((r) => `${r.instance}|${r.solver}` === key && r.makespanMs !== null);
+  const rows = keys.filter(fits);
+  const none = [...new Set(keys.filter((key) => !fits(key)).map((key) => key.split("|")[0]))];
+  const cell = (key: string, budget: string) => {
+    const [instance, solver] = key.split("|");
+    const r = gaps.find((g) => g.instance === instance && g.solver === solver && g.budget === budget);
+    if (r === undefined || r.makespanMs === null) return "-";
+    return r.gap === null ? "no bound" : percent(r.gap, 2);
+  };
+  return [
+    `Measured on ${measuredOn(data.environment, data.loadAverageEnd)} (\`bench/milp.ts\`; \`bench/results/milp.md\`).`,
+    `Largest zoo op graph \`milp\` proves optimal within ${data.ladderLimitSec} s at ${data.ladderBudget} of the store-all peak, per backend: ${reach.join("; ")}.`,
+    `LP bound (the relaxation at the budget) on random layered DAGs: ${lp}.`,
+    `Checkmate's published times (Gurobi, 24 threads): ${(data.checkmate as string[]).join("; ")}.`,
+    "",
+    "Certified gap of the fast solvers' answers: makespan over the stage-grid LP bound, minus one (`-`: no schedule fits):",
+    "",
+    `| instance | solver | ${budgets.join(" | ")} |`,
+    `| --- | --- | ${budgets.map(() => "---:").join(" | ")} |`,
+    ...rows.map(
+      (key) => `| ${key.split("|").join(" | ")} | ${budgets.map((b) => cell(key, b)).join(" | ")} |`,
+    ),
+    "",
+    `No schedule fits at these budgets on ${none.join(", ")}.`,
+  ].join("\n");
+}
+
 /** Every generated block by name, with the results file it reads. */
 export const BLOCKS: Readonly<Record<string, { readonly from: string; readonly render: () => string }>> = {
   "graph-mincut-memory": { from: "graph-mincut", render: graphMincutMemory },
@@ -410,6 +458,7 @@ export const BLOCKS: Readonly<Record<string, { readonly from: string; readonly r
   offload: { from: "offload", render: offload },
   pofo: { from: "pofo", render: () => renderPofo(pofoResults(), measuredOn) },
   "graph-offload": { from: "graph-offload", render: graphOffload },
+  milp: { from: "milp", render: milpBlock },
 };
 
 /** The opening marker of block `name`. */

@@ -11,6 +11,7 @@ import { storeAll } from "./baselines/store-all.js";
 import { chainDp, revolve } from "./chain/index.js";
 import { graphMincut } from "./graph/index.js";
 import { graphOffload } from "./graph-offload/index.js";
+import { lpRound, milp } from "./milp/index.js";
 import {
   offloadAll,
   offloadExhaustive,
@@ -39,6 +40,8 @@ export const solvers: readonly Solver[] = Object.freeze([
   offloadMilp,
   pofo,
   graphOffload,
+  milp,
+  lpRound,
 ]);
 
 /** Looks a solver up by name. @throws InputError (code `option`, path `solver`) listing the valid names */

@@ -52,6 +52,7 @@ const SHORT_CLASS: Readonly<Record<Certificate["over"], string>> = {
   "persistent-chain": "persistent",
   offload: "offload",
   "offload-chain": "offload chain",
+  "stage-grid": "stage grid",
 };
 
 /** A status cell for tables: `feasible`, or `optimal (exact DP, persistent)` with the certificate in brief. */

@@ -6,7 +6,7 @@
  * are the separate entry `remat/simulate` (src/simulate/index.ts).
  */
 
-export { solve, solvers } from "../solvers/index.js";
+export { solve, solvers, solveWithBound } from "../solvers/index.js";
 export { type Budget, budgetBytes, formatBytes, parseBudget } from "./budget.js";
 export { InputError, type InputIssue, InternalError, type IssueCode } from "./errors.js";
 export {

@@ -28,8 +28,19 @@ export type Objective = "time" | "memory";
  *   moves) may each be copied to host from the start of their own move, one copy at a time, freed at
  *   the end of a move's forward, and brought back with the next move's backward part or just after it
  *   (proofs/pofo.md; after Beaumont, Eyraud-Dubois, Shilova 2021); it contains `persistent-chain`.
+
+ * - `stage-grid`: Checkmate's frontier-advancing stage grid (Jain et al. 2020, section 4): store-all's
+ *   order of first forwards and backwards, each stage recomputing any forwards (of nodes up to its own,
+ *   each at most once, in listed order) before its op, frees anywhere, no transfers
+ *   (proofs/milp.md; it holds the checkpoint class and rotor's persistent schedules).
  */
-export type ScheduleClass = "all" | "checkpoint" | "persistent-chain" | "offload" | "offload-chain";
+export type ScheduleClass =
+  | "all"
+  | "checkpoint"
+  | "persistent-chain"
+  | "offload"
+  | "offload-chain"
+  | "stage-grid";
 
 /** Words for each class, for messages and the CLI. */
 export const SCHEDULE_CLASS_WORDS: Readonly<Record<ScheduleClass, string>> = {
@@ -40,6 +51,8 @@ export const SCHEDULE_CLASS_WORDS: Readonly<Record<ScheduleClass, string>> = {
     "offload schedules (store-all's operation order, activations offloaded and prefetched, no recomputation)",
   "offload-chain":
     "persistent chain schedules with offloaded spine checkpoints (pofo's class: one copy at a time during the forwards, each prefetch with the next move's backward part)",
+  "stage-grid":
+    "stage-grid schedules (Checkmate's frontier-advancing stages: store-all's order, each stage recomputing forwards at most once each, in order)",
 };
 
 /**
@@ -195,7 +208,7 @@ export type CommonOption = "slots" | "checkpoints";
 export interface Solver {
   readonly name: string;
   /** Family folder under `solvers/`. */
-  readonly family: "baselines" | "chain" | "graph" | "offload" | "graph-offload";
+  readonly family: "baselines" | "chain" | "graph" | "offload" | "graph-offload" | "milp";
   /** The problem class it accepts, e.g. `any DAG`, `chains`. */
   readonly problem: string;
   /** What its `optimal` means, or `feasible only`. */
@@ -244,6 +257,31 @@ export interface ResultOptions {
   readonly hardware: LinkRecord | null;
 }
 
+/**
+ * The stage-grid LP bound behind an answer (`solveWithBound`, `remat solve --bound`;
+ * solvers/milp/bound.ts, proofs/milp.md): `bound` with its value, class and the answer's gap when the
+ * answer lies in that class; `infeasible` when no stage-grid schedule fits the budget; `timeout`;
+ * `too-large` when the model exceeds the size it is built for.
+ */
+export interface GridBoundReport {
+  readonly status: "bound" | "infeasible" | "timeout" | "too-large";
+  /** The LP backend. */
+  readonly backend: string;
+  /** The sum of forward and backward times (a bound over all schedules), ms. */
+  readonly sumOfTimesMs: number;
+  /** For `bound`: the larger of the LP relaxation's optimum and the sum of times, ms. */
+  readonly valueMs?: number;
+  /** For `bound`: `stage-grid` when the LP's optimum is the larger, else `all`. */
+  readonly over?: ScheduleClass;
+  readonly method?: string;
+  /** For `bound`: whether the answer's schedule lies in `over` (then the bound is at most its makespan, checked). */
+  readonly coversAnswer?: boolean;
+  /** For `bound`: the answer's makespan / the bound - 1, when it covers the answer (null otherwise). */
+  readonly gap?: number | null;
+  /** For `too-large`: the model's binaries. */
+  readonly binaries?: number;
+}
+
 /** The result of `solve`, as the CLI prints it with `--json` (DESIGN.md, "File formats"). */
 export interface SolveResult {
   readonly format: "remat-result/1";
@@ -278,4 +316,6 @@ export interface SolveResult {
     readonly makespanMs: number;
     readonly overhead: number;
   }[];
+  /** With `solveWithBound` / `--bound`: the stage-grid LP bound and the answer's gap to it. */
+  readonly gridBound?: GridBoundReport;
 }

@@ -26,6 +26,12 @@ export interface LpSolveOptions {
   readonly mipGap?: number;
   /** Drop integrality: solve the LP relaxation (binaries keep their [0, 1] bounds). */
   readonly relax?: boolean;
+  /**
+   * A MILP start: values of some columns (by index), tried as the first incumbent by the backends that
+   * take one (HiGHS completes the other columns itself); the others ignore it. It changes no answer
+   * the backend proves, only how soon it finds one.
+   */
+  readonly start?: { readonly indices: Int32Array; readonly values: Float64Array };
 }
 
 /** What a backend returned, in the model's own sense and with its offset included. */

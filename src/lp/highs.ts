@@ -78,10 +78,24 @@ function solveOnce(
       mip_rel_gap: options.mipGap,
       ...(Number.isFinite(options.timeLimitSec) ? { time_limit: options.timeLimitSec } : {}),
     });
+    if (mip && options.start !== undefined && options.start.indices.length > 0)
+      trySetStart(native, options.start);
     const status = native.run().modelStatus;
     return readAnswer(highs, native, status, mip);
   } finally {
     native.dispose();
+  }
+}
+
+/**
+ * Offers HiGHS a MILP start. A start HiGHS refuses (it checks rather than assumes feasibility) only
+ * leaves it to find its own first incumbent, so a refusal is not a failure of the solve.
+ */
+function trySetStart(native: Model, start: NonNullable<ResolvedOptions["start"]>): void {
+  try {
+    native.setSolution({ indices: start.indices, values: start.values });
+  } catch {
+    // refused: the search starts without it, as with no start at all
   }
 }
 

@@ -16,6 +16,8 @@ export interface ResolvedOptions {
   readonly timeLimitSec: number;
   readonly mipGap: number;
   readonly relax: boolean;
+  /** The MILP start, when given. */
+  readonly start?: { readonly indices: Int32Array; readonly values: Float64Array };
 }
 
 /**
@@ -51,7 +53,12 @@ function resolveOptions(site: string, options: LpSolveOptions): ResolvedOptions 
     throw new InternalError(`${site}: timeLimitSec must be > 0 or Infinity, got ${timeLimitSec}`);
   if (!(mipGap >= 0 && Number.isFinite(mipGap)))
     throw new InternalError(`${site}: mipGap must be a finite number >= 0, got ${mipGap}`);
-  return { timeLimitSec, mipGap, relax: options.relax ?? false };
+  return {
+    timeLimitSec,
+    mipGap,
+    relax: options.relax ?? false,
+    ...(options.start === undefined ? {} : { start: options.start }),
+  };
 }
 
 /** With no variables every row's activity is 0: optimal at the offset when 0 is within every row's bounds. */

@@ -1,11 +1,16 @@
 /** `remat solve`: solve one instance with one solver under a budget. */
 import { readFile } from "node:fs/promises";
-import { solve } from "../../../solvers/index.js";
+import { solve, solveWithBound } from "../../../solvers/index.js";
 import { formatBytes } from "../../budget.js";
 import { describeValue, InputError } from "../../errors.js";
 import { loadInstance } from "../../instance/load.js";
 import { checkOutputPath } from "../../io/output-path.js";
-import { type Objective, SCHEDULE_CLASS_WORDS, type SolveResult } from "../../solver.js";
+import {
+  type GridBoundReport,
+  type Objective,
+  SCHEDULE_CLASS_WORDS,
+  type SolveResult,
+} from "../../solver.js";
 import {
   extraOptions,
   noExtraPositionals,
@@ -39,6 +44,8 @@ ${LINK_HELP}
   --extra KEY=VALUE   a solver switch (repeatable; VALUE read as JSON when it parses), e.g.
                       --extra method=partition or --extra spanWork=1e9 for graph-mincut;
                       \`remat solvers --switches\` lists every solver's switches; unknown ones are refused
+  --bound             also compute the LP relaxation of Checkmate's MILP (the stage-grid class,
+                      HiGHS) at the same budget and report the answer's gap to it (proofs/milp.md)
   --out FILE          also write the result: FILE.jsonl is appended to, any other FILE is
                       written whole (to a temporary name, then renamed)
   --json              print the result as JSON
@@ -61,6 +68,7 @@ export const solveCommand: Command = {
       checkpoints: { type: "string" },
       "time-limit": { type: "string" },
       pareto: { type: "boolean" },
+      bound: { type: "boolean" },
       extra: { type: "string", multiple: true },
       ...SWITCH_FLAG_OPTIONS,
       out: { type: "string" },
@@ -110,7 +118,8 @@ export const solveCommand: Command = {
       }),
       ...(hardware === undefined ? {} : { hardware }),
     };
-    const result = await solve(instance, options);
+    const result =
+      parsed.values.bound === true ? await solveWithBound(instance, options) : await solve(instance, options);
     if (out !== undefined) await writeSolveOutput(out, jobSetting(path, options), result, io.err);
     io.out(parsed.values.json === true ? JSON.stringify(result, null, 2) : describeResult(result));
     return 0;
@@ -178,6 +187,19 @@ async function readCheckpoints(text: string): Promise<string[]> {
   return trimmed.split(/[\s,]+/).filter((id) => id !== "");
 }
 
+/** The `--bound` line: the LP bound and the gap, or why there is none. */
+function gridBoundLine(report: GridBoundReport, result: SolveResult): string {
+  if (report.status !== "bound") return `LP bound   none (${report.status})`;
+  const over = report.over === undefined ? "" : ` over ${SCHEDULE_CLASS_WORDS[report.over]}`;
+  const gap =
+    report.gap !== null && report.gap !== undefined
+      ? `gap ${(report.gap * 100).toFixed(2)}%`
+      : report.coversAnswer === false && result.makespanMs !== null
+        ? "the answer lies outside that class: no gap"
+        : "no answer to compare";
+  return `LP bound   makespan >= ${(report.valueMs ?? 0).toFixed(3)} ms${over} (${report.backend}); ${gap}`;
+}
+
 /** A human summary of a result. */
 export function describeResult(result: SolveResult): string {
   const lines = [
@@ -200,6 +222,7 @@ export function describeResult(result: SolveResult): string {
         ? `bound      makespan >= ${bound.value.toFixed(3)} ms over ${SCHEDULE_CLASS_WORDS[bound.over]} (${bound.method})`
         : `bound      peak >= ${formatBytes(bound.value)} over ${SCHEDULE_CLASS_WORDS[bound.over]} (${bound.method})`,
     );
+  if (result.gridBound !== undefined) lines.push(gridBoundLine(result.gridBound, result));
   if (result.minFeasibleBudgetBytes !== null)
     lines.push(`needs      a budget of at least ${formatBytes(result.minFeasibleBudgetBytes)}`);
   if (result.reason !== null) lines.push(`reason     ${result.reason}`);

@@ -1,0 +1,107 @@
+/**
+ * A bound behind any answer (issue 13, item 4): solve with any solver, then the LP relaxation of
+ * Checkmate's MILP on the stage grid at the same budget (lp-round.ts, `solveRelaxation`; proofs/milp.md,
+ * claims 5 and 6), reported with the gap of the answer. The bound holds over the stage-grid class (or over
+ * all schedules when the sum of times is larger); it is checked against the answer when the answer's
+ * schedule lies in the grid (membership.ts), which every checkpoint, chain-dp and store-all schedule does,
+ * and a bound above such an answer's evaluated makespan is a bug (InternalError). For an answer outside
+ * the grid (offloading, say) the bound says nothing and no gap is given.
+ */
+import { InternalError } from "../../src/errors.js";
+import { makespanLowerBound, SUM_OF_TIMES } from "../../src/evaluate/bounds.js";
+import type { Instance } from "../../src/instance/types.js";
+import type { LpBackendName } from "../../src/lp/backends.js";
+import { parseSchedule } from "../../src/schedule/text.js";
+import type { GridBoundReport, ReportedBound, SolveResult } from "../../src/solver.js";
+import { Deadline, TimeLimitReached } from "../../src/time-limit.js";
+import { type SolveOptions, solve } from "../solve.js";
+import { stageGrid } from "./grid.js";
+import { LP_BOUND, solveRelaxation } from "./lp-round.js";
+import { inStageGrid } from "./membership.js";
+import { gridBinaries } from "./model.js";
+
+/** Relative slack of the check bound <= makespan (the LP backends' tolerances). */
+const BOUND_TOLERANCE = 1e-6;
+
+/** Largest model the bound is computed for (binaries, counted before building). */
+export const BOUND_MAX_BINARIES = 500_000;
+
+/** What `solveWithBound` takes besides `solve`'s options. */
+export interface BoundOptions {
+  /** LP backend of the relaxation (default highs; jslp proves no bound, so it is refused). */
+  readonly boundLp?: Exclude<LpBackendName, "jslp">;
+  /** Seconds for the relaxation (default: the solve's own limit, or none). */
+  readonly boundTimeLimitSec?: number;
+}
+
+/**
+ * `solve`, then the stage-grid LP bound at the result's budget and the answer's gap to it.
+ * @returns the checked result with `gridBound` (and the bound among `bounds` when it covers the answer)
+ * @throws what `solve` throws; InternalError when the bound exceeds a grid answer's makespan (a bug)
+ */
+export async function solveWithBound(
+  instance: Instance,
+  options: SolveOptions & BoundOptions,
+): Promise<SolveResult> {
+  const { boundLp = "highs", boundTimeLimitSec, ...rest } = options;
+  const result = await solve(instance, rest);
+  const report = await gridBoundOf(
+    instance,
+    result,
+    boundLp,
+    boundTimeLimitSec ?? rest.timeLimitSec ?? Number.POSITIVE_INFINITY,
+  );
+  const covered = report.status === "bound" && report.coversAnswer && report.over === "stage-grid";
+  const bound: ReportedBound[] = covered
+    ? [{ objective: "time", value: report.valueMs as number, over: "stage-grid", method: LP_BOUND }]
+    : [];
+  return { ...result, bounds: [...result.bounds, ...bound], gridBound: report };
+}
+
+/** The bound at the result's budget, checked against its answer. */
+async function gridBoundOf(
+  instance: Instance,
+  result: SolveResult,
+  lp: Exclude<LpBackendName, "jslp">,
+  limitSec: number,
+): Promise<GridBoundReport> {
+  const sum = makespanLowerBound(instance);
+  const grid = stageGrid(instance);
+  const base = { backend: lp, sumOfTimesMs: sum };
+  if (result.budgetBytes === null)
+    return judge(result, grid, { ...base, status: "bound", valueMs: sum, over: "all", method: SUM_OF_TIMES });
+  const binaries = gridBinaries(grid);
+  if (binaries > BOUND_MAX_BINARIES) return { ...base, status: "too-large", binaries };
+  try {
+    const relaxed = await solveRelaxation(instance, grid, result.budgetBytes, lp, new Deadline(limitSec));
+    if (relaxed === undefined) return { ...base, status: "infeasible" };
+    const over = relaxed.valueMs > sum ? "stage-grid" : "all";
+    return judge(result, grid, {
+      ...base,
+      status: "bound",
+      valueMs: Math.max(sum, relaxed.valueMs),
+      over,
+      method: over === "all" ? SUM_OF_TIMES : LP_BOUND,
+    });
+  } catch (error: unknown) {
+    if (error instanceof TimeLimitReached) return { ...base, status: "timeout" };
+    throw error;
+  }
+}
+
+/** Whether the bound covers the answer, its gap, and the check bound <= makespan. */
+function judge(
+  result: SolveResult,
+  grid: ReturnType<typeof stageGrid>,
+  report: GridBoundReport,
+): GridBoundReport {
+  const makespan = result.makespanMs;
+  const value = report.valueMs as number;
+  const covers =
+    makespan !== null && (report.over === "all" || inStageGrid(grid, parseSchedule(result.schedule)));
+  if (covers && value > makespan * (1 + BOUND_TOLERANCE) + BOUND_TOLERANCE)
+    throw new InternalError(
+      `solveWithBound: the ${report.over} bound ${value} ms exceeds the evaluated makespan ${makespan} ms of ${result.solver}'s stage-grid schedule (a bug)`,
+    );
+  return { ...report, coversAnswer: covers, gap: covers && value > 0 ? makespan / value - 1 : null };
+}

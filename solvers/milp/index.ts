@@ -1,0 +1,4 @@
+/** The MILP family: Checkmate's MILP on the stage grid (milp) and its LP relaxation with rounding (lp-round). */
+
+export { lpRound } from "./lp-round.js";
+export { milp, solveMilp } from "./milp.js";
