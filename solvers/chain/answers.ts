@@ -5,10 +5,12 @@
  */
 import { SUM_OF_TIMES, sumOfTimesBound } from "../../src/evaluate/bounds.js";
 import type { Instance } from "../../src/instance/types.js";
-import { storeAllSchedule } from "../../src/schedule/builders.js";
+import { storeAllEvaluation, storeAllSchedule } from "../../src/schedule/builders.js";
 import type { Certificate, Objective, SolverAnswer } from "../../src/solver.js";
 import type { TimeLimitReached } from "../../src/time-limit.js";
 import type { ChainView } from "./chain-view.js";
+import { byteSizes } from "./discretize.js";
+import { allChainNeed } from "./feasibility.js";
 import { FALLBACK_INSTRUCTIONS } from "./limits.js";
 import { allChainPlan, type ChainPlan, planInstructionCount, planSchedule, planTimeMs } from "./plan.js";
 
@@ -28,6 +30,20 @@ export function noRecomputeMs(view: ChainView): number {
   let total = view.inputMs;
   for (let l = 0; l < view.length; l++) total += (view.uf[l] as number) + (view.ub[l] as number);
   return total;
+}
+
+/**
+ * The least peak without recomputation: the class's all-chain schedule or store-all (which also frees
+ * what `needs` lets go early), whichever peaks lower, bytes; and whether store-all is that one.
+ */
+export function noRecomputePeak(
+  instance: Instance,
+  view: ChainView,
+): { peakBytes: number; storeAll: boolean } {
+  const allChainPeak =
+    instance.fixedBytes + (view.x[0] as number) + allChainNeed(byteSizes(view), view.length);
+  const storeAllPeak = storeAllEvaluation(instance).peakBytes;
+  return { peakBytes: Math.min(allChainPeak, storeAllPeak), storeAll: storeAllPeak < allChainPeak };
 }
 
 /**

@@ -36,17 +36,21 @@
  * @see ../../proofs/chain-dp.md
  */
 
-import { InputError } from "../../src/errors.js";
 import { sumOfTimesBound } from "../../src/evaluate/bounds.js";
 import type { Instance } from "../../src/instance/types.js";
 import { NO_SWITCHES } from "../../src/options.js";
-import { storeAllEvaluation } from "../../src/schedule/builders.js";
 import type { Solver, SolverAnswer, SolverOptions } from "../../src/solver.js";
 import { Deadline, TimeLimitReached } from "../../src/time-limit.js";
-import { dpCertificate, type KnownPlan, timeoutAnswer, withoutRecomputation } from "./answers.js";
-import { type ChainView, chainRejection, chainView } from "./chain-view.js";
-import { byteSizes, discretize } from "./discretize.js";
-import { allChainNeed, edgePlan, segmentEdges } from "./feasibility.js";
+import {
+  dpCertificate,
+  type KnownPlan,
+  noRecomputePeak,
+  timeoutAnswer,
+  withoutRecomputation,
+} from "./answers.js";
+import { type ChainView, chainRejection, requireChainView } from "./chain-view.js";
+import { discretize } from "./discretize.js";
+import { edgePlan, segmentEdges } from "./feasibility.js";
 import { leastPeak } from "./least-peak.js";
 import { requireChainFits, requireScheduleFits, requireTableFits } from "./limits.js";
 import { leastBudgetBytes } from "./min-budget.js";
@@ -69,14 +73,7 @@ export function solveChainDp(
   options: SolverOptions,
   deadline: Deadline = new Deadline(options.timeLimitSec),
 ): SolverAnswer {
-  const rejection = chainRejection(instance);
-  if (rejection !== undefined)
-    throw new InputError(
-      "chain-dp",
-      [{ code: "structure", path: "nodes", expected: "a chain", received: rejection }],
-      instance.name,
-    );
-  const view = chainView(instance);
+  const view = requireChainView(instance, "chain-dp");
   return options.objective === "memory"
     ? leastPeak(instance, view, options, deadline)
     : leastTime(instance, view, options, deadline);
@@ -90,15 +87,13 @@ function leastTime(
   deadline: Deadline,
 ): SolverAnswer {
   const L = view.length;
-  const allChainPeak = instance.fixedBytes + (view.x[0] as number) + allChainNeed(byteSizes(view), L);
-  const storeAll = storeAllEvaluation(instance);
-  const noRecomputePeak = Math.min(allChainPeak, storeAll.peakBytes);
-  if (noRecomputePeak <= options.budgetBytes)
-    return withoutRecomputation(instance, view, storeAll.peakBytes < allChainPeak);
+  const noRecompute = noRecomputePeak(instance, view);
+  if (noRecompute.peakBytes <= options.budgetBytes)
+    return withoutRecomputation(instance, view, noRecompute.storeAll);
   requireChainFits(L, "time", instance.name);
   const detail = `L = ${L}, S = ${options.slots}`;
   const slots = discretize(view, options.budgetBytes, instance.fixedBytes, options.slots);
-  if (slots === undefined) return infeasible(view, instance, options, noRecomputePeak, deadline);
+  if (slots === undefined) return infeasible(view, instance, options, noRecompute.peakBytes, deadline);
   const known: KnownPlan[] = [];
   try {
     // a plan within the budget before the O(L^3) phases: Revolve's with the most snapshots that fit
@@ -115,7 +110,7 @@ function leastTime(
       });
     const edges = segmentEdges(slots.sizes, view.recomputable, L, deadline);
     if (slots.topSlots < (edges.need[L - 1] as number))
-      return infeasible(view, instance, options, noRecomputePeak, deadline);
+      return infeasible(view, instance, options, noRecompute.peakBytes, deadline);
     known.push({ plan: edgePlan(edges, 0, L - 1), what: "the least-peak plan of the slot edges" });
     const size = tableSize(edges, slots.topSlots, deadline);
     requireTableFits(L, size.entries, size.coarseEntries, options.slots, instance.name);

@@ -5,6 +5,7 @@
  *
  * @see ../../proofs/NOTATION.md for each symbol and its code name
  */
+import { InputError } from "../../src/errors.js";
 import { graphOf } from "../../src/instance/graph.js";
 import type { Instance } from "../../src/instance/types.js";
 
@@ -78,4 +79,20 @@ export function chainView(instance: Instance): ChainView {
     recomputable: Uint8Array.from({ length }, (_, l) => g.recomputable[l + 1] as number),
     inputMs: g.fwd[0] as number,
   };
+}
+
+/**
+ * The chain view of `instance`, refusing an instance that is not a chain.
+ * @param site the solver that asks, for the error
+ * @throws InputError (code `structure`, path `nodes`) naming why it is not a chain
+ */
+export function requireChainView(instance: Instance, site: string): ChainView {
+  const rejection = chainRejection(instance);
+  if (rejection !== undefined)
+    throw new InputError(
+      site,
+      [{ code: "structure", path: "nodes", expected: "a chain", received: rejection }],
+      instance.name,
+    );
+  return chainView(instance);
 }

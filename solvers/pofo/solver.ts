@@ -21,13 +21,12 @@ import { InputError } from "../../src/errors.js";
 import { sumOfTimesBound } from "../../src/evaluate/bounds.js";
 import type { Instance } from "../../src/instance/types.js";
 import { NO_SWITCHES } from "../../src/options.js";
-import { storeAllEvaluation } from "../../src/schedule/builders.js";
 import type { Certificate, Solver, SolverAnswer, SolverOptions } from "../../src/solver.js";
 import { Deadline, TimeLimitReached } from "../../src/time-limit.js";
-import { type KnownPlan, timeoutAnswer, withoutRecomputation } from "../chain/answers.js";
-import { type ChainView, chainRejection, chainView } from "../chain/chain-view.js";
-import { byteSizes, discretize, type SlotChain } from "../chain/discretize.js";
-import { allChainNeed, edgePlan, segmentEdges } from "../chain/feasibility.js";
+import { type KnownPlan, noRecomputePeak, timeoutAnswer, withoutRecomputation } from "../chain/answers.js";
+import { type ChainView, chainRejection, requireChainView } from "../chain/chain-view.js";
+import { discretize, type SlotChain } from "../chain/discretize.js";
+import { edgePlan, segmentEdges } from "../chain/feasibility.js";
 import { requireChainFits, requireScheduleFits, requireTableFits } from "../chain/limits.js";
 import { tablePlan } from "../chain/reconstruct.js";
 import { fillTimeTable, tableSize } from "../chain/table.js";
@@ -61,19 +60,10 @@ export function solvePofo(
   options: SolverOptions,
   deadline: Deadline = new Deadline(options.timeLimitSec),
 ): SolverAnswer {
-  const rejection = chainRejection(instance);
-  if (rejection !== undefined)
-    throw new InputError(
-      "pofo",
-      [{ code: "structure", path: "nodes", expected: "a chain", received: rejection }],
-      instance.name,
-    );
-  const view = chainView(instance);
-  const allChainPeak =
-    instance.fixedBytes + (view.x[0] as number) + allChainNeed(byteSizes(view), view.length);
-  const storeAll = storeAllEvaluation(instance);
-  if (Math.min(allChainPeak, storeAll.peakBytes) <= options.budgetBytes)
-    return withoutRecomputation(instance, view, storeAll.peakBytes < allChainPeak);
+  const view = requireChainView(instance, "pofo");
+  const noRecompute = noRecomputePeak(instance, view);
+  if (noRecompute.peakBytes <= options.budgetBytes)
+    return withoutRecomputation(instance, view, noRecompute.storeAll);
   requireChainFits(view.length, "time", instance.name);
   const slots = discretize(view, options.budgetBytes, instance.fixedBytes, options.slots);
   if (slots === undefined || slots.topSlots < 0) return infeasible(options);
