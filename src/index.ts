@@ -43,12 +43,20 @@ export {
   type Instance,
   type InstanceNode,
   LOSSY_MODES,
+  type MemoryParts,
   type ModelSpec,
   type NeedsWord,
   STORAGE_MODES,
   type StorageCosts,
   type StorageMode,
 } from "./instance/types.js";
+export {
+  type BreakdownOptions,
+  type MemoryBreakdown,
+  memoryBreakdown,
+  type PeakParts,
+  type Precision,
+} from "./memory/breakdown.js";
 export { checkpointSchedule } from "./schedule/checkpoint-schedule.js";
 export { parseScheduleDocument } from "./schedule/file.js";
 export { storeAcrossTurn } from "./schedule/stored-forms.js";

@@ -4,6 +4,7 @@ import { batchCommand } from "./batch.js";
 import { demoCommand } from "./demo.js";
 import { evaluateCommand } from "./evaluate.js";
 import { hardwareCommand } from "./hardware.js";
+import { memoryCommand } from "./memory.js";
 import { plotCommand } from "./plot.js";
 import { profileCommand } from "./profile.js";
 import { simulateCommand } from "./simulate.js";
@@ -15,6 +16,7 @@ export const commands: readonly Command[] = [
   solveCommand,
   evaluateCommand,
   batchCommand,
+  memoryCommand,
   simulateCommand,
   profileCommand,
   plotCommand,
