@@ -3,6 +3,7 @@ import type { Command } from "../command.js";
 import { batchCommand } from "./batch.js";
 import { demoCommand } from "./demo.js";
 import { evaluateCommand } from "./evaluate.js";
+import { fitCommand } from "./fit.js";
 import { hardwareCommand } from "./hardware.js";
 import { memoryCommand } from "./memory.js";
 import { plotCommand } from "./plot.js";
@@ -17,6 +18,7 @@ export const commands: readonly Command[] = [
   evaluateCommand,
   batchCommand,
   memoryCommand,
+  fitCommand,
   simulateCommand,
   profileCommand,
   plotCommand,
