@@ -231,19 +231,20 @@ function notAccepted(error: unknown): string | undefined {
   return issue === undefined || error.issues.length !== 1 ? undefined : issue.received;
 }
 
+const SIZE_FIELDS = ["bytes", "gradBytes", "tapeBytes", "fwdTemp", "bwdTemp"] as const;
+
 /** Whether every size of every node, and fixedBytes, is nondecreasing along `instances` (same nodes). */
 function nondecreasing(instances: readonly Instance[]): boolean {
-  for (let k = 1; k < instances.length; k++) {
-    const before = instances[k - 1] as Instance;
-    const after = instances[k] as Instance;
-    if (after.fixedBytes < before.fixedBytes || after.nodes.length !== before.nodes.length) return false;
-    for (let i = 0; i < after.nodes.length; i++) {
-      const a = before.nodes[i];
-      const b = after.nodes[i];
-      if (a === undefined || b === undefined || a.id !== b.id) return false;
-      for (const field of ["bytes", "gradBytes", "tapeBytes", "fwdTemp", "bwdTemp"] as const)
-        if (b[field] < a[field]) return false;
-    }
-  }
+  for (let k = 1; k < instances.length; k++)
+    if (!grows(instances[k - 1] as Instance, instances[k] as Instance)) return false;
   return true;
+}
+
+/** Whether `after` has the nodes of `before`, none of their sizes (nor fixedBytes) smaller. */
+function grows(before: Instance, after: Instance): boolean {
+  if (after.fixedBytes < before.fixedBytes || after.nodes.length !== before.nodes.length) return false;
+  return after.nodes.every((node, i) => {
+    const old = before.nodes[i];
+    return old !== undefined && old.id === node.id && SIZE_FIELDS.every((field) => node[field] >= old[field]);
+  });
 }
