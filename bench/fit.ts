@@ -89,6 +89,24 @@ async function main(): Promise<void> {
   writeBenchResults("fit", data, markdown(cells, environment, totalMs));
 }
 
+const orDash = <T>(value: T | null, show: (value: T) => string) => (value === null ? "-" : show(value));
+
+/** One row of a fit's table in bench/results/fit.md. */
+function rowLine(row: Cell["rows"][number]): string {
+  if (!row.applicable) return `| ${row.solver} | ${row.level} | n/a | - | - | - | 0 | not applicable |`;
+  const cells = [
+    row.solver,
+    row.level,
+    `${row.capped ? ">=" : ""}${row.batch}`,
+    orDash(row.peakBytes, (bytes) => (bytes / 1e6).toFixed(1)),
+    orDash(row.overhead, (overhead) => `${(overhead * 100).toFixed(1)}%`),
+    orDash(row.solveMs, (ms) => ms.toFixed(0)),
+    String(row.probes),
+    orDash(row.firstFailing, (failing) => `${failing.batch} (${failing.why})`),
+  ];
+  return `| ${cells.join(" | ")} |`;
+}
+
 function markdown(
   cells: readonly Cell[],
   environment: ReturnType<typeof benchEnvironment>,
@@ -109,11 +127,7 @@ function markdown(
       "",
       "| solver | level | batch | peak MB | overhead | solve ms | probes | first batch that does not fit |",
       "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
-      ...cell.rows.map((row) =>
-        row.applicable
-          ? `| ${row.solver} | ${row.level} | ${row.capped ? ">=" : ""}${row.batch} | ${row.peakBytes === null ? "-" : (row.peakBytes / 1e6).toFixed(1)} | ${row.overhead === null ? "-" : `${(row.overhead * 100).toFixed(1)}%`} | ${row.solveMs === null ? "-" : row.solveMs.toFixed(0)} | ${row.probes} | ${row.firstFailing === null ? "-" : `${row.firstFailing.batch} (${row.firstFailing.why})`} |`
-          : `| ${row.solver} | ${row.level} | n/a | - | - | - | 0 | not applicable |`,
-      ),
+      ...cell.rows.map(rowLine),
       "",
     );
   }

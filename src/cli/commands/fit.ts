@@ -26,9 +26,10 @@ For store-all and each solver, the largest batch size of zoo network NAME whose 
 (fixedBytes included), within the overhead cap when given. The zoo instance is regenerated at every
 batch size tried; the search doubles the batch from 1 until it does not fit, then bisects between
 the last that fit and the first that did not. It assumes that a batch fits when a larger one does;
-the report checks that every size of the instance grows with the batch (so that any one schedule's
-peak does), but a heuristic solver may still fit a batch and not a smaller one: every probe is listed
-with --json. Each solver runs on the levels it accepts (op-level DAG, block-level chain).
+the report checks that every size of the instance grows with the batch (so that any one
+schedule's peak does), but a heuristic solver may still fit a batch and not a smaller one: every
+probe is listed with --json. Each solver runs on the levels it accepts (op-level DAG, block-level
+chain).
 
 Options:
   --model NAME        a zoo network (remat zoo list), required
@@ -39,12 +40,14 @@ Options:
   --solvers A,B,...   default ${DEFAULT_FIT_SOLVERS.join(",")}
                       (no offloading: the memory is the only memory; add offload solvers by name)
   --max-overhead X    the largest overhead accepted, a fraction (0.5) or a percentage (50%)
-  --time-limit SEC    per solve (an answer found in time counts; the batch may then depend on the machine)
+  --time-limit SEC    per solve (an answer found in time counts; the batch may then depend on
+                      the machine)
   --max-batch N       the largest batch tried (default 65536)
   --json              the report with every probe
 Times are the zoo's roofline (NVIDIA V100): overheads are ratios of those times.
 Exit codes: 0 an answer, 2 bad input.
-Example: remat fit --model mobilenet-v2 --input-size 224 --memory 1GB --solvers store-all,chain-dp --level block`;
+Examples:
+  remat fit --model mobilenet-v2 --memory 1GB --level block --solvers store-all,chain-dp`;
 
 export const fitCommand: Command = {
   name: "fit",

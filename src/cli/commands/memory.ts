@@ -16,7 +16,8 @@ import { noExtraPositionals, parseCommandArgs, requirePositional, stringOption }
 import type { Command } from "../command.js";
 import { renderTable, wrapText } from "../table.js";
 
-const HELP = `remat memory INSTANCE [--optimizer sgd|momentum|adam] [--precision fp32|fp16] [--plan RESULT] [--json]
+const HELP = `remat memory INSTANCE [--optimizer sgd|momentum|adam] [--precision fp32|fp16]
+                    [--plan RESULT] [--json]
 
 Splits the memory of a training step as Sohoni et al. (2019) do: weights, their gradients, the
 optimizer's state (together fixedBytes), activations and workspace at the peak of the store-all
