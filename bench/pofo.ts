@@ -199,7 +199,7 @@ function scaleBytes(instance: Instance, factor: number): Instance {
     fwdTemp: node.fwdTemp * factor,
     bwdTemp: node.bwdTemp * factor,
   }));
-  const { hardware: _none, ...rest } = instance;
+  const { hardware: _none, memory: _parts, ...rest } = instance;
   return parseInstance({
     ...rest,
     nodes,

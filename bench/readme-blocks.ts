@@ -5,6 +5,7 @@
  * exactly what these renderers make of the results files.
  */
 import { readFileSync } from "node:fs";
+import { renderFit } from "./readme-fit.js";
 import { pofoResults, renderPofo } from "./readme-pofo.js";
 
 /** A results file, parsed. */
@@ -459,6 +460,7 @@ export const BLOCKS: Readonly<Record<string, { readonly from: string; readonly r
   pofo: { from: "pofo", render: () => renderPofo(pofoResults(), measuredOn) },
   "graph-offload": { from: "graph-offload", render: graphOffload },
   milp: { from: "milp", render: milpBlock },
+  fit: { from: "fit", render: () => renderFit(results("fit"), measuredOn) },
 };
 
 /** The opening marker of block `name`. */

@@ -6,6 +6,9 @@
  * are the separate entry `remat/simulate` (src/simulate/index.ts).
  */
 
+import { solve as solveOne } from "../solvers/index.js";
+import { type FitOptions, type FitReport, fitBatches } from "./fit/fit.js";
+
 export { solve, solvers, solveWithBound } from "../solvers/index.js";
 export { type Budget, budgetBytes, formatBytes, parseBudget } from "./budget.js";
 export { InputError, type InputIssue, InternalError, type IssueCode } from "./errors.js";
@@ -20,6 +23,15 @@ export {
   type ValidEvaluation,
 } from "./evaluate/evaluate.js";
 export { densityFor, elementsOf, storedBytes } from "./evaluate/storage.js";
+export {
+  type FitLevel,
+  type FitOptions,
+  type FitProbeDetail,
+  type FitReport,
+  type FitRow,
+  type FitSolve,
+  fitBatches,
+} from "./fit/fit.js";
 export { DEFAULT_COSTS, randomChain, randomLayeredDag, randomSeriesParallel } from "./generate/families.js";
 export { type PartitionGadget, partitionGadget } from "./generate/partition-gadget.js";
 export { isSeriesParallel } from "./graph/series-parallel.js";
@@ -43,12 +55,20 @@ export {
   type Instance,
   type InstanceNode,
   LOSSY_MODES,
+  type MemoryParts,
   type ModelSpec,
   type NeedsWord,
   STORAGE_MODES,
   type StorageCosts,
   type StorageMode,
 } from "./instance/types.js";
+export {
+  type BreakdownOptions,
+  type MemoryBreakdown,
+  memoryBreakdown,
+  type PeakParts,
+  type Precision,
+} from "./memory/breakdown.js";
 export { checkpointSchedule } from "./schedule/checkpoint-schedule.js";
 export { parseScheduleDocument } from "./schedule/file.js";
 export { storeAcrossTurn } from "./schedule/stored-forms.js";
@@ -56,3 +76,11 @@ export { formatInstruction, formatSchedule, parseSchedule } from "./schedule/tex
 export { type Instruction, ops, type Schedule } from "./schedule/types.js";
 export type { Objective, SolveResult, Solver, SolverAnswer, SolverOptions, SolveStatus } from "./solver.js";
 export { generateInstance, toBlockDocument, toOpDocument, zooModel, zooModels } from "./zoo/index.js";
+
+/**
+ * The largest batch of a zoo network that each solver fits in `options.memoryBytes` (within the overhead
+ * cap when given), with remat's own solvers: {@link fitBatches} bound to `solve` (src/fit/fit.ts).
+ */
+export function fit(options: FitOptions): Promise<FitReport> {
+  return fitBatches(options, solveOne);
+}

@@ -354,6 +354,9 @@ describe("instances/schema.json", () => {
     expect(Object.keys(schema.properties.hardware.properties).sort()).toEqual(
       [...INSTANCE_FIELDS.hardware].sort(),
     );
+    expect(Object.keys(schema.properties.memory.properties).sort()).toEqual(
+      [...INSTANCE_FIELDS.memory].sort(),
+    );
     expect(Object.keys(schema.$defs.node.properties.storage.properties).sort()).toEqual(
       [...STORAGE_MODES].sort(),
     );

@@ -3,7 +3,7 @@
  * default (src/instance/types.ts documents each field). Generators build these, then parseInstance
  * checks them and fills the defaults.
  */
-import type { Hardware, ModelSpec, NeedsWord, StorageCosts, StorageMode } from "./types.js";
+import type { Hardware, MemoryParts, ModelSpec, NeedsWord, StorageCosts, StorageMode } from "./types.js";
 
 /** One node as written to a file. */
 export interface NodeDocument {
@@ -31,6 +31,7 @@ export interface InstanceDocument {
   name: string;
   source: string;
   fixedBytes: number;
+  memory?: MemoryParts;
   hardware?: Hardware;
   model?: ModelSpec;
   nodes: NodeDocument[];

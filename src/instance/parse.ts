@@ -7,6 +7,7 @@ import { InputError } from "../errors.js";
 import { Checker, join } from "./checker.js";
 import { deepFreeze, depthIssues } from "./json-depth.js";
 import { totalIssues } from "./limits.js";
+import { MEMORY_FIELDS, readMemory } from "./memory.js";
 import { markParsed } from "./parsed.js";
 import { DEFAULT_DENSITY, DEFAULT_ELEMENT_BYTES, readStorage, STORAGE_COST_FIELDS } from "./storage.js";
 import { INSTANCE_FORMAT, type Instance, type InstanceNode, type NeedsWord } from "./types.js";
@@ -20,6 +21,7 @@ const TOP_FIELDS = [
   "name",
   "source",
   "fixedBytes",
+  "memory",
   "hardware",
   "model",
   "nodes",
@@ -50,6 +52,7 @@ export const INSTANCE_FIELDS = {
   top: TOP_FIELDS,
   node: NODE_FIELDS,
   hardware: ["bandwidth", "latency"],
+  memory: MEMORY_FIELDS,
   storageCosts: STORAGE_COST_FIELDS,
 } as const;
 
@@ -62,7 +65,8 @@ export const INSTANCE_FIELDS = {
  * tape and largest stored form + the largest temporaries; code `total-too-large`, path `nodes`); every
  * time (`fwd`, `bwd`, `hardware.latency`, `storage.MODE.convertMs` / `expandMs`) and the totals of times
  * must be <= 1e15 ms; `hardware.bandwidth` must be positive and finite; `elementBytes` a positive
- * integer, `density` a number from 0 to 1 (code `too-large` above 1). JSON nested deeper than 100 levels (in `meta`, `model.config` or anywhere) is refused
+ * integer, `density` a number from 0 to 1; the optional `memory` block (src/instance/memory.ts) must
+ * add up to `fixedBytes` (code `too-large` above 1). JSON nested deeper than 100 levels (in `meta`, `model.config` or anywhere) is refused
  * with code `too-deep` at its path (src/instance/json-depth.ts), before anything walks it.
  *
  * @param value the parsed JSON document
@@ -88,6 +92,7 @@ export function parseInstance(value: unknown, file?: string): Instance {
   const name = check.string(top.name, "name");
   const source = check.string(top.source, "source", "");
   const fixedBytes = check.amount(top.fixedBytes, "fixedBytes", { kind: "bytes", fallback: 0 });
+  const memory = readMemory(check, top.memory, fixedBytes);
   const hardware = readHardware(check, top.hardware);
   const model = readModel(check, top.model);
   const nodes = readNodes(check, top.nodes);
@@ -99,6 +104,7 @@ export function parseInstance(value: unknown, file?: string): Instance {
     name,
     source,
     fixedBytes,
+    ...(memory === undefined ? {} : { memory }),
     ...(hardware === undefined ? {} : { hardware }),
     ...(model === undefined ? {} : { model }),
     nodes,

@@ -84,6 +84,19 @@ export interface ModelSpec {
   readonly backend?: "cpu" | "wasm";
 }
 
+/**
+ * What `fixedBytes` is made of (Sohoni et al. 2019), when the instance says: `weights + gradients +
+ * optimizer = fixedBytes` exactly. Instances without it leave the split unknown.
+ */
+export interface MemoryParts {
+  /** The parameters, bytes. */
+  readonly weights: number;
+  /** The parameters' gradients, bytes. */
+  readonly gradients: number;
+  /** The optimizer's state (momentum, Adam's moments; 0 for plain SGD), bytes. */
+  readonly optimizer: number;
+}
+
 /** A validated, frozen instance (format `remat-instance/1`). */
 export interface Instance {
   readonly format: "remat-instance/1";
@@ -91,6 +104,8 @@ export interface Instance {
   readonly source: string;
   /** Bytes resident for the whole step (parameters, their gradients, optimizer state). */
   readonly fixedBytes: number;
+  /** What `fixedBytes` is made of, when the instance says (absent: unknown). */
+  readonly memory?: MemoryParts;
   readonly hardware?: Hardware;
   readonly model?: ModelSpec;
   /** Nodes in a topological order; the last one is the loss. */

@@ -6,7 +6,7 @@
 import { InternalError } from "../errors.js";
 import type { InstanceDocument as BaseInstanceDocument } from "../instance/document.js";
 import { parseInstance } from "../instance/parse.js";
-import type { Hardware } from "../instance/types.js";
+import type { Hardware, MemoryParts } from "../instance/types.js";
 import { elementCount } from "./ops/shape.js";
 import { type Device, PCIE3_X16, V100 } from "./roofline.js";
 import type { ZooGraph } from "./types.js";
@@ -47,9 +47,16 @@ export function parameterCount(graph: ZooGraph): number {
   );
 }
 
+/** What `fixedBytes` is made of: the parameters, their gradients and the optimizer's state, float32. */
+export function memoryOf(graph: ZooGraph, optimizer: Optimizer): MemoryParts {
+  const weights = 4 * parameterCount(graph);
+  return { weights, gradients: weights, optimizer: weights * OPTIMIZER_STATE_FLOATS[optimizer] };
+}
+
 /** Bytes resident for the whole step: parameters, their gradients and the optimizer's state, float32. */
 export function fixedBytesOf(graph: ZooGraph, optimizer: Optimizer): number {
-  return 4 * parameterCount(graph) * (2 + OPTIMIZER_STATE_FLOATS[optimizer]);
+  const parts = memoryOf(graph, optimizer);
+  return parts.weights + parts.gradients + parts.optimizer;
 }
 
 /** The `source` text: the command, the architecture, and how bytes, times and fixedBytes were made. */

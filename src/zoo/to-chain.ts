@@ -24,6 +24,7 @@ import {
   checked,
   fixedBytesOf,
   type InstanceDocument,
+  memoryOf,
   type NodeDocument,
   provenance,
   type ZooInstanceOptions,
@@ -93,6 +94,7 @@ export function toBlockDocument(graph: ZooGraph, options: ZooInstanceOptions = {
       "Block level: a chain, one node per block; bytes = the block's boundary tensors, tapeBytes = its other activations its backward reads, fwd/bwd = sums of the op-level times, temporaries = peaks of the block's own forward and backward (src/zoo/to-chain.ts).",
     ),
     fixedBytes: fixedBytesOf(graph, options.optimizer ?? "sgd"),
+    memory: memoryOf(graph, options.optimizer ?? "sgd"),
     hardware: PCIE3_X16,
     nodes,
   });

@@ -3,7 +3,9 @@ import type { Command } from "../command.js";
 import { batchCommand } from "./batch.js";
 import { demoCommand } from "./demo.js";
 import { evaluateCommand } from "./evaluate.js";
+import { fitCommand } from "./fit.js";
 import { hardwareCommand } from "./hardware.js";
+import { memoryCommand } from "./memory.js";
 import { plotCommand } from "./plot.js";
 import { profileCommand } from "./profile.js";
 import { simulateCommand } from "./simulate.js";
@@ -15,6 +17,8 @@ export const commands: readonly Command[] = [
   solveCommand,
   evaluateCommand,
   batchCommand,
+  memoryCommand,
+  fitCommand,
   simulateCommand,
   profileCommand,
   plotCommand,

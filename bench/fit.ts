@@ -1,0 +1,137 @@
+/**
+ * The largest batch that fits (issue 15 item 1), in the setting of Naveen E & Kumar (IEEE HPCC 2019):
+ * MobileNet trained on a Raspberry Pi 3 (1 GB), whose batch checkpointing raised from 4 to 12; and
+ * ResNet-18, their other network. We use MobileNetV2 (the zoo's MobileNet) and ResNet-18 at 224x224
+ * (ImageNet; the paper's input size was not retrievable), 1 GB and 2 GB of memory counted whole
+ * (fixedBytes included, the operating system and framework not), plain SGD, without and with a 50%
+ * overhead cap. For every solver of `remat fit`'s default list at both levels: the largest batch, its
+ * peak and overhead, the solve time at that batch. Times are the zoo's V100 roofline, so overheads are
+ * ratios of modelled times, not Raspberry Pi measurements. Writes bench/results/fit.json and .md.
+ * Run: npx tsx bench/fit.ts
+ */
+import { solve } from "../solvers/index.js";
+import { DEFAULT_FIT_SOLVERS } from "../src/cli/commands/fit.js";
+import { type FitReport, fitBatches } from "../src/fit/fit.js";
+import { benchEnvironment, loadAverageNow, writeBenchResults } from "./environment.js";
+
+const NETWORKS = ["mobilenet-v2", "resnet-18"] as const;
+const MEMORIES = [1e9, 2e9] as const;
+const CAPS = [null, 0.5] as const;
+const INPUT_SIZE = 224;
+
+/** One fit: its setting and the report's rows without the probes (kept in count). */
+interface Cell {
+  readonly network: string;
+  readonly memoryBytes: number;
+  readonly maxOverhead: number | null;
+  readonly fixedBytes: number;
+  readonly sizesMonotone: FitReport["sizesMonotone"];
+  readonly wallMs: number;
+  readonly rows: readonly {
+    readonly solver: string;
+    readonly level: string;
+    readonly applicable: boolean;
+    readonly batch: number;
+    readonly capped: boolean;
+    readonly peakBytes: number | null;
+    readonly overhead: number | null;
+    readonly solveMs: number | null;
+    readonly probes: number;
+    readonly firstFailing: { readonly batch: number; readonly why: string } | null;
+  }[];
+}
+
+async function main(): Promise<void> {
+  const environment = benchEnvironment();
+  const started = performance.now();
+  const cells: Cell[] = [];
+  for (const network of NETWORKS)
+    for (const memoryBytes of MEMORIES)
+      for (const maxOverhead of CAPS) {
+        const start = performance.now();
+        const report = await fitBatches(
+          {
+            model: network,
+            config: { inputSize: INPUT_SIZE },
+            memoryBytes,
+            solvers: [...DEFAULT_FIT_SOLVERS],
+            ...(maxOverhead === null ? {} : { maxOverhead }),
+          },
+          solve,
+        );
+        const wallMs = performance.now() - start;
+        cells.push({
+          network,
+          memoryBytes,
+          maxOverhead,
+          fixedBytes: report.fixedBytes,
+          sizesMonotone: report.sizesMonotone,
+          wallMs,
+          rows: report.rows.map((row) => ({
+            solver: row.solver,
+            level: row.level,
+            applicable: row.applicable,
+            batch: row.batch,
+            capped: row.capped,
+            peakBytes: row.peakBytes,
+            overhead: row.overhead,
+            solveMs: row.solveMs,
+            probes: row.probes.length,
+            firstFailing: row.firstFailing,
+          })),
+        });
+        process.stdout.write(
+          `${network} ${memoryBytes / 1e9} GB cap ${maxOverhead ?? "none"}: ${(wallMs / 1000).toFixed(1)} s\n`,
+        );
+      }
+  const totalMs = performance.now() - started;
+  const data = { environment, loadAtEnd: loadAverageNow(), totalMs, inputSize: INPUT_SIZE, cells };
+  writeBenchResults("fit", data, markdown(cells, environment, totalMs));
+}
+
+const orDash = <T>(value: T | null, show: (value: T) => string) => (value === null ? "-" : show(value));
+
+/** One row of a fit's table in bench/results/fit.md. */
+function rowLine(row: Cell["rows"][number]): string {
+  if (!row.applicable) return `| ${row.solver} | ${row.level} | n/a | - | - | - | 0 | not applicable |`;
+  const cells = [
+    row.solver,
+    row.level,
+    `${row.capped ? ">=" : ""}${row.batch}`,
+    orDash(row.peakBytes, (bytes) => (bytes / 1e6).toFixed(1)),
+    orDash(row.overhead, (overhead) => `${(overhead * 100).toFixed(1)}%`),
+    orDash(row.solveMs, (ms) => ms.toFixed(0)),
+    String(row.probes),
+    orDash(row.firstFailing, (failing) => `${failing.batch} (${failing.why})`),
+  ];
+  return `| ${cells.join(" | ")} |`;
+}
+
+function markdown(
+  cells: readonly Cell[],
+  environment: ReturnType<typeof benchEnvironment>,
+  totalMs: number,
+): string {
+  const lines = [
+    "# The largest batch that fits (bench/fit.ts)",
+    "",
+    `${environment.cpu} (${environment.cores} cores), Node ${environment.node}, commit ${environment.commit}${environment.dirty ? " (uncommitted changes)" : ""}, ${environment.date}, load average ${environment.loadAverage} at the start; whole run ${(totalMs / 1000).toFixed(0)} s.`,
+    `Input ${INPUT_SIZE}x${INPUT_SIZE}, plain SGD, memory counted whole (fixedBytes included). Solve ms: the solve at the batch found.`,
+    "",
+  ];
+  for (const cell of cells) {
+    lines.push(
+      `## ${cell.network}, ${cell.memoryBytes / 1e9} GB, overhead cap ${cell.maxOverhead === null ? "none" : `${cell.maxOverhead * 100}%`}`,
+      "",
+      `fixedBytes ${(cell.fixedBytes / 1e6).toFixed(2)} MB; sizes nondecreasing in the batch: ${JSON.stringify(cell.sizesMonotone)}; ${(cell.wallMs / 1000).toFixed(1)} s.`,
+      "",
+      "| solver | level | batch | peak MB | overhead | solve ms | probes | first batch that does not fit |",
+      "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
+      ...cell.rows.map(rowLine),
+      "",
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+await main();

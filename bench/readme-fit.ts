@@ -1,0 +1,52 @@
+/**
+ * The README's fit block (bench/readme-blocks.ts lists it), rendered from bench/results/fit.json: the
+ * largest batch each solver fits for MobileNetV2 and ResNet-18 at 224x224 in 1 GB and 2 GB, op level /
+ * block level, without and with a 50% overhead cap.
+ */
+
+// biome-ignore lint/suspicious/noExplicitAny: results files are read as loose JSON, field by field below
+type Loose = any;
+
+/** A row's batch: `n/a` when the solver does not accept that level, `>=` when the search hit its cap. */
+function batchText(row: Loose): string {
+  if (row === undefined) return "?";
+  if (!row.applicable) return "n/a";
+  return `${row.capped ? ">=" : ""}${row.batch}`;
+}
+
+/** The fit block, given the measured-on line's renderer of bench/readme-blocks.ts. */
+export function renderFit(data: Loose, measuredOn: (environment: Loose, loadEnd?: number) => string): string {
+  const cells = data.cells as Loose[];
+  const solvers = [...new Set(cells.flatMap((cell) => cell.rows.map((row: Loose) => row.solver as string)))];
+  const line = (cell: Loose) => {
+    const both = solvers.map((solver) => {
+      const at = (level: string) =>
+        cell.rows.find((row: Loose) => row.solver === solver && row.level === level);
+      return `${batchText(at("op"))} / ${batchText(at("block"))}`;
+    });
+    const cap = cell.maxOverhead === null ? "none" : `${(cell.maxOverhead * 100).toFixed(0)}%`;
+    return `| ${cell.network} | ${cell.memoryBytes / 1e9} GB | ${cap} | ${both.join(" | ")} |`;
+  };
+  const ratios = cells
+    .filter((cell) => cell.maxOverhead === null)
+    .map((cell) => {
+      const fitting = cell.rows.filter((row: Loose) => row.applicable && row.solver !== "recompute-all");
+      const storeAll = Math.max(
+        ...fitting
+          .filter((row: Loose) => row.solver === "store-all")
+          .map((row: Loose) => row.batch as number),
+      );
+      const best = fitting.reduce((a: Loose, b: Loose) => (b.batch > a.batch ? b : a));
+      return `${cell.network} in ${cell.memoryBytes / 1e9} GB x${(best.batch / storeAll).toFixed(1)} (${best.solver}, ${best.level}, ${best.batch} against ${storeAll}, overhead ${(100 * best.overhead).toFixed(0)}%)`;
+    });
+  return [
+    `Measured on ${measuredOn(data.environment, data.loadAtEnd)} (\`bench/fit.ts\`, whole run ${(data.totalMs / 1000).toFixed(0)} s; peaks, overheads, solve times and the first batch that does not fit in \`bench/results/fit.md\`).`,
+    `Largest batch that fits (op-level DAG / block-level chain; \`n/a\`: the solver does not accept that level), ${data.inputSize}x${data.inputSize} inputs, plain SGD, the memory counted whole (fixedBytes included), overheads from the zoo's V100 roofline times:`,
+    "",
+    `| network | memory | overhead cap | ${solvers.join(" | ")} |`,
+    `| --- | --- | --- | ${solvers.map(() => "---:").join(" | ")} |`,
+    ...cells.map(line),
+    "",
+    `Largest batch over store-all's, recompute-all aside: ${ratios.join("; ")}. The paper's Raspberry Pi: x3 (4 to 12) for MobileNet.`,
+  ].join("\n");
+}

@@ -1,0 +1,250 @@
+/**
+ * The largest batch that fits (issue 15 item 1): for each solver, the largest batch size of a zoo
+ * network whose plan the solver finds within a memory of M bytes (fixedBytes included), and within an
+ * overhead cap when given. The zoo instance is regenerated at every batch size probed (bytes exact from
+ * the shapes); the search is doubling then bisection (src/fit/search.ts), which assumes that a batch
+ * fits when a larger one does. That assumption is checked where it is cheap: every size of every node
+ * (and fixedBytes) must be nondecreasing in the batch across the probed instances, so that any fixed
+ * schedule's peak is; a heuristic solver may still break it, which the probes recorded let one see.
+ *
+ * The solver runner is passed in (src/ does not import solvers/; src/index.ts binds `solve`).
+ */
+import { InputError } from "../errors.js";
+import type { Instance } from "../instance/types.js";
+import type { SolveResult, SolveStatus } from "../solver.js";
+import type { ZooConfig } from "../zoo/config.js";
+import type { Optimizer } from "../zoo/document.js";
+import { toInstance } from "../zoo/level.js";
+import { zooModel } from "../zoo/registry.js";
+import { largestPassing, type Probe } from "./search.js";
+
+/** Runs one solver on one instance under a budget in bytes (the signature of remat's `solve`). */
+export type FitSolve = (
+  instance: Instance,
+  options: { readonly solver: string; readonly budget: number; readonly timeLimitSec?: number },
+) => Promise<SolveResult>;
+
+/** The instance levels a fit may search: op-level DAGs, block-level chains. */
+export type FitLevel = "op" | "block";
+
+/** What to fit. */
+export interface FitOptions {
+  /** A zoo network (`remat zoo list`). */
+  readonly model: string;
+  /** Config keys other than the batch (input size, classes, ...); the rest take the model's defaults. */
+  readonly config?: ZooConfig;
+  /** The levels searched (default both): each solver runs on those it accepts. */
+  readonly levels?: readonly FitLevel[];
+  /** The optimizer whose state counts in fixedBytes (default sgd). */
+  readonly optimizer?: Optimizer;
+  /** The memory M, bytes, fixedBytes included. */
+  readonly memoryBytes: number;
+  readonly solvers: readonly string[];
+  /** The largest overhead accepted (makespan / store-all makespan - 1), e.g. 0.5; default none. */
+  readonly maxOverhead?: number;
+  /** Per solve; an answer found before it counts. Default none (answers then do not depend on the clock). */
+  readonly timeLimitSec?: number;
+  /** The largest batch tried (default 65,536). */
+  readonly maxBatch?: number;
+}
+
+/** One solve at one batch size. */
+export interface FitProbeDetail {
+  readonly status: SolveStatus;
+  readonly peakBytes: number | null;
+  readonly overhead: number | null;
+  readonly solveMs: number;
+  /** Why the probe failed: `infeasible`, `over the overhead cap`, or the solver's reason. */
+  readonly why: string | null;
+}
+
+/** One solver at one level. */
+export interface FitRow {
+  readonly solver: string;
+  readonly level: FitLevel;
+  /** False when the solver does not accept the instance (then `reason` says why and batch is 0). */
+  readonly applicable: boolean;
+  readonly reason: string | null;
+  /** The largest batch that fits (0 when batch 1 does not). */
+  readonly batch: number;
+  /** True when every batch probed up to maxBatch fit: the answer is at least `batch`. */
+  readonly capped: boolean;
+  /** The plan's figures at `batch` (null when batch is 0). */
+  readonly peakBytes: number | null;
+  readonly overhead: number | null;
+  readonly solveMs: number | null;
+  /** The smallest batch probed that did not fit, and why. */
+  readonly firstFailing: { readonly batch: number; readonly why: string } | null;
+  readonly probes: readonly Probe<FitProbeDetail>[];
+}
+
+/** The answer of a fit. */
+export interface FitReport {
+  readonly model: string;
+  /** The config at batch 1 (defaults filled in). */
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly optimizer: Optimizer;
+  readonly memoryBytes: number;
+  readonly maxOverhead: number | null;
+  /** fixedBytes of the network (the same at every batch). */
+  readonly fixedBytes: number;
+  readonly rows: readonly FitRow[];
+  /** Per level searched: whether every size was nondecreasing in the batch across the probed instances. */
+  readonly sizesMonotone: Readonly<Partial<Record<FitLevel, boolean>>>;
+  /** How the search works, in one sentence. */
+  readonly search: string;
+}
+
+const SEARCH =
+  "doubling from batch 1 until a batch does not fit, then bisection between the last that fit and the first that did not; assumes a batch fits when a larger one does";
+
+/**
+ * The largest batch per solver and level.
+ * @throws InputError for an unknown model or config key (from the zoo), or a solver error other than
+ *   the solver not accepting the instance (which makes the row not applicable)
+ */
+export async function fitBatches(options: FitOptions, solve: FitSolve): Promise<FitReport> {
+  const model = zooModel(options.model);
+  const optimizer = options.optimizer ?? "sgd";
+  const levels = options.levels ?? ["op", "block"];
+  const maxBatch = options.maxBatch ?? 65_536;
+  const instances = new Map<string, Instance>();
+  const instanceAt = (level: FitLevel, batch: number): Instance => {
+    const key = `${level}:${batch}`;
+    let instance = instances.get(key);
+    if (instance === undefined) {
+      const graph = model.build({ ...options.config, batch });
+      instance = toInstance(graph, { level, optimizer, name: `${options.model}-b${batch}-${level}` });
+      instances.set(key, instance);
+    }
+    return instance;
+  };
+  const first = instanceAt(levels[0] ?? "op", 1);
+  const rows: FitRow[] = [];
+  for (const solver of options.solvers)
+    for (const level of levels) rows.push(await fitOne(solver, level, options, maxBatch, instanceAt, solve));
+  const sizesMonotone: Partial<Record<FitLevel, boolean>> = {};
+  for (const level of levels) {
+    const probed = [...instances.entries()]
+      .filter(([key]) => key.startsWith(`${level}:`))
+      .map(([key, instance]) => ({ batch: Number(key.slice(level.length + 1)), instance }))
+      .sort((a, b) => a.batch - b.batch)
+      .map((entry) => entry.instance);
+    sizesMonotone[level] = nondecreasing(probed);
+  }
+  return {
+    model: options.model,
+    config: { ...model.build({ ...options.config, batch: 1 }).config },
+    optimizer,
+    memoryBytes: options.memoryBytes,
+    maxOverhead: options.maxOverhead ?? null,
+    fixedBytes: first.fixedBytes,
+    rows,
+    sizesMonotone,
+    search: SEARCH,
+  };
+}
+
+async function fitOne(
+  solver: string,
+  level: FitLevel,
+  options: FitOptions,
+  maxBatch: number,
+  instanceAt: (level: FitLevel, batch: number) => Instance,
+  solve: FitSolve,
+): Promise<FitRow> {
+  const empty = {
+    batch: 0,
+    capped: false,
+    peakBytes: null,
+    overhead: null,
+    solveMs: null,
+    firstFailing: null,
+  };
+  try {
+    const outcome = await largestPassing(async (batch) => {
+      let result: SolveResult;
+      try {
+        result = await solve(instanceAt(level, batch), {
+          solver,
+          budget: options.memoryBytes,
+          ...(options.timeLimitSec === undefined ? {} : { timeLimitSec: options.timeLimitSec }),
+        });
+      } catch (error) {
+        const rejection = batch === 1 ? undefined : notAccepted(error);
+        if (rejection === undefined) throw error;
+        return { passes: false, detail: { ...REFUSED, why: `not accepted: ${rejection}` } };
+      }
+      const detail = probeDetail(result, options);
+      return { passes: detail.why === null, detail };
+    }, maxBatch);
+    const found = outcome.probes.find((probe) => probe.batch === outcome.batch);
+    const failing = outcome.probes.filter((probe) => !probe.passes).sort((a, b) => a.batch - b.batch)[0];
+    return {
+      solver,
+      level,
+      applicable: true,
+      reason: null,
+      ...empty,
+      batch: outcome.batch,
+      capped: outcome.capped,
+      peakBytes: found?.detail.peakBytes ?? null,
+      overhead: found?.detail.overhead ?? null,
+      solveMs: found?.detail.solveMs ?? null,
+      firstFailing: failing === undefined ? null : { batch: failing.batch, why: failing.detail.why ?? "" },
+      probes: outcome.probes,
+    };
+  } catch (error) {
+    const rejection = notAccepted(error);
+    if (rejection === undefined) throw error;
+    return { solver, level, applicable: false, reason: rejection, ...empty, probes: [] };
+  }
+}
+
+/** A probe at which the solver refused the instance (only past batch 1: at 1 the row is not applicable). */
+const REFUSED: FitProbeDetail = {
+  status: "infeasible",
+  peakBytes: null,
+  overhead: null,
+  solveMs: 0,
+  why: null,
+};
+
+/** The figures of one solve, and why it does not fit (null when it does). */
+function probeDetail(result: SolveResult, options: FitOptions): FitProbeDetail {
+  const { status, peakBytes, overhead } = result;
+  const fits = result.makespanMs !== null && peakBytes !== null && peakBytes <= options.memoryBytes;
+  const why = !fits
+    ? status === "infeasible"
+      ? "infeasible"
+      : (result.reason ?? status)
+    : options.maxOverhead !== undefined && (overhead ?? 0) > options.maxOverhead
+      ? "over the overhead cap"
+      : null;
+  return { status, peakBytes, overhead, solveMs: result.stats.wallMs, why };
+}
+
+/** The reason when `error` says the solver does not accept the instance (its class), else undefined. */
+function notAccepted(error: unknown): string | undefined {
+  if (!(error instanceof InputError)) return undefined;
+  const issue = error.issues.find((item) => item.code === "structure" && item.path === "nodes");
+  return issue === undefined || error.issues.length !== 1 ? undefined : issue.received;
+}
+
+const SIZE_FIELDS = ["bytes", "gradBytes", "tapeBytes", "fwdTemp", "bwdTemp"] as const;
+
+/** Whether every size of every node, and fixedBytes, is nondecreasing along `instances` (same nodes). */
+function nondecreasing(instances: readonly Instance[]): boolean {
+  for (let k = 1; k < instances.length; k++)
+    if (!grows(instances[k - 1] as Instance, instances[k] as Instance)) return false;
+  return true;
+}
+
+/** Whether `after` has the nodes of `before`, none of their sizes (nor fixedBytes) smaller. */
+function grows(before: Instance, after: Instance): boolean {
+  if (after.fixedBytes < before.fixedBytes || after.nodes.length !== before.nodes.length) return false;
+  return after.nodes.every((node, i) => {
+    const old = before.nodes[i];
+    return old !== undefined && old.id === node.id && SIZE_FIELDS.every((field) => node[field] >= old[field]);
+  });
+}
