@@ -55,6 +55,27 @@ function sparseZoo(zoo: string): Instance {
   });
 }
 
+/** One cell: the time objective at `percent`% with `storage`, re-evaluated from its text schedule. */
+async function budgetCell(
+  zoo: string,
+  instance: Instance,
+  percent: number,
+  storage: string,
+): Promise<string> {
+  const started = performance.now();
+  const result = await solve(instance, { solver: "graph-mincut", budget: `${percent}%`, storage });
+  const wallS = (performance.now() - started) / 1000;
+  if (result.makespanMs !== null) {
+    const check = evaluate(instance, parseSchedule(result.schedule));
+    if (!check.valid || check.makespanMs !== result.makespanMs || check.peakBytes !== result.peakBytes)
+      throw new Error(`${zoo} ${percent}% ${storage}: the result differs from the evaluator`);
+  }
+  const overhead = result.overhead === null ? "-" : `${(result.overhead * 100).toFixed(1)}%`;
+  const modes = (result.storedModes ?? []).join("+") || "-";
+  const conversions = result.schedule.filter((line) => line.startsWith("C ")).length;
+  return `${result.status} ${overhead} (${modes}, ${conversions} C, ${wallS.toFixed(1)} s)`;
+}
+
 /** The least peak of each setting (memory objective, no budget), as a fraction of the store-all peak. */
 async function leastPeakRow(zoo: string, instance: Instance): Promise<string> {
   const storeAllPeak = (await solve(instance, { solver: "store-all" })).peakBytes as number;
@@ -75,20 +96,7 @@ async function main(): Promise<void> {
     const instance = sparseZoo(zoo);
     for (const percent of BUDGETS) {
       const cells: string[] = [];
-      for (const storage of SETTINGS) {
-        const started = performance.now();
-        const result = await solve(instance, { solver: "graph-mincut", budget: `${percent}%`, storage });
-        const wallS = (performance.now() - started) / 1000;
-        if (result.makespanMs !== null) {
-          const check = evaluate(instance, parseSchedule(result.schedule));
-          if (!check.valid || check.makespanMs !== result.makespanMs || check.peakBytes !== result.peakBytes)
-            throw new Error(`${zoo} ${percent}% ${storage}: the result differs from the evaluator`);
-        }
-        const overhead = result.overhead === null ? "-" : `${(result.overhead * 100).toFixed(1)}%`;
-        const modes = (result.storedModes ?? []).join("+") || "-";
-        const conversions = result.schedule.filter((line) => line.startsWith("C ")).length;
-        cells.push(`${result.status} ${overhead} (${modes}, ${conversions} C, ${wallS.toFixed(1)} s)`);
-      }
+      for (const storage of SETTINGS) cells.push(await budgetCell(zoo, instance, percent, storage));
       rows.push(`| ${zoo} | ${percent}% | ${cells.join(" | ")} |`);
       console.log(rows.at(-1));
     }
