@@ -28,6 +28,7 @@ import type {
   SolverOptions,
 } from "../src/solver.js";
 import { SCHEDULE_CLASS_WORDS } from "../src/solver.js";
+import { storedModesUsed, unallowedConversion } from "./storage-option.js";
 
 /** Relative tolerance between a solver's claimed cost and the evaluator's (float sums in another order). */
 const CLAIM_TOLERANCE = 1e-9;
@@ -110,7 +111,7 @@ function resultOf(context: AnswerContext, checked: CheckedParts): SolveResult {
     makespanMs: evaluation?.makespanMs ?? null,
     peakBytes: evaluation?.peakBytes ?? null,
     overhead: evaluation === undefined ? null : overheadOf(evaluation.makespanMs, storeAllMs),
-    optimalOver: certificate === null ? null : describeCertificate(certificate),
+    optimalOver: certificate === null ? null : overWords(certificate, evaluation?.lossy === true),
     certificate,
     lowerBoundMs: bound("time"),
     lowerBoundBytes: bound("memory"),
@@ -121,7 +122,25 @@ function resultOf(context: AnswerContext, checked: CheckedParts): SolveResult {
     options: context.recorded,
     stats: { wallMs: context.wallMs, ...answer.counters },
     ...(front === undefined ? {} : { front }),
+    ...storedFormsOf(context, evaluation),
   };
+}
+
+/** What a certificate is optimal over, in words; a lossy schedule says that it is lossy. */
+function overWords(certificate: Certificate, lossy: boolean): string {
+  const words = describeCertificate(certificate);
+  return lossy ? `${words}; lossy: a stored form in fp16/bf16 changes the gradients` : words;
+}
+
+/** `storedModes` and `lossy`, when storage modes were allowed or the schedule holds a stored form. */
+function storedFormsOf(
+  context: AnswerContext,
+  evaluation: ValidEvaluation | undefined,
+): Pick<SolveResult, "storedModes" | "lossy"> {
+  const schedule = context.answer.schedule ?? [];
+  const used = storedModesUsed(schedule);
+  if (used.length === 0 && (context.options.storage ?? []).length === 0) return {};
+  return { storedModes: used, lossy: evaluation?.lossy === true };
 }
 
 /** Evaluates the answer's schedule and checks its claims; undefined when there is none. */
@@ -134,6 +153,7 @@ function checkSchedule(context: AnswerContext, fail: Fail): ValidEvaluation | un
     return undefined;
   }
   if (answer.status === "infeasible") fail("answered infeasible with a schedule");
+  checkStorage(context, schedule, fail);
   const evaluation = evaluateClaimed(context, schedule, fail);
   const claimedMs = "claimedMakespanMs" in answer ? answer.claimedMakespanMs : undefined;
   const claimedPeak = "claimedPeakBytes" in answer ? answer.claimedPeakBytes : undefined;
@@ -147,6 +167,14 @@ function checkSchedule(context: AnswerContext, fail: Fail): ValidEvaluation | un
       `answered ${answer.status} with a peak of ${evaluation.peakBytes} above the budget ${options.budgetBytes}`,
     );
   return evaluation;
+}
+
+/** Fails when the schedule converts to a storage mode the solver was not allowed. */
+function checkStorage(context: AnswerContext, schedule: Schedule, fail: Fail): void {
+  const unallowed = unallowedConversion(schedule, context.options.storage ?? []);
+  const allowed = (context.options.storage ?? []).join(",") || "none";
+  if (unallowed !== undefined)
+    fail(`emitted ${unallowed}, a storage mode it was not allowed (storage: ${allowed})`);
 }
 
 function evaluateClaimed(context: AnswerContext, schedule: Schedule, fail: Fail) {

@@ -8,7 +8,7 @@ import { describeValue, InputError, type InputIssue } from "../src/errors.js";
 import { applyLink } from "../src/hardware/apply.js";
 import { type HardwareChoice, type LinkRecord, type LinkSetting, linkSetting } from "../src/hardware/link.js";
 import { requireInstance } from "../src/instance/parsed.js";
-import type { Instance } from "../src/instance/types.js";
+import type { Instance, StorageMode } from "../src/instance/types.js";
 import { parseSwitches } from "../src/options.js";
 import { resolveBudget, storeAllEvaluation } from "../src/schedule/builders.js";
 import type {
@@ -21,6 +21,7 @@ import type {
 } from "../src/solver.js";
 import { describeAnswer } from "./check-answer.js";
 import { findSolver } from "./registry.js";
+import { type StorageChoice, storageModes } from "./storage-option.js";
 
 /** Default memory discretization (rotor's S). */
 export const DEFAULT_SLOTS = 500;
@@ -52,6 +53,12 @@ export interface SolveOptions {
    * instance's own block. The result records the link used in `options.hardware`.
    */
   readonly hardware?: HardwareChoice;
+  /**
+   * The stored forms the solver may plan for kept activations (DESIGN.md, "Storage modes"): `"none"`
+   * (default), a comma-separated list (`"bitmap"`, `"bitmap,bf16"`) or a list of modes; lossy modes
+   * (`fp16`, `bf16`) only when named. A solver that does not plan a named mode refuses it (InputError).
+   */
+  readonly storage?: StorageChoice;
 }
 
 const OPTION_FIELDS = [
@@ -63,6 +70,7 @@ const OPTION_FIELDS = [
   "checkpoints",
   "extra",
   "hardware",
+  "storage",
 ];
 
 function optionIssue(path: string, expected: string, value: unknown): InputIssue {
@@ -187,10 +195,12 @@ export async function solve(given: Instance, options: SolveOptions): Promise<Sol
       : findSolver(options.solver);
   const issues = optionIssues(solver, options);
   const setting = hardwareSetting(options.hardware, issues);
+  const storage = storageModes(solver, options.storage);
+  issues.push(...storage.issues);
   if (issues.length > 0) throw new InputError("solve", issues);
   const extra = parseSwitches(solver.switches, options.extra, solver.name);
   const { instance: linked, link } = applyLink(given, setting, "solve");
-  return solveLinked(linked, { solver, options, extra, link, entered });
+  return solveLinked(linked, { solver, options, extra, link, entered, storage: storage.modes });
 }
 
 /** What `solve` has checked and resolved before the solver runs. */
@@ -201,11 +211,13 @@ interface Prepared {
   readonly link: LinkRecord | null;
   /** performance.now() when `solve` was called: the time limit counts from it. */
   readonly entered: number;
+  /** The storage modes allowed (empty: none). */
+  readonly storage: readonly StorageMode[];
 }
 
 /** Runs the solver on `instance` (already under its link) and checks its answer. */
 async function solveLinked(instance: Instance, prepared: Prepared): Promise<SolveResult> {
-  const { solver, options, extra, link, entered } = prepared;
+  const { solver, options, extra, link, entered, storage } = prepared;
   const rejection = solver.rejects?.(instance);
   if (rejection !== undefined)
     throw new InputError(
@@ -232,6 +244,7 @@ async function solveLinked(instance: Instance, prepared: Prepared): Promise<Solv
     timeLimitSec: Math.max(MIN_LIMIT_SEC, limitSec - (performance.now() - entered) / 1000),
     ...(options.checkpoints === undefined ? {} : { checkpoints: Object.freeze([...options.checkpoints]) }),
     extra,
+    ...(storage.length === 0 ? {} : { storage }),
   };
   const recorded: ResultOptions = {
     budget: budgetText(options.budget),
@@ -239,6 +252,7 @@ async function solveLinked(instance: Instance, prepared: Prepared): Promise<Solv
     ...(solver.reads.includes("slots") ? { slots: solverOptions.slots } : {}),
     timeLimitSec: Number.isFinite(limitSec) ? limitSec : null,
     ...(solverOptions.checkpoints === undefined ? {} : { checkpoints: solverOptions.checkpoints }),
+    ...(storage.length === 0 ? {} : { storage }),
     extra,
     hardware: link,
   };

@@ -4,7 +4,7 @@
  * over. Solvers are plain objects listed in `solvers/registry.ts`; `src/` never imports them.
  */
 import type { LinkRecord } from "./hardware/link.js";
-import type { Instance } from "./instance/types.js";
+import type { Instance, StorageMode } from "./instance/types.js";
 import type { OptionsTable } from "./options.js";
 import type { Schedule } from "./schedule/types.js";
 
@@ -139,6 +139,11 @@ export interface SolverOptions {
   readonly checkpoints?: readonly string[];
   /** The solver's switches, checked against its `switches` table with every default filled in. */
   readonly extra: Readonly<Record<string, unknown>>;
+  /**
+   * The stored forms the solver may plan for kept activations (DESIGN.md, "Storage modes"), each among
+   * the solver's own `storage` modes; absent or empty: none (plan as without storage modes).
+   */
+  readonly storage?: readonly StorageMode[];
 }
 
 /** A schedule with the costs the solver's own objective gives for it. */
@@ -226,6 +231,8 @@ export interface Solver {
   readonly switches: OptionsTable;
   /** The common options it reads; giving it another one is an error. */
   readonly reads: readonly CommonOption[];
+  /** The storage modes it can plan (absent: none); asking it for another mode is an error. */
+  readonly storage?: readonly StorageMode[];
   /** Returns why `instance` is outside the solver's class, or undefined when it accepts it. */
   readonly rejects?: (instance: Instance) => string | undefined;
   readonly solve: (instance: Instance, options: SolverOptions) => SolverAnswer | Promise<SolverAnswer>;
@@ -251,6 +258,8 @@ export interface ResultOptions {
   readonly slots?: number;
   readonly timeLimitSec: number | null;
   readonly checkpoints?: readonly string[];
+  /** The storage modes the solver was allowed to plan; present when any was given. */
+  readonly storage?: readonly StorageMode[];
   /** The solver's switches, defaults filled in. */
   readonly extra: Readonly<Record<string, unknown>>;
   /** The host link the instance was solved under (its own block, a preset, or given figures); null for none. */
@@ -318,4 +327,15 @@ export interface SolveResult {
   }[];
   /** With `solveWithBound` / `--bound`: the stage-grid LP bound and the answer's gap to it. */
   readonly gridBound?: GridBoundReport;
+  /**
+   * Present when storage modes were allowed or the schedule holds a stored form: the modes its `C`
+   * instructions convert to, in the order of STORAGE_MODES (empty: none used).
+   */
+  readonly storedModes?: readonly StorageMode[];
+  /**
+   * Present with `storedModes`: whether the schedule expands a lossy stored form (fp16, bf16), so its
+   * gradients differ from plain backprop's; such a result is never called exact (its `optimalOver`
+   * says lossy).
+   */
+  readonly lossy?: boolean;
 }

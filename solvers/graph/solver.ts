@@ -14,7 +14,7 @@
  */
 import { InternalError } from "../../src/errors.js";
 import { makespanLowerBound, SUM_OF_TIMES, sumOfTimesBound } from "../../src/evaluate/bounds.js";
-import type { Instance } from "../../src/instance/types.js";
+import { type Instance, STORAGE_MODES } from "../../src/instance/types.js";
 import type { Schedule } from "../../src/schedule/types.js";
 import type {
   Bound,
@@ -26,6 +26,7 @@ import type {
 } from "../../src/solver.js";
 import { Deadline, TimeLimitReached } from "../../src/time-limit.js";
 import { chenSqrtCheckpoints } from "../baselines/chen.js";
+import { solveWithStoredForms } from "../storage/pass.js";
 import { freeCandidates } from "./exhaustive.js";
 import { type Judged, scheduleOf } from "./kept-evaluation.js";
 import { MIN_CUT_BOUND, searchMemory } from "./memory-objective.js";
@@ -258,12 +259,18 @@ export const graphMincut: Solver = {
   family: "graph",
   problem: "any DAG (checkpoint schedules: each segment between kept activations recomputed once)",
   guarantee:
-    "memory: optimal when the decomposition at cut points fits (chains, VGG/MLP-like graphs, block chains) or the graph is small, else feasible with a min-cut lower bound (NP-hard on series-parallel graphs); time: optimal over checkpoint schedules where the decomposition fits or the graph is small, else feasible; never slower than chen-sqrt/chen-greedy",
+    "memory: optimal when the decomposition at cut points fits (chains, VGG/MLP-like graphs, block chains) or the graph is small, else feasible with a min-cut lower bound (NP-hard on series-parallel graphs); time: optimal over checkpoint schedules where the decomposition fits or the graph is small, else feasible; never slower than chen-sqrt/chen-greedy; with --storage MODES, also holds kept activations in stored forms where they pay (solvers/storage/pass.ts; feasible, never worse than without)",
   reference:
     "Feng & Huang 2021 (threshold search); Kusumoto et al. 2019 (lower sets); min-cut as in PyTorch AOTAutograd",
   objectives: ["time", "memory"],
   emits: { memory: "checkpoint" },
   switches: GRAPH_SWITCHES,
   reads: ["slots"],
-  solve: (instance, options) => solveGraph(instance, options),
+  storage: STORAGE_MODES,
+  solve: (instance, options) =>
+    (options.storage ?? []).length === 0
+      ? solveGraph(instance, options)
+      : solveWithStoredForms(instance, options, (budgetBytes, timeLimitSec) =>
+          solveGraph(instance, { ...options, budgetBytes, timeLimitSec, storage: [] }),
+        ),
 };

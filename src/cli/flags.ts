@@ -13,6 +13,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   slots: "--slots",
   timeLimitSec: "--time-limit",
   checkpoints: "--checkpoints",
+  storage: "--storage",
   extra: "--extra",
 };
 

@@ -4,8 +4,8 @@
  *
  * A line is a result (or a failure: `status` `error`, `rejected`, or `timeout` with `stopped: true` when
  * the batch stopped the worker) plus `file`, `budget` as written, `solver` and `setting`, the rest of
- * what decides the answer: objective, slots, time limit, extra switches, checkpoints and the host link
- * asked for, with defaults filled in. A resume matches lines on the whole setting, so a rerun with other
+ * what decides the answer: objective, slots, time limit, extra switches, checkpoints, the host link
+ * asked for and the storage modes allowed (absent for none, so older lines keep their keys), with defaults filled in. A resume matches lines on the whole setting, so a rerun with other
  * `--slots`, `--extra` or `--hardware` runs again. Lines that do not parse (records torn by a killed
  * writer) are kept where they are and counted; lines of another shape are counted and ignored.
  */
@@ -13,11 +13,14 @@ import { existsSync, readFileSync } from "node:fs";
 import { normalize } from "node:path";
 import { findSolver } from "../../solvers/registry.js";
 import { DEFAULT_SLOTS } from "../../solvers/solve.js";
+import { type StorageChoice, storageModes } from "../../solvers/storage-option.js";
+import { InputError } from "../errors.js";
 import { type HardwareChoice, type LinkSetting, linkSetting } from "../hardware/link.js";
+import type { StorageMode } from "../instance/types.js";
 import { appendLogLine, writeFileAtomic } from "../io/files.js";
 import { acquireLogLock } from "../io/log-lock.js";
 import { parseSwitches } from "../options.js";
-import type { Objective } from "../solver.js";
+import type { Objective, Solver } from "../solver.js";
 
 /** Everything that decides a solve's answer: the key a resume matches on. */
 export interface JobSetting {
@@ -41,6 +44,8 @@ export interface JobSetting {
    * instance's own block). Lines written before links could be chosen read as null.
    */
   readonly hardware: LinkSetting | null;
+  /** The storage modes allowed (`--storage`), in the order of STORAGE_MODES; absent for none. */
+  readonly storage?: readonly StorageMode[];
 }
 
 /** The solve options a setting is made from (the shape `solve` takes, budget as text). */
@@ -53,6 +58,7 @@ export interface SettingInput {
   readonly extra?: Readonly<Record<string, unknown>>;
   readonly checkpoints?: readonly string[];
   readonly hardware?: HardwareChoice;
+  readonly storage?: StorageChoice;
 }
 
 /**
@@ -76,7 +82,15 @@ export function jobSetting(file: string, input: SettingInput): JobSetting {
     extra: parseSwitches(solver.switches, input.extra, solver.name),
     checkpoints: solver.reads.includes("checkpoints") ? (input.checkpoints ?? null) : null,
     hardware: input.hardware === undefined ? null : linkSetting(input.hardware, "jobSetting"),
+    ...storageSetting(solver, input.storage),
   };
+}
+
+/** `{ storage }` with the modes of `choice`, `{}` for none. @throws InputError for a mode refused */
+function storageSetting(solver: Solver, choice: StorageChoice | undefined): Pick<JobSetting, "storage"> {
+  const { modes, issues } = storageModes(solver, choice);
+  if (issues.length > 0) throw new InputError("jobSetting", issues);
+  return modes.length === 0 ? {} : { storage: modes };
 }
 
 /** JSON with the keys of every object sorted, so equal settings give equal text. */
@@ -153,7 +167,7 @@ export function readResultsLog(path: string): ResultsLog {
 
 /** The setting a log line was solved with. */
 export function settingOfLine(line: LogLine): JobSetting {
-  const { objective, slots, timeLimitSec, extra, checkpoints, hardware } = line.setting;
+  const { objective, slots, timeLimitSec, extra, checkpoints, hardware, storage } = line.setting;
   return {
     file: line.file,
     solver: line.solver,
@@ -164,6 +178,7 @@ export function settingOfLine(line: LogLine): JobSetting {
     extra,
     checkpoints,
     hardware: hardware ?? null,
+    ...(Array.isArray(storage) && storage.length > 0 ? { storage } : {}),
   };
 }
 

@@ -7,7 +7,7 @@
  * expansion adding `stored` on top, the makespan longer by exactly the conversion times) and checks
  * the evaluation against the claim, for every mode, any density and element size, free and costed
  * conversions. With free conversions, a kept activation therefore costs exactly its stored bytes.
- * And the storage fields are inert for today's solvers: every registered solver answers an instance
+ * And the storage fields are inert without `storage`: every registered solver answers an instance
  * with random densities, element sizes and stored forms exactly as it answers the plain one.
  *
  * `REMAT_PROPERTY_RUNS` multiplies the number of runs; the seed is fixed.
@@ -182,7 +182,7 @@ describe("stored forms on random instances", () => {
     ],
     { seed: PROPERTY_SEED, numRuns: Math.round(12 * RUNS) },
   )(
-    "change no solver's answer: no solver plans stored forms yet, so the new fields must be inert",
+    "change no solver's answer when no storage mode is asked for: the new fields must be inert",
     async (base, cases, percent) => {
       const decorated = parseInstance({
         ...base,

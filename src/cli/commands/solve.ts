@@ -36,6 +36,9 @@ Options:
   --slots S           memory discretization for DP solvers (default 500)
   --checkpoints IDS   for the checkpoints solver: ID,ID,... or @FILE (ids, one per line or JSON list)
   --time-limit SEC    wall-clock limit; a solver that runs out answers "timeout"
+  --storage MODES     stored forms the solver may plan for kept activations: none (default),
+                      bitmap (lossless), fp16, bf16 (lossy), or a list (bitmap,bf16); a solver
+                      that does not plan a mode refuses it (remat solvers lists what each plans)
 ${LINK_HELP}
   --pareto            solvers that have a front (graph-mincut) also return the (peak, overhead)
                       front (the same as --extra pareto=true)
@@ -67,6 +70,7 @@ export const solveCommand: Command = {
       slots: { type: "string" },
       checkpoints: { type: "string" },
       "time-limit": { type: "string" },
+      storage: { type: "string" },
       pareto: { type: "boolean" },
       bound: { type: "boolean" },
       extra: { type: "string", multiple: true },
@@ -101,6 +105,7 @@ export const solveCommand: Command = {
     const slots = numberOption("solve", parsed, "slots", true);
     const timeLimitSec = numberOption("solve", parsed, "time-limit");
     const checkpointsText = stringOption(parsed, "checkpoints");
+    const storage = stringOption(parsed, "storage");
     const hardware = linkChoice("solve", parsed);
     const out = stringOption(parsed, "out");
     if (out !== undefined) checkOutputPath("remat solve", out);
@@ -117,6 +122,7 @@ export const solveCommand: Command = {
         ...extraOptions("solve", parsed),
       }),
       ...(hardware === undefined ? {} : { hardware }),
+      ...(storage === undefined ? {} : { storage }),
     };
     const result =
       parsed.values.bound === true ? await solveWithBound(instance, options) : await solve(instance, options);
@@ -200,6 +206,13 @@ function gridBoundLine(report: GridBoundReport, result: SolveResult): string {
   return `LP bound   makespan >= ${(report.valueMs ?? 0).toFixed(3)} ms${over} (${report.backend}); ${gap}`;
 }
 
+/** The `stored` line: the stored forms a schedule uses, and whether they are lossy. */
+function storedLine(result: SolveResult): string {
+  const modes = result.storedModes ?? [];
+  const lossy = result.lossy === true ? " (lossy: gradients differ from plain backprop)" : "";
+  return `stored     ${modes.length === 0 ? "no stored forms" : modes.join(", ")}${lossy}`;
+}
+
 /** A human summary of a result. */
 export function describeResult(result: SolveResult): string {
   const lines = [
@@ -215,6 +228,7 @@ export function describeResult(result: SolveResult): string {
     lines.push(`peak       ${formatBytes(result.peakBytes ?? 0)}`);
     lines.push(`schedule   ${result.schedule.length} instructions`);
   }
+  if (result.storedModes !== undefined) lines.push(storedLine(result));
   if (result.optimalOver !== null) lines.push(`optimal    over ${result.optimalOver}`);
   for (const bound of result.bounds)
     lines.push(

@@ -26,6 +26,7 @@ switches (set with --extra KEY=VALUE), each with its type, default and meaning.`
       guarantee: s.guarantee,
       reference: s.reference,
       reads: s.reads,
+      storage: s.storage ?? [],
       switches: s.switches,
     }));
     if (parsed.values.json === true) io.out(JSON.stringify(rows, null, 2));
@@ -34,7 +35,7 @@ switches (set with --extra KEY=VALUE), each with its type, default and meaning.`
         solvers
           .map((s) =>
             [
-              `${s.name} (reads budget, objective, time limit${s.reads.map((r) => `, ${r}`).join("")})`,
+              `${s.name} (reads budget, objective, time limit${s.reads.map((r) => `, ${r}`).join("")}${(s.storage ?? []).length === 0 ? "" : `; plans storage ${(s.storage ?? []).join(", ")}`})`,
               ...(Object.keys(s.switches).length === 0
                 ? ["  no switches"]
                 : describeSwitches(s.switches).map((line) => `  ${line}`)),
