@@ -61,6 +61,9 @@ export interface ImportResult {
 
 const SITE = "remat import";
 
+/** Marks a node skipped because an input of it could not be read (never reported). */
+const SKIPPED: InputIssue = { code: "structure", path: "", expected: "", received: "" };
+
 /**
  * Imports the ONNX model in `bytes` as an op-level instance.
  * @throws InputError (code `file` for unreadable bytes, `structure` or `option` otherwise), naming the
@@ -100,6 +103,8 @@ class Importer {
   private readonly warnings: string[] = [];
   private readonly consumers = new Map<string, number>();
   private readonly issues: InputIssue[] = [];
+  /** Outputs of nodes that could not be read: their readers are skipped, not reported again. */
+  private readonly failed = new Set<string>();
 
   constructor(
     private readonly model: OnnxModel,
@@ -195,6 +200,15 @@ class Importer {
   }
 
   private readNode(node: OnnxNode, index: number): void {
+    const before = this.issues.length;
+    if (node.inputs.some((name) => this.failed.has(name))) this.issues.push(SKIPPED);
+    else this.readKnownNode(node, index);
+    if (this.issues.length === before) return;
+    if (this.issues[this.issues.length - 1] === SKIPPED) this.issues.pop();
+    for (const output of node.outputs) this.failed.add(output);
+  }
+
+  private readKnownNode(node: OnnxNode, index: number): void {
     const path = `graph.node[${index}]`;
     const label = `node "${node.name || node.outputs[0] || index}" (${node.domain ? `${node.domain}:` : ""}${node.opType})`;
     if (node.opType === "Constant" && node.domain === "") {

@@ -80,7 +80,7 @@ function lengthOf(buffer: Uint8Array, cursor: { at: number }, base: number): num
   const at = cursor.at;
   const length = readVarint(buffer, cursor, base);
   if (length > BigInt(buffer.length))
-    throw new WireError(`length ${length} past the end of the data`, base + at);
+    throw new WireError(`a length of ${length} bytes runs past the end of the data (truncated?)`, base + at);
   return Number(length);
 }
 

@@ -4,6 +4,7 @@ import { batchCommand } from "./batch.js";
 import { demoCommand } from "./demo.js";
 import { evaluateCommand } from "./evaluate.js";
 import { hardwareCommand } from "./hardware.js";
+import { importCommand } from "./import.js";
 import { plotCommand } from "./plot.js";
 import { profileCommand } from "./profile.js";
 import { simulateCommand } from "./simulate.js";
@@ -21,5 +22,6 @@ export const commands: readonly Command[] = [
   solversCommand,
   hardwareCommand,
   zooCommand,
+  importCommand,
   demoCommand,
 ];
