@@ -49,6 +49,15 @@ export {
   type StorageCosts,
   type StorageMode,
 } from "./instance/types.js";
+export {
+  decodeModel,
+  encodeModel,
+  type ImportOptions,
+  type ImportResult,
+  importOnnx,
+  type OnnxModel,
+  zooToOnnx,
+} from "./onnx/index.js";
 export { checkpointSchedule } from "./schedule/checkpoint-schedule.js";
 export { parseScheduleDocument } from "./schedule/file.js";
 export { storeAcrossTurn } from "./schedule/stored-forms.js";
