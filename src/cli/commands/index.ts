@@ -3,6 +3,7 @@ import type { Command } from "../command.js";
 import { batchCommand } from "./batch.js";
 import { demoCommand } from "./demo.js";
 import { evaluateCommand } from "./evaluate.js";
+import { exportCommand } from "./export.js";
 import { hardwareCommand } from "./hardware.js";
 import { importCommand } from "./import.js";
 import { plotCommand } from "./plot.js";
@@ -23,5 +24,6 @@ export const commands: readonly Command[] = [
   hardwareCommand,
   zooCommand,
   importCommand,
+  exportCommand,
   demoCommand,
 ];
