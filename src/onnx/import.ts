@@ -228,11 +228,12 @@ class Importer {
     }
     const first = inputs[0];
     if (node.opType === "Shape" && node.domain === "" && first !== undefined) {
-      this.values.set(node.outputs[0] ?? "", {
-        shape: [first.shape.length],
-        dtype: INT64,
-        data: [...first.shape],
-      });
+      const attrs = new Attrs(node);
+      const data = first.shape.slice(
+        attrs.int("start", 0),
+        attrs.has("end") ? attrs.int("end", 0) : undefined,
+      );
+      this.values.set(node.outputs[0] ?? "", { shape: [data.length], dtype: INT64, data });
       return;
     }
     const reading = this.reading(node, inputs, path, label);
@@ -373,11 +374,11 @@ class Importer {
 
   /** A node computed from constants alone: its outputs are constants (known when cheap to know). */
   private fold(node: OnnxNode, reading: OpReading): void {
+    const inputs = node.inputs.map((name) => this.values.get(name));
+    const data = foldedData(node, inputs);
     reading.outputs.forEach((output, slot) => {
-      const source = node.inputs[0] === undefined ? undefined : this.values.get(node.inputs[0]);
-      const passes = ["Identity", "Cast", "Reshape", "Squeeze", "Unsqueeze", "Flatten"].includes(node.opType);
-      const data = passes && source?.data !== undefined ? { data: source.data } : {};
-      this.values.set(node.outputs[slot] ?? "", { shape: output.shape, dtype: output.dtype, ...data });
+      const known = slot === 0 && data !== undefined && data.length === count(output.shape) ? { data } : {};
+      this.values.set(node.outputs[slot] ?? "", { shape: output.shape, dtype: output.dtype, ...known });
     });
     for (const name of node.inputs) {
       const value = this.values.get(name);
@@ -448,4 +449,30 @@ class Importer {
       nodes,
     };
   }
+}
+
+/** Ops whose output holds the same values as their first input (only the shape changes). */
+const VALUE_PRESERVING = new Set(["Identity", "Cast", "Reshape", "Squeeze", "Unsqueeze", "Flatten"]);
+
+/**
+ * The values of a folded node's output when cheap to know: value-preserving ops, Concat of known 1-D
+ * values, Gather of known values at known indices (the shape arithmetic of dynamic-shape exports).
+ */
+function foldedData(node: OnnxNode, inputs: readonly (Value | undefined)[]): readonly number[] | undefined {
+  const first = inputs[0]?.data;
+  if (VALUE_PRESERVING.has(node.opType)) return first;
+  if (
+    node.opType === "Concat" &&
+    inputs.every((value) => value?.data !== undefined && value.shape.length <= 1)
+  )
+    return inputs.flatMap((value) => [...(value?.data ?? [])]);
+  const indices = inputs[1]?.data;
+  if (
+    node.opType === "Gather" &&
+    first !== undefined &&
+    indices !== undefined &&
+    inputs[0]?.shape.length === 1
+  )
+    return indices.map((index) => first[index < 0 ? index + first.length : index] as number);
+  return undefined;
 }

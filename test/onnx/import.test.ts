@@ -187,3 +187,21 @@ describe("importOnnx on ops it does not know", () => {
     expect(error.issues[0]?.received).toBe("shapes [4,3], [5,7]");
   });
 });
+
+describe("importOnnx on a reshape whose target comes from Shape", () => {
+  it("reads Shape of an activation (with start and end) as a constant, so the reshape is sized", () => {
+    const bytes = model({
+      inputs: [info("x", [3, 4, 5])],
+      outputs: [info("y", [3, 20])],
+      initializers: [int64s("minus1", [-1])],
+      nodes: [
+        node("dims", "Shape", ["x"], [int("end", 1)]),
+        node("target", "Concat", ["dims", "minus1"], [int("axis", 0)]),
+        node("y", "Reshape", ["x", "target"]),
+      ],
+    });
+    const nodes = byId(importOnnx(bytes).document.nodes);
+    expect(nodes.get("y")?.bytes).toBe(4 * 60);
+    expect([...nodes.keys()]).toEqual(["x", "y", "loss"]);
+  });
+});
