@@ -69,6 +69,15 @@ export {
   type PeakParts,
   type Precision,
 } from "./memory/breakdown.js";
+export {
+  decodeModel,
+  encodeModel,
+  type ImportOptions,
+  type ImportResult,
+  importOnnx,
+  type OnnxModel,
+  zooToOnnx,
+} from "./onnx/index.js";
 export { checkpointSchedule } from "./schedule/checkpoint-schedule.js";
 export { parseScheduleDocument } from "./schedule/file.js";
 export { storeAcrossTurn } from "./schedule/stored-forms.js";

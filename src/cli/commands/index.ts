@@ -3,8 +3,10 @@ import type { Command } from "../command.js";
 import { batchCommand } from "./batch.js";
 import { demoCommand } from "./demo.js";
 import { evaluateCommand } from "./evaluate.js";
+import { exportCommand } from "./export.js";
 import { fitCommand } from "./fit.js";
 import { hardwareCommand } from "./hardware.js";
+import { importCommand } from "./import.js";
 import { memoryCommand } from "./memory.js";
 import { plotCommand } from "./plot.js";
 import { profileCommand } from "./profile.js";
@@ -25,5 +27,7 @@ export const commands: readonly Command[] = [
   solversCommand,
   hardwareCommand,
   zooCommand,
+  importCommand,
+  exportCommand,
   demoCommand,
 ];
