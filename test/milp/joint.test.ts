@@ -22,7 +22,7 @@ function drawn(maxNodes: number, link: boolean, recompute: boolean, shape?: "cha
     .tuple(
       instanceSpec(maxNodes),
       fc.record({ bandwidth: fc.integer({ min: 1, max: 30 }), latency: fc.integer({ min: 0, max: 2 }) }),
-      fc.integer({ min: 50, max: 99 }),
+      fc.integer({ min: 40, max: 99 }),
     )
     .map(([spec, hardware, percent]) => {
       const nodes = recompute ? spec.nodes : spec.nodes.map((node) => ({ ...node, recomputable: false }));
@@ -63,23 +63,24 @@ describe("milp-offload", () => {
     );
   });
 
-  it("never answers slower than milp when both prove optimality with a link", async () => {
-    let faster = 0;
+  it("never answers slower than milp when both prove optimality with a link, and fits or speeds up some budgets milp cannot", async () => {
+    let gained = 0;
     await fc.assert(
-      fc.asyncProperty(drawn(6, true, true), async ({ instance, budget }) => {
+      fc.asyncProperty(drawn(7, true, true), async ({ instance, budget }) => {
         const joint = await solve(instance, { solver: "milp-offload", budget });
         const plain = await solve(instance, { solver: "milp", budget });
         checkSchedule(instance, budget, joint);
         if (plain.status === "optimal") expect(joint.status).not.toBe("infeasible");
+        const jointMs = joint.makespanMs;
+        if (jointMs !== null && (plain.makespanMs === null || jointMs < plain.makespanMs * (1 - TOLERANCE)))
+          gained++;
         if (joint.status !== "optimal" || plain.status !== "optimal") return;
-        expect(joint.makespanMs as number).toBeLessThanOrEqual(
-          (plain.makespanMs as number) * (1 + TOLERANCE),
-        );
-        if ((joint.makespanMs as number) < (plain.makespanMs as number) * (1 - TOLERANCE)) faster++;
+        expect(jointMs as number).toBeLessThanOrEqual((plain.makespanMs as number) * (1 + TOLERANCE));
       }),
-      { seed: SEED, numRuns: 30 },
+      { seed: SEED, numRuns: 40 },
     );
-    console.log(`milp-offload strictly faster than milp on ${faster} of 30`);
+    // Offloading must matter somewhere in 40 drawn cases, or the joint model's transfers are dead.
+    expect(gained).toBeGreaterThan(0);
   });
 
   it("never beats the offload class's brute-force optimum with recomputation forbidden", async () => {
