@@ -71,7 +71,7 @@ async function main(): Promise<void> {
       rows.push({ instance: instance.name, nodes: instance.nodes.length, budget, plain, joint });
       console.log(instance.name, budget, JSON.stringify(plain), JSON.stringify(joint));
     }
-  const fmt = (x: number | null) => (x === null ? "-" : x.toFixed(2));
+  const fmt = (x: number | null) => (x === null ? "-" : String(Number(x.toPrecision(5))));
   const lines = [
     `# milp-offload against milp (${LINK}, ${LIMIT_SEC} s per solve)`,
     "",
