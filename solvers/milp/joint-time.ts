@@ -33,21 +33,26 @@ export interface JointTimeSpec {
   readonly horizonMs: number;
   /** Only solutions with makespan <= this (ms), when given. */
   readonly cutoffMs?: number;
+  /**
+   * The model's unit of time, ms (every time is divided by it, so that an instance with every time
+   * scaled by k builds the same model up to rounding and the backend's absolute tolerances act alike).
+   */
+  readonly unitMs: number;
 }
 
 /** Stage `t`'s compute as terms on `R` and a constant (fixed forwards and the backward), ms. */
-function stageCompute(b: Build, t: number): { terms: [number, number][]; constant: number } {
+function stageCompute(b: Build, t: number, unit: number): { terms: [number, number][]; constant: number } {
   const { grid, columns } = b;
   const { n, g } = grid;
   const terms: [number, number][] = [];
   let constant = 0;
   for (let i = 0; i <= (grid.top[t] as number); i++) {
     const r = columns.compute[t * n + i] as number;
-    if (r === FIXED_ONE) constant += g.fwd[i] as number;
-    else if (r !== FIXED_ZERO) terms.push([r, g.fwd[i] as number]);
+    if (r === FIXED_ONE) constant += (g.fwd[i] as number) / unit;
+    else if (r !== FIXED_ZERO) terms.push([r, (g.fwd[i] as number) / unit]);
   }
   const w = grid.backwardOf[t] as number;
-  if (w >= 0) constant += g.bwd[w] as number;
+  if (w >= 0) constant += (g.bwd[w] as number) / unit;
   return { terms, constant };
 }
 
@@ -61,18 +66,26 @@ function largestTransfer(b: Build, spec: JointTimeSpec): number {
 }
 
 /**
- * Adds the time columns and rows and the objective `Z` to the joint model; returns their columns.
+ * Adds the time columns and rows and the objective `Z` (in units of `unitMs`) to the joint model;
+ * returns their columns.
  * Call after the `R`, `S` and `P` columns exist (model.ts).
  */
-export function addTimeRows(b: Build, spec: JointTimeSpec): JointColumns {
+export function addTimeRows(b: Build, raw: JointTimeSpec): JointColumns {
   const { m, grid } = b;
+  const unit = raw.unitMs;
+  const spec: JointTimeSpec = {
+    transferMs: raw.transferMs.map((ms) => ms / unit),
+    horizonMs: raw.horizonMs / unit,
+    ...(raw.cutoffMs === undefined ? {} : { cutoffMs: raw.cutoffMs / unit }),
+    unitMs: 1,
+  };
   const { stages } = grid;
   const horizon = spec.horizonMs;
   const big = horizon + 2 * largestTransfer(b, spec);
   const tau: number[] = [];
   for (let t = 0; t <= stages; t++) tau.push(m.addVariable(`tau${t}`, { upper: t === 0 ? 0 : horizon }));
   for (let t = 0; t < stages; t++) {
-    const { terms, constant } = stageCompute(b, t);
+    const { terms, constant } = stageCompute(b, t, unit);
     const parts: [number, number][] = [
       [tau[t + 1] as number, 1],
       [tau[t] as number, -1],
@@ -90,7 +103,7 @@ export function addTimeRows(b: Build, spec: JointTimeSpec): JointColumns {
     ],
     { lower: 0 },
   );
-  const offload = addOffloads(b, spec, tau, makespan, big);
+  const offload = addOffloads(b, spec, tau, makespan, big, unit);
   addPrefetches(b, spec, tau, offload, makespan, big);
   if (spec.cutoffMs !== undefined)
     addRow(b, "cutoff", [[makespan, 1]], { upper: spec.cutoffMs + 1e-9 * Math.max(1, spec.cutoffMs) });
@@ -115,6 +128,7 @@ function addOffloads(
   tau: number[],
   makespan: number,
   big: number,
+  unit: number,
 ): { off: Int32Array; start: Int32Array } {
   const { m, grid, columns } = b;
   const { n } = grid;
@@ -128,7 +142,7 @@ function addOffloads(
     offload[i] = off;
     const o = m.addVariable(`o${i}`, { upper: spec.horizonMs });
     starts[i] = o;
-    const { terms, constant } = stageCompute(b, i);
+    const { terms, constant } = stageCompute(b, i, unit);
     addRow(
       b,
       `oafter${i}`,

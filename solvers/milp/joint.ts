@@ -74,6 +74,25 @@ function trivialHorizon(grid: StageGrid, transferMs: Float64Array, prefetchable:
   return total;
 }
 
+/**
+ * The model's unit of time: the sum of times plus one transfer of each activation, ms (at least 1e-9):
+ * it scales with the instance's times (proofs/milp.md, "The joint model").
+ */
+function timeUnit(instance: Instance, transferMs: Float64Array): number {
+  let total = makespanLowerBound(instance);
+  for (const ms of transferMs) total += ms;
+  return Math.max(total, 1e-9);
+}
+
+/** The backend's objective and bound in ms (the model's are in units of `unitMs`). */
+function inMs(result: LpResult, unitMs: number): LpResult {
+  return {
+    ...result,
+    ...(result.objective === undefined ? {} : { objective: result.objective * unitMs }),
+    ...(result.bound === undefined ? {} : { bound: result.bound * unitMs }),
+  };
+}
+
 /** What the solve tracks while it runs. */
 interface Run {
   readonly instance: Instance;
@@ -192,12 +211,14 @@ async function solveModel(
   const { instance, options, grid } = run;
   const transferMs = transferTimes(instance);
   const cutoffMs = run.best?.makespanMs;
+  const unitMs = timeUnit(instance, transferMs);
   const built = buildGridModel(grid, {
     budgetBytes: options.budgetBytes,
     fixedBytes: instance.fixedBytes,
     deadline,
     prefetchable,
     time: {
+      unitMs,
       transferMs,
       horizonMs: cutoffMs ?? trivialHorizon(grid, transferMs, prefetchable),
       ...(cutoffMs === undefined ? {} : { cutoffMs }),
@@ -224,7 +245,7 @@ async function solveModel(
     if (judged === undefined) run.counters.rebuildFailures = (run.counters.rebuildFailures ?? 0) + 1;
     run.best = faster(run.best, judged);
   }
-  return answerFrom(run, result, cutoffMs !== undefined);
+  return answerFrom(run, inMs(result, unitMs), cutoffMs !== undefined);
 }
 
 /**
