@@ -104,7 +104,7 @@ export function addTimeRows(b: Build, raw: JointTimeSpec): JointColumns {
     { lower: 0 },
   );
   const offload = addOffloads(b, spec, tau, makespan, big, unit);
-  addPrefetches(b, spec, tau, offload, makespan, big);
+  addPrefetches(b, spec, tau, offload, makespan, big, unit);
   if (spec.cutoffMs !== undefined)
     addRow(b, "cutoff", [[makespan, 1]], { upper: spec.cutoffMs + 1e-9 * Math.max(1, spec.cutoffMs) });
   return { offload: offload.off, makespan };
@@ -248,6 +248,8 @@ interface PrefetchSite {
   readonly tau: readonly number[];
   readonly offloadStart: Int32Array;
   readonly big: number;
+  /** The unit of time, ms (the spec's times are already in it; the instance's backward times are not). */
+  readonly unit: number;
 }
 
 /**
@@ -261,9 +263,10 @@ function addPrefetches(
   offload: { readonly start: Int32Array },
   makespan: number,
   big: number,
+  unit: number,
 ): void {
   const { grid, columns } = b;
-  const site: PrefetchSite = { b, spec, tau, offloadStart: offload.start, big };
+  const site: PrefetchSite = { b, spec, tau, offloadStart: offload.start, big, unit };
   let channel: number | undefined;
   for (let t = 1; t < grid.stages; t++)
     for (let i = 0; i < grid.n; i++) {
@@ -353,7 +356,7 @@ function addPrefetch(
         [e, -1],
         [p, -big],
       ],
-      { lower: (g.bwd[w] as number) - big },
+      { lower: (g.bwd[w] as number) / site.unit - big },
     );
   return e;
 }

@@ -67,8 +67,8 @@ describe("milp-offload", () => {
     let gained = 0;
     await fc.assert(
       fc.asyncProperty(drawn(7, true, true), async ({ instance, budget }) => {
-        const joint = await solve(instance, { solver: "milp-offload", budget });
-        const plain = await solve(instance, { solver: "milp", budget });
+        const joint = await solve(instance, { solver: "milp-offload", budget, timeLimitSec: 5 });
+        const plain = await solve(instance, { solver: "milp", budget, timeLimitSec: 5 });
         checkSchedule(instance, budget, joint);
         if (plain.status === "optimal") expect(joint.status).not.toBe("infeasible");
         const jointMs = joint.makespanMs;
@@ -81,7 +81,7 @@ describe("milp-offload", () => {
     );
     // Offloading must matter somewhere in 40 drawn cases, or the joint model's transfers are dead.
     expect(gained).toBeGreaterThan(0);
-  });
+  }, 300_000);
 
   it("never beats the offload class's brute-force optimum with recomputation forbidden", async () => {
     let equal = 0;
