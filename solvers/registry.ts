@@ -11,7 +11,7 @@ import { storeAll } from "./baselines/store-all.js";
 import { chainDp, revolve } from "./chain/index.js";
 import { graphMincut } from "./graph/index.js";
 import { graphOffload } from "./graph-offload/index.js";
-import { lpRound, milp } from "./milp/index.js";
+import { lpRound, milp, milpOffload } from "./milp/index.js";
 import {
   offloadAll,
   offloadExhaustive,
@@ -42,6 +42,7 @@ export const solvers: readonly Solver[] = Object.freeze([
   graphOffload,
   milp,
   lpRound,
+  milpOffload,
 ]);
 
 /** Looks a solver up by name. @throws InputError (code `option`, path `solver`) listing the valid names */

@@ -53,6 +53,7 @@ const SHORT_CLASS: Readonly<Record<Certificate["over"], string>> = {
   offload: "offload",
   "offload-chain": "offload chain",
   "stage-grid": "stage grid",
+  "grid-offload": "grid offload",
 };
 
 /** A status cell for tables: `feasible`, or `optimal (exact DP, persistent)` with the certificate in brief. */

@@ -33,6 +33,9 @@ export type Objective = "time" | "memory";
  *   order of first forwards and backwards, each stage recomputing any forwards (of nodes up to its own,
  *   each at most once, in listed order) before its op, frees anywhere, no transfers
  *   (proofs/milp.md; it holds the checkpoint class and rotor's persistent schedules).
+ * - `grid-offload`: stage-grid schedules with eager frees in which an activation may also be copied to
+ *   host right after its first forward and prefetched at the start of any later stage (milp-offload,
+ *   proofs/milp.md, "The joint model"); with no link it is the stage grid.
  */
 export type ScheduleClass =
   | "all"
@@ -40,7 +43,8 @@ export type ScheduleClass =
   | "persistent-chain"
   | "offload"
   | "offload-chain"
-  | "stage-grid";
+  | "stage-grid"
+  | "grid-offload";
 
 /** Words for each class, for messages and the CLI. */
 export const SCHEDULE_CLASS_WORDS: Readonly<Record<ScheduleClass, string>> = {
@@ -53,6 +57,8 @@ export const SCHEDULE_CLASS_WORDS: Readonly<Record<ScheduleClass, string>> = {
     "persistent chain schedules with offloaded spine checkpoints (pofo's class: one copy at a time during the forwards, each prefetch with the next move's backward part)",
   "stage-grid":
     "stage-grid schedules (Checkmate's frontier-advancing stages: store-all's order, each stage recomputing forwards at most once each, in order)",
+  "grid-offload":
+    "stage-grid schedules that may also copy an activation to host right after its first forward and prefetch it at the start of any later stage",
 };
 
 /**

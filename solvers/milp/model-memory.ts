@@ -18,6 +18,8 @@ export function addMemoryRows(b: Build, t: number): void {
   for (let i = 0; i < n; i++) {
     const s = columns.retain[base + i] as number;
     if (s >= 0) prev.push([s, (g.bytes[i] as number) / b.unit]);
+    const p = columns.prefetch[base + i] as number;
+    if (p >= 0) prev.push([p, (g.bytes[i] as number) / b.unit]);
     const h = b.held[base + i] as number;
     if (h >= 0) prev.push([h, (g.tapeBytes[i] as number) / b.unit]);
   }

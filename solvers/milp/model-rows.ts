@@ -16,6 +16,8 @@ export interface GridColumns {
   readonly retain: Int32Array;
   /** Column of `T[t,v]`, or FIXED_ZERO. */
   readonly tape: Int32Array;
+  /** Column of `P[t,i]` (`a:i` prefetched at stage `t`'s start: the joint model, joint-model.ts), or FIXED_ZERO. */
+  readonly prefetch: Int32Array;
 }
 
 /** The model's state while rows are added. */
@@ -28,6 +30,8 @@ export interface Build {
   readonly unit: number;
   readonly budgetUnits: number;
   readonly fixedUnits: number;
+  /** The joint model's: recomputations carry no objective (the makespan is a time column, joint-time.ts). */
+  readonly timed: boolean;
 }
 
 /** A binary's terms: none when fixed 0, a constant when fixed 1 (returned separately). */

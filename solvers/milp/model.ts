@@ -23,6 +23,7 @@
 import { type LpModel, type LpTerm, ModelBuilder } from "../../src/lp/model.js";
 import type { Deadline } from "../../src/time-limit.js";
 import { mayCompute, mayRetain, mustCompute, type StageGrid } from "./grid.js";
+import { addTimeRows, type JointColumns, type JointTimeSpec } from "./joint-time.js";
 import { addMemoryRows } from "./model-memory.js";
 import { addRow, type Build, FIXED_ONE, FIXED_ZERO, type GridColumns } from "./model-rows.js";
 
@@ -31,14 +32,24 @@ export interface GridModel {
   readonly model: LpModel;
   readonly columns: GridColumns;
   readonly binaries: number;
+  /** The joint model's offload and makespan columns (when built with `prefetchable`). */
+  readonly joint?: JointColumns;
 }
 
 /** What the model is built for. */
 export interface GridModelSpec {
   readonly budgetBytes: number;
   readonly fixedBytes: number;
-  /** Only solutions with makespan <= this (ms), when given. */
+  /** Only solutions with makespan <= this (ms), when given (the joint model adds its own cutoff). */
   readonly cutoffMs?: number;
+  /**
+   * The joint model (joint-model.ts): per node, 1 when `a:i` may be prefetched at the start of a later
+   * stage (offloadable, positive size, a link). Adds the `P` columns to rows 1-3 and 6; the objective is
+   * then left to the caller.
+   */
+  readonly prefetchable?: Uint8Array;
+  /** The joint model's time rows (joint-time.ts): with `prefetchable`. */
+  readonly time?: JointTimeSpec;
   readonly deadline: Deadline;
 }
 
@@ -98,6 +109,7 @@ export function buildGridModel(grid: StageGrid, spec: GridModelSpec): GridModel 
     compute: new Int32Array(size).fill(FIXED_ZERO),
     retain: new Int32Array(size).fill(FIXED_ZERO),
     tape: new Int32Array(size).fill(FIXED_ZERO),
+    prefetch: new Int32Array(size).fill(FIXED_ZERO),
   };
   const b: Build = {
     m,
@@ -107,17 +119,22 @@ export function buildGridModel(grid: StageGrid, spec: GridModelSpec): GridModel 
     unit,
     budgetUnits: spec.budgetBytes / unit,
     fixedUnits: spec.fixedBytes / unit,
+    timed: spec.prefetchable !== undefined,
   };
-  const binaries = addBinaries(b, spec.deadline);
-  m.addOffset(fixedTimeMs(grid));
+  let binaries = addBinaries(b, spec.deadline);
+  if (spec.prefetchable === undefined) m.addOffset(fixedTimeMs(grid));
+  else binaries += addPrefetchColumns(b, spec.prefetchable);
   for (let t = 0; t < grid.stages; t++) {
     spec.deadline.check("building the Checkmate MILP");
     addStageRows(b, t);
     addMemoryRows(b, t);
   }
   addTapeRows(b);
-  if (spec.cutoffMs !== undefined) addCutoff(b, spec.cutoffMs);
-  return { model: m.build(), columns, binaries };
+  if (spec.cutoffMs !== undefined && !b.timed) addCutoff(b, spec.cutoffMs);
+  if (spec.prefetchable === undefined || spec.time === undefined)
+    return { model: m.build(), columns, binaries };
+  const joint = addTimeRows(b, spec.time);
+  return { model: m.build(), columns, binaries, joint };
 }
 
 /** Adds R, S and T columns (and H), with their objective; returns the number of binaries. */
@@ -137,7 +154,8 @@ function addCell(b: Build, t: number, i: number): number {
   let binaries = 0;
   if (mustCompute(grid, t, i)) columns.compute[at] = FIXED_ONE;
   else if (mayCompute(grid, t, i)) {
-    columns.compute[at] = m.addVariable(`R${t}_${i}`, { kind: "binary", objective: grid.g.fwd[i] as number });
+    const objective = b.timed ? 0 : (grid.g.fwd[i] as number);
+    columns.compute[at] = m.addVariable(`R${t}_${i}`, { kind: "binary", objective });
     binaries++;
   }
   if (mayRetain(grid, t, i)) {
@@ -145,6 +163,22 @@ function addCell(b: Build, t: number, i: number): number {
     binaries++;
   }
   if (grid.hasTape[i] === 1 && t <= (grid.backwardStage[i] as number)) binaries += addTape(b, t, i);
+  return binaries;
+}
+
+/**
+ * Adds `P[t,i]` for each prefetchable `i` and stage `t > i` that may keep it (grid.ts, `mayRetain`: it is
+ * read at or after `t`); returns the binaries added.
+ */
+function addPrefetchColumns(b: Build, prefetchable: Uint8Array): number {
+  const { grid, columns, m } = b;
+  let binaries = 0;
+  for (let t = 1; t < grid.stages; t++)
+    for (let i = 0; i < Math.min(t, grid.n); i++) {
+      if (prefetchable[i] !== 1 || !mayRetain(grid, t, i)) continue;
+      columns.prefetch[t * grid.n + i] = m.addVariable(`P${t}_${i}`, { kind: "binary" });
+      binaries++;
+    }
   return binaries;
 }
 
@@ -166,13 +200,15 @@ function addStageRows(b: Build, t: number): void {
   for (let i = 0; i <= (grid.top[t] as number); i++) {
     const r = columns.compute[base + i] as number;
     const s = columns.retain[base + i] as number;
-    if (r >= 0 && s >= 0)
+    const p = columns.prefetch[base + i] as number;
+    if ((r >= 0 && s >= 0) || p >= 0)
       addRow(
         b,
         `one${t}_${i}`,
         [
           [r, 1],
           [s, 1],
+          [p, 1],
         ],
         { upper: 1 },
       );
@@ -185,6 +221,7 @@ function addStageRows(b: Build, t: number): void {
           [next, 1],
           [s, -1],
           [r, -1],
+          [p, -1],
         ],
         { upper: 0 },
       );
@@ -197,6 +234,7 @@ function addStageRows(b: Build, t: number): void {
           [r, 1],
           [columns.compute[base + u] as number, -1],
           [columns.retain[base + u] as number, -1],
+          [columns.prefetch[base + u] as number, -1],
         ],
         {
           upper: 0,
@@ -210,6 +248,7 @@ function addStageRows(b: Build, t: number): void {
       [
         [columns.compute[base + u] as number, 1],
         [columns.retain[base + u] as number, 1],
+        [columns.prefetch[base + u] as number, 1],
       ],
       {
         lower: 1,

@@ -17,6 +17,10 @@ export interface GridPlan {
   readonly retain: Uint8Array;
   /** Per node: the stage whose forward of it runs with tape (-1 for nodes without a tape). */
   readonly tapeStage: Int32Array;
+  /** The joint model's (joint.ts): 1 where `a:i` is prefetched at stage `t`'s start; absent: none. */
+  readonly prefetch?: Uint8Array;
+  /** The joint model's: 1 where `O i` follows the frontier `F i`; absent: none. */
+  readonly offload?: Uint8Array;
 }
 
 /**
@@ -31,11 +35,14 @@ export function leastRecomputation(
   grid: StageGrid,
   retain: Uint8Array,
   tapeHint?: Int32Array,
+  prefetch?: Uint8Array,
 ): GridPlan | undefined {
   const { n, stages } = grid;
   const compute = new Uint8Array(stages * n);
+  const given =
+    prefetch === undefined ? retain : Uint8Array.from(retain, (kept, at) => kept | (prefetch[at] as number));
   for (let t = 0; t < stages; t++) {
-    if (!stageCompute(grid, retain, compute, t, tapeHint)) return undefined;
+    if (!stageCompute(grid, retain, given, compute, t, tapeHint)) return undefined;
   }
   const tapeStage = new Int32Array(n).fill(-1);
   for (let v = 0; v < n; v++) {
@@ -43,21 +50,25 @@ export function leastRecomputation(
     const hinted = tapeHint?.[v] ?? -1;
     tapeStage[v] = hinted >= 0 ? hinted : lastForward(grid, compute, v);
   }
-  return { compute, retain, tapeStage };
+  return prefetch === undefined ? { compute, retain, tapeStage } : { compute, retain, tapeStage, prefetch };
 }
 
-/** Fills stage `t` of `compute`; false when it would need a forbidden forward or retention. */
+/**
+ * Fills stage `t` of `compute` (`given`: kept or prefetched at the stage's start); false when it would
+ * need a forbidden forward or retention.
+ */
 function stageCompute(
   grid: StageGrid,
   retain: Uint8Array,
+  given: Uint8Array,
   compute: Uint8Array,
   t: number,
   tapeHint: Int32Array | undefined,
 ): boolean {
-  if (!seedStage(grid, retain, compute, t, tapeHint)) return false;
+  if (!seedStage(grid, retain, given, compute, t, tapeHint)) return false;
   const base = t * grid.n;
   const need = (u: number) => {
-    if (retain[base + u] === 0) compute[base + u] = 1;
+    if (given[base + u] === 0) compute[base + u] = 1;
   };
   for (const u of grid.backwardReads[t] as readonly number[]) need(u);
   for (let i = grid.top[t] as number; i >= 0; i--)
@@ -74,6 +85,7 @@ function stageCompute(
 function seedStage(
   grid: StageGrid,
   retain: Uint8Array,
+  given: Uint8Array,
   compute: Uint8Array,
   t: number,
   tapeHint: Int32Array | undefined,
@@ -82,11 +94,11 @@ function seedStage(
   const base = t * n;
   const hasNext = t + 1 < grid.stages;
   for (let i = 0; i < n; i++) {
-    const kept = retain[base + i] === 1;
-    if (kept && !mayRetain(grid, t, i)) return false;
-    if (hasNext && !kept && retain[base + n + i] === 1) compute[base + i] = 1;
+    if (retain[base + i] === 1 && !mayRetain(grid, t, i)) return false;
+    const resident = given[base + i] === 1;
+    if (hasNext && !resident && retain[base + n + i] === 1) compute[base + i] = 1;
     if (tapeHint?.[i] === t) {
-      if (kept) return false;
+      if (resident) return false;
       compute[base + i] = 1;
     }
   }

@@ -3,7 +3,9 @@
  * stage by stage, the stage's forwards in index order (with tape at a node's tape stage), then its
  * backward; after each op, `D a:i` for every activation that op read or made whose last read in the
  * stage it was and that the next stage does not keep; at a stage's start, `D a:i` for what it was
- * given but neither reads nor keeps. O(stages x n + instructions).
+ * given but neither reads nor keeps (at its end for an offloaded activation). In the joint model's plans (joint.ts) the stage's prefetches follow
+ * those frees, in node order, and `O i` follows the frontier `F i` of an offloaded node.
+ * O(stages x n + instructions).
  */
 
 import type { Instruction } from "../../src/schedule/types.js";
@@ -21,13 +23,18 @@ export function rebuildSchedule(grid: StageGrid, plan: GridPlan): Schedule {
     const order = stageOps(grid, plan, t);
     markLastUses(grid, order, lastUse, t);
     freeUnread(grid, plan, lastUse, t, out);
+    if (plan.prefetch !== undefined)
+      for (let i = 0; i < n; i++)
+        if (plan.prefetch[t * n + i] === 1) out.push(ops.prefetch(ids[i] as string));
     order.forEach((op, position) => {
       if (op < n) out.push(ops.forward(ids[op] as string, plan.tapeStage[op] === t));
       else out.push(ops.backward(ids[grid.backwardOf[t] as number] as string));
+      if (op === t && plan.offload?.[t] === 1) out.push(ops.offload(ids[t] as string));
       for (const i of touched(grid, op, t))
         if (lastUse[i] === position && !keptNext(grid, plan, t, i))
           out.push(ops.freeActivation(ids[i] as string));
     });
+    freeUnread(grid, plan, lastUse, t, out, true);
     for (const op of order) for (const i of touched(grid, op, t)) lastUse[i] = -1;
   }
   return out;
@@ -62,16 +69,26 @@ function keptNext(grid: StageGrid, plan: GridPlan, t: number, i: number): boolea
   return t + 1 < grid.stages && plan.retain[(t + 1) * grid.n + i] === 1;
 }
 
-/** Frees, at the start of stage `t`, what it was given but neither reads nor keeps. */
+/**
+ * Frees what stage `t` was given but neither reads nor keeps: at its start (`atEnd` false) those never
+ * offloaded, at its end (`atEnd` true) the offloaded ones, whose free may wait for their copy to host
+ * and so waits after the stage's ops (the joint model's rows count them through the stage either way).
+ */
 function freeUnread(
   grid: StageGrid,
   plan: GridPlan,
   lastUse: Int32Array,
   t: number,
   out: Instruction[],
+  atEnd = false,
 ): void {
   const { n } = grid;
   for (let i = 0; i < n; i++)
-    if (plan.retain[t * n + i] === 1 && (lastUse[i] as number) < 0 && !keptNext(grid, plan, t, i))
+    if (
+      plan.retain[t * n + i] === 1 &&
+      (lastUse[i] as number) < 0 &&
+      !keptNext(grid, plan, t, i) &&
+      (plan.offload?.[i] === 1) === atEnd
+    )
       out.push(ops.freeActivation(grid.g.ids[i] as string));
 }

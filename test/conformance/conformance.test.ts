@@ -30,7 +30,7 @@ import { insertPassThrough, relabel, renameSchedule, renaming, scaleTimes } from
 const RUNS = Math.max(1, Number(process.env.REMAT_PROPERTY_RUNS ?? 1));
 // A longer run gets proportionally longer per property (each property is one test of many runs). The
 // first property solves every registered solver at drawn switches: 56 s at load 7 on 2 cores, three
-// quarters of it milp's (HiGHS in WASM), so each property gets 180 s.
+// quarters of it milp's (HiGHS in WASM); milp-offload adds about 9 s, so each property gets 180 s.
 vi.setConfig({ testTimeout: 180_000 * RUNS });
 const runs = (base: number) => Math.round(base * RUNS);
 /** Relative tolerance for float sums taken in another order. */

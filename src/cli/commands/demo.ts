@@ -56,7 +56,13 @@ async function demoTable(
   const rows: string[][] = [];
   for (const budget of budgets) {
     for (const solver of solvers) {
-      if (solver.name === "checkpoints" || solver.rejects?.(instance) !== undefined) continue;
+      // milp-offload without a link is milp again (the bundled instances have none): not run twice.
+      if (
+        solver.name === "checkpoints" ||
+        solver.name === "milp-offload" ||
+        solver.rejects?.(instance) !== undefined
+      )
+        continue;
       const result = await solve(instance, { solver: solver.name, budget, timeLimitSec });
       rows.push(demoRow(solver.name, budget, result));
     }
