@@ -17,14 +17,15 @@ import type { LpResult } from "../../src/lp/backend.js";
 import { loadLpBackend } from "../../src/lp/load.js";
 import { parseSwitches } from "../../src/options.js";
 import { storeAllSchedule } from "../../src/schedule/builders.js";
-import type { Bound, Solver, SolverAnswer, SolverOptions } from "../../src/solver.js";
+import type { Solver, SolverAnswer, SolverOptions } from "../../src/solver.js";
 import { Deadline, TimeLimitReached } from "../../src/time-limit.js";
 import { judgeFixedSchedule } from "../baselines/judge.js";
+import { type MilpScope, milpClaims, milpOptimal } from "./claims.js";
 import { type StageGrid, stageGrid } from "./grid.js";
 import { gridIncumbents } from "./incumbents.js";
 import { decodeJointPlan } from "./joint-decode.js";
 import { faster, type Judged, judgeWithin } from "./judged.js";
-import { MILP_SWITCHES, MILP_TOLERANCE, meetsBound, solveMilp } from "./milp.js";
+import { MILP_SWITCHES, meetsBound, solveMilp } from "./milp.js";
 import { buildGridModel, fixedTimeMs, gridBinaries } from "./model.js";
 import { rebuildSchedule } from "./rebuild.js";
 import { milpStart } from "./start.js";
@@ -102,45 +103,17 @@ interface Run {
   readonly counters: Record<string, number>;
 }
 
-/**
- * The bound to report: the joint MILP's (over grid-offload, at most the answer) when it beats the sum of
- * times, else the sum of times. @throws InternalError when it exceeds a class schedule's makespan
- */
-function jointBound(run: Run, best: Judged, bound: number | undefined): Bound {
-  if (bound === undefined || bound <= makespanLowerBound(run.instance)) return sumOfTimesBound(run.instance);
-  if (bound > best.makespanMs * (1 + MILP_TOLERANCE) + MILP_TOLERANCE)
-    throw new InternalError(
-      `the bound ${bound} exceeds the evaluated makespan ${best.makespanMs} of a grid-offload schedule (the model is not a relaxation of the class: a bug)`,
-    );
-  return { value: Math.min(bound, best.makespanMs), over: "grid-offload", method: JOINT_BOUND };
-}
+/** milp-offload's class and bound method. */
+const SCOPE: MilpScope = { over: "grid-offload", method: JOINT_BOUND };
 
 /** The claims of `best` with its bound. */
 function claims(run: Run, best: Judged, bound: number | undefined) {
-  return {
-    schedule: best.schedule,
-    claimedMakespanMs: best.makespanMs,
-    claimedPeakBytes: best.peakBytes,
-    lowerBoundMs: jointBound(run, best, bound),
-    counters: run.counters,
-  };
+  return milpClaims(run.instance, best, bound, run.counters, SCOPE);
 }
 
-/** `optimal` over grid-offload: `best` meets `bound`, proved by `backend`. */
+/** `optimal` over grid-offload: `best` meets `bound`, proved by `backend` (claims.ts). */
 function optimalAnswer(run: Run, best: Judged, bound: number, backend: string): SolverAnswer {
-  const met = Math.min(bound, best.makespanMs);
-  return {
-    status: "optimal",
-    ...claims(run, best, bound),
-    certificate: {
-      kind: "milp",
-      over: "grid-offload",
-      backend,
-      bound: met,
-      gap: (best.makespanMs - met) / Math.max(1, Math.abs(best.makespanMs)),
-      method: JOINT_BOUND,
-    },
-  };
+  return milpOptimal(run.instance, best, bound, backend, run.counters, SCOPE);
 }
 
 /** The answer once the backend returned. */

@@ -17,8 +17,8 @@ import { storeAllSchedule } from "../../src/schedule/builders.js";
 import type { Solver, SolverAnswer, SolverOptions } from "../../src/solver.js";
 import { Deadline, TimeLimitReached } from "../../src/time-limit.js";
 import { judgeFixedSchedule } from "../baselines/judge.js";
+import { classBound, meetsBound } from "./claims.js";
 import { type StageGrid, stageGrid } from "./grid.js";
-import { gridBound, meetsBound } from "./milp.js";
 import { buildGridModel, gridBinaries } from "./model.js";
 import { fractionalRetention, roundRetentions } from "./rounding.js";
 
@@ -142,7 +142,7 @@ async function roundAndJudge(
       counters,
     };
   const bound = proving ? atBudget.valueMs : undefined;
-  const lowerBoundMs = gridBound(instance, best, bound, LP_BOUND);
+  const lowerBoundMs = classBound(instance, best, bound, { over: "stage-grid", method: LP_BOUND });
   const claims = {
     schedule: best.schedule,
     claimedMakespanMs: best.makespanMs,

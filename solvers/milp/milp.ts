@@ -15,9 +15,10 @@ import type { LpResult } from "../../src/lp/backend.js";
 import { loadLpBackend } from "../../src/lp/load.js";
 import { type OptionValues, parseSwitches } from "../../src/options.js";
 import { storeAllSchedule } from "../../src/schedule/builders.js";
-import type { Bound, Solver, SolverAnswer, SolverOptions } from "../../src/solver.js";
+import type { Solver, SolverAnswer, SolverOptions } from "../../src/solver.js";
 import { Deadline, TimeLimitReached } from "../../src/time-limit.js";
 import { judgeFixedSchedule } from "../baselines/judge.js";
+import { type MilpScope, meetsBound, milpClaims, milpOptimal } from "./claims.js";
 import { decodePlan } from "./decode.js";
 import { type StageGrid, stageGrid } from "./grid.js";
 import { gridIncumbents } from "./incumbents.js";
@@ -49,16 +50,7 @@ export const MILP_SWITCHES = {
 
 type MilpSwitches = OptionValues<typeof MILP_SWITCHES>;
 
-/** Relative slack under which an evaluated makespan meets the MILP's bound (the backends' tolerances, src/lp/check.ts). */
-export const MILP_TOLERANCE = 1e-6;
-
-/**
- * Whether `makespanMs` meets the proven `boundMs`: within MILP_TOLERANCE relative (to at least 1 ms), the
- * same test `solve` applies to a `milp` certificate (solvers/check-answer.ts).
- */
-export function meetsBound(makespanMs: number, boundMs: number): boolean {
-  return makespanMs - boundMs <= MILP_TOLERANCE * Math.max(1, Math.abs(makespanMs));
-}
+export { MILP_TOLERANCE, meetsBound } from "./claims.js";
 
 /** Words for the MILP's bound, with its proof. */
 export const MILP_BOUND = "Checkmate's MILP on the stage grid (its proven bound), proofs/milp.md";
@@ -77,55 +69,17 @@ interface Run {
   readonly counters: Record<string, number>;
 }
 
-/**
- * The lower bound to report with `best`: the MILP's (over the stage grid, at most `best`'s makespan)
- * when it beats the sum of times, else the sum of times (over all schedules).
- * @throws InternalError when the MILP's bound exceeds a stage-grid schedule's makespan (a bug)
- */
-export function gridBound(
-  instance: Instance,
-  best: Judged,
-  milpBound: number | undefined,
-  method: string,
-): Bound {
-  if (milpBound === undefined || milpBound <= makespanLowerBound(instance)) return sumOfTimesBound(instance);
-  if (milpBound > best.makespanMs * (1 + MILP_TOLERANCE) + MILP_TOLERANCE)
-    throw new InternalError(
-      `the bound ${milpBound} exceeds the evaluated makespan ${best.makespanMs} of a stage-grid schedule (the model is not a relaxation of the class: a bug)`,
-    );
-  return { value: Math.min(milpBound, best.makespanMs), over: "stage-grid", method };
-}
+/** milp's class and bound method. */
+const SCOPE: MilpScope = { over: "stage-grid", method: MILP_BOUND };
 
 /** The claims of the best schedule, with its bound. */
 function claims(run: Run, best: Judged, milpBound: number | undefined) {
-  return {
-    schedule: best.schedule,
-    claimedMakespanMs: best.makespanMs,
-    claimedPeakBytes: best.peakBytes,
-    lowerBoundMs: gridBound(run.instance, best, milpBound, MILP_BOUND),
-    counters: run.counters,
-  };
+  return milpClaims(run.instance, best, milpBound, run.counters, SCOPE);
 }
 
-/**
- * An optimal answer: `best` meets `bound` over the stage grid, proved by `backend`. The certificate's gap
- * is the one the answer shows, `(makespan - bound) / makespan` (checked within MILP_TOLERANCE before this
- * is called), not the backend's own figure, which may differ in its last digits.
- */
+/** An optimal answer: `best` meets `bound` over the stage grid, proved by `backend` (claims.ts). */
 function optimalAnswer(run: Run, best: Judged, bound: number, backend: string): SolverAnswer {
-  const met = Math.min(bound, best.makespanMs);
-  return {
-    status: "optimal",
-    ...claims(run, best, bound),
-    certificate: {
-      kind: "milp",
-      over: "stage-grid",
-      backend,
-      bound: met,
-      gap: (best.makespanMs - met) / Math.max(1, Math.abs(best.makespanMs)),
-      method: MILP_BOUND,
-    },
-  };
+  return milpOptimal(run.instance, best, bound, backend, run.counters, SCOPE);
 }
 
 /** Rebuilds the solution's schedule and keeps it when it beats the best so far. */
