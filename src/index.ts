@@ -51,6 +51,10 @@ export { graphOf, type InstanceGraph } from "./instance/graph.js";
 export { loadInstance } from "./instance/load.js";
 export { parseInstance } from "./instance/parse.js";
 export {
+  BATCH_FIELDS,
+  type BatchField,
+  type BatchLine,
+  type BatchModel,
   type Hardware,
   type Instance,
   type InstanceNode,
@@ -78,6 +82,20 @@ export {
   type OnnxModel,
   zooToOnnx,
 } from "./onnx/index.js";
+export {
+  type BatchDocument,
+  type FieldFit,
+  fitBatchModel,
+  summarizeBatchModel,
+} from "./profile/batch-fit.js";
+export { type PredictInstanceOptions, predictDocument, predictInstance } from "./profile/predict.js";
+export {
+  fitLine,
+  type LineKind,
+  lineKind,
+  type PredictOptions,
+  predictOnLine,
+} from "./profile/regression.js";
 export { checkpointSchedule } from "./schedule/checkpoint-schedule.js";
 export { parseScheduleDocument } from "./schedule/file.js";
 export { storeAcrossTurn } from "./schedule/stored-forms.js";

@@ -46,6 +46,11 @@ export interface FitOptions {
   readonly timeLimitSec?: number;
   /** The largest batch tried (default 65,536). */
   readonly maxBatch?: number;
+  /**
+   * Where the instance at each batch comes from (default: the zoo network regenerated at that batch).
+   * `remat fit --batch-model` passes a profiled instance's prediction (src/profile/predict.ts).
+   */
+  readonly instanceAt?: (level: FitLevel, batch: number) => Instance;
 }
 
 /** One solve at one batch size. */
@@ -113,8 +118,13 @@ export async function fitBatches(options: FitOptions, solve: FitSolve): Promise<
     const key = `${level}:${batch}`;
     let instance = instances.get(key);
     if (instance === undefined) {
-      const graph = model.build({ ...options.config, batch });
-      instance = toInstance(graph, { level, optimizer, name: `${options.model}-b${batch}-${level}` });
+      instance =
+        options.instanceAt?.(level, batch) ??
+        toInstance(model.build({ ...options.config, batch }), {
+          level,
+          optimizer,
+          name: `${options.model}-b${batch}-${level}`,
+        });
       instances.set(key, instance);
     }
     return instance;

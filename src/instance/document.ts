@@ -3,6 +3,7 @@
  * default (src/instance/types.ts documents each field). Generators build these, then parseInstance
  * checks them and fills the defaults.
  */
+import type { BatchModel } from "./batch-model.js";
 import type { Hardware, MemoryParts, ModelSpec, NeedsWord, StorageCosts, StorageMode } from "./types.js";
 
 /** One node as written to a file. */
@@ -34,5 +35,6 @@ export interface InstanceDocument {
   memory?: MemoryParts;
   hardware?: Hardware;
   model?: ModelSpec;
+  batchModel?: BatchModel;
   nodes: NodeDocument[];
 }

@@ -4,6 +4,7 @@
  * thrown at once in one InputError.
  */
 import { InputError } from "../errors.js";
+import { batchModelIdIssues, readBatchModel } from "./batch-model.js";
 import { Checker, join } from "./checker.js";
 import { deepFreeze, depthIssues } from "./json-depth.js";
 import { totalIssues } from "./limits.js";
@@ -24,6 +25,7 @@ const TOP_FIELDS = [
   "memory",
   "hardware",
   "model",
+  "batchModel",
   "nodes",
   "expected",
 ];
@@ -96,6 +98,13 @@ export function parseInstance(value: unknown, file?: string): Instance {
   const hardware = readHardware(check, top.hardware);
   const model = readModel(check, top.model);
   const nodes = readNodes(check, top.nodes);
+  const batchModel = readBatchModel(check, top.batchModel);
+  if (batchModel !== undefined && check.issues.length === 0)
+    batchModelIdIssues(
+      check,
+      batchModel,
+      nodes.map((node) => node.id),
+    );
   if (check.issues.length === 0) check.issues.push(...totalIssues(fixedBytes, nodes, hardware));
   if (check.issues.length === 0) checkGraph(check, nodes);
   if (check.issues.length > 0) throw new InputError("parseInstance", check.issues, file);
@@ -107,6 +116,7 @@ export function parseInstance(value: unknown, file?: string): Instance {
     ...(memory === undefined ? {} : { memory }),
     ...(hardware === undefined ? {} : { hardware }),
     ...(model === undefined ? {} : { model }),
+    ...(batchModel === undefined ? {} : { batchModel }),
     nodes,
   };
   return markParsed(deepFreeze(instance));

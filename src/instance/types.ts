@@ -108,9 +108,51 @@ export interface Instance {
   readonly memory?: MemoryParts;
   readonly hardware?: Hardware;
   readonly model?: ModelSpec;
+  /** Lines of each node's sizes and times against the batch size, from profiles (absent: none). */
+  readonly batchModel?: BatchModel;
   /** Nodes in a topological order; the last one is the loss. */
   readonly nodes: readonly InstanceNode[];
 }
 
 /** The format tag every instance file carries. */
 export const INSTANCE_FORMAT = "remat-instance/1";
+
+/**
+ * The batch model (read by src/instance/batch-model.ts). The node fields a batch model fits, in the order they are written.
+ */
+export const BATCH_FIELDS = ["fwd", "bwd", "bytes", "gradBytes", "tapeBytes", "fwdTemp", "bwdTemp"] as const;
+export type BatchField = (typeof BATCH_FIELDS)[number];
+
+/** The size fields among them (integers, bytes); the rest are times (ms). */
+export const BATCH_SIZE_FIELDS: ReadonlySet<BatchField> = new Set<BatchField>([
+  "bytes",
+  "gradBytes",
+  "tapeBytes",
+  "fwdTemp",
+  "bwdTemp",
+]);
+
+/**
+ * `value(batch) ~ intercept + slope * batch`, fitted by least squares to the profiled batches
+ * (an exact line when `maxResidual` is 0).
+ */
+export interface BatchLine {
+  readonly intercept: number;
+  readonly slope: number;
+  /** The largest |measured - fitted| over the profiled batches, in the field's unit. */
+  readonly maxResidual: number;
+}
+
+/** The `batchModel` block. */
+export interface BatchModel {
+  /** The batch sizes profiled, increasing, at least two. */
+  readonly batches: readonly number[];
+  /** The batch size the instance's own nodes were measured at (one of `batches`). */
+  readonly batch: number;
+  readonly fixedBytes: BatchLine;
+  /**
+   * Per node id, the line of each field; a field left out was 0 at every profiled batch and is
+   * predicted 0.
+   */
+  readonly nodes: Readonly<Record<string, Readonly<Partial<Record<BatchField, BatchLine>>>>>;
+}

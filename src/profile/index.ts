@@ -1,4 +1,6 @@
 /** The profiler: measures a zoo network's ops on this machine and writes an instance with the measured times. */
+
+export { type BatchProfileReport, profileBatches } from "./batches.js";
 export {
   type ProfileOptions,
   type ProfileReport,

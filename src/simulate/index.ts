@@ -7,10 +7,12 @@
  */
 
 export {
+  type BatchProfileReport,
   type InstructionOverhead,
   type KindOverhead,
   type ProfileOptions,
   type ProfileReport,
+  profileBatches,
   profileModel,
   profileModelReport,
   type StepKind,

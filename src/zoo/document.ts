@@ -81,7 +81,7 @@ export function provenance(graph: ZooGraph, options: ZooInstanceOptions, levelTe
  * The document as text: top fields indented, one node per line, so that files diff and read well.
  * Always ends with a newline.
  */
-export function formatDocument(document: InstanceDocument): string {
+export function formatDocument(document: BaseInstanceDocument): string {
   const { nodes, ...top } = document;
   const head = JSON.stringify(top, null, 2).replace(/\n}$/, "");
   const lines = nodes.map((node) => `    ${JSON.stringify(node)}`);

@@ -3,6 +3,11 @@ import { solve } from "../../../solvers/index.js";
 import { formatBytes, parseBudget } from "../../budget.js";
 import { describeValue, InputError } from "../../errors.js";
 import { type FitLevel, type FitReport, fitBatches } from "../../fit/fit.js";
+import type { InstanceDocument } from "../../instance/document.js";
+import { readJson } from "../../instance/load.js";
+import { parseInstance } from "../../instance/parse.js";
+import type { Instance } from "../../instance/types.js";
+import { predictInstance } from "../../profile/predict.js";
 import { OPTIMIZER_STATE_FLOATS, type Optimizer } from "../../zoo/document.js";
 import { zooModel } from "../../zoo/registry.js";
 import { noExtraPositionals, numberOption, parseCommandArgs, stringOption } from "../args.js";
@@ -21,6 +26,7 @@ export const DEFAULT_FIT_SOLVERS = [
 ] as const;
 
 const HELP = `remat fit --model NAME --memory M [--input-size S] [--set KEY=VALUE]... [options]
+       remat fit --batch-model PROFILE.json --memory M [options]
 
 For store-all and each solver, the largest batch size of zoo network NAME whose plan fits in M bytes
 (fixedBytes included), within the overhead cap when given. The zoo instance is regenerated at every
@@ -31,8 +37,14 @@ schedule's peak does), but a heuristic solver may still fit a batch and not a sm
 probe is listed with --json. Each solver runs on the levels it accepts (op-level DAG, block-level
 chain).
 
+With --batch-model the instances come from a profile's batch model (remat profile --batches): at
+each batch tried, every node's sizes and times are read off their fitted lines and raised by each
+line's largest residual over the profiled batches (the safety margin; 0 for sizes that are exactly
+linear, as activations are), op level only; the network and its config are the profile's.
+
 Options:
-  --model NAME        a zoo network (remat zoo list), required
+  --model NAME        a zoo network (remat zoo list), required unless --batch-model
+  --batch-model FILE  an instance with a batch model (remat profile --batches)
   --memory M          bytes with an optional unit (1GB, 1GiB, 4e9), required
   --input-size S      image side (or --seq T for GPT-2); --set KEY=VALUE for other config keys
   --level L           op, block or both (default both)
@@ -56,6 +68,7 @@ export const fitCommand: Command = {
   run: async (args, io) => {
     const parsed = parseCommandArgs("fit", args, {
       model: { type: "string" },
+      "batch-model": { type: "string" },
       memory: { type: "string" },
       "input-size": { type: "string" },
       seq: { type: "string" },
@@ -69,16 +82,15 @@ export const fitCommand: Command = {
       json: { type: "boolean" },
     });
     noExtraPositionals("fit", parsed, 0);
-    const model = required(stringOption(parsed, "model"), "--model", "a zoo network (remat zoo list)");
+    const profiled = await batchModelOption(parsed);
+    const model =
+      profiled?.model ?? required(stringOption(parsed, "model"), "--model", "a zoo network (remat zoo list)");
     checkModel(model);
     const memoryText = required(stringOption(parsed, "memory"), "--memory", "bytes, e.g. 1GB");
     const budget = parseBudget(memoryText, "--memory");
     if (budget.kind !== "bytes")
       throw optionError("--memory", "bytes, e.g. 1GB (not a percentage or none)", memoryText);
-    const levelText = stringOption(parsed, "level") ?? "both";
-    if (!["op", "block", "both"].includes(levelText))
-      throw optionError("--level", "op, block or both", levelText);
-    const levels: FitLevel[] = levelText === "both" ? ["op", "block"] : [levelText as FitLevel];
+    const levels = levelsOption(parsed, profiled !== undefined);
     const optimizer = stringOption(parsed, "optimizer") ?? "sgd";
     if (!(optimizer in OPTIMIZER_STATE_FLOATS))
       throw optionError("--optimizer", "sgd, momentum or adam", optimizer);
@@ -88,7 +100,7 @@ export const fitCommand: Command = {
     const maxOverhead = overheadOption(stringOption(parsed, "max-overhead"));
     const timeLimitSec = numberOption("fit", parsed, "time-limit");
     const maxBatch = numberOption("fit", parsed, "max-batch", true);
-    const config = configFrom(parsed);
+    const config = profiled?.config ?? configFrom(parsed);
     checkConfig(model, config);
     const report = await fitBatches(
       {
@@ -101,6 +113,7 @@ export const fitCommand: Command = {
         ...(maxOverhead === undefined ? {} : { maxOverhead }),
         ...(timeLimitSec === undefined ? {} : { timeLimitSec }),
         ...(maxBatch === undefined ? {} : { maxBatch }),
+        ...(profiled === undefined ? {} : { instanceAt: profiled.instanceAt }),
       },
       solve,
     );
@@ -172,6 +185,65 @@ function configFrom(parsed: ReturnType<typeof parseCommandArgs>): Record<string,
     config[match[1] as string] = value;
   }
   return config;
+}
+
+/** The levels searched: --level (op, block or both; default both), op alone with a batch model. */
+function levelsOption(parsed: ReturnType<typeof parseCommandArgs>, profiled: boolean): FitLevel[] {
+  const levelText = stringOption(parsed, "level") ?? "both";
+  if (!["op", "block", "both"].includes(levelText))
+    throw optionError("--level", "op, block or both", levelText);
+  if (profiled) return ["op"];
+  return levelText === "both" ? ["op", "block"] : [levelText as FitLevel];
+}
+
+/** What --batch-model gives: the profiled network, its config, and the predicted instance at each batch. */
+interface ProfiledModel {
+  readonly model: string;
+  readonly config: Record<string, number>;
+  readonly instanceAt: (level: FitLevel, batch: number) => Instance;
+}
+
+/**
+ * Reads --batch-model (absent: undefined): an instance with a batch model and a zoo model block. The
+ * flags that would contradict it (--model, --level block, --optimizer, --input-size, --seq, --set) are
+ * refused.
+ */
+async function batchModelOption(
+  parsed: ReturnType<typeof parseCommandArgs>,
+): Promise<ProfiledModel | undefined> {
+  const file = stringOption(parsed, "batch-model");
+  if (file === undefined) return undefined;
+  for (const flag of ["model", "optimizer", "input-size", "seq", "set"] as const)
+    if (parsed.values[flag] !== undefined)
+      throw optionError(
+        `--${flag}`,
+        `no --${flag} with --batch-model (the profile fixes it)`,
+        parsed.values[flag],
+      );
+  if ((stringOption(parsed, "level") ?? "op") !== "op")
+    throw optionError(
+      "--level",
+      "op with --batch-model (profiles are op level)",
+      stringOption(parsed, "level"),
+    );
+  const raw = await readJson(file, "remat fit");
+  const instance = parseInstance(raw, file);
+  const issue = (path: string, expected: string) =>
+    new InputError("remat fit", [{ code: "required", path, expected, received: "none" }], file);
+  if (instance.batchModel === undefined)
+    throw issue("batchModel", "a batch model (made by remat profile --batches)");
+  if (instance.model === undefined) throw issue("model", "the zoo network the profile measured");
+  const { batch: _searched, ...rest } = instance.model.config;
+  const config = Object.fromEntries(
+    Object.entries(rest).filter(([, value]) => typeof value === "number"),
+  ) as Record<string, number>;
+  const document = raw as InstanceDocument;
+  return {
+    model: instance.model.zoo,
+    config,
+    instanceAt: (_level, batch) =>
+      predictInstance(document, batch, { margin: true, name: `${instance.name}-b${batch}-predicted` }),
+  };
 }
 
 /** The first 60 characters of `text`. */

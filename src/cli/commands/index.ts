@@ -9,6 +9,7 @@ import { hardwareCommand } from "./hardware.js";
 import { importCommand } from "./import.js";
 import { memoryCommand } from "./memory.js";
 import { plotCommand } from "./plot.js";
+import { predictCommand } from "./predict.js";
 import { profileCommand } from "./profile.js";
 import { simulateCommand } from "./simulate.js";
 import { solveCommand } from "./solve.js";
@@ -23,6 +24,7 @@ export const commands: readonly Command[] = [
   fitCommand,
   simulateCommand,
   profileCommand,
+  predictCommand,
   plotCommand,
   solversCommand,
   hardwareCommand,
