@@ -15,9 +15,12 @@ import { bin, ROOT, tempFolder } from "./run.js";
 const EXPENSIVE = [
   "resnet-50-b32-224-op.json --budget 50% --solver graph-mincut",
   "'instances/zoo/*-op.json'",
-  "profile --model resnet-18",
+  "profile --model resnet-18 --batch 4",
+  "profile --model resnet-18 --batches",
   "solve r18.json",
   "simulate r18.json",
+  "predict r18-lines.json",
+  "--batch-model r18-lines.json",
 ];
 
 /** Shell words of one command line: single and double quotes, `#` comments. */
