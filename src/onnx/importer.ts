@@ -10,10 +10,11 @@ import type { ParamSpec } from "../zoo/types.js";
 import { importedDocument } from "./document.js";
 import { lossNodes, opNode, type PendingNode, sourceNode } from "./emit.js";
 import { constantValue, foldedData } from "./fold.js";
-import { type ImportOptions, type ImportResult, SITE } from "./import.js";
+import { type ImportOptions, type ImportResult, SITE } from "./import-options.js";
 import type { OnnxGraph, OnnxModel, OnnxNode, OnnxTensor } from "./model.js";
 import type { OpReading } from "./op-reading.js";
 import { handlerOf } from "./ops.js";
+import { kernelMapping, type MappingInput } from "./runnable.js";
 import { Attrs } from "./shapes.js";
 import { inputShape, valueInfoShape } from "./value-info.js";
 import { count, FLOAT_TYPES, INT64, known, type Value, valueBytes } from "./values.js";
@@ -35,6 +36,7 @@ export class Importer {
   private readonly issues: InputIssue[] = [];
   /** Outputs of nodes that could not be read: their readers are skipped, not reported again. */
   private readonly failed = new Set<string>();
+  private appended: MappingInput["loss"];
 
   constructor(
     private readonly model: OnnxModel,
@@ -63,7 +65,14 @@ export class Importer {
     ];
     nodes.push(...this.loss(graph));
     this.fail();
+    const kernels = kernelMapping({
+      name: this.model.graph.name,
+      sources: this.sources,
+      pending: this.pending,
+      ...(this.appended === undefined ? {} : { loss: this.appended }),
+    });
     return {
+      kernels,
       document: checked(
         importedDocument({
           model: this.model,
@@ -317,6 +326,7 @@ export class Importer {
       return [];
     }
     const ids = { labels: this.freshId("labels", "labels"), loss: this.freshId("loss", "loss") };
+    this.appended = { kind, output, ids };
     return lossNodes(kind, output, ids, this.options.device ?? V100);
   }
 }
