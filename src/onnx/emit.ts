@@ -111,7 +111,7 @@ export function opNode(item: PendingNode, device: Device, isSource: (id: string)
       op: item.onnx.opType,
       ...(reading.zoo === undefined ? {} : { as: reading.zoo.type }),
       shape: [...item.shape],
-      ...(item.onnx.name !== item.id ? { onnx: item.onnx.name } : {}),
+      onnx: item.onnx.name || (item.onnx.outputs[0] ?? ""),
     },
   };
 }

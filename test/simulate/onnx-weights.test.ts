@@ -7,6 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { smallCnn } from "../../bench/onnx-examples.js";
 import { parseInstance } from "../../src/instance/parse.js";
 import type { Instance } from "../../src/instance/types.js";
 import { encodeModel } from "../../src/onnx/encode.js";
@@ -17,7 +18,6 @@ import { checkpointSchedule } from "../../src/schedule/checkpoint-schedule.js";
 import { buildNetwork, disposeNetwork } from "../../src/simulate/network.js";
 import { simulate } from "../../src/simulate/simulate.js";
 import { loadTf } from "../../src/simulate/tf.js";
-import { GraphBuilder } from "../../src/zoo/builder.js";
 import { toInstance } from "../../src/zoo/level.js";
 import type { ZooGraph } from "../../src/zoo/types.js";
 import { tinyMlp } from "./fixtures.js";
@@ -49,47 +49,6 @@ function recomputing(instance: Instance) {
   const every = Math.ceil(Math.sqrt(instance.nodes.length));
   const keep = instance.nodes.flatMap((_, i) => (i % every === 0 ? [i] : []));
   return checkpointSchedule(instance, keep, { policy: "segments", tapeKept: false, forwardPhase: true });
-}
-
-/**
- * A small CNN of every op the ONNX mapping turns into a kernel: Conv with TF "same" pads and with
- * explicit ones, BatchNormalization, Relu, a depthwise Conv with bias (stride 2), Clip 0..6, Add,
- * MaxPool "same", ConvTranspose "valid", AveragePool, GlobalAveragePool, Sigmoid, Concat on channels,
- * Gemm with bias, and a cross-entropy loss.
- */
-function smallCnn(): ZooGraph {
-  const b = new GraphBuilder("small-cnn", {});
-  const x = b.input("x", [2, 8, 8, 3]);
-  const labels = b.input("labels", [2], "int32");
-  const conv = (id: string, input: string, attrs: Record<string, unknown>) =>
-    b.op("conv2d", id, [input], { kernel: [3, 3], strides: [1, 1], bias: false, ...attrs } as never);
-  const c1 = conv("c1", x, { filters: 4, pad: "same" });
-  const r1 = b.op("relu", "r1", [b.op("batchnorm", "bn1", [c1])]);
-  const dw = conv("dw", r1, { filters: 4, groups: 4, strides: [2, 2], pad: "same", bias: true });
-  const r6 = b.op("relu6", "r6", [dw]);
-  const c2 = conv("c2", r6, {
-    filters: 4,
-    pad: [
-      [1, 1],
-      [1, 1],
-    ],
-  });
-  const sum = b.op("add", "sum", [r6, c2]);
-  const pooled = b.op("maxpool", "max", [sum], { kernel: [3, 3], strides: [2, 2], pad: "same" });
-  const up = b.op("conv2d-transpose", "up", [pooled], {
-    filters: 4,
-    kernel: [2, 2],
-    strides: [2, 2],
-    pad: "valid",
-    bias: true,
-  });
-  const avg = b.op("avgpool", "avg", [up], { kernel: [2, 2], strides: [2, 2], pad: "valid" });
-  const gate = b.op("sigmoid", "gate", [avg]);
-  const both = b.op("concat", "cat", [avg, gate]);
-  const gap = b.op("global-avgpool", "gap", [both]);
-  const logits = b.op("dense", "fc", [gap], { units: 3, bias: true });
-  b.op("softmax-cross-entropy", "loss", [logits, labels]);
-  return b.build();
 }
 
 const NETWORKS: readonly [string, () => ZooGraph][] = [
