@@ -68,7 +68,7 @@ export function binary(op: string): Handler {
   };
 }
 
-/** Add / Sum: the zoo's `add` for same-shape activations, `position-embedding` for an activation plus a learned table, else a broadcast sum that needs nothing. */
+/** Add / Sum: the zoo's `add` for same-shape activations, `position-embedding` for an activation plus an initializer of its shape without the batch axis (a learned table), else a broadcast sum that needs nothing. */
 export function add({ inputs, node }: OpContext): OpReading | undefined {
   const present = inputs.filter((value): value is Value => value !== undefined);
   const shape = broadcast(present.map((value) => value.shape));
@@ -78,11 +78,14 @@ export function add({ inputs, node }: OpContext): OpReading | undefined {
   const activations = present.filter((value) => value.node !== undefined);
   if (activations.length === present.length && present.every((value) => value.shape.join() === shape.join()))
     return { outputs, zoo: zooOf("add") };
+  const table = present.find((value) => value.node === undefined);
   if (
     activations.length === 1 &&
     present.length === 2 &&
     node.opType === "Add" &&
-    activations[0]?.shape.join() === shape.join()
+    activations[0]?.shape.join() === shape.join() &&
+    table?.initializer !== undefined &&
+    table.shape.join() === shape.slice(1).join()
   )
     return { outputs, zoo: zooOf("position-embedding") };
   const n = count(shape);

@@ -6,6 +6,8 @@
  * timeline the evaluator's; a file with other weights gives another loss.
  */
 import { createHash } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { smallCnn } from "../../bench/onnx-examples.js";
 import { parseInstance } from "../../src/instance/parse.js";
@@ -20,6 +22,7 @@ import { simulate } from "../../src/simulate/simulate.js";
 import { loadTf } from "../../src/simulate/tf.js";
 import { toInstance } from "../../src/zoo/level.js";
 import type { ZooGraph } from "../../src/zoo/types.js";
+import { cli, ROOT, tempFolder } from "../cli/run.js";
 import { tinyMlp } from "./fixtures.js";
 
 /** The parameters of `graph` as the simulator initialises them from `seed`, copied to host. */
@@ -84,4 +87,25 @@ describe("an ONNX model with its weights runs on the simulator with the file's i
       expect(otherRun.loss).not.toBe(fromFile.loss);
     });
   }
+});
+
+describe("the README's loop on instances/onnx/small-cnn.onnx", () => {
+  it("imports, solves at 80%, exports a plan and simulates with the file's weights through the CLI", async () => {
+    const folder = tempFolder();
+    const instance = join(folder, "cnn.json");
+    const result = join(folder, "result.json");
+    const model = join(ROOT, "instances", "onnx", "small-cnn.onnx");
+    expect((await cli("import", model, "--loss", "cross-entropy", "--out", instance)).code).toBe(0);
+    const solved = await cli("solve", instance, "--solver", "graph-mincut", "--budget", "80%", "--json");
+    expect(JSON.parse(solved.out).status).toBe("optimal");
+    writeFileSync(result, solved.out);
+    const plan = join(folder, "plan.json");
+    expect(
+      (await cli("export", result, "--instance", instance, "--format", "plan", "--out", plan)).code,
+    ).toBe(0);
+    const run = await cli("simulate", instance, result);
+    expect(run.code).toBe(0);
+    expect(run.out).toMatch(/gradients {2}match plain backprop/);
+    expect(run.out).toMatch(/memory {5}matches the evaluator/);
+  });
 });
