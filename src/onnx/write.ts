@@ -12,8 +12,8 @@ import type { Padding } from "../zoo/ops/shape.js";
 import { LOSS_TYPES, type ZooGraph, type ZooOp } from "../zoo/types.js";
 import { ATTRIBUTE_TYPE } from "./encode.js";
 import type { OnnxAttribute, OnnxModel, OnnxNode, OnnxTensor, OnnxValueInfo } from "./model.js";
-import { permute } from "./permute.js";
 import { FLOAT, INT32, INT64 } from "./values.js";
+import { convPads, rawFloats } from "./write-parts.js";
 
 /** How to write. */
 export interface WriteOptions {
@@ -327,53 +327,4 @@ class Writer {
       },
     };
   }
-}
-
-/** ONNX pads `[top, left, bottom, right]` of a zoo window (TF's "same": the extra cell after). */
-function convPads(
-  x: readonly number[],
-  out: readonly number[],
-  kernel: readonly number[],
-  strides: readonly number[],
-  pad: Padding,
-): number[] {
-  if (pad === "valid") return [0, 0, 0, 0];
-  if (pad !== "same") {
-    const [[top = 0, bottom = 0] = [], [left = 0, right = 0] = []] = pad;
-    return [top, left, bottom, right];
-  }
-  const total = [0, 1].map((axis) =>
-    Math.max(
-      ((out[axis + 1] as number) - 1) * (strides[axis] as number) +
-        (kernel[axis] as number) -
-        (x[axis + 1] as number),
-      0,
-    ),
-  );
-  return [
-    Math.floor((total[0] as number) / 2),
-    Math.floor((total[1] as number) / 2),
-    Math.ceil((total[0] as number) / 2),
-    Math.ceil((total[1] as number) / 2),
-  ];
-}
-
-/** Zoo-layout values as ONNX `raw_data` of shape `dims` (little-endian float32). */
-function rawFloats(values: Float32Array, dims: readonly number[], perm?: readonly number[]): Uint8Array {
-  if (values.length !== dims.reduce((p, e) => p * e, 1))
-    throw new InternalError(`zooToOnnx: ${values.length} values for a tensor of shape [${dims}]`);
-  let ordered = values;
-  if (perm !== undefined) {
-    const zooDims = new Array<number>(dims.length);
-    perm.forEach((zooAxis, axis) => {
-      zooDims[zooAxis] = dims[axis] as number;
-    });
-    ordered = permute(values, zooDims, perm);
-  }
-  const raw = new Uint8Array(4 * ordered.length);
-  const view = new DataView(raw.buffer);
-  ordered.forEach((value, index) => {
-    view.setFloat32(4 * index, value, true);
-  });
-  return raw;
 }
