@@ -24,6 +24,13 @@ export {
 } from "./evaluate/evaluate.js";
 export { densityFor, elementsOf, storedBytes } from "./evaluate/storage.js";
 export {
+  PLAN_FORMAT,
+  type PlanDecision,
+  type PlanDocument,
+  type PlanNode,
+  planOf,
+} from "./export/plan.js";
+export {
   type FitLevel,
   type FitOptions,
   type FitProbeDetail,
@@ -62,9 +69,12 @@ export {
   type MemoryParts,
   type ModelSpec,
   type NeedsWord,
+  type OnnxModelSource,
+  type OnnxModelSpec,
   STORAGE_MODES,
   type StorageCosts,
   type StorageMode,
+  type ZooModelSpec,
 } from "./instance/types.js";
 export {
   type BreakdownOptions,
@@ -79,7 +89,10 @@ export {
   type ImportOptions,
   type ImportResult,
   importOnnx,
+  type KernelMapping,
   type OnnxModel,
+  type OnnxNetwork,
+  onnxNetwork,
   zooToOnnx,
 } from "./onnx/index.js";
 export {

@@ -9,9 +9,16 @@ import { Checker, join } from "./checker.js";
 import { deepFreeze, depthIssues } from "./json-depth.js";
 import { totalIssues } from "./limits.js";
 import { MEMORY_FIELDS, readMemory } from "./memory.js";
+import { readOnnxSource } from "./onnx-source.js";
 import { markParsed } from "./parsed.js";
 import { DEFAULT_DENSITY, DEFAULT_ELEMENT_BYTES, readStorage, STORAGE_COST_FIELDS } from "./storage.js";
-import { INSTANCE_FORMAT, type Instance, type InstanceNode, type NeedsWord } from "./types.js";
+import {
+  INSTANCE_FORMAT,
+  type Instance,
+  type InstanceNode,
+  type ModelSpec,
+  type NeedsWord,
+} from "./types.js";
 
 /** Node ids: letters, digits and `_ . : / -` (DESIGN.md, "File formats"). */
 export const NODE_ID_PATTERN = /^[A-Za-z0-9_.:/-]+$/;
@@ -133,23 +140,29 @@ function readHardware(check: Checker, value: unknown): Instance["hardware"] {
   };
 }
 
-function readModel(check: Checker, value: unknown): Instance["model"] {
+function readModel(check: Checker, value: unknown): ModelSpec | undefined {
   if (value === undefined) return undefined;
   const record = check.object(value, "model");
   if (record === undefined) return undefined;
-  check.knownFields(record, "model", ["zoo", "config", "backend"]);
-  const zoo = check.string(record.zoo, "model.zoo");
-  const config = record.config === undefined ? {} : (check.object(record.config, "model.config") ?? {});
   const { backend } = record;
-  if (backend === "cpu" || backend === "wasm") return { zoo, config: structuredClone(config), backend };
-  if (backend !== undefined)
+  if (backend !== undefined && backend !== "cpu" && backend !== "wasm")
     check.add(
       "bad-value",
       "model.backend",
       '"cpu" or "wasm" (the kernel backend the times were measured on)',
       backend,
     );
-  return { zoo, config: structuredClone(config) };
+  const backendField: { backend?: "cpu" | "wasm" } =
+    backend === "cpu" || backend === "wasm" ? { backend } : {};
+  if (record.onnx !== undefined) {
+    check.knownFields(record, "model", ["onnx", "backend"]);
+    const onnx = readOnnxSource(check, record.onnx);
+    return onnx === undefined ? undefined : { onnx, ...backendField };
+  }
+  check.knownFields(record, "model", ["zoo", "config", "backend"]);
+  const zoo = check.string(record.zoo, "model.zoo");
+  const config = record.config === undefined ? {} : (check.object(record.config, "model.config") ?? {});
+  return { zoo, config: structuredClone(config), ...backendField };
 }
 
 function readNodes(check: Checker, value: unknown): InstanceNode[] {

@@ -76,12 +76,45 @@ export interface Hardware {
   readonly latency: number;
 }
 
+/**
+ * What the simulator runs an instance on: a network of the model zoo ({@link ZooModelSpec}) or an
+ * imported ONNX file with its own weights ({@link OnnxModelSpec}).
+ */
+export type ModelSpec = ZooModelSpec | OnnxModelSpec;
+
 /** A runnable network from the model zoo, for the simulator. */
-export interface ModelSpec {
+export interface ZooModelSpec {
   readonly zoo: string;
   readonly config: Readonly<Record<string, unknown>>;
   /** The TensorFlow.js backend the profiler measured the times on; `remat simulate` defaults to it. */
   readonly backend?: "cpu" | "wasm";
+  readonly onnx?: undefined;
+}
+
+/** An imported ONNX model whose every node has a kernel: the simulator runs it with the file's initializers. */
+export interface OnnxModelSpec {
+  readonly onnx: OnnxModelSource;
+  readonly backend?: "cpu" | "wasm";
+  readonly zoo?: undefined;
+  readonly config?: undefined;
+}
+
+/**
+ * Where an imported instance's network and weights are: the ONNX file and the import options that
+ * rebuild the instance's graph from it (src/onnx/runnable.ts maps each node to a kernel and each
+ * learned initializer to its parameter).
+ */
+export interface OnnxModelSource {
+  /** The ONNX file: relative to the folder of the instance file, or absolute. */
+  readonly file: string;
+  /** SHA-256 of the file's bytes, lower-case hex: a file changed since the import is refused. */
+  readonly sha256: string;
+  /** `--batch` of the import. */
+  readonly batch?: number;
+  /** `--input NAME=SHAPE` of the import. */
+  readonly inputShapes?: Readonly<Record<string, readonly number[]>>;
+  /** The loss the importer appended. */
+  readonly loss: "mean-square" | "cross-entropy";
 }
 
 /**

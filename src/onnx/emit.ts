@@ -10,7 +10,7 @@ import { opCost } from "../zoo/ops/cost.js";
 import { type Device, rooflineMs } from "../zoo/roofline.js";
 import type { OpType, ParamSpec, ZooOp } from "../zoo/types.js";
 import type { OnnxNode } from "./model.js";
-import type { OpReading } from "./ops.js";
+import type { OpReading } from "./op-reading.js";
 import { count, INT32, type Value, valueBytes } from "./values.js";
 
 /** One instance node while the graph is read; costs are computed at the end (a bias may still fuse). */
@@ -111,7 +111,7 @@ export function opNode(item: PendingNode, device: Device, isSource: (id: string)
       op: item.onnx.opType,
       ...(reading.zoo === undefined ? {} : { as: reading.zoo.type }),
       shape: [...item.shape],
-      ...(item.onnx.name !== item.id ? { onnx: item.onnx.name } : {}),
+      onnx: item.onnx.name || (item.onnx.outputs[0] ?? ""),
     },
   };
 }

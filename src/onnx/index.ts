@@ -1,6 +1,7 @@
 /**
  * ONNX in and out: {@link importOnnx} reads an ONNX model file as an op-level instance,
- * {@link zooToOnnx} and {@link encodeModel} write a zoo network as an ONNX file.
+ * {@link zooToOnnx} and {@link encodeModel} write a zoo network as an ONNX file, {@link onnxNetwork} gives
+ * the simulator an imported model's network and its file's weights.
  */
 export { A100, DEVICES, H100 } from "./devices.js";
 export { ATTRIBUTE_TYPE, encodeModel } from "./encode.js";
@@ -15,4 +16,6 @@ export {
   type OnnxTensor,
   type OnnxValueInfo,
 } from "./model.js";
+export { type KernelMapping, kernelMapping, type ParamBinding } from "./runnable.js";
+export { type OnnxNetwork, onnxNetwork, onnxWeights } from "./weights.js";
 export { type WriteOptions, zooToOnnx } from "./write.js";

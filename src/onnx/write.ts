@@ -13,6 +13,7 @@ import { LOSS_TYPES, type ZooGraph, type ZooOp } from "../zoo/types.js";
 import { ATTRIBUTE_TYPE } from "./encode.js";
 import type { OnnxAttribute, OnnxModel, OnnxNode, OnnxTensor, OnnxValueInfo } from "./model.js";
 import { FLOAT, INT32, INT64 } from "./values.js";
+import { convPads, rawFloats } from "./write-parts.js";
 
 /** How to write. */
 export interface WriteOptions {
@@ -21,7 +22,18 @@ export interface WriteOptions {
    * their shapes, and files of full-size networks stay small. Default false (zeros are written).
    */
   readonly externalWeights?: boolean;
+  /**
+   * The parameters' values, by key `opId/name` in the zoo's layout (as the simulator's network holds
+   * them): written as the initializers' float32 data, permuted into ONNX's layout. Parameters not in
+   * the map (and BatchNormalization's running statistics) are written as zeros.
+   */
+  readonly weights?: ReadonlyMap<string, Float32Array>;
 }
+
+/** ONNX `[O, I, kh, kw]` from the zoo's `[kh, kw, I, O]` (a transposed conv's `[I, O, kh, kw]` from `[kh, kw, O, I]`). */
+const HWIO_TO_OIHW = [3, 2, 0, 1];
+/** ONNX's depthwise `[C, 1, kh, kw]` from the zoo's `[kh, kw, C, 1]`. */
+const DEPTHWISE_TO_ONNX = [2, 3, 0, 1];
 
 /** The ONNX model of `graph` (encode it with encodeModel). */
 export function zooToOnnx(graph: ZooGraph, options: WriteOptions = {}): OnnxModel {
@@ -143,7 +155,11 @@ class Writer {
     const [kh = 1, kw = 1] = op.attrs.kernel as number[];
     const groups = (op.attrs.groups as number | undefined) ?? 1;
     const filters = op.attrs.filters as number;
-    const weight = this.weight(`${op.id}.weight`, [filters, (this.shapeOf(x)[3] as number) / groups, kh, kw]);
+    const weight = this.weight(
+      `${op.id}.weight`,
+      [filters, (this.shapeOf(x)[3] as number) / groups, kh, kw],
+      groups > 1 ? DEPTHWISE_TO_ONNX : HWIO_TO_OIHW,
+    );
     return this.node(
       op,
       "Conv",
@@ -161,12 +177,11 @@ class Writer {
   private convTranspose(op: ZooOp, x: string): string {
     const [kh = 1, kw = 1] = op.attrs.kernel as number[];
     const [sh = 1, sw = 1] = op.attrs.strides as number[];
-    const weight = this.weight(`${op.id}.weight`, [
-      this.shapeOf(x)[3] as number,
-      op.attrs.filters as number,
-      kh,
-      kw,
-    ]);
+    const weight = this.weight(
+      `${op.id}.weight`,
+      [this.shapeOf(x)[3] as number, op.attrs.filters as number, kh, kw],
+      HWIO_TO_OIHW,
+    );
     const total = op.attrs.pad === "same" ? [kh - sh, kw - sw] : [0, 0];
     const [th, tw] = total.map((t) => Math.max(t, 0)) as [number, number];
     return this.node(
@@ -255,12 +270,16 @@ class Writer {
     return op.id;
   }
 
-  private weight(name: string, dims: readonly number[]): string {
+  /** A float initializer `name` (`opId.param`) of ONNX shape `dims`; `perm`: ONNX axis a is zoo axis perm[a]. */
+  private weight(name: string, dims: readonly number[], perm?: readonly number[]): string {
+    const dot = name.lastIndexOf(".");
+    const values = this.options.weights?.get(`${name.slice(0, dot)}/${name.slice(dot + 1)}`);
     this.initializers.push({
       name,
       dataType: FLOAT,
       dims: [...dims],
       ...(this.options.externalWeights === true ? { external: true } : {}),
+      ...(values === undefined ? {} : { raw: rawFloats(values, dims, perm) }),
     });
     return name;
   }
@@ -308,33 +327,4 @@ class Writer {
       },
     };
   }
-}
-
-/** ONNX pads `[top, left, bottom, right]` of a zoo window (TF's "same": the extra cell after). */
-function convPads(
-  x: readonly number[],
-  out: readonly number[],
-  kernel: readonly number[],
-  strides: readonly number[],
-  pad: Padding,
-): number[] {
-  if (pad === "valid") return [0, 0, 0, 0];
-  if (pad !== "same") {
-    const [[top = 0, bottom = 0] = [], [left = 0, right = 0] = []] = pad;
-    return [top, left, bottom, right];
-  }
-  const total = [0, 1].map((axis) =>
-    Math.max(
-      ((out[axis + 1] as number) - 1) * (strides[axis] as number) +
-        (kernel[axis] as number) -
-        (x[axis + 1] as number),
-      0,
-    ),
-  );
-  return [
-    Math.floor((total[0] as number) / 2),
-    Math.floor((total[1] as number) / 2),
-    Math.ceil((total[0] as number) / 2),
-    Math.ceil((total[1] as number) / 2),
-  ];
 }

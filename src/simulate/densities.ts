@@ -8,13 +8,12 @@
 import { densityFor } from "../evaluate/storage.js";
 import type { Instance } from "../instance/types.js";
 import { storeAllSchedule } from "../schedule/builders.js";
-import type { ZooGraph } from "../zoo/types.js";
 import { runSchedule } from "./interpreter.js";
 import { buildNetwork, disposeNetwork } from "./network.js";
 import { DEFAULT_SEED } from "./simulate.js";
 import { type Backend, loadTf } from "./tf.js";
 import { requireModel, validateRun } from "./validate.js";
-import { zooGraphOf } from "./zoo-graph.js";
+import { type ModelOptions, runnableModel } from "./zoo-graph.js";
 
 /** One activation's measured density. */
 export interface ActivationDensity {
@@ -26,13 +25,11 @@ export interface ActivationDensity {
 }
 
 /** Where and on what data to measure. */
-export interface DensityOptions {
+export interface DensityOptions extends ModelOptions {
   /** Kernel backend (default cpu). */
   readonly backend?: Backend;
   /** Seed of the parameters and input data (default 1, the simulator's). */
   readonly seed?: number;
-  /** The network; default: built from the instance's `model` block by the zoo. */
-  readonly graph?: ZooGraph;
 }
 
 /**
@@ -45,11 +42,12 @@ export async function measureDensities(
   options: DensityOptions = {},
 ): Promise<ActivationDensity[]> {
   const model = requireModel(instance);
-  const graph = options.graph ?? zooGraphOf(model);
+  const runnable = runnableModel(model, options);
+  const graph = runnable.graph;
   const schedule = storeAllSchedule(instance);
   validateRun(instance, graph, schedule);
   const tf = await loadTf(options.backend ?? "cpu", "measureDensities");
-  const network = buildNetwork(tf, graph, options.seed ?? DEFAULT_SEED);
+  const network = buildNetwork(tf, graph, options.seed ?? DEFAULT_SEED, runnable.weights);
   try {
     const run = runSchedule(tf, network, instance, schedule, { gradients: false, countNonzeros: true });
     return graph.ops.map((op) => {

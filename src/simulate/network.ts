@@ -8,6 +8,7 @@
  * [-1, 1); int inputs uniform over the range their consumer reads (an embedding's vocabulary, the loss's
  * classes).
  */
+import { InputError } from "../errors.js";
 import type { ZooGraph, ZooOp } from "../zoo/types.js";
 import type { ParamTensors } from "./kernels/types.js";
 import { integerArray, uniformArray } from "./random.js";
@@ -45,6 +46,27 @@ function initialValues(seed: number, key: string, name: string, shape: readonly 
   return uniformArray(seed, key, size, Math.sqrt(6 / (fanIn + fanOut)));
 }
 
+/** The values of parameter `key`: the given ones (checked against its shape), else seeded. */
+function paramValues(
+  seed: number,
+  weights: ReadonlyMap<string, Float32Array> | undefined,
+  key: string,
+  { name, shape }: { readonly name: string; readonly shape: readonly number[] },
+): Float32Array {
+  if (weights === undefined) return initialValues(seed, key, name, shape);
+  const values = weights.get(key);
+  const size = shape.reduce((p, e) => p * e, 1);
+  if (values !== undefined && values.length === size) return values;
+  throw new InputError("simulate", [
+    {
+      code: "option",
+      path: `weights.${key}`,
+      expected: `${size} float32 values (shape [${shape}])`,
+      received: values === undefined ? "missing" : `${values.length} values`,
+    },
+  ]);
+}
+
 /** The exclusive upper bound of the ids an int input holds, from what reads it. */
 function integerBound(graph: ZooGraph, input: ZooOp): number {
   for (const op of graph.ops) {
@@ -61,10 +83,16 @@ function integerBound(graph: ZooGraph, input: ZooOp): number {
 }
 
 /**
- * Builds the network of `graph` with parameters from `seed`.
- * @throws Error when a tied op or an int input's range cannot be resolved (a zoo bug)
+ * Builds the network of `graph` with parameters from `seed`, or with `weights` (by key `opId/name`) when given.
+ * @throws Error when a tied op or an int input's range cannot be resolved (a zoo bug); InputError
+ *   (code `option`, path `weights.KEY`) when `weights` lack a parameter or hold one of the wrong size
  */
-export function buildNetwork(tf: Tf, graph: ZooGraph, seed: number): Network {
+export function buildNetwork(
+  tf: Tf,
+  graph: ZooGraph,
+  seed: number,
+  weights?: ReadonlyMap<string, Float32Array>,
+): Network {
   const opById = new Map(graph.ops.map((op) => [op.id, op] as const));
   const params = new Map<string, Tensor>();
   const paramsOf = new Map<string, Map<string, Tensor>>();
@@ -76,7 +104,7 @@ export function buildNetwork(tf: Tf, graph: ZooGraph, seed: number): Network {
     const keys = new Map<string, string>();
     for (const spec of op.params) {
       const key = `${op.id}/${spec.name}`;
-      const tensor = tf.tensor(initialValues(seed, key, spec.name, spec.shape), [...spec.shape], "float32");
+      const tensor = tf.tensor(paramValues(seed, weights, key, spec), [...spec.shape], "float32");
       params.set(key, tensor);
       paramBytes += tensor.size * BYTES_PER_ELEMENT;
       own.set(spec.name, tensor);

@@ -22,16 +22,15 @@
 import type { Instance } from "../instance/types.js";
 import { storeAllSchedule } from "../schedule/builders.js";
 import type { Schedule } from "../schedule/types.js";
-import type { ZooGraph } from "../zoo/types.js";
 import { DEFAULT_ESTIMATOR, type Estimator, estimate } from "./estimator.js";
 import { type RunRecord, runSchedule } from "./interpreter.js";
 import { buildNetwork, disposeNetwork } from "./network.js";
 import { type BackendFrom, compareRuns, type SimulationResult } from "./result.js";
 import { type Backend, loadTf } from "./tf.js";
 import { requireModel, validateRun } from "./validate.js";
-import { zooGraphOf } from "./zoo-graph.js";
+import { type ModelOptions, runnableModel } from "./zoo-graph.js";
 
-export interface SimulateOptions {
+export interface SimulateOptions extends ModelOptions {
   /**
    * Kernel backend. Default: the one the instance's times were measured on (`model.backend`, which the
    * profiler writes), so that predicted and measured times compare like with like; `cpu` (the
@@ -55,8 +54,6 @@ export interface SimulateOptions {
    * {@link DEFAULT_WARMUP}), as the profiler warms up before it times.
    */
   readonly warmup?: number;
-  /** The network to run; default: built from the instance's `model` block by the zoo. */
-  readonly graph?: ZooGraph;
 }
 
 /** Default seed of parameters and data. */
@@ -79,11 +76,12 @@ export async function simulate(
   options: SimulateOptions = {},
 ): Promise<SimulationResult> {
   const model = requireModel(instance);
-  const graph = options.graph ?? zooGraphOf(model);
+  const runnable = runnableModel(model, options);
+  const graph = runnable.graph;
   const evaluation = validateRun(instance, graph, schedule);
   const [backend, backendFrom] = chooseBackend(options.backend, model.backend);
   const tf = await loadTf(backend, "simulate");
-  const network = buildNetwork(tf, graph, options.seed ?? DEFAULT_SEED);
+  const network = buildNetwork(tf, graph, options.seed ?? DEFAULT_SEED, runnable.weights);
   const runs: RunRecord[] = [];
   let reference: RunRecord;
   try {

@@ -2,6 +2,7 @@
 import { describeValue, InputError } from "../../errors.js";
 import { evaluate } from "../../evaluate/evaluate.js";
 import { chromeTrace } from "../../export/chrome-trace.js";
+import { type PlanProvenance, planOf } from "../../export/plan.js";
 import { loadInstance, readJson } from "../../instance/load.js";
 import { writeFileAtomic } from "../../io/files.js";
 import { checkOutputPath } from "../../io/output-path.js";
@@ -10,16 +11,31 @@ import { noExtraPositionals, parseCommandArgs, requirePositional, stringOption }
 import type { Command } from "../command.js";
 
 const SITE = "remat export";
-const FORMATS = ["chrome-trace"] as const;
+const FORMATS = ["chrome-trace", "plan"] as const;
 
-const HELP = `remat export RESULT_OR_SCHEDULE --instance INSTANCE --format chrome-trace --out FILE.json
+const HELP = `remat export RESULT_OR_SCHEDULE --instance INSTANCE --format chrome-trace|plan --out FILE.json
 
 Evaluates the schedule (a result of remat solve, or a schedule file) on its instance under the cost
 model and writes it in a format other tools read:
   chrome-trace  JSON trace events (open in Perfetto or chrome://tracing): a compute lane (F, B, C, X,
                 and stalls waiting for transfers), the device-to-host (O) and host-to-device (P)
                 channels, and a memory counter (bytes resident, fixedBytes included).
+  plan          a plan file (format remat-plan/1, schema instances/plan.schema.json): per node, its
+                ONNX name (for imported instances) and PyTorch module path, and its decision: input,
+                save, recompute, offload or stored (storedForm bitmap, fp16, bf16), with the PyTorch
+                CheckpointPolicy (MUST_SAVE / PREFER_RECOMPUTE) and the counts of forwards and offloads.
 Exit codes: 0 written, 2 bad input (an invalid schedule names its first bad instruction).`;
+
+/** The solver, status and budget a result file states (none for a bare schedule). */
+function provenanceOf(raw: unknown): PlanProvenance {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return {};
+  const record = raw as Record<string, unknown>;
+  return {
+    ...(typeof record.solver === "string" ? { solver: record.solver } : {}),
+    ...(typeof record.status === "string" ? { status: record.status } : {}),
+    ...(typeof record.budgetBytes === "number" ? { budgetBytes: record.budgetBytes } : {}),
+  };
+}
 
 function fail(path: string, expected: string, received: unknown, file?: string): never {
   throw new InputError(SITE, [{ code: "option", path, expected, received: describeValue(received) }], file);
@@ -27,7 +43,7 @@ function fail(path: string, expected: string, received: unknown, file?: string):
 
 export const exportCommand: Command = {
   name: "export",
-  summary: "write an evaluated schedule as a Chrome trace",
+  summary: "write an evaluated schedule as a Chrome trace or a plan file",
   help: HELP,
   run: async (args, io) => {
     const parsed = parseCommandArgs("export", args, {
@@ -44,7 +60,8 @@ export const exportCommand: Command = {
     const out = stringOption(parsed, "out") ?? fail("--out", "an output file", undefined);
     checkOutputPath(SITE, out);
     const instance = await loadInstance(instancePath);
-    const document = parseScheduleDocument(await readJson(input, SITE), input);
+    const raw = await readJson(input, SITE);
+    const document = parseScheduleDocument(raw, input);
     const evaluation = evaluate(instance, document.schedule, { trace: true });
     if (!evaluation.valid)
       throw new InputError(
@@ -59,6 +76,16 @@ export const exportCommand: Command = {
         ],
         input,
       );
+    if (format === "plan") {
+      const plan = planOf(instance, document.schedule, evaluation, provenanceOf(raw));
+      await writeFileAtomic(out, `${JSON.stringify(plan, null, 2)}\n`);
+      const counts = new Map<string, number>();
+      for (const node of plan.nodes) counts.set(node.decision, (counts.get(node.decision) ?? 0) + 1);
+      io.out(
+        `wrote ${out}: plan of ${plan.nodes.length} nodes (${[...counts].map(([word, n]) => `${n} ${word}`).join(", ")}), makespan ${evaluation.makespanMs.toFixed(3)} ms, peak ${evaluation.peakBytes} bytes`,
+      );
+      return 0;
+    }
     const trace = chromeTrace(evaluation, instance.name);
     await writeFileAtomic(out, `${JSON.stringify(trace)}\n`);
     io.out(

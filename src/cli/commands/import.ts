@@ -13,6 +13,7 @@ import {
   stringOption,
 } from "../args.js";
 import type { Command } from "../command.js";
+import { onnxSource } from "../onnx-model.js";
 
 const SITE = "remat import";
 const LOSSES = ["mean-square", "cross-entropy", "none"] as const;
@@ -27,6 +28,9 @@ as needing its inputs and output, its shape from the file's value_info, and list
 initializers with their gradients (and optimizer state) in fixedBytes; times a roofline of the
 device. A loss is appended to the model's single output: mean-square (default, no labels), or
 softmax cross-entropy against int32 labels (classes on axis 1 of a 4-D output, else the last axis).
+When every node is an op the simulator has a kernel for (src/onnx/runnable.ts), the instance gets a
+model block { onnx: { file, sha256, ... } } and remat simulate runs it with the file's own weights;
+otherwise the nodes without a kernel are listed.
 
 Options:
   --batch N          the batch size: the first dimension of every graph input
@@ -124,12 +128,23 @@ export const importCommand: Command = {
     const out = stringOption(parsed, "out") ?? fail("--out", "an output file", undefined);
     checkOutputPath(SITE, out);
     const options = optionsOf(parsed, file);
-    const { document, warnings } = importOnnx(await readModel(file), options);
-    await writeFileAtomic(out, formatDocument(document));
+    const bytes = await readModel(file);
+    const { document, warnings, kernels } = importOnnx(bytes, options);
+    const loss = options.loss ?? "mean-square";
+    const runnable = kernels.runnable && loss !== "none";
+    const written = runnable
+      ? { ...document, model: { onnx: onnxSource(file, out, bytes, { ...options, loss }) } }
+      : document;
+    await writeFileAtomic(out, formatDocument(written));
     for (const warning of warnings) io.err(`warning: ${warning}`);
     const activations = document.nodes.reduce((sum, node) => sum + node.bytes, 0);
     io.out(
       `wrote ${out}: ${document.name}, ${document.nodes.length} nodes, ${activations} bytes of activations, fixedBytes ${document.fixedBytes}${warnings.length > 0 ? `, ${warnings.length} op(s) read conservatively` : ""}`,
+    );
+    io.out(
+      runnable
+        ? "runnable: every node has a kernel; remat simulate runs it with the file's weights (model.onnx)"
+        : `not runnable on the simulator's kernels: ${kernels.runnable ? "no loss appended" : `${kernels.missing.length} node(s) without a kernel, first ${kernels.missing[0]}`}`,
     );
     return 0;
   },

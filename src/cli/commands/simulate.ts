@@ -15,6 +15,7 @@ import {
   stringOption,
 } from "../args.js";
 import type { Command } from "../command.js";
+import { readOnnxSource } from "../onnx-model.js";
 
 const HELP = `remat simulate INSTANCE SCHEDULE_OR_RESULT [--backend cpu|wasm] [--repeats R] [--seed N] [--json]
 
@@ -128,7 +129,9 @@ export const simulateCommand: Command = {
         `remat simulate: warning: ${schedulePath} was made for instance "${document.instance}", simulating it on "${instance.name}"`,
       );
     }
+    const onnx = instance.model?.onnx;
     const result = await simulate(instance, document.schedule, {
+      ...(onnx === undefined ? {} : { onnx: await readOnnxSource(onnx, instancePath) }),
       ...(backend === undefined ? {} : { backend }),
       ...(seed === undefined ? {} : { seed }),
       ...(repeats === undefined ? {} : { repeats }),
