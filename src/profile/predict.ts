@@ -22,7 +22,8 @@ export interface PredictInstanceOptions {
 /**
  * The document of `document`'s network at `batch`, predicted from its `batchModel`. The prediction has
  * no batch model and no stored forms (their conversion times were measured at the profiled batch only);
- * its model block's config says the new batch, so that `remat simulate` builds the network at it.
+ * its model block's config says the new batch, so that `remat simulate` builds the zoo network at it
+ * (an ONNX model block is dropped: the file's graph is at the batch it was imported at).
  * @throws InputError (code `required`, path `batchModel`) when the document has none; (code
  *   `option`, path `batch`) for a batch that is not a positive integer
  */
@@ -54,7 +55,7 @@ export function predictDocument(
     source: `${document.source} Predicted at batch ${batch} from the batch model fitted to batches ${model.batches.join(", ")} (${margin ? "each value raised by its line's largest residual" : "fitted values, no margin"}; remat predict).`,
     fixedBytes,
     ...(memory !== undefined && fixedBytes === document.fixedBytes ? { memory } : {}),
-    ...(spec === undefined ? {} : { model: { ...spec, config: { ...spec.config, batch } } }),
+    ...(spec?.zoo === undefined ? {} : { model: { ...spec, config: { ...spec.config, batch } } }),
     nodes: document.nodes.map((node) => predictNode(node, model, batch, margin)),
   };
 }

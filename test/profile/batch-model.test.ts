@@ -127,7 +127,7 @@ describe("fitBatchModel on the zoo's resnet-18", () => {
   it("says the new batch in the model block and drops the batch model", () => {
     const withSpec = { ...document, model: { zoo: "resnet-18", config: { inputSize: 32, batch: 8 } } };
     const predicted = predictDocument(withSpec, 12);
-    expect(predicted.model?.config.batch).toBe(12);
+    expect(predicted.model?.config?.batch).toBe(12);
     expect(predicted.batchModel).toBeUndefined();
   });
 

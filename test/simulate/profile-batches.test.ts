@@ -14,7 +14,7 @@ describe("a batch model fitted to real profiles", () => {
   it("predicts every size of a held-out batch exactly and its step time within a factor of 2", async () => {
     const { document, profiles } = await profileBatches("mlp", [1, 2, 4], { ...TIMING, config: CONFIG });
     expect(profiles.map((profile) => profile.batch)).toEqual([1, 2, 4]);
-    expect(document.model?.config.batch).toBe(4);
+    expect(document.model?.config?.batch).toBe(4);
     const predicted = predictDocument(document, 8);
     const fresh = await profileModel("mlp", { ...TIMING, config: { ...CONFIG, batch: 8 } });
     expect(predicted.fixedBytes).toBe(fresh.fixedBytes);

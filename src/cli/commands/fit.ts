@@ -232,14 +232,15 @@ async function batchModelOption(
     new InputError("remat fit", [{ code: "required", path, expected, received: "none" }], file);
   if (instance.batchModel === undefined)
     throw issue("batchModel", "a batch model (made by remat profile --batches)");
-  if (instance.model === undefined) throw issue("model", "the zoo network the profile measured");
-  const { batch: _searched, ...rest } = instance.model.config;
+  const spec = instance.model;
+  if (spec?.zoo === undefined) throw issue("model.zoo", "the zoo network the profile measured");
+  const { batch: _searched, ...rest } = spec.config;
   const config = Object.fromEntries(
     Object.entries(rest).filter(([, value]) => typeof value === "number"),
   ) as Record<string, number>;
   const document = raw as InstanceDocument;
   return {
-    model: instance.model.zoo,
+    model: spec.zoo,
     config,
     instanceAt: (_level, batch) =>
       predictInstance(document, batch, { margin: true, name: `${instance.name}-b${batch}-predicted` }),
