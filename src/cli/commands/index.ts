@@ -10,6 +10,7 @@ import { importCommand } from "./import.js";
 import { memoryCommand } from "./memory.js";
 import { plotCommand } from "./plot.js";
 import { profileCommand } from "./profile.js";
+import { reportCommand } from "./report.js";
 import { simulateCommand } from "./simulate.js";
 import { solveCommand } from "./solve.js";
 import { solversCommand } from "./solvers.js";
@@ -19,6 +20,7 @@ export const commands: readonly Command[] = [
   solveCommand,
   evaluateCommand,
   batchCommand,
+  reportCommand,
   memoryCommand,
   fitCommand,
   simulateCommand,
