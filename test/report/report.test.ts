@@ -120,6 +120,19 @@ describe("remat report", () => {
     expect(rows).toContain("b,b.json,50%,500,chain-dp,rejected,false,,,,,false,15");
   });
 
+  it("writes one HTML page with the libraries and data inlined and nothing loaded from elsewhere", async () => {
+    const out = join(folder, "hand.html");
+    const run = await cli("report", log, "--out", out);
+    expect(run.code).toBe(0);
+    const page = readFileSync(out, "utf8");
+    expect(page).toMatch(/^<!doctype html>/);
+    expect(page).not.toMatch(/<script[^>]+src=|<link[^>]+href=|@import/);
+    expect(page).toContain('<table class="sortable" id="summary">');
+    expect(page).toContain('<td class="best status-optimal" data-sort="120">20.0% optimal, gap 4.0%</td>');
+    expect(page).toContain("The log kept no schedules");
+    expect(page.match(/<script>/g)).toHaveLength(4);
+  });
+
   it("quotes CSV fields holding commas, quotes or line breaks", () => {
     expect(csvField('a,"b"')).toBe('"a,""b"""');
     expect(csvField("plain")).toBe("plain");

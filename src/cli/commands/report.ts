@@ -55,7 +55,7 @@ export const reportCommand: Command = {
         ? reportMarkdown(report)
         : format === "csv"
           ? reportCsv(report)
-          : await htmlReport(report, log);
+          : await htmlReport(report, log, input);
     if (out === undefined) io.out(text.trimEnd());
     else {
       await writeFileAtomic(out, text);
