@@ -5,6 +5,7 @@
  * exactly what these renderers make of the results files.
  */
 import { readFileSync } from "node:fs";
+import { batchResults, renderBatch } from "./readme-batch.js";
 import { renderFit } from "./readme-fit.js";
 import { pofoResults, renderPofo } from "./readme-pofo.js";
 
@@ -461,6 +462,7 @@ export const BLOCKS: Readonly<Record<string, { readonly from: string; readonly r
   "graph-offload": { from: "graph-offload", render: graphOffload },
   milp: { from: "milp", render: milpBlock },
   fit: { from: "fit", render: () => renderFit(results("fit"), measuredOn) },
+  "batch-zoo": { from: "batch-zoo", render: () => renderBatch(batchResults(), measuredOn) },
 };
 
 /** The opening marker of block `name`. */

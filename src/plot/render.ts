@@ -1,12 +1,10 @@
 /**
  * Vega-Lite specifications rendered to SVG in Node: compiled by vega-lite to Vega, then drawn by a
- * headless Vega view (no browser, no canvas: Vega's SVG string renderer estimates text widths).
+ * headless Vega view (no browser, no canvas: Vega's SVG string renderer estimates text widths). The CLI
+ * imports this module only when it draws, so other commands do not load Vega at startup.
  */
 import { parse, View } from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
-
-/** The Vega-Lite schema the specifications are written against. */
-export const VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 
 /**
  * The SVG document of `spec`.

@@ -6,7 +6,7 @@
 import type { TopLevelSpec } from "vega-lite";
 import { hasSchedule } from "../report/model.js";
 import type { ResultRecord } from "../report/records.js";
-import { VEGA_LITE_SCHEMA } from "./render.js";
+import { VEGA_LITE_SCHEMA } from "./schema.js";
 import { byteUnit } from "./units.js";
 
 /** Views per row of a multi-instance plot. */
@@ -38,6 +38,17 @@ function layout(description: string, views: readonly Record<string, unknown>[]):
   if (views.length === 1) return { ...base, ...views[0] } as TopLevelSpec;
   return { ...base, columns: COLUMNS, concat: views } as unknown as TopLevelSpec;
 }
+
+/**
+ * The overhead axis: symmetric-log, so that recompute-all's and offload-all's overheads of several hundred
+ * percent do not flatten the fronts of the others near zero (and 0% stays drawable, unlike on a log scale).
+ */
+const OVERHEAD_AXIS = {
+  field: "overhead",
+  type: "quantitative",
+  title: "time overhead (%, symlog scale)",
+  scale: { type: "symlog", constant: 10 },
+} as const;
 
 const SOLVER_COLOR = {
   field: "solver",
@@ -75,7 +86,7 @@ export function frontSpec(records: readonly ResultRecord[]): TopLevelSpec | unde
           title: `peak memory (${unit.name})`,
           scale: { zero: false },
         },
-        y: { field: "overhead", type: "quantitative", title: "time overhead (%)" },
+        y: OVERHEAD_AXIS,
         color: SOLVER_COLOR,
         order: { field: "peak", type: "quantitative" },
       },
@@ -114,7 +125,7 @@ export function sweepSpec(records: readonly ResultRecord[]): TopLevelSpec | unde
       mark: { type: "line", point: true, tooltip: true },
       encoding: {
         x: { field: "budget", type: "quantitative", title: axis.title, scale: { zero: false } },
-        y: { field: "overhead", type: "quantitative", title: "time overhead (%)" },
+        y: OVERHEAD_AXIS,
         color: SOLVER_COLOR,
         order: { field: "budget", type: "quantitative" },
       },

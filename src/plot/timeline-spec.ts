@@ -7,7 +7,7 @@ import type { TopLevelSpec } from "vega-lite";
 import { evaluate } from "../evaluate/evaluate.js";
 import type { Instance } from "../instance/types.js";
 import type { Instruction } from "../schedule/types.js";
-import { VEGA_LITE_SCHEMA } from "./render.js";
+import { VEGA_LITE_SCHEMA } from "./schema.js";
 import { byteUnit } from "./units.js";
 
 /** What a timeline is drawn from: a valid schedule and its evaluation. */

@@ -55,7 +55,7 @@ export interface InstanceTable {
 /** One solver across every instance. */
 export interface SolverSummary {
   readonly solver: string;
-  /** Rows (instance x budget) where the solver has a line. */
+  /** Rows (instance x budget) where the solver has a line that is not `rejected` (it accepts the instance). */
   readonly rows: number;
   /** Rows with a schedule within the budget. */
   readonly solved: number;
@@ -214,7 +214,7 @@ function summarize(solver: string, reference: string, tables: readonly InstanceT
   });
   return {
     solver,
-    rows: cells.length,
+    rows: cells.filter((cell) => cell.status !== "rejected").length,
     solved: cells.filter(hasSchedule).length,
     optimal: cells.filter((cell) => cell.status === "optimal").length,
     wins: cells.filter((cell) => cell.best).length,

@@ -81,7 +81,8 @@ export function reportMarkdown(report: Report): string {
   return [
     "## Summary",
     "",
-    `${report.instances.length} instances. Wins: rows (instance x budget) where the solver has the least makespan (ties count for each). ` +
+    `${report.instances.length} instances. Rows: instance x budget pairs the solver accepts (not rejected); solved: those with a schedule within the budget. ` +
+      "Wins: rows where the solver has the least makespan (ties count for each). " +
       `The last column is the geometric mean, over the rows both solved, of the solver's makespan over ${report.reference}'s. ` +
       "Cells: time overhead over store-all, status, and the certified gap to the recorded lower bound where there is one; the best per row in bold.",
     "",

@@ -39,7 +39,9 @@ describe("remat plot --kind front", () => {
     expect(words).toContain("b");
     const axes = ariaLabels(svg, "axis");
     expect(axes.filter((label) => label.startsWith("X-axis titled 'peak memory (bytes)'"))).toHaveLength(2);
-    expect(axes.filter((label) => label.startsWith("Y-axis titled 'time overhead (%)'"))).toHaveLength(2);
+    expect(
+      axes.filter((label) => label.startsWith("Y-axis titled 'time overhead (%, symlog scale)'")),
+    ).toHaveLength(2);
     expect(solversOfPoints(svg)).toEqual(new Set(["store-all", "chen-greedy", "chain-dp"]));
     // a: store-all 1, chen-greedy 3, chain-dp 3; b: store-all 1, chen-greedy 2 (rejected and infeasible: none)
     expect(ariaLabels(svg, "point")).toHaveLength(10);

@@ -123,7 +123,9 @@ describe("the HTML report in headless chromium", () => {
     const axes = await page
       .locator('#plot-front [aria-roledescription="axis"]')
       .evaluateAll((nodes) => nodes.map((node) => node.getAttribute("aria-label") ?? ""));
-    expect(axes.some((label) => label.startsWith("Y-axis titled 'time overhead (%)'"))).toBe(true);
+    expect(axes.some((label) => label.startsWith("Y-axis titled 'time overhead (%, symlog scale)'"))).toBe(
+      true,
+    );
   });
 
   it("draws the plot on screen: a screenshot of it is not blank", async () => {

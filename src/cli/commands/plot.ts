@@ -9,7 +9,6 @@ import { describeValue, InputError } from "../../errors.js";
 import { loadInstance, readJson } from "../../instance/load.js";
 import { writeFileAtomic } from "../../io/files.js";
 import { checkOutputPath } from "../../io/output-path.js";
-import { renderSvg } from "../../plot/render.js";
 import { frontSpec, sweepSpec } from "../../plot/results-specs.js";
 import { timelineOf, timelineSpec } from "../../plot/timeline-spec.js";
 import { parseScheduleDocument } from "../../schedule/file.js";
@@ -72,10 +71,12 @@ export const plotCommand: Command = {
     const instancePath = stringOption(parsed, "instance");
     const spec =
       instancePath === undefined ? resultsSpec(input, kind, io.err) : await scheduleSpec(input, instancePath);
-    await writeFileAtomic(
-      out,
-      format === "svg" ? await renderSvg(spec) : `${JSON.stringify(spec, null, 2)}\n`,
-    );
+    // Vega is loaded only here: every other command starts without it.
+    const text =
+      format === "svg"
+        ? await (await import("../../plot/render.js")).renderSvg(spec)
+        : `${JSON.stringify(spec, null, 2)}\n`;
+    await writeFileAtomic(out, text);
     io.out(`wrote ${out}`);
     return 0;
   },
