@@ -6,7 +6,7 @@ import { defineConfig } from "vitest/config";
  * and `slow` (the simulator on real kernels, the golden zoo answers, the long inputs, the conformance
  * suite over every registered solver (76 s of the fast project's 202 s in a quiet fresh-clone run once
  * the MILP solvers joined it), graph-offload's planner on zoo graphs (22 s) and the MILP family's tests
- * (HiGHS in WASM, 14 s)).
+ * (HiGHS in WASM, 14 s)), and the HTML report in headless chromium (the browser's start).
  * `npm test` runs both with coverage; `npm run test:fast` runs the fast one alone.
  */
 const SLOW = [
@@ -16,6 +16,7 @@ const SLOW = [
   "test/conformance/**/*.test.ts",
   "test/graph-offload/planner.test.ts",
   "test/milp/**/*.test.ts",
+  "test/report/html-browser.test.ts",
 ];
 
 export default defineConfig({

@@ -5,6 +5,7 @@
  * exactly what these renderers make of the results files.
  */
 import { readFileSync } from "node:fs";
+import { batchResults, renderBatch } from "./readme-batch.js";
 import { renderFit } from "./readme-fit.js";
 import { pofoResults, renderPofo } from "./readme-pofo.js";
 import { renderRegression } from "./readme-regression.js";
@@ -463,6 +464,7 @@ export const BLOCKS: Readonly<Record<string, { readonly from: string; readonly r
   milp: { from: "milp", render: milpBlock },
   fit: { from: "fit", render: () => renderFit(results("fit"), measuredOn) },
   regression: { from: "regression", render: () => renderRegression(results("regression"), measuredOn) },
+  "batch-zoo": { from: "batch-zoo", render: () => renderBatch(batchResults(), measuredOn) },
 };
 
 /** The opening marker of block `name`. */

@@ -13,5 +13,6 @@ const { runCli } = await import(entry.href);
 const io = {
   out: (text) => process.stdout.write(`${text}\n`),
   err: (text) => process.stderr.write(`${text}\n`),
+  ...(process.stderr.isTTY ? { tty: process.stderr } : {}),
 };
 process.exitCode = await runCli(process.argv.slice(2), io);

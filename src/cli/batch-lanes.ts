@@ -21,11 +21,13 @@ export interface LaneSettings {
   readonly jobsCount: number;
   /** Keep each schedule in the log, not only its length. */
   readonly withSchedule: boolean;
+  /** Told of each line as soon as it is in the log (the progress display: src/cli/batch-progress.ts). */
+  readonly onFinished?: (line: LogLine) => void;
 }
 
 /**
  * Runs `todo`, appending one line per finished job to the log at `out` (whose lock the caller holds),
- * and printing a progress line per job on `io.err`.
+ * and telling `settings.onFinished` of each.
  * @returns the lines written, in the order the jobs finished
  */
 export async function runJobs(
@@ -38,13 +40,6 @@ export async function runJobs(
   if (!existsSync(workerPath)) throw new Error("the compiled batch worker is missing; run npm run build");
   const records: LogLine[] = [];
   let next = 0;
-  const progress = (job: JobSetting, status: string) => {
-    const width = 30;
-    const filled = Math.round((records.length / Math.max(1, todo.length)) * width);
-    io.err(
-      `[${"#".repeat(filled)}${".".repeat(width - filled)}] ${records.length}/${todo.length} ${job.file} ${job.solver} ${job.budget}: ${status}`,
-    );
-  };
   const lane = async () => {
     let worker = new Worker(workerPath);
     try {
@@ -59,7 +54,7 @@ export async function runJobs(
         if (await appendLogLine(out, JSON.stringify(line)))
           io.err(`remat batch: ${out} ended in a torn line; it is kept as a line of its own`);
         records.push(line);
-        progress(setting, line.status);
+        settings.onFinished?.(line);
       }
     } finally {
       await worker.terminate();

@@ -7,6 +7,8 @@
 export interface CommandIo {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
+  /** The terminal behind `err`, when it is one (progress bars redraw on it); absent otherwise. */
+  readonly tty?: NodeJS.WriteStream;
 }
 
 export interface Command {

@@ -32,7 +32,8 @@ function random(seed: number): () => number {
   };
 }
 
-const PROGRESS = /^\[[#.]+\] /gm;
+/** A plain progress line (one per finished job with --progress-every 0). */
+const PROGRESS = /^remat batch: \d+\/\d+ /gm;
 
 /** How a run is stopped: after `lines` progress lines, or `delayMs` after it starts. */
 type Kill = { readonly lines: number } | { readonly delayMs: number };
@@ -76,7 +77,7 @@ describe("remat batch killed at random moments", () => {
     const next = random(SEED);
     const log = join(tempFolder("remat-kill-"), "results.jsonl");
     const args = ["batch", "--instances", "instances/examples", "--budgets", BUDGETS.join(","), "--solvers"];
-    args.push(SOLVERS.join(","), "--out", log, "--jobs", "2");
+    args.push(SOLVERS.join(","), "--out", log, "--jobs", "2", "--progress-every", "0");
     const torn: string[] = [];
     const notes: string[] = [];
     const context = () => `seed ${SEED}, log ${log}`;

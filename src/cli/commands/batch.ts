@@ -1,7 +1,7 @@
 /**
  * `remat batch`: solve many instances with many solvers at many budgets, appending one JSON line per
  * finished solve to a results log (never truncated), resumable (a rerun skips what the log already has),
- * with a progress bar and a summary table. Each solve runs in a worker thread, `--jobs` at a time; a
+ * with a progress display (src/cli/batch-progress.ts) and a summary table. Each solve runs in a worker thread, `--jobs` at a time; a
  * solve still running well past its time limit is stopped and recorded as `timeout`.
  */
 import { findSolver } from "../../../solvers/registry.js";
@@ -21,6 +21,7 @@ import {
   stringOption,
 } from "../args.js";
 import { runJobs } from "../batch-lanes.js";
+import { batchProgress, progressInterval } from "../batch-progress.js";
 import type { Command } from "../command.js";
 import { SWITCH_FLAG_OPTIONS, withSwitchFlags } from "../flags.js";
 import { LINK_HELP, LINK_OPTIONS, linkChoice } from "../link-flags.js";
@@ -64,6 +65,10 @@ ${LINK_HELP}
                       choice (or none) runs every job again.
   --with-schedules    keep each schedule in the log (large); by default only its length
   --no-retry          on a resume, count failed jobs as done instead of running them again
+  --quiet             print nothing but errors (no plan line, progress or summary table)
+  --progress-every S  when standard error is not a terminal: a plain progress line at most every
+                      S seconds (default 10; 0 for one per job), plus one per failure and at the end;
+                      on a terminal a bar shows done/total, jobs per minute, ETA and failures so far
 Each line holds the result (status, makespanMs, peakBytes, overhead, bounds, stats) plus file,
 budget, solver and setting; solvers that do not accept an instance give status "rejected" with the
 reason.
@@ -86,6 +91,8 @@ export const batchCommand: Command = {
       ...SWITCH_FLAG_OPTIONS,
       "with-schedules": { type: "boolean" },
       "no-retry": { type: "boolean" },
+      quiet: { type: "boolean" },
+      "progress-every": { type: "string" },
       ...LINK_OPTIONS,
     });
     noExtraPositionals("batch", parsed, 0);
@@ -103,6 +110,7 @@ export const batchCommand: Command = {
     const hardware = linkChoice("batch", parsed);
     const files = expandInstanceFiles(requiredOption(parsed, "instances"), io.err);
     const settings = jobSettings(files, solverNames, budgets, { timeLimitSec, extra, slots, hardware });
+    const interval = progressInterval(parsed.values["progress-every"]);
     const lock = acquireLogLock("remat batch", out, io.err);
     try {
       const log = readResultsLog(out);
@@ -110,14 +118,16 @@ export const batchCommand: Command = {
       const todo = [...settings].filter(([key]) => !state.done.has(key));
       const retries = todo.filter(([key]) => state.failed.has(key)).length;
       const counts = { files: files.length, solvers: solverNames.length, budgets: budgets.length };
-      io.err(planText(counts, { jobs: settings.size, todo: todo.length, retries }, out, log));
+      const quiet = parsed.values.quiet === true;
+      if (!quiet) io.err(planText(counts, { jobs: settings.size, todo: todo.length, retries }, out, log));
+      const progress = batchProgress({ total: todo.length, quiet, tty: io.tty, line: io.err, ...interval });
       const records = await runJobs(
         todo.map(([, setting]) => setting),
-        { jobsCount, withSchedule: parsed.values["with-schedules"] === true },
+        { jobsCount, withSchedule: parsed.values["with-schedules"] === true, onFinished: progress.finished },
         out,
         io,
-      );
-      io.out(summarize(records));
+      ).finally(progress.stop);
+      if (!quiet) io.out(summarize(records));
     } finally {
       lock.release();
     }

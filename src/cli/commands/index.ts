@@ -11,6 +11,7 @@ import { memoryCommand } from "./memory.js";
 import { plotCommand } from "./plot.js";
 import { predictCommand } from "./predict.js";
 import { profileCommand } from "./profile.js";
+import { reportCommand } from "./report.js";
 import { simulateCommand } from "./simulate.js";
 import { solveCommand } from "./solve.js";
 import { solversCommand } from "./solvers.js";
@@ -20,6 +21,7 @@ export const commands: readonly Command[] = [
   solveCommand,
   evaluateCommand,
   batchCommand,
+  reportCommand,
   memoryCommand,
   fitCommand,
   simulateCommand,

@@ -1,32 +1,63 @@
 /**
- * `remat plot`: from a results log, overhead versus peak memory per instance and solver (one panel per
- * instance); from a schedule or result with its instance, the memory timeline against the budget.
+ * `remat plot`: Vega-Lite plots rendered to SVG in Node (src/plot/). From a results log: the time
+ * overhead against peak memory per instance and solver (`--kind front`, the default) or against the
+ * budget (`--kind sweep`); from a schedule or result with its instance: the memory timeline against the
+ * budget. `--format vega-lite` writes the specification instead, for other tools.
  */
-import { readFileSync } from "node:fs";
+import type { TopLevelSpec } from "vega-lite";
 import { describeValue, InputError } from "../../errors.js";
-import { evaluate } from "../../evaluate/evaluate.js";
 import { loadInstance, readJson } from "../../instance/load.js";
 import { writeFileAtomic } from "../../io/files.js";
 import { checkOutputPath } from "../../io/output-path.js";
-import { byteUnit, type Panel, renderSvg, type Series } from "../../plot/svg.js";
+import { frontSpec, sweepSpec } from "../../plot/results-specs.js";
+import { timelineOf, timelineSpec } from "../../plot/timeline-spec.js";
 import { parseScheduleDocument } from "../../schedule/file.js";
 import { noExtraPositionals, parseCommandArgs, requirePositional, stringOption } from "../args.js";
 import type { Command } from "../command.js";
+import { readRecords } from "../read-records.js";
 
-const HELP = `remat plot RESULTS.jsonl --out FILE.svg
+const HELP = `remat plot RESULTS.jsonl --out FILE.svg [--kind front|sweep]
 remat plot SCHEDULE_OR_RESULT --instance INSTANCE --out FILE.svg
 
-With a results log (from remat batch, or remat solve --out FILE.jsonl): one panel per instance, the
-time overhead (%) of each solver against the peak memory it reached, one point per budget.
+Vega-Lite plots, rendered to SVG without a browser.
+With a results log (from remat batch, or remat solve --out FILE.jsonl), one view per instance:
+  --kind front        the time overhead (%) of each solver against the peak memory it reached, one
+                      point per budget (default)
+  --kind sweep        the time overhead (%) of each solver against the budget
 With a schedule or a result and its instance: the memory timeline (bytes after each instruction,
-fixed memory included) and, for a result, its budget as a dashed line.`;
+fixed memory included) shaded by phase (forward, recompute, backward), offloads and prefetches
+marked and, for a result, its budget as a dashed line.
+  --format F          svg (default) or vega-lite (the specification as JSON, data inlined)`;
+
+const KINDS = ["front", "sweep"] as const;
+const FORMATS = ["svg", "vega-lite"] as const;
+
+/** The value of `--name` among `allowed` (the first when absent). @throws InputError for another */
+function choice<T extends string>(raw: string | undefined, name: string, allowed: readonly T[]): T {
+  if (raw === undefined) return allowed[0] as T;
+  if ((allowed as readonly string[]).includes(raw)) return raw as T;
+  throw new InputError("remat plot", [
+    {
+      code: "option",
+      path: `--${name}`,
+      expected: `one of ${allowed.join(", ")}`,
+      received: describeValue(raw),
+    },
+  ]);
+}
 
 export const plotCommand: Command = {
   name: "plot",
-  summary: "SVG plots: overhead versus memory from a results log; memory timeline of a schedule",
+  summary:
+    "Vega-Lite plots as SVG: overhead versus memory or budget from a results log; memory timeline of a schedule",
   help: HELP,
   run: async (args, io) => {
-    const parsed = parseCommandArgs("plot", args, { out: { type: "string" }, instance: { type: "string" } });
+    const parsed = parseCommandArgs("plot", args, {
+      out: { type: "string" },
+      instance: { type: "string" },
+      kind: { type: "string" },
+      format: { type: "string" },
+    });
     const input = requirePositional("plot", parsed, 0, "RESULTS_OR_SCHEDULE");
     noExtraPositionals("plot", parsed, 1);
     const out = stringOption(parsed, "out");
@@ -35,165 +66,67 @@ export const plotCommand: Command = {
         { code: "required", path: "--out", expected: "an output .svg file", received: "missing" },
       ]);
     checkOutputPath("remat plot", out);
+    const kind = choice(stringOption(parsed, "kind"), "kind", KINDS);
+    const format = choice(stringOption(parsed, "format"), "format", FORMATS);
     const instancePath = stringOption(parsed, "instance");
-    const panels =
-      instancePath === undefined
-        ? frontPanels(input, (warning) => io.err(`remat plot: warning: ${warning}`))
-        : await timelinePanel(input, instancePath);
-    await writeFileAtomic(out, renderSvg(panels));
-    io.out(`wrote ${out} (${panels.length} panel${panels.length === 1 ? "" : "s"})`);
+    const spec =
+      instancePath === undefined ? resultsSpec(input, kind, io.err) : await scheduleSpec(input, instancePath);
+    // Vega is loaded only here: every other command starts without it.
+    const text =
+      format === "svg"
+        ? await (await import("../../plot/render.js")).renderSvg(spec)
+        : `${JSON.stringify(spec, null, 2)}\n`;
+    await writeFileAtomic(out, text);
+    io.out(`wrote ${out}`);
     return 0;
   },
 };
 
-interface ResultLine {
-  readonly instance?: string;
-  readonly file?: string;
-  readonly solver?: string;
-  readonly status?: string;
-  readonly peakBytes?: number | null;
-  readonly overhead?: number | null;
-}
-
-/**
- * The records of a results log, one JSON object per line. A line that is not JSON (a record torn by a
- * killed writer, which `remat batch` keeps aside as a line of its own) is skipped with a warning when other
- * lines parse; when none does, the file is not a results log and the first line's error is reported.
- */
-function readResultLines(path: string, warn: (text: string) => void): ResultLine[] {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch {
-    throw new InputError(
-      "remat plot",
-      [{ code: "file", path: "", expected: "a readable results log", received: "no such file" }],
-      path,
-    );
-  }
-  const records: ResultLine[] = [];
-  const unparsable: { line: string; index: number }[] = [];
-  text.split("\n").forEach((line, index) => {
-    if (line.trim() === "") return;
-    try {
-      records.push(JSON.parse(line) as ResultLine);
-    } catch {
-      unparsable.push({ line, index });
-    }
-  });
-  const first = unparsable[0];
-  if (first !== undefined && records.length === 0) {
-    throw new InputError(
-      "remat plot",
-      [
-        {
-          code: "json",
-          path: `line ${first.index + 1}`,
-          expected: "one JSON result per line (use --instance for a schedule)",
-          received: describeValue(first.line),
-        },
-      ],
-      path,
-    );
-  }
-  if (first !== undefined)
-    warn(
-      `${path}: skipped ${unparsable.length === 1 ? "1 line that is" : `${unparsable.length} lines that are`} not JSON (torn records?), first at line ${first.index + 1}`,
-    );
-  return records;
-}
-
-function frontPanels(path: string, warn: (text: string) => void): Panel[] {
-  const byInstance = new Map<string, Map<string, [number, number][]>>();
-  const records = readResultLines(path, warn);
-  for (const record of records) {
-    if (typeof record.peakBytes !== "number" || typeof record.overhead !== "number") continue;
-    const instance = record.instance ?? record.file ?? "instance";
-    const solvers = byInstance.get(instance) ?? new Map<string, [number, number][]>();
-    byInstance.set(instance, solvers);
-    const points = solvers.get(record.solver ?? "?") ?? [];
-    solvers.set(record.solver ?? "?", points);
-    points.push([record.peakBytes, record.overhead * 100]);
-  }
-  if (byInstance.size === 0)
+/** The front or sweep of the log at `path`. @throws InputError for a bad log or one without a schedule */
+function resultsSpec(path: string, kind: (typeof KINDS)[number], err: (text: string) => void): TopLevelSpec {
+  const log = readRecords(path, { err }, "remat plot", " (use --instance for a schedule)");
+  const spec = kind === "front" ? frontSpec(log.records) : sweepSpec(log.records);
+  if (spec === undefined)
     throw new InputError(
       "remat plot",
       [
         {
           code: "structure",
           path: "",
-          expected: "at least one result with a schedule",
-          received: `${records.length} results without one`,
+          expected: "at least one result with a schedule within its budget",
+          received: `${log.records.length} results without one`,
         },
       ],
       path,
     );
-  return [...byInstance.entries()].map(([instance, solvers]) => {
-    const unit = byteUnit(Math.max(...[...solvers.values()].flat().map(([bytes]) => bytes)));
-    return {
-      title: instance,
-      xLabel: `peak memory (${unit.name})`,
-      yLabel: "time overhead (%)",
-      xFromZero: false,
-      series: [...solvers.entries()].map(
-        ([label, points]): Series => ({
-          label,
-          points: dedupe(points.map(([bytes, overhead]) => [bytes / unit.divisor, overhead])),
-        }),
-      ),
-    };
-  });
+  return spec;
 }
 
-function dedupe(points: readonly [number, number][]): [number, number][] {
-  const seen = new Set<string>();
-  return points.filter(([x, y]) => {
-    const key = `${x},${y}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
-async function timelinePanel(schedulePath: string, instancePath: string): Promise<Panel[]> {
+/** The memory timeline of the schedule or result at `schedulePath`. @throws InputError for an invalid schedule */
+async function scheduleSpec(schedulePath: string, instancePath: string): Promise<TopLevelSpec> {
   const instance = await loadInstance(instancePath);
   const raw = await readJson(schedulePath, "remat plot");
   const document = parseScheduleDocument(raw, schedulePath);
-  const evaluation = evaluate(instance, document.schedule);
-  if (!evaluation.valid) {
+  const budget = (raw as { budgetBytes?: unknown }).budgetBytes;
+  const solver = (raw as { solver?: unknown }).solver;
+  const timeline = timelineOf(
+    instance,
+    document.schedule,
+    typeof budget === "number" ? budget : null,
+    typeof solver === "string" ? `solver ${solver}` : undefined,
+  );
+  if ("reason" in timeline)
     throw new InputError(
       "remat plot",
       [
         {
           code: "bad-value",
-          path: `ops[${evaluation.error.index}]`,
+          path: `ops[${timeline.index}]`,
           expected: "a valid schedule",
-          received: evaluation.error.reason,
+          received: timeline.reason,
         },
       ],
       schedulePath,
     );
-  }
-  const budget = (raw as { budgetBytes?: unknown }).budgetBytes;
-  const unit = byteUnit(evaluation.peakBytes);
-  const points = evaluation.timeline.map((bytes, index): [number, number] => [
-    index + 1,
-    bytes / unit.divisor,
-  ]);
-  return [
-    {
-      title: `${instance.name}: memory after each instruction (peak ${+(evaluation.peakBytes / unit.divisor).toFixed(2)} ${unit.name}, makespan ${evaluation.makespanMs.toFixed(2)} ms)`,
-      xLabel: "instruction",
-      yLabel: `memory (${unit.name})`,
-      series: [
-        {
-          label: "resident",
-          points: [[0, instance.fixedBytes / unit.divisor], ...points],
-          step: true,
-          markers: false,
-        },
-      ],
-      hLines: typeof budget === "number" ? [{ y: budget / unit.divisor, label: "budget" }] : [],
-    },
-  ];
+  return timelineSpec(timeline);
 }
