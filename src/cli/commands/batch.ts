@@ -25,6 +25,7 @@ import type { Command } from "../command.js";
 import { SWITCH_FLAG_OPTIONS, withSwitchFlags } from "../flags.js";
 import { LINK_HELP, LINK_OPTIONS, linkChoice } from "../link-flags.js";
 import { expandInstanceFiles } from "../paths-glob.js";
+import { QUEUE_HELP, QUEUE_OPTIONS, queueFlags, queueStatusText, runQueuedBatch } from "../queue-batch.js";
 import {
   type JobSetting,
   jobSetting,
@@ -64,6 +65,7 @@ ${LINK_HELP}
                       choice (or none) runs every job again.
   --with-schedules    keep each schedule in the log (large); by default only its length
   --no-retry          on a resume, count failed jobs as done instead of running them again
+${QUEUE_HELP}
 Each line holds the result (status, makespanMs, peakBytes, overhead, bounds, stats) plus file,
 budget, solver and setting; solvers that do not accept an instance give status "rejected" with the
 reason.
@@ -87,8 +89,14 @@ export const batchCommand: Command = {
       "with-schedules": { type: "boolean" },
       "no-retry": { type: "boolean" },
       ...LINK_OPTIONS,
+      ...QUEUE_OPTIONS,
     });
     noExtraPositionals("batch", parsed, 0);
+    const queue = queueFlags(parsed);
+    if (queue.status && queue.target !== undefined) {
+      io.out(await queueStatusText(queue.target, stringOption(parsed, "out")));
+      return 0;
+    }
     const out = requiredOption(parsed, "out");
     checkOutputPath("remat batch", out);
     const budgets = listOption(requiredOption(parsed, "budgets"));
@@ -111,12 +119,16 @@ export const batchCommand: Command = {
       const retries = todo.filter(([key]) => state.failed.has(key)).length;
       const counts = { files: files.length, solvers: solverNames.length, budgets: budgets.length };
       io.err(planText(counts, { jobs: settings.size, todo: todo.length, retries }, out, log));
-      const records = await runJobs(
-        todo.map(([, setting]) => setting),
-        { jobsCount, withSchedule: parsed.values["with-schedules"] === true },
-        out,
-        io,
-      );
+      const withSchedule = parsed.values["with-schedules"] === true;
+      const records =
+        queue.target === undefined
+          ? await runJobs(
+              todo.map(([, setting]) => setting),
+              { jobsCount, withSchedule },
+              out,
+              io,
+            )
+          : await runQueuedBatch(queue.target, { todo, failed: state.failed, withSchedule, out }, io);
       io.out(summarize(records));
     } finally {
       lock.release();

@@ -13,12 +13,14 @@ import { profileCommand } from "./profile.js";
 import { simulateCommand } from "./simulate.js";
 import { solveCommand } from "./solve.js";
 import { solversCommand } from "./solvers.js";
+import { workerCommand } from "./worker.js";
 import { zooCommand } from "./zoo.js";
 
 export const commands: readonly Command[] = [
   solveCommand,
   evaluateCommand,
   batchCommand,
+  workerCommand,
   memoryCommand,
   fitCommand,
   simulateCommand,
