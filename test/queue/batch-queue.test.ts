@@ -1,0 +1,115 @@
+/**
+ * `remat batch --queue` in one process with a worker beside it (the pieces `remat worker` is made of):
+ * files of equal content are one job with a line each, a rerun retries the failed settings' jobs
+ * (removed and queued afresh) and nothing else, `--no-retry` leaves them, and a job that fails in the
+ * queue is logged as `error` with the queue's reason.
+ */
+import { copyFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Worker } from "bullmq";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { batchJobOf, type QueueJobData } from "../../src/cli/queue-jobs.js";
+import { readResultsLog } from "../../src/cli/results-log.js";
+import { SolveThreads } from "../../src/cli/solve-threads.js";
+import { consume } from "../../src/queue/consume.js";
+import { parseQueueUrl } from "../../src/queue/url.js";
+import { cli, tempFolder } from "../cli/run.js";
+import { type RedisServer, startRedis } from "./redis-server.js";
+
+let redis: RedisServer;
+const threads = new SolveThreads();
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  await threads.close();
+  await redis?.stop();
+});
+
+const FAST = { concurrency: 2, lockDurationMs: 1000, stalledIntervalMs: 500, maxStalledCount: 1 };
+
+/** A worker on queue `name` in this process: solves in batch worker threads, or throws when `refuse`. */
+function workerOn(name: string, refuse = false): Worker<QueueJobData> {
+  return consume<QueueJobData>(
+    parseQueueUrl(redis.url(name), "test"),
+    FAST,
+    async (job) => {
+      if (refuse) throw new Error("this worker refuses every job");
+      return threads.solve(batchJobOf(job.data));
+    },
+    () => undefined,
+  );
+}
+
+/** Two copies of the example chain (equal content under two names) in a fresh folder. */
+function twinFiles(): string {
+  const folder = tempFolder("remat-twins-");
+  copyFileSync("instances/examples/chain.json", join(folder, "a.json"));
+  copyFileSync("instances/examples/chain.json", join(folder, "b.json"));
+  return folder;
+}
+
+describe("remat batch --queue beside a worker", () => {
+  it("gives equal files one job and a line each, and retries only the failed settings", async () => {
+    const folder = twinFiles();
+    const log = join(folder, "results.jsonl");
+    const url = redis.url("retry");
+    const args = ["batch", "--instances", folder, "--budgets", "100%", "--solvers", "store-all,revolve"];
+    args.push("--out", log, "--queue", url);
+    const worker = workerOn("retry");
+    try {
+      const first = await cli(...args);
+      expect(first.code, first.err).toBe(0);
+      expect(first.err).toContain("2 job(s) added");
+      const lines = readResultsLog(log).lines;
+      expect(
+        lines.map((line) => `${line.file.split("/").pop()} ${line.solver} ${line.status}`).sort(),
+      ).toEqual([
+        "a.json revolve rejected",
+        "a.json store-all optimal",
+        "b.json revolve rejected",
+        "b.json store-all optimal",
+      ]);
+      const store = lines.filter((line) => line.solver === "store-all");
+      expect(store[0]?.queueJob).toBe(store[1]?.queueJob);
+
+      const retried = await cli(...args);
+      expect(retried.err).toContain("1 job(s) added, 0 already waiting or running, 0 finished earlier");
+      const after = readResultsLog(log).lines;
+      expect(after.filter((line) => line.solver === "revolve")).toHaveLength(4);
+      expect(after.filter((line) => line.solver === "store-all")).toHaveLength(2);
+
+      expect((await cli(...args, "--no-retry")).out).toContain("nothing to run");
+      expect(readResultsLog(log).lines).toHaveLength(6);
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it("logs a job that failed in the queue as error, with the queue's reason", async () => {
+    const folder = tempFolder("remat-refused-");
+    const log = join(folder, "results.jsonl");
+    const worker = workerOn("refused", true);
+    try {
+      const run = await cli(
+        "batch",
+        "--instances",
+        "instances/examples/chain.json",
+        "--budgets",
+        "100%",
+        "--solvers",
+        "store-all",
+        "--out",
+        log,
+        "--queue",
+        redis.url("refused"),
+      );
+      expect(run.code, run.err).toBe(0);
+      expect(readResultsLog(log).lines).toMatchObject([
+        { status: "error", reason: "the queue job failed: this worker refuses every job" },
+      ]);
+    } finally {
+      await worker.close();
+    }
+  });
+});
