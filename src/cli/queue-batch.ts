@@ -51,6 +51,9 @@ export function queueFlags(parsed: ParsedArgs): QueueFlags {
   return { target: text === undefined ? undefined : parseQueueUrl(text, "remat batch"), status };
 }
 
+/** How often a batch waiting on the queue says so, milliseconds. */
+const WAITING_NOTE_MS = 30_000;
+
 /** What the queued batch runs. */
 export interface QueuedBatch {
   /** Setting key and setting of each job to run (those the log has no finished line for). */
@@ -99,7 +102,18 @@ export async function runQueuedBatch(
         );
       }
     };
-    await collect(queue, [...plan.keysById.keys()], take);
+    const reminder = setInterval(
+      () =>
+        io.err(
+          `remat batch: ${records.length}/${batch.todo.length} collected; waiting for workers (remat worker --queue ${target.shown})`,
+        ),
+      WAITING_NOTE_MS,
+    );
+    try {
+      await collect(queue, [...plan.keysById.keys()], take);
+    } finally {
+      clearInterval(reminder);
+    }
   } finally {
     await queue.close();
   }

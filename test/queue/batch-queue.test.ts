@@ -1,5 +1,5 @@
 /**
- * `remat batch --queue` in one process with a worker beside it (the pieces `remat worker` is made of):
+ * `remat batch --queue` in one process with `remat worker`'s loop beside it:
  * files of equal content are one job with a line each, a rerun retries the failed settings' jobs
  * (removed and queued afresh) and nothing else, `--no-retry` leaves them, and a job that fails in the
  * queue is logged as `error` with the queue's reason.
@@ -8,37 +8,57 @@ import { copyFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { batchJobOf, type QueueJobData } from "../../src/cli/queue-jobs.js";
+import { runWorker } from "../../src/cli/commands/worker.js";
+import type { QueueJobData } from "../../src/cli/queue-jobs.js";
 import { readResultsLog } from "../../src/cli/results-log.js";
-import { SolveThreads } from "../../src/cli/solve-threads.js";
 import { consume } from "../../src/queue/consume.js";
 import { parseQueueUrl } from "../../src/queue/url.js";
 import { cli, tempFolder } from "../cli/run.js";
 import { type RedisServer, startRedis } from "./redis-server.js";
 
 let redis: RedisServer;
-const threads = new SolveThreads();
 beforeAll(async () => {
   redis = await startRedis();
 });
 afterAll(async () => {
-  await threads.close();
   await redis?.stop();
 });
 
 const FAST = { concurrency: 2, lockDurationMs: 1000, stalledIntervalMs: 500, maxStalledCount: 1 };
 
-/** A worker on queue `name` in this process: solves in batch worker threads, or throws when `refuse`. */
-function workerOn(name: string, refuse = false): Worker<QueueJobData> {
+/** A worker on queue `name` in this process that throws for every job. */
+function refusingWorker(name: string): Worker<QueueJobData> {
   return consume<QueueJobData>(
     parseQueueUrl(redis.url(name), "test"),
     FAST,
-    async (job) => {
-      if (refuse) throw new Error("this worker refuses every job");
-      return threads.solve(batchJobOf(job.data));
+    async () => {
+      throw new Error("this worker refuses every job");
     },
     () => undefined,
   );
+}
+
+/** `remat worker`'s loop on queue `name` in this process; `stop` ends it after its running jobs. */
+function workerOn(name: string) {
+  let stop: () => void = () => undefined;
+  let err = "";
+  const io = {
+    out: () => undefined,
+    err: (text: string) => {
+      err += `${text}\n`;
+    },
+  };
+  const stopped = new Promise<void>((resolve) => {
+    stop = resolve;
+  });
+  const done = runWorker(parseQueueUrl(redis.url(name), "test"), FAST, io, () => stopped);
+  return {
+    stop: async () => {
+      stop();
+      await done;
+    },
+    err: () => err,
+  };
 }
 
 /** Two copies of the example chain (equal content under two names) in a fresh folder. */
@@ -82,14 +102,16 @@ describe("remat batch --queue beside a worker", () => {
       expect((await cli(...args, "--no-retry")).out).toContain("nothing to run");
       expect(readResultsLog(log).lines).toHaveLength(6);
     } finally {
-      await worker.close();
+      await worker.stop();
     }
+    expect(worker.err()).toMatch(/solving .*a\.json store-all 100%/);
+    expect(worker.err()).toContain("stopping after the running jobs");
   });
 
   it("logs a job that failed in the queue as error, with the queue's reason", async () => {
     const folder = tempFolder("remat-refused-");
     const log = join(folder, "results.jsonl");
-    const worker = workerOn("refused", true);
+    const worker = refusingWorker("refused");
     try {
       const run = await cli(
         "batch",
