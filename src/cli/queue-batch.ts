@@ -4,52 +4,18 @@
  * append-only log. Exactly once: the batch holds the log's lock while it collects, starts from what the
  * log holds (a setting with a finished line is neither queued nor written again), and writes each
  * setting's line once per run, when its job has finished; a rerun finds the jobs already queued or
- * finished under the same ids and adds none. `--status` prints what the queue holds.
+ * finished under the same ids and adds none. `--status` prints what the queue holds. Loaded only when
+ * `--queue` is given (BullMQ and ioredis take seconds to import on a busy machine).
  */
-import { InputError } from "../errors.js";
 import { appendLogLine } from "../io/files.js";
 import { collect, type Finished } from "../queue/collect.js";
 import { openQueue, probeServer } from "../queue/connect.js";
 import { enqueue } from "../queue/enqueue.js";
 import { queueStatus } from "../queue/status.js";
-import { parseQueueUrl, type QueueTarget } from "../queue/url.js";
-import { type ParsedArgs, stringOption } from "./args.js";
+import type { QueueTarget } from "../queue/url.js";
 import type { CommandIo } from "./command.js";
 import { queuePlan } from "./queue-jobs.js";
 import { type JobSetting, type LogLine, logLine, type Outcome, readResultsLog } from "./results-log.js";
-
-/** The parseArgs options of `remat batch` for the queue. */
-export const QUEUE_OPTIONS = { queue: { type: "string" }, status: { type: "boolean" } } as const;
-
-/** The help lines of {@link QUEUE_OPTIONS}. */
-export const QUEUE_HELP = `  --queue URL         redis://HOST:PORT/NAME: put the jobs on that BullMQ queue instead of solving
-                      them here; remat worker --queue URL solves them on any machine, and the
-                      batch waits and appends each result to --out once (see README, Distributed batch)
-  --status            with --queue: print the queue's jobs by state and, with --out, how many of
-                      its finished jobs the log holds; solves nothing`;
-
-/** The queue flags of a batch: the target (undefined without --queue) and whether only the status is asked. */
-export interface QueueFlags {
-  readonly target: QueueTarget | undefined;
-  readonly status: boolean;
-}
-
-/**
- * Reads `--queue` and `--status`.
- * @throws InputError (code `option`) for a bad address, `--status` without `--queue`, or `--jobs` with
- *   `--queue` (the workers' --concurrency decides)
- */
-export function queueFlags(parsed: ParsedArgs): QueueFlags {
-  const text = stringOption(parsed, "queue");
-  const status = parsed.values.status === true;
-  const refuse = (path: string, expected: string, received: string) => {
-    throw new InputError("remat batch", [{ code: "option", path, expected, received }]);
-  };
-  if (text === undefined && status) refuse("--status", "given with --queue URL", "no --queue");
-  if (text !== undefined && parsed.values.jobs !== undefined)
-    refuse("--jobs", "absent with --queue (each worker's --concurrency decides)", String(parsed.values.jobs));
-  return { target: text === undefined ? undefined : parseQueueUrl(text, "remat batch"), status };
-}
 
 /** How often a batch waiting on the queue says so, milliseconds. */
 const WAITING_NOTE_MS = 30_000;

@@ -25,7 +25,7 @@ import type { Command } from "../command.js";
 import { SWITCH_FLAG_OPTIONS, withSwitchFlags } from "../flags.js";
 import { LINK_HELP, LINK_OPTIONS, linkChoice } from "../link-flags.js";
 import { expandInstanceFiles } from "../paths-glob.js";
-import { QUEUE_HELP, QUEUE_OPTIONS, queueFlags, queueStatusText, runQueuedBatch } from "../queue-batch.js";
+import { QUEUE_HELP, QUEUE_OPTIONS, queueFlags } from "../queue-flags.js";
 import {
   type JobSetting,
   jobSetting,
@@ -94,6 +94,7 @@ export const batchCommand: Command = {
     noExtraPositionals("batch", parsed, 0);
     const queue = queueFlags(parsed);
     if (queue.status && queue.target !== undefined) {
+      const { queueStatusText } = await import("../queue-batch.js");
       io.out(await queueStatusText(queue.target, stringOption(parsed, "out")));
       return 0;
     }
@@ -128,7 +129,11 @@ export const batchCommand: Command = {
               out,
               io,
             )
-          : await runQueuedBatch(queue.target, { todo, failed: state.failed, withSchedule, out }, io);
+          : await (await import("../queue-batch.js")).runQueuedBatch(
+              queue.target,
+              { todo, failed: state.failed, withSchedule, out },
+              io,
+            );
       io.out(summarize(records));
     } finally {
       lock.release();

@@ -6,9 +6,8 @@
  * jobs it held run again on another worker once their locks expire).
  */
 import { InputError } from "../../errors.js";
-import { probeServer } from "../../queue/connect.js";
-import { type ConsumeSettings, consume, DEFAULT_CONSUME } from "../../queue/consume.js";
-import { parseQueueUrl, type QueueTarget } from "../../queue/url.js";
+import { type ConsumeSettings, DEFAULT_CONSUME } from "../../queue/settings.js";
+import { parseQueueUrl } from "../../queue/url.js";
 import {
   noExtraPositionals,
   numberOption,
@@ -17,8 +16,6 @@ import {
   stringOption,
 } from "../args.js";
 import type { Command, CommandIo } from "../command.js";
-import { batchJobOf, type QueueJobData } from "../queue-jobs.js";
-import { SolveThreads } from "../solve-threads.js";
 
 const HELP = `remat worker --queue redis://HOST:PORT/NAME [--concurrency N] [options]
 
@@ -61,49 +58,12 @@ export const workerCommand: Command = {
         },
       ]);
     const target = parseQueueUrl(text, "remat worker");
-    await runWorker(target, consumeSettings(parsed), io, (stopNow) => untilSignal(io, stopNow));
+    const settings = consumeSettings(parsed);
+    const { runWorker } = await import("../queue-worker.js");
+    await runWorker(target, settings, io, (stopNow) => untilSignal(io, stopNow));
     return 0;
   },
 };
-
-/**
- * Takes and solves jobs from `target` until `stopped` resolves, then finishes the running jobs and
- * closes. `stopped` is given a function that stops at once (running solves terminated).
- * @throws InputError when the Redis server cannot be reached
- */
-export async function runWorker(
-  target: QueueTarget,
-  settings: ConsumeSettings,
-  io: CommandIo,
-  stopped: (stopNow: () => Promise<void>) => Promise<void>,
-): Promise<void> {
-  await probeServer(target, "remat worker");
-  const threads = new SolveThreads();
-  const worker = consume<QueueJobData>(
-    target,
-    settings,
-    async (job) => {
-      const { file, solver, budget } = job.data.setting;
-      const what = `${file} ${solver} ${budget} (job ${job.id.slice(0, JOB_ID_SHOWN)})`;
-      io.err(`remat worker: solving ${what}`);
-      const outcome = await threads.solve(batchJobOf(job.data));
-      io.err(`remat worker: ${what}: ${outcome.status}`);
-      return outcome;
-    },
-    (note) => io.err(`remat worker: ${note}`),
-  );
-  io.err(`remat worker: taking jobs from ${target.shown}, ${settings.concurrency} at a time`);
-  await stopped(async () => {
-    await worker.close(true);
-    await threads.close();
-  });
-  io.err("remat worker: stopping after the running jobs");
-  await worker.close();
-  await threads.close();
-}
-
-/** Hex digits of a job id shown in messages. */
-const JOB_ID_SHOWN = 12;
 
 /** The worker's settings from its flags, BullMQ's defaults for the rest. @throws InputError for a bad number */
 function consumeSettings(parsed: ParsedArgs): ConsumeSettings {
