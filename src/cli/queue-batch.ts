@@ -42,6 +42,7 @@ export async function runQueuedBatch(
   batch: QueuedBatch,
   io: CommandIo,
 ): Promise<LogLine[]> {
+  if (batch.todo.length === 0) return [];
   await probeServer(target, "remat batch");
   const plan = await queuePlan(batch.todo, batch.withSchedule);
   const settings = new Map(batch.todo);
