@@ -57,17 +57,20 @@ export async function runQueuedBatch(
       `remat batch: queue ${target.shown}: ${count.added} job(s) added, ${count.pending} already waiting or running, ` +
         `${count.finished} finished earlier (to collect)`,
     );
+    const write = async (line: LogLine) => {
+      if (await appendLogLine(batch.out, JSON.stringify(line)))
+        io.err(`remat batch: ${batch.out} ended in a torn line; it is kept as a line of its own`);
+      records.push(line);
+      io.err(
+        `remat batch: ${records.length}/${batch.todo.length} ${line.file} ${line.solver} ${line.budget}: ${line.status}`,
+      );
+    };
+    for (const [key, reason] of plan.unreadable)
+      await write(logLine(settings.get(key) as JobSetting, { status: "rejected", reason }));
     const take = async (finished: Finished) => {
       const outcome = outcomeOf(finished);
-      for (const key of plan.keysById.get(finished.id) ?? []) {
-        const line: LogLine = { ...logLine(settings.get(key) as JobSetting, outcome), queueJob: finished.id };
-        if (await appendLogLine(batch.out, JSON.stringify(line)))
-          io.err(`remat batch: ${batch.out} ended in a torn line; it is kept as a line of its own`);
-        records.push(line);
-        io.err(
-          `remat batch: ${records.length}/${batch.todo.length} ${line.file} ${line.solver} ${line.budget}: ${line.status}`,
-        );
-      }
+      for (const key of plan.keysById.get(finished.id) ?? [])
+        await write({ ...logLine(settings.get(key) as JobSetting, outcome), queueJob: finished.id });
     };
     const reminder = setInterval(
       () =>

@@ -4,6 +4,7 @@
  * is kept; its id is the hash of exactly those (src/queue/job-id.ts), so the same solve asked twice, by a
  * rerun or under another file name, is one job.
  */
+import { InputError } from "../errors.js";
 import { readJson } from "../instance/load.js";
 import type { QueuedJob } from "../queue/enqueue.js";
 import { jobIdOf } from "../queue/job-id.js";
@@ -25,28 +26,48 @@ export interface QueuePlan {
   readonly jobs: readonly QueuedJob<QueueJobData>[];
   /** The setting keys (src/cli/results-log.ts) of each job id, in the batch's order. */
   readonly keysById: ReadonlyMap<string, readonly string[]>;
+  /**
+   * The settings whose instance file cannot be read or is not JSON, with the reason: not queued, and
+   * logged `rejected` as a local batch's worker thread would.
+   */
+  readonly unreadable: readonly (readonly [string, string])[];
 }
 
 /**
  * The queue jobs of `todo` (setting key and setting), each instance file read once.
- * @throws InputError (code `file` or `json`) for an instance file that cannot be read or parsed
  */
 export async function queuePlan(
   todo: readonly (readonly [string, JobSetting])[],
   withSchedule: boolean,
 ): Promise<QueuePlan> {
-  const contents = new Map<string, unknown>();
+  const contents = new Map<string, { readonly json: unknown } | { readonly reason: string }>();
   const jobs = new Map<string, QueuedJob<QueueJobData>>();
   const keysById = new Map<string, string[]>();
+  const unreadable: [string, string][] = [];
   for (const [key, setting] of todo) {
-    if (!contents.has(setting.file)) contents.set(setting.file, await readJson(setting.file, "remat batch"));
-    const instance = contents.get(setting.file);
+    if (!contents.has(setting.file)) contents.set(setting.file, await readContent(setting.file));
+    const content = contents.get(setting.file) as { readonly json: unknown } | { readonly reason: string };
+    if ("reason" in content) {
+      unreadable.push([key, content.reason]);
+      continue;
+    }
+    const instance = content.json;
     const { file: _file, ...rest } = setting;
     const id = await jobIdOf(canonicalJson({ instance, setting: rest, withSchedule }));
     if (!jobs.has(id)) jobs.set(id, { id, data: { setting, instance, withSchedule } });
     keysById.set(id, [...(keysById.get(id) ?? []), key]);
   }
-  return { jobs: [...jobs.values()], keysById };
+  return { jobs: [...jobs.values()], keysById, unreadable };
+}
+
+/** A file's JSON, or why it has none (the message of loadInstance's InputError). */
+async function readContent(file: string): Promise<{ readonly json: unknown } | { readonly reason: string }> {
+  try {
+    return { json: await readJson(file, "loadInstance") };
+  } catch (error) {
+    if (error instanceof InputError) return { reason: error.message };
+    throw error;
+  }
 }
 
 /** The worker-thread message of a queue job (src/cli/batch-worker.ts), the instance inline. */

@@ -4,7 +4,7 @@
  * (removed and queued afresh) and nothing else, `--no-retry` leaves them, and a job that fails in the
  * queue is logged as `error` with the queue's reason.
  */
-import { copyFileSync } from "node:fs";
+import { copyFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -106,6 +106,28 @@ describe("remat batch --queue beside a worker", () => {
     }
     expect(worker.err()).toMatch(/solving .*a\.json store-all 100%/);
     expect(worker.err()).toContain("stopping after the running jobs");
+  });
+
+  it("logs a file that is not JSON as rejected without queueing it, as a local batch does", async () => {
+    const folder = twinFiles();
+    writeFileSync(join(folder, "broken.json"), "{ not json");
+    const args = ["batch", "--instances", folder, "--budgets", "100%", "--solvers", "store-all", "--out"];
+    const local = await cli(...args, join(folder, "local.jsonl"));
+    expect(local.code, local.err).toBe(0);
+    const worker = workerOn("broken");
+    try {
+      const queued = await cli(...args, join(folder, "queued.jsonl"), "--queue", redis.url("broken"));
+      expect(queued.code, queued.err).toBe(0);
+      expect(queued.err).toContain("1 job(s) added");
+    } finally {
+      await worker.stop();
+    }
+    const statuses = (log: string) =>
+      readResultsLog(join(folder, log))
+        .lines.map((line) => `${line.file.split("/").pop()} ${line.status} ${line.reason ?? ""}`)
+        .sort();
+    expect(statuses("queued.jsonl")).toEqual(statuses("local.jsonl"));
+    expect(statuses("queued.jsonl")[2]).toMatch(/^broken\.json rejected loadInstance/);
   });
 
   it("logs a job that failed in the queue as error, with the queue's reason", async () => {
