@@ -6,7 +6,8 @@ import { defineConfig } from "vitest/config";
  * and `slow` (the simulator on real kernels, the golden zoo answers, the long inputs, the conformance
  * suite over every registered solver (76 s of the fast project's 202 s in a quiet fresh-clone run once
  * the MILP solvers joined it), graph-offload's planner on zoo graphs (22 s) and the MILP family's tests
- * (HiGHS in WASM, 14 s)), and the HTML report in headless chromium (the browser's start).
+ * (HiGHS in WASM, 14 s)), the HTML report in headless chromium (the browser's start) and the distributed
+ * batch end to end (redis-server, three remat processes and a killed worker's lock to expire: 26 s).
  * `npm test` runs both with coverage; `npm run test:fast` runs the fast one alone.
  */
 const SLOW = [
@@ -17,6 +18,7 @@ const SLOW = [
   "test/graph-offload/planner.test.ts",
   "test/milp/**/*.test.ts",
   "test/report/html-browser.test.ts",
+  "test/queue/distributed.test.ts",
 ];
 
 export default defineConfig({

@@ -36,8 +36,7 @@ export async function runJobs(
   out: string,
   io: CommandIo,
 ): Promise<LogLine[]> {
-  const workerPath = bundledPath("dist", "src", "cli", "batch-worker.js");
-  if (!existsSync(workerPath)) throw new Error("the compiled batch worker is missing; run npm run build");
+  const workerPath = batchWorkerPath();
   const records: LogLine[] = [];
   let next = 0;
   const lane = async () => {
@@ -64,8 +63,15 @@ export async function runJobs(
   return records;
 }
 
+/** The compiled batch worker (src/cli/batch-worker.ts). @throws Error when it has not been built */
+export function batchWorkerPath(): string {
+  const workerPath = bundledPath("dist", "src", "cli", "batch-worker.js");
+  if (!existsSync(workerPath)) throw new Error("the compiled batch worker is missing; run npm run build");
+  return workerPath;
+}
+
 /** The message a worker gets for `setting`: its solve options (no time limit: Infinity). */
-function jobOf(setting: JobSetting, withSchedule: boolean): BatchJob {
+export function jobOf(setting: JobSetting, withSchedule: boolean): BatchJob {
   return {
     file: setting.file,
     solver: setting.solver,
@@ -84,8 +90,11 @@ type WorkerMessage =
   | { kind: "result"; result: { readonly status: string } }
   | { kind: "rejected" | "error"; reason: string };
 
-/** Runs one job on `worker`; `replaceWorker` when the worker was stopped or died. */
-function runOne(worker: Worker, job: BatchJob): Promise<{ outcome: Outcome; replaceWorker: boolean }> {
+/**
+ * Runs one job on `worker`, stopping it at the time limit's hard stop; `replaceWorker` when the worker
+ * was stopped or died (the caller terminates it and starts another).
+ */
+export function runOne(worker: Worker, job: BatchJob): Promise<{ outcome: Outcome; replaceWorker: boolean }> {
   return new Promise((resolve) => {
     const limitMs = Number.isFinite(job.timeLimitSec)
       ? (job.timeLimitSec * HARD_STOP_GRACE.factor + HARD_STOP_GRACE.seconds) * 1000

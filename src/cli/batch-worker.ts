@@ -7,6 +7,7 @@ import { solve } from "../../solvers/index.js";
 import { InputError } from "../errors.js";
 import { choiceOf, type LinkSetting } from "../hardware/link.js";
 import { loadInstance } from "../instance/load.js";
+import { parseInstance } from "../instance/parse.js";
 import type { Objective } from "../solver.js";
 
 /** A job sent to the worker. */
@@ -25,11 +26,14 @@ export interface BatchJob {
   readonly extra: Readonly<Record<string, unknown>>;
   /** The host link asked for; absent for the instance's own. */
   readonly hardware?: LinkSetting;
+  /** The instance's JSON itself (a queue job carries it); absent to read `file`. */
+  readonly instance?: unknown;
 }
 
 parentPort?.on("message", async (job: BatchJob) => {
   try {
-    const instance = await loadInstance(job.file);
+    const instance =
+      job.instance === undefined ? await loadInstance(job.file) : parseInstance(job.instance, job.file);
     const result = await solve(instance, {
       solver: job.solver,
       budget: job.budget,

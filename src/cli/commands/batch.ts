@@ -22,10 +22,11 @@ import {
 } from "../args.js";
 import { runJobs } from "../batch-lanes.js";
 import { batchProgress, progressInterval } from "../batch-progress.js";
-import type { Command } from "../command.js";
+import type { Command, CommandIo } from "../command.js";
 import { SWITCH_FLAG_OPTIONS, withSwitchFlags } from "../flags.js";
 import { LINK_HELP, LINK_OPTIONS, linkChoice } from "../link-flags.js";
 import { expandInstanceFiles } from "../paths-glob.js";
+import { QUEUE_HELP, QUEUE_OPTIONS, queueFlags } from "../queue-flags.js";
 import {
   type JobSetting,
   jobSetting,
@@ -69,6 +70,7 @@ ${LINK_HELP}
   --progress-every S  when standard error is not a terminal: a plain progress line at most every
                       S seconds (default 10; 0 for one per job), plus one per failure and at the end;
                       on a terminal a bar shows done/total, jobs per minute, ETA and failures so far
+${QUEUE_HELP}
 Each line holds the result (status, makespanMs, peakBytes, overhead, bounds, stats) plus file,
 budget, solver and setting; solvers that do not accept an instance give status "rejected" with the
 reason.
@@ -94,8 +96,15 @@ export const batchCommand: Command = {
       quiet: { type: "boolean" },
       "progress-every": { type: "string" },
       ...LINK_OPTIONS,
+      ...QUEUE_OPTIONS,
     });
     noExtraPositionals("batch", parsed, 0);
+    const queue = queueFlags(parsed);
+    if (queue.status && queue.target !== undefined) {
+      const { queueStatusText } = await import("../queue-batch.js");
+      io.out(await queueStatusText(queue.target, stringOption(parsed, "out")));
+      return 0;
+    }
     const out = requiredOption(parsed, "out");
     checkOutputPath("remat batch", out);
     const budgets = listOption(requiredOption(parsed, "budgets"));
@@ -120,13 +129,15 @@ export const batchCommand: Command = {
       const counts = { files: files.length, solvers: solverNames.length, budgets: budgets.length };
       const quiet = parsed.values.quiet === true;
       if (!quiet) io.err(planText(counts, { jobs: settings.size, todo: todo.length, retries }, out, log));
-      const progress = batchProgress({ total: todo.length, quiet, tty: io.tty, line: io.err, ...interval });
-      const records = await runJobs(
-        todo.map(([, setting]) => setting),
-        { jobsCount, withSchedule: parsed.values["with-schedules"] === true, onFinished: progress.finished },
-        out,
-        io,
-      ).finally(progress.stop);
+      const withSchedule = parsed.values["with-schedules"] === true;
+      const records =
+        queue.target === undefined
+          ? await runLocally(todo, { jobsCount, withSchedule, quiet, interval }, out, io)
+          : await (await import("../queue-batch.js")).runQueuedBatch(
+              queue.target,
+              { todo, failed: state.failed, withSchedule, out },
+              io,
+            );
       if (!quiet) io.out(summarize(records));
     } finally {
       lock.release();
@@ -134,6 +145,28 @@ export const batchCommand: Command = {
     return 0;
   },
 };
+
+/** The jobs run on this machine's worker threads, with the progress display. */
+function runLocally(
+  todo: readonly (readonly [string, JobSetting])[],
+  options: {
+    readonly jobsCount: number;
+    readonly withSchedule: boolean;
+    readonly quiet: boolean;
+    readonly interval: ReturnType<typeof progressInterval>;
+  },
+  out: string,
+  io: CommandIo,
+): Promise<LogLine[]> {
+  const { jobsCount, withSchedule, quiet, interval } = options;
+  const progress = batchProgress({ total: todo.length, quiet, tty: io.tty, line: io.err, ...interval });
+  return runJobs(
+    todo.map(([, setting]) => setting),
+    { jobsCount, withSchedule, onFinished: progress.finished },
+    out,
+    io,
+  ).finally(progress.stop);
+}
 
 /** The value of the required option `--name`. @throws InputError (code `required`) when it is missing */
 function requiredOption(parsed: ParsedArgs, name: string): string {

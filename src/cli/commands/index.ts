@@ -15,6 +15,7 @@ import { reportCommand } from "./report.js";
 import { simulateCommand } from "./simulate.js";
 import { solveCommand } from "./solve.js";
 import { solversCommand } from "./solvers.js";
+import { workerCommand } from "./worker.js";
 import { zooCommand } from "./zoo.js";
 
 export const commands: readonly Command[] = [
@@ -22,6 +23,7 @@ export const commands: readonly Command[] = [
   evaluateCommand,
   batchCommand,
   reportCommand,
+  workerCommand,
   memoryCommand,
   fitCommand,
   simulateCommand,
