@@ -1,15 +1,17 @@
 /**
  * The schedules a pipeline solver may give a stage (proofs/pipeline-dp.md, "The stage menu"): for the
  * stage holding nodes `first..last`, store-all, and with checkpointing chain-dp's optimum (persistent
- * class, solvers/chain/chain-dp.ts) on the stage's sub-instance at each budget of a ladder
- * b_i = state + (M - state) * LADDER_RATIO^i, i = 0..LADDER_LEVELS-1, from the device memory M down
- * (the memory a stage's in-flight micro-batches leave for one of them lies on it or between two rungs).
- * A rung at or above the peak of the answer of the rung before it is skipped (that answer is optimal
- * there too), and the ladder stops at the first rung chain-dp finds infeasible. Each option is profiled
- * once by the pipeline evaluator's rules (src/pipeline/stage-profile.ts); the best option of a stage
- * for k in flight is the fastest one whose peak (src/pipeline/stage-memory.ts) fits, ties to the
- * smaller peak. The options depend on the stage, its state, M, the slots and the checkpointing switch
- * only, so they are cached across solves. Cost: O(L^2) stages, each at most LADDER_LEVELS chain-dp solves.
+ * class, solvers/chain/chain-dp.ts) on the stage's sub-instance at each rung of a budget ladder
+ * b_i = state + X * LADDER_RATIO^i, i = 0..LADDER_LEVELS-1, with X the stage's store-all peak above its
+ * state, keeping the rungs at most the device memory M. The ladder is the stage's own, not M's, so a
+ * larger M only adds options (proofs/pipeline-dp.md, "Monotonicity"); the memory a stage's in-flight
+ * micro-batches leave for one of them lies on a rung or between two. A rung at or above the peak of
+ * the answer of the rung before it is skipped (that answer is optimal there too), and the ladder stops
+ * at the first rung chain-dp finds infeasible. Each option is profiled once by the pipeline
+ * evaluator's rules (src/pipeline/stage-profile.ts); the best option of a stage for k in flight is the
+ * fastest one whose peak (src/pipeline/stage-memory.ts) fits, ties to the smaller peak. The options
+ * depend on the stage, its state, M, the slots and the checkpointing switch only, so they are cached
+ * across solves. Cost: O(L^2) stages, each at most LADDER_LEVELS chain-dp solves.
  */
 import { InputError } from "../../src/errors.js";
 import type { Instance } from "../../src/instance/types.js";
@@ -24,10 +26,10 @@ import type { SolverAnswer } from "../../src/solver.js";
 import type { Deadline } from "../../src/time-limit.js";
 import { solveChainDp } from "../chain/chain-dp.js";
 
-/** Rungs of the budget ladder (down to 0.6^7 = 2.8% of the memory above the state). */
-export const LADDER_LEVELS = 8;
+/** Rungs of the budget ladder (down to 0.8^15 = 3.5% of store-all's bytes above the state). */
+export const LADDER_LEVELS = 16;
 /** Ratio between consecutive rungs. */
-export const LADDER_RATIO = 0.6;
+export const LADDER_RATIO = 0.8;
 
 /** Stage options already built, per instance and (stage, state, memory, slots, checkpointing). */
 const built = new WeakMap<Instance, Map<string, readonly StageOption[]>>();
@@ -95,20 +97,24 @@ export class StageMenu {
       if (profiled.valid) options.push({ schedule, profile: profiled.profile, label });
       return profiled.valid ? profiled.profile : undefined;
     };
-    add(storeAllSchedule(sub), "store-all");
+    const storeAll = add(storeAllSchedule(sub), "store-all");
     if (!this.settings.checkpointing) return options;
-    this.ladder(sub, add);
+    this.ladder(sub, storeAll, add);
     return options;
   }
 
-  /** chain-dp at each rung of the budget ladder, from M down, skipping rungs the last answer covers. */
-  private ladder(sub: Instance, add: (schedule: Schedule, label: string) => StageProfile | undefined): void {
-    const M = this.problem.memoryBytes;
-    if (!Number.isFinite(M)) return;
+  /** chain-dp at each rung of the stage's budget ladder within M, skipping rungs the last answer covers. */
+  private ladder(
+    sub: Instance,
+    storeAll: StageProfile | undefined,
+    add: (schedule: Schedule, label: string) => StageProfile | undefined,
+  ): void {
+    if (storeAll === undefined) return;
+    const above = Math.max(storeAll.forwardPeakBytes, storeAll.backwardPeakBytes);
     let covered = Number.POSITIVE_INFINITY;
     for (let i = 0; i < LADDER_LEVELS; i++) {
-      const budget = Math.floor(sub.fixedBytes + (M - sub.fixedBytes) * LADDER_RATIO ** i);
-      if (budget >= covered) continue;
+      const budget = Math.floor(sub.fixedBytes + above * LADDER_RATIO ** i);
+      if (budget >= covered || budget > this.problem.memoryBytes) continue;
       const schedule = this.chainDp(sub, budget);
       if (schedule === undefined) return;
       const profile = add(schedule, `chain-dp@${budget}`);
