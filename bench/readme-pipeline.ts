@@ -37,6 +37,13 @@ export function renderPipeline(
       return `| ${c.network} | ${c.devices} | ${c.schedule} | ${GB(c.floorMemory)} | ${GB(c.storeAllMemory)} | ${GB(c.memory)} | ${SOLVERS.map((n) => stepCell(by(n))).join(" | ")} | ${c.rows[0].boundMs.toFixed(0)} | ${c.atStoreAll.stepMs === null ? "-" : c.atStoreAll.stepMs.toFixed(0)} |`;
     }),
   ];
+  const tight = cells
+    .filter((c) => c.floorMemory >= 0.99 * c.storeAllMemory)
+    .map((c) => `${c.network} on ${c.devices} (${c.schedule})`);
+  const tightNote =
+    tight.length === 0
+      ? ""
+      : `Where the floor equals the store-all memory (${tight.join(", ")}), one block's own peak (its workspace and tape, which no stage schedule avoids) sets both, so no checkpointing helps and store-all fits there.`;
   const gpipe = cells.filter((c) => c.largestMicrobatches !== null);
   const count = (m: number) => (m >= s.maxMicrobatches ? `${m} (the cap)` : String(m));
   const largest = gpipe
@@ -70,6 +77,7 @@ export function renderPipeline(
     "",
     ...table,
     "",
+    ...(tightNote === "" ? [] : [tightNote]),
     `Largest GPipe micro-batch count that fits at that memory, pipeline-dp with per-stage checkpointing against without: ${largest}.${spread}`,
     `Deepest GPT-2 small stack (batch 8, sequence 1024; of ${s.depths.join(", ")} layers) whose 1F1B plan (balance-time's cut) fits ${GB(s.depthMemoryBytes)} per device, with per-stage checkpointing against without: ${depth}.`,
   ].join("\n");
