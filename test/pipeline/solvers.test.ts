@@ -221,6 +221,25 @@ describe("pipeline solvers", () => {
     expect(result.lowerBound.valueMs).toBeCloseTo((5 + 4 - 1) * 3, 9);
   });
 
+  it("answer timeout, with a reason and the bound, when the time limit passes while menus are built", () => {
+    const instance = randomChain(987_654, 7, coarse);
+    for (const solver of pipelineSolvers) {
+      const result = solvePipeline(instance, {
+        devices: 3,
+        memory: "60%",
+        microbatches: 4,
+        schedule: "1f1b",
+        solver: solver.name,
+        checkpointing: true,
+        timeLimitSec: 1e-9,
+        slots: 41,
+      });
+      expect(result.status).toBe("timeout");
+      expect(result.reason).toContain("time limit");
+      expect(result.lowerBound.valueMs).toBeGreaterThan(0);
+    }
+  });
+
   it("refuses an unknown solver, bad slots and a non-chain with every issue at once", () => {
     const instance = randomChain(1, 4, coarse);
     try {
