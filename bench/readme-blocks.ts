@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { batchResults, renderBatch } from "./readme-batch.js";
 import { renderFit } from "./readme-fit.js";
+import { renderPipeline } from "./readme-pipeline.js";
 import { pofoResults, renderPofo } from "./readme-pofo.js";
 import { renderRegression } from "./readme-regression.js";
 
@@ -465,6 +466,7 @@ export const BLOCKS: Readonly<Record<string, { readonly from: string; readonly r
   fit: { from: "fit", render: () => renderFit(results("fit"), measuredOn) },
   regression: { from: "regression", render: () => renderRegression(results("regression"), measuredOn) },
   "batch-zoo": { from: "batch-zoo", render: () => renderBatch(batchResults(), measuredOn) },
+  pipeline: { from: "pipeline", render: () => renderPipeline(results("pipeline"), measuredOn) },
 };
 
 /** The opening marker of block `name`. */

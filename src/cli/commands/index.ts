@@ -8,6 +8,7 @@ import { fitCommand } from "./fit.js";
 import { hardwareCommand } from "./hardware.js";
 import { importCommand } from "./import.js";
 import { memoryCommand } from "./memory.js";
+import { pipelineCommand } from "./pipeline.js";
 import { plotCommand } from "./plot.js";
 import { predictCommand } from "./predict.js";
 import { profileCommand } from "./profile.js";
@@ -26,6 +27,7 @@ export const commands: readonly Command[] = [
   workerCommand,
   memoryCommand,
   fitCommand,
+  pipelineCommand,
   simulateCommand,
   profileCommand,
   predictCommand,
