@@ -1,0 +1,129 @@
+/**
+ * The pipeline evaluator (DESIGN.md, "Pipelines"; proofs/pipeline-model.md): checks a plan against its
+ * problem, profiles each stage's schedule with the single-device evaluator on the stage's sub-instance
+ * (stage-instance.ts, stage-profile.ts), and runs the pipeline's discrete-event simulation
+ * (simulate.ts). It is the only code that knows the pipeline rules. O(sum of |stage schedule| + P^2 m).
+ */
+import { describeValue, type InputIssue } from "../errors.js";
+import type { Schedule } from "../schedule/types.js";
+import { type SimulatedStage, simulatePipeline } from "./simulate.js";
+import { stageInstance } from "./stage-instance.js";
+import { profileStage } from "./stage-profile.js";
+import type { PipelineEvaluation, PipelinePlan, PipelineProblem, StagePlan } from "./types.js";
+
+/**
+ * Evaluates `plan` on `problem` (from `pipelineProblem`).
+ * @returns `{ valid: true, stepMs, throughput, fits, devices, ... }`, or `{ valid: false, issues }` with
+ *   every reason the plan is refused (stages not a contiguous cover of the chain, more stages than
+ *   devices, a stage schedule invalid on its sub-instance), each with its path (`stages[2].last`)
+ */
+export function evaluatePipeline(problem: PipelineProblem, plan: PipelinePlan): PipelineEvaluation {
+  const issues = planIssues(problem, plan);
+  if (issues.length > 0) return { valid: false, issues };
+  const simulated: SimulatedStage[] = [];
+  const { instance } = problem;
+  plan.stages.forEach((stage, s) => {
+    const sub = stageInstance(instance, stage.first, stage.last, stageStateBytes(problem, stage));
+    const profiled = profileStage(sub, stage.schedule);
+    if (!profiled.valid) {
+      issues.push({
+        code: "structure",
+        path: `stages[${s}].schedule`,
+        expected: `a valid schedule of ${sub.name}`,
+        received: profiled.reason,
+      });
+      return;
+    }
+    simulated.push({
+      profile: profiled.profile,
+      sendForwardBytes: s < plan.stages.length - 1 ? (instance.nodes[stage.last]?.bytes ?? 0) : 0,
+      sendBackwardBytes: s > 0 ? (instance.nodes[stage.first - 1]?.gradBytes ?? 0) : 0,
+    });
+  });
+  if (issues.length > 0) return { valid: false, issues };
+  const m = problem.microbatches;
+  const { stepMs, devices } = simulatePipeline(simulated, problem.schedule, m, problem.link);
+  const work = instance.nodes.reduce((sum, node) => sum + node.fwd + node.bwd, 0);
+  const reports = devices.map((device, s) => ({
+    device: s,
+    first: (plan.stages[s] as StagePlan).first,
+    last: (plan.stages[s] as StagePlan).last,
+    profile: (simulated[s] as SimulatedStage).profile,
+    maxInFlight: device.maxInFlight,
+    peakBytes: device.peakBytes,
+    busyMs: device.busyMs,
+    timeline: device.timeline,
+  }));
+  return {
+    valid: true,
+    stepMs,
+    throughput: stepMs > 0 ? (1000 * m) / stepMs : Number.POSITIVE_INFINITY,
+    idealStepMs: (m * work) / problem.devices,
+    fits: reports.every((device) => device.peakBytes <= problem.memoryBytes),
+    devices: reports,
+  };
+}
+
+/** The state bytes of the stage holding `stage.first..stage.last` (node 0's with stage 0). */
+export function stageStateBytes(problem: PipelineProblem, stage: Pick<StagePlan, "first" | "last">): number {
+  let bytes = stage.first === 1 ? (problem.stateBytes[0] ?? 0) : 0;
+  for (let v = stage.first; v <= stage.last; v++) bytes += problem.stateBytes[v] ?? 0;
+  return bytes;
+}
+
+/** Every structural issue of `plan`: the stages must cover nodes 1..L contiguously, at most P of them. */
+function planIssues(problem: PipelineProblem, plan: PipelinePlan): InputIssue[] {
+  const issues: InputIssue[] = [];
+  const stages = (plan as { stages?: unknown }).stages;
+  if (!Array.isArray(stages) || stages.length === 0)
+    return [
+      {
+        code: "type",
+        path: "stages",
+        expected: "a non-empty list of stages",
+        received: describeValue(stages),
+      },
+    ];
+  if (stages.length > problem.devices)
+    issues.push({
+      code: "option",
+      path: "stages",
+      expected: `at most ${problem.devices} stages (one per device)`,
+      received: `${stages.length}`,
+    });
+  const last = problem.instance.nodes.length - 1;
+  let expectedFirst = 1;
+  stages.forEach((stage: StagePlan, s: number) => {
+    if (stage.first !== expectedFirst)
+      issues.push({
+        code: "bad-value",
+        path: `stages[${s}].first`,
+        expected: `${expectedFirst} (stages are contiguous, the first starts at node 1)`,
+        received: describeValue(stage.first),
+      });
+    if (!Number.isInteger(stage.last) || stage.last < stage.first || stage.last > last)
+      issues.push({
+        code: "bad-value",
+        path: `stages[${s}].last`,
+        expected: `an index from first to ${last}`,
+        received: describeValue(stage.last),
+      });
+    if (!Array.isArray(stage.schedule as Schedule))
+      issues.push({
+        code: "type",
+        path: `stages[${s}].schedule`,
+        expected: "a list of instructions",
+        received: describeValue(stage.schedule),
+      });
+    expectedFirst = (Number.isInteger(stage.last) ? stage.last : expectedFirst) + 1;
+  });
+  const tail = stages[stages.length - 1] as StagePlan;
+  if (issues.length === 0 && tail.last !== last)
+    issues.push({
+      code: "bad-value",
+      path: `stages[${stages.length - 1}].last`,
+      expected: `${last} (the last stage ends at the loss)`,
+      received: describeValue(tail.last),
+    });
+  return issues;
+}

@@ -1,0 +1,16 @@
+/** The pipeline model (DESIGN.md, "Pipelines"): problems, plans, the pipeline evaluator and its bounds. */
+export { stepLowerBound } from "./bounds.js";
+export { evaluatePipeline, stageStateBytes } from "./evaluate.js";
+export { deviceOrder, inFlightCount, type Part } from "./order.js";
+export {
+  MAX_PIPELINE_PARTS,
+  type PipelineProblemOptions,
+  pipelineChainRejection,
+  pipelineProblem,
+} from "./problem.js";
+export { transferMs } from "./simulate.js";
+export { STAGE_RECEIVE_ID, STAGE_SINK_ID, STAGE_SOURCE_ID, stageInstance } from "./stage-instance.js";
+export { stagePeakBytes } from "./stage-memory.js";
+export { profileStage, type StageProfileResult } from "./stage-profile.js";
+export { stateBytesOf } from "./state-bytes.js";
+export * from "./types.js";

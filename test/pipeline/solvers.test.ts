@@ -1,0 +1,208 @@
+/**
+ * Pipeline solvers (proofs/pipeline-dp.md): every plan valid and within every device's memory;
+ * pipeline-dp's table equals an exhaustive search over contiguous partitions; one device reduces to
+ * chain-dp; more memory never makes pipeline-dp's objective worse; bad options are refused.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { linkLatencyMs, linkPeriodMs } from "../../solvers/pipeline/assemble.js";
+import { bestPartition } from "../../solvers/pipeline/dp.js";
+import { pipelineSolvers } from "../../solvers/pipeline/registry.js";
+import { solvePipeline } from "../../solvers/pipeline/solve.js";
+import { LADDER_RATIO, StageMenu } from "../../solvers/pipeline/stage-menu.js";
+import { solve } from "../../solvers/solve.js";
+import { InputError } from "../../src/errors.js";
+import { DEFAULT_COSTS, randomChain } from "../../src/generate/families.js";
+import type { Instance } from "../../src/instance/types.js";
+import { inFlightCount } from "../../src/pipeline/order.js";
+import type { PipelineProblem, PipelineScheduleKind } from "../../src/pipeline/types.js";
+import { storeAllEvaluation } from "../../src/schedule/builders.js";
+import { NO_DEADLINE } from "../../src/time-limit.js";
+import { PROPERTY_SEED } from "../arbitraries.js";
+import { problem } from "./chains.js";
+
+const coarse = { ...DEFAULT_COSTS, tapeChance: 0.5 };
+const kinds: PipelineScheduleKind[] = ["gpipe", "1f1b"];
+
+/** A small random chain with a memory between 20% and 100% of its store-all peak. */
+const setting = fc.record({
+  seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+  length: fc.integer({ min: 2, max: 7 }),
+  devices: fc.integer({ min: 1, max: 4 }),
+  microbatches: fc.integer({ min: 1, max: 5 }),
+  percent: fc.integer({ min: 20, max: 100 }),
+  kind: fc.constantFrom(...kinds),
+  link: fc.boolean(),
+});
+
+type Setting = {
+  seed: number;
+  length: number;
+  devices: number;
+  microbatches: number;
+  percent: number;
+  kind: PipelineScheduleKind;
+  link: boolean;
+};
+
+const LINK = { bandwidth: 1e4, latency: 0.01 };
+
+function problemOf(s: Setting): PipelineProblem {
+  const instance = randomChain(s.seed, s.length, coarse);
+  return problem(instance, {
+    devices: Math.min(s.devices, instance.nodes.length - 1),
+    memory: `${s.percent}%`,
+    microbatches: s.microbatches,
+    schedule: s.kind,
+    ...(s.link ? { link: LINK } : {}),
+  });
+}
+
+const options = { slots: 40, checkpointing: true, timeLimitSec: Number.POSITIVE_INFINITY };
+
+/** (period, latency) of a partition with the menu's stage costs, as the DP defines them. */
+function objective(p: PipelineProblem, menu: StageMenu, ends: readonly number[]): [number, number] {
+  let period = 0;
+  let latency = 0;
+  let first = 1;
+  for (const [s, last] of ends.entries()) {
+    const option = menu.bestFor(first, last, inFlightCount(p.schedule, s, ends.length, p.microbatches));
+    if (option === null) return [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
+    const c = option.profile.forwardMs + option.profile.backwardMs;
+    if (s > 0) {
+      period = Math.max(period, linkPeriodMs(p, first - 1));
+      latency += linkLatencyMs(p, first - 1);
+    }
+    period = Math.max(period, c);
+    latency += c;
+    first = last + 1;
+  }
+  return [period, latency];
+}
+
+/** Every contiguous partition of nodes 1..L into `stages` stages, as stage ends. */
+function* partitions(L: number, stages: number, from = 1): Generator<number[]> {
+  if (stages === 1) {
+    yield [L];
+    return;
+  }
+  for (let end = from; end <= L - stages + 1; end++)
+    for (const rest of partitions(L, stages - 1, end + 1)) yield [end, ...rest];
+}
+
+describe("pipeline solvers", () => {
+  it("return plans that the pipeline evaluator finds valid and within every device's memory", () => {
+    fc.assert(
+      fc.property(setting, (s) => {
+        const p = problemOf(s);
+        for (const solver of pipelineSolvers) {
+          const result = solvePipeline(p.instance, {
+            devices: p.devices,
+            microbatches: s.microbatches,
+            memory: p.memoryBytes,
+            schedule: s.kind,
+            solver: solver.name,
+            slots: 40,
+            ...(s.link ? { link: LINK } : {}),
+          });
+          if (result.evaluation === null) {
+            expect(result.status).toBe("infeasible");
+            continue;
+          }
+          for (const device of result.evaluation.devices)
+            expect(device.peakBytes).toBeLessThanOrEqual(p.memoryBytes);
+          expect(result.lowerBound.valueMs).toBeLessThanOrEqual(result.evaluation.stepMs * (1 + 1e-9));
+        }
+      }),
+      { seed: PROPERTY_SEED, numRuns: 40 },
+    );
+  });
+
+  it("give pipeline-dp the least (period, latency) of an exhaustive search over partitions", () => {
+    fc.assert(
+      fc.property(setting, (s) => {
+        const p = problemOf(s);
+        const menu = new StageMenu(p, { ...options, deadline: NO_DEADLINE });
+        const L = p.instance.nodes.length - 1;
+        for (let stages = 1; stages <= p.devices; stages++) {
+          let best: [number, number] = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
+          for (const ends of partitions(L, stages)) {
+            const value = objective(p, menu, ends);
+            if (value[0] < best[0] || (value[0] === best[0] && value[1] < best[1])) best = value;
+          }
+          const choice = bestPartition(p, menu, stages, NO_DEADLINE);
+          if (best[0] === Number.POSITIVE_INFINITY) expect(choice).toBeUndefined();
+          else {
+            expect(choice?.periodMs).toBe(best[0]);
+            expect(choice?.latencyMs).toBeCloseTo(best[1], 9);
+            expect(objective(p, menu, choice?.ends ?? [])).toEqual([choice?.periodMs, choice?.latencyMs]);
+          }
+        }
+      }),
+      { seed: PROPERTY_SEED, numRuns: 60 },
+    );
+  });
+
+  it("reduce to chain-dp on one device with one micro-batch, at a memory on the stage's ladder", async () => {
+    await fc.assert(
+      fc.asyncProperty(setting, fc.integer({ min: 0, max: 10 }), async (s, rung) => {
+        const instance: Instance = randomChain(s.seed, s.length, coarse);
+        const peak = storeAllEvaluation(instance).peakBytes;
+        const memory = Math.floor(instance.fixedBytes + (peak - instance.fixedBytes) * LADDER_RATIO ** rung);
+        const single = await solve(instance, { solver: "chain-dp", budget: memory, slots: 40 });
+        for (const kind of kinds) {
+          const result = solvePipeline(instance, {
+            devices: 1,
+            memory,
+            microbatches: 1,
+            schedule: kind,
+            solver: "pipeline-dp",
+            slots: 40,
+          });
+          if (single.makespanMs === null) expect(result.status).toBe("infeasible");
+          else expect(result.evaluation?.stepMs).toBeCloseTo(single.makespanMs, 9);
+        }
+      }),
+      { seed: PROPERTY_SEED, numRuns: 40 },
+    );
+  });
+
+  it("never make pipeline-dp's (period, latency) worse with more memory", () => {
+    fc.assert(
+      fc.property(setting, fc.integer({ min: 1, max: 80 }), (s, more) => {
+        const tight = problemOf(s);
+        const roomy = problemOf({ ...s, percent: s.percent + more });
+        const a = new StageMenu(tight, { ...options, deadline: NO_DEADLINE });
+        const b = new StageMenu(roomy, { ...options, deadline: NO_DEADLINE });
+        for (let stages = 1; stages <= tight.devices; stages++) {
+          const x = bestPartition(tight, a, stages, NO_DEADLINE);
+          const y = bestPartition(roomy, b, stages, NO_DEADLINE);
+          if (x === undefined) continue;
+          expect(y).toBeDefined();
+          if (y === undefined) continue;
+          expect(y.periodMs).toBeLessThanOrEqual(x.periodMs);
+          if (y.periodMs === x.periodMs) expect(y.latencyMs).toBeLessThanOrEqual(x.latencyMs + 1e-9);
+        }
+      }),
+      { seed: PROPERTY_SEED, numRuns: 40 },
+    );
+  });
+
+  it("refuses an unknown solver, bad slots and a non-chain with every issue at once", () => {
+    const instance = randomChain(1, 4, coarse);
+    try {
+      solvePipeline(instance, {
+        devices: 2,
+        memory: "50%",
+        microbatches: 2,
+        schedule: "1f1b",
+        solver: "nope",
+        slots: 0,
+      });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as InputError).issues.map((i) => i.path).sort()).toEqual(["slots", "solver"]);
+    }
+  });
+});
