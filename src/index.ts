@@ -10,6 +10,13 @@ import { solve as solveOne } from "../solvers/index.js";
 import { type FitOptions, type FitReport, fitBatches } from "./fit/fit.js";
 
 export { solve, solvers, solveWithBound } from "../solvers/index.js";
+export {
+  DEFAULT_PIPELINE_SLOTS,
+  findPipelineSolver,
+  pipelineSolvers,
+  type SolvePipelineOptions,
+  solvePipeline,
+} from "../solvers/pipeline/index.js";
 export { type Budget, budgetBytes, formatBytes, parseBudget } from "./budget.js";
 export { InputError, type InputIssue, InternalError, type IssueCode } from "./errors.js";
 export {
@@ -78,6 +85,31 @@ export {
   type OnnxModel,
   zooToOnnx,
 } from "./onnx/index.js";
+export {
+  evaluatePipeline,
+  inFlightCount,
+  type PipelineBound,
+  type PipelineEvaluation,
+  type PipelineLink,
+  type PipelinePlan,
+  type PipelineProblem,
+  type PipelineProblemOptions,
+  type PipelineResult,
+  type PipelineScheduleKind,
+  type PipelineSolver,
+  type PipelineSolverAnswer,
+  type PipelineSolverOptions,
+  type PipelineStatus,
+  pipelineProblem,
+  type StagePlan,
+  type StageProfile,
+  stageInstance,
+  stagePeakBytes,
+  stateBytesOf,
+  stepLowerBound,
+  timelineSvg,
+  type ValidPipelineEvaluation,
+} from "./pipeline/index.js";
 export { checkpointSchedule } from "./schedule/checkpoint-schedule.js";
 export { parseScheduleDocument } from "./schedule/file.js";
 export { storeAcrossTurn } from "./schedule/stored-forms.js";

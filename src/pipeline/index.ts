@@ -13,4 +13,5 @@ export { STAGE_RECEIVE_ID, STAGE_SINK_ID, STAGE_SOURCE_ID, stageInstance } from 
 export { stagePeakBytes } from "./stage-memory.js";
 export { profileStage, type StageProfileResult } from "./stage-profile.js";
 export { stateBytesOf } from "./state-bytes.js";
+export { timelineSvg } from "./timeline-svg.js";
 export * from "./types.js";

@@ -8,6 +8,7 @@ import { fitCommand } from "./fit.js";
 import { hardwareCommand } from "./hardware.js";
 import { importCommand } from "./import.js";
 import { memoryCommand } from "./memory.js";
+import { pipelineCommand } from "./pipeline.js";
 import { plotCommand } from "./plot.js";
 import { profileCommand } from "./profile.js";
 import { simulateCommand } from "./simulate.js";
@@ -21,6 +22,7 @@ export const commands: readonly Command[] = [
   batchCommand,
   memoryCommand,
   fitCommand,
+  pipelineCommand,
   simulateCommand,
   profileCommand,
   plotCommand,
