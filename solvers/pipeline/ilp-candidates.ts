@@ -110,7 +110,11 @@ function sameProfile(a: StageProfile, b: StageProfile): boolean {
 
 /**
  * The candidates stage `s` of `p` may take: placeable there (each other stage keeps at least one node;
- * stage 0 starts at node 1, the last ends at the loss) and within memory with the stage's in-flight count.
+ * stage 0 starts at node 1, the last ends at the loss), within memory with the stage's in-flight count,
+ * and not dominated: among the fitting candidates of one segment, one whose forward and backward parts
+ * are both at least as long as another's (the earlier on ties) is dropped. The pipeline's step time is
+ * nondecreasing in every part's duration and the transfers depend on the segment alone
+ * (proofs/pipeline-ilp.md, "Dominance"), so the least step time over the class is unchanged.
  */
 export function stageChoices(
   problem: PipelineProblem,
@@ -120,7 +124,7 @@ export function stageChoices(
 ): StageCandidate[] {
   const L = problem.instance.nodes.length - 1;
   const k = inFlightCount(problem.schedule, s, p, problem.microbatches);
-  return candidates.filter(
+  const fitting = candidates.filter(
     (c) =>
       (s > 0 || c.first === 1) &&
       (s < p - 1 || c.last === L) &&
@@ -128,4 +132,22 @@ export function stageChoices(
       c.last <= L - (p - 1 - s) &&
       stagePeakBytes(c.profile, k) <= problem.memoryBytes,
   );
+  const bySegment = new Map<string, StageCandidate[]>();
+  for (const c of fitting) {
+    const key = `${c.first}:${c.last}`;
+    bySegment.set(key, [...(bySegment.get(key) ?? []), c]);
+  }
+  return fitting.filter((c) => {
+    const group = bySegment.get(`${c.first}:${c.last}`) as StageCandidate[];
+    const i = group.indexOf(c);
+    return !group.some((d, j) => j !== i && dominates(d, c, j < i));
+  });
+}
+
+/** Whether `d` makes `c` (same segment) unnecessary: no longer in either part, shorter in one or earlier. */
+function dominates(d: StageCandidate, c: StageCandidate, earlier: boolean): boolean {
+  const { forwardMs: df, backwardMs: db } = d.profile;
+  const { forwardMs: cf, backwardMs: cb } = c.profile;
+  if (df > cf || db > cb) return false;
+  return df < cf || db < cb || earlier;
 }
