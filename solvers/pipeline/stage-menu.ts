@@ -7,7 +7,9 @@
  * larger M only adds options (proofs/pipeline-dp.md, "Monotonicity"); the memory a stage's in-flight
  * micro-batches leave for one of them lies on a rung or between two. A rung at or above the peak of
  * the answer of the rung before it is skipped (that answer is optimal there too), and the ladder stops
- * at the first rung chain-dp finds infeasible. Each option is profiled once by the pipeline
+ * at the first rung chain-dp finds infeasible. With checkpointing, every option also comes in GPipe's
+ * rematerialized form (sweep.ts: a forward sweep keeping only the stage's input, then the option as the
+ * backward part). Each option is profiled once by the pipeline
  * evaluator's rules (src/pipeline/stage-profile.ts); the best option of a stage for k in flight is the
  * fastest one whose peak (src/pipeline/stage-memory.ts) fits, ties to the smaller peak. The options
  * depend on the stage, its state, M, the slots and the checkpointing switch only, so they are cached
@@ -25,6 +27,7 @@ import type { Schedule } from "../../src/schedule/types.js";
 import type { SolverAnswer } from "../../src/solver.js";
 import type { Deadline } from "../../src/time-limit.js";
 import { solveChainDp } from "../chain/chain-dp.js";
+import { withForwardSweep } from "./sweep.js";
 
 /** Rungs of the budget ladder (down to 0.8^15 = 3.5% of store-all's bytes above the state). */
 export const LADDER_LEVELS = 16;
@@ -94,13 +97,23 @@ export class StageMenu {
     const options: StageOption[] = [];
     const add = (schedule: Schedule, label: string) => {
       const profiled = profileStage(sub, schedule);
-      if (profiled.valid) options.push({ schedule, profile: profiled.profile, label });
-      return profiled.valid ? profiled.profile : undefined;
+      if (!profiled.valid) return undefined;
+      options.push({ schedule, profile: profiled.profile, label });
+      if (this.settings.checkpointing) this.addSwept(sub, schedule, label, options);
+      return profiled.profile;
     };
     const storeAll = add(storeAllSchedule(sub), "store-all");
     if (!this.settings.checkpointing) return options;
     this.ladder(sub, storeAll, add);
     return options;
+  }
+
+  /** The GPipe-rematerialized form of `schedule` (sweep.ts), when it is a valid stage schedule. */
+  private addSwept(sub: Instance, schedule: Schedule, label: string, options: StageOption[]): void {
+    const swept = withForwardSweep(sub, schedule);
+    if (swept === undefined) return;
+    const profiled = profileStage(sub, swept);
+    if (profiled.valid) options.push({ schedule: swept, profile: profiled.profile, label: `sweep+${label}` });
   }
 
   /** chain-dp at each rung of the stage's budget ladder within M, skipping rungs the last answer covers. */

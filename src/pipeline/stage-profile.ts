@@ -1,7 +1,8 @@
 /**
  * What one stage's schedule costs per micro-batch, measured by the single-device evaluator on the
  * stage's sub-instance (proofs/pipeline-model.md, "Parts"): the forward part is every instruction
- * before the first `B` (the sink's or the loss's), the backward part the rest. O(|schedule|).
+ * before the first `B` or the first recomputation (an `F` of a node already forwarded), whichever
+ * comes first, and must forward every node once; the backward part is the rest. O(|schedule|).
  */
 import { evaluate } from "../evaluate/evaluate.js";
 import type { Instance } from "../instance/types.js";
@@ -24,7 +25,14 @@ export function profileStage(stage: Instance, schedule: Schedule): StageProfileR
     return { valid: false, reason: `instruction ${index} (${instruction}): ${reason}` };
   }
   const trace = evaluation.trace ?? [];
-  const split = schedule.findIndex((op) => op.op === "B");
+  const split = splitIndex(schedule);
+  const forwarded = new Set(schedule.slice(0, split).flatMap((op) => (op.op === "F" ? [op.node] : [])));
+  const missing = stage.nodes.find((node) => !forwarded.has(node.id));
+  if (missing !== undefined)
+    return {
+      valid: false,
+      reason: `the forward part (before the first B or recomputation, instruction ${split}) does not forward ${missing.id}`,
+    };
   const state = stage.fixedBytes;
   let forwardPeak = 0;
   let backwardPeak = 0;
@@ -47,4 +55,18 @@ export function profileStage(stage: Instance, schedule: Schedule): StageProfileR
       recomputations: evaluation.recomputations,
     },
   };
+}
+
+/** Index of the first `B` or recomputed `F` of `schedule` (its length when there is none). */
+export function splitIndex(schedule: Schedule): number {
+  const seen = new Set<string>();
+  for (let i = 0; i < schedule.length; i++) {
+    const op = schedule[i] as Schedule[number];
+    if (op.op === "B") return i;
+    if (op.op === "F") {
+      if (seen.has(op.node)) return i;
+      seen.add(op.node);
+    }
+  }
+  return schedule.length;
 }

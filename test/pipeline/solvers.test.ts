@@ -188,6 +188,25 @@ describe("pipeline solvers", () => {
     );
   });
 
+  it("offer each stage GPipe's rematerialization: a forward sweep that keeps only the stage's input", () => {
+    const instance = randomChain(3, 6, coarse);
+    const p = problem(instance, { devices: 2, microbatches: 4, schedule: "gpipe" });
+    const menu = new StageMenu(p, { ...options, deadline: NO_DEADLINE });
+    const swept = menu.optionsOf(3, 6).filter((option) => option.label.startsWith("sweep+"));
+    expect(swept.length).toBeGreaterThan(0);
+    for (const option of swept) {
+      // the received activation is all a micro-batch keeps between its parts
+      expect(option.profile.keptBytes).toBe(instance.nodes[2]?.bytes);
+      const plain = menu.optionsOf(3, 6).find((o) => o.label === option.label.slice("sweep+".length));
+      const work = instance.nodes.slice(3, 7).reduce((sum, node) => sum + node.fwd, 0);
+      expect(option.profile.forwardMs).toBeCloseTo(work, 9);
+      expect(option.profile.backwardMs).toBeCloseTo(
+        (plain?.profile.forwardMs ?? 0) + (plain?.profile.backwardMs ?? 0),
+        9,
+      );
+    }
+  });
+
   it("refuses an unknown solver, bad slots and a non-chain with every issue at once", () => {
     const instance = randomChain(1, 4, coarse);
     try {
