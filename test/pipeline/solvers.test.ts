@@ -19,7 +19,7 @@ import type { PipelineProblem, PipelineScheduleKind } from "../../src/pipeline/t
 import { storeAllEvaluation } from "../../src/schedule/builders.js";
 import { NO_DEADLINE } from "../../src/time-limit.js";
 import { PROPERTY_SEED } from "../arbitraries.js";
-import { problem } from "./chains.js";
+import { problem, uniformChain } from "./chains.js";
 
 const coarse = { ...DEFAULT_COSTS, tapeChance: 0.5 };
 const kinds: PipelineScheduleKind[] = ["gpipe", "1f1b"];
@@ -205,6 +205,20 @@ describe("pipeline solvers", () => {
         9,
       );
     }
+  });
+
+  it("prove a balanced 1F1B pipeline optimal: its step time meets the partition bound", () => {
+    const instance = uniformChain(4, { fwd: 1, bwd: 2, bytes: 10 });
+    const result = solvePipeline(instance, {
+      devices: 4,
+      memory: "none",
+      microbatches: 5,
+      schedule: "1f1b",
+      solver: "pipeline-dp",
+    });
+    expect(result.status).toBe("optimal");
+    expect(result.evaluation?.stepMs).toBeCloseTo((5 + 4 - 1) * 3, 9);
+    expect(result.lowerBound.valueMs).toBeCloseTo((5 + 4 - 1) * 3, 9);
   });
 
   it("refuses an unknown solver, bad slots and a non-chain with every issue at once", () => {

@@ -1,0 +1,239 @@
+/**
+ * Pipelines under per-device memory (issue 18 item 6): GPT-2 small and ResNet-50 block chains
+ * (instances/zoo/) and a deeper GPT-2 stack (24 layers, generated here), on 2, 4 and 8 devices, with
+ * 1F1B and GPipe, at memories where no plan without checkpointing fits. Per setting: the least memory
+ * at which some plan without checkpointing fits and the least at which pipeline-dp with it does (both
+ * bisected to 1%), then, half way between, every pipeline solver's step time against the lower bound; for GPipe the largest
+ * micro-batch count that fits at that memory with and without per-stage checkpointing; and the
+ * deepest GPT-2 stack whose 1F1B plan (balance-time's cut) fits 16 GB with and without it. State bytes
+ * per block are the zoo's exact parameter bytes (weights + gradients, SGD). Times are the zoo's V100
+ * roofline; the link is NVLink-like, 25 GB/s and 5 us. Every answer is re-checked by solvePipeline.
+ * Writes bench/results/pipeline.json and .md. Run: npx tsx bench/pipeline.ts
+ */
+
+import { pipelineSolvers } from "../solvers/pipeline/registry.js";
+import { type SolvePipelineOptions, solvePipeline } from "../solvers/pipeline/solve.js";
+import { parseInstance } from "../src/instance/parse.js";
+import type { Instance } from "../src/instance/types.js";
+import type { PipelineResult, PipelineScheduleKind } from "../src/pipeline/types.js";
+import type { ZooConfig } from "../src/zoo/config.js";
+import { generateInstance } from "../src/zoo/generate.js";
+import { zooModel } from "../src/zoo/registry.js";
+import { benchEnvironment, loadAverageNow, writeBenchResults } from "./environment.js";
+import { renderPipeline } from "./readme-pipeline.js";
+
+const NETWORKS: readonly { readonly name: string; readonly zoo: string; readonly config: ZooConfig }[] = [
+  { name: "gpt2-small", zoo: "gpt2-small", config: { batch: 8, seq: 1024 } },
+  { name: "resnet-50", zoo: "resnet-50", config: { batch: 32, inputSize: 224 } },
+  { name: "gpt2-24-layers", zoo: "gpt2-small", config: { batch: 8, seq: 1024, layers: 24 } },
+];
+const DEVICES = [2, 4, 8] as const;
+const KINDS: readonly PipelineScheduleKind[] = ["1f1b", "gpipe"];
+const MICROBATCHES = 16;
+/** The memory of a setting: this share of the way from the least memory with checkpointing to the least without. */
+const MEMORY_SHARE = 0.5;
+const LINK = { bandwidth: "25GB/s", latency: "5us" };
+const DEPTH_MEMORY = 16e9;
+const DEPTHS = [12, 24, 36, 48, 72, 96] as const;
+const MAX_MICROBATCHES = 256;
+
+/** The block-level instance of a zoo setting and its exact per-block state bytes. */
+function zooChain(zoo: string, config: ZooConfig): { instance: Instance; state: Record<string, number> } {
+  const generated = generateInstance({ zoo, config, level: "block" });
+  const instance = parseInstance(generated.document);
+  const graph = zooModel(zoo).build(config);
+  const params = new Map<string, number>();
+  for (const op of graph.ops)
+    params.set(
+      op.block,
+      (params.get(op.block) ?? 0) + op.params.reduce((s, p) => s + p.shape.reduce((a, b) => a * b, 1), 0),
+    );
+  const total = [...params.values()].reduce((a, b) => a + b, 0);
+  const perParam = instance.fixedBytes / total;
+  if (!Number.isInteger(perParam))
+    throw new Error(`${zoo}: fixedBytes is not a whole number of bytes per parameter`);
+  return {
+    instance,
+    state: Object.fromEntries(instance.nodes.map((n) => [n.id, (params.get(n.id) ?? 0) * perParam])),
+  };
+}
+
+type Base = Omit<SolvePipelineOptions, "solver" | "memory">;
+
+/** The least memory (to 1%) at which pipeline-dp with or without checkpointing finds a plan. */
+function leastMemory(instance: Instance, base: Base, checkpointing: boolean): number {
+  const fits = (memory: number) =>
+    solvePipeline(instance, { ...base, memory, solver: "pipeline-dp", checkpointing }).evaluation !== null;
+  let hi = 1e9;
+  while (!fits(hi)) hi *= 2;
+  let lo = hi / 2;
+  while (fits(lo)) {
+    hi = lo;
+    lo /= 2;
+  }
+  while (hi - lo > 0.01 * hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (fits(mid)) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+/** The largest micro-batch count (<= MAX_MICROBATCHES) whose GPipe plan fits, by doubling then bisection. */
+function largestMicrobatches(instance: Instance, base: Base, memory: number, checkpointing: boolean): number {
+  const fits = (m: number) =>
+    solvePipeline(instance, { ...base, microbatches: m, memory, solver: "pipeline-dp", checkpointing })
+      .evaluation !== null;
+  if (!fits(1)) return 0;
+  let lo = 1;
+  while (lo * 2 <= MAX_MICROBATCHES && fits(lo * 2)) lo *= 2;
+  let hi = Math.min(lo * 2, MAX_MICROBATCHES + 1);
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (fits(mid)) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function row(result: PipelineResult, checkpointing: boolean) {
+  const e = result.evaluation;
+  return {
+    solver: result.solver,
+    checkpointing,
+    status: result.status,
+    stepMs: e?.stepMs ?? null,
+    boundMs: result.lowerBound.valueMs,
+    gap: result.gap,
+    idealMs: e?.idealStepMs ?? null,
+    stages: result.plan?.stages.map((s) => [s.first, s.last]) ?? null,
+    peaks: e?.devices.map((d) => d.peakBytes) ?? null,
+    recomputations: e?.devices.map((d) => d.profile.recomputations) ?? null,
+    wallMs: result.stats.wallMs,
+  };
+}
+
+function settingCells(network: (typeof NETWORKS)[number]) {
+  const { instance, state } = zooChain(network.zoo, network.config);
+  const cells = [];
+  for (const devices of DEVICES)
+    for (const schedule of KINDS) {
+      const started = performance.now();
+      const base: Base = { devices, microbatches: MICROBATCHES, schedule, link: LINK, stateBytes: state };
+      const storeAllMemory = leastMemory(instance, base, false);
+      const floorMemory = leastMemory(instance, base, true);
+      const memory = Math.floor(floorMemory + MEMORY_SHARE * (storeAllMemory - floorMemory));
+      const atStoreAll = row(
+        solvePipeline(instance, {
+          ...base,
+          memory: storeAllMemory,
+          solver: "pipeline-dp",
+          checkpointing: false,
+        }),
+        false,
+      );
+      const rows = pipelineSolvers.map((solver) =>
+        row(solvePipeline(instance, { ...base, memory, solver: solver.name }), true),
+      );
+      const largest =
+        schedule === "gpipe"
+          ? {
+              checkpointing: largestMicrobatches(instance, base, memory, true),
+              none: largestMicrobatches(instance, base, memory, false),
+            }
+          : null;
+      cells.push({
+        network: network.name,
+        instance: instance.name,
+        nodes: instance.nodes.length,
+        devices,
+        schedule,
+        microbatches: MICROBATCHES,
+        storeAllMemory,
+        floorMemory,
+        memory,
+        atStoreAll,
+        rows,
+        largestMicrobatches: largest,
+        wallMs: performance.now() - started,
+      });
+      process.stdout.write(
+        `${network.name} P=${devices} ${schedule}: ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+      );
+    }
+  return cells;
+}
+
+/** The deepest GPT-2 stack (of DEPTHS) whose 1F1B plan by balance-time fits DEPTH_MEMORY. */
+function depthCells() {
+  const cells = [];
+  for (const devices of [4, 8] as const)
+    for (const checkpointing of [false, true]) {
+      let deepest = 0;
+      for (const layers of DEPTHS) {
+        const { instance, state } = zooChain("gpt2-small", { batch: 8, seq: 1024, layers });
+        const result = solvePipeline(instance, {
+          devices,
+          microbatches: MICROBATCHES,
+          schedule: "1f1b",
+          link: LINK,
+          stateBytes: state,
+          memory: DEPTH_MEMORY,
+          solver: "balance-time",
+          checkpointing,
+        });
+        if (result.evaluation === null) break;
+        deepest = layers;
+      }
+      cells.push({ devices, checkpointing, deepest });
+      process.stdout.write(`depth P=${devices} checkpointing ${checkpointing}: ${deepest}\n`);
+    }
+  return cells;
+}
+
+function main(): void {
+  const environment = benchEnvironment();
+  const started = performance.now();
+  const cells = NETWORKS.flatMap(settingCells);
+  const depth = depthCells();
+  const totalMs = performance.now() - started;
+  const data = {
+    environment,
+    loadAtEnd: loadAverageNow(),
+    totalMs,
+    settings: {
+      microbatches: MICROBATCHES,
+      memoryShare: MEMORY_SHARE,
+      link: LINK,
+      depthMemoryBytes: DEPTH_MEMORY,
+      depths: DEPTHS,
+      maxMicrobatches: MAX_MICROBATCHES,
+    },
+    cells,
+    depth,
+  };
+  writeBenchResults("pipeline", data, markdown(data));
+}
+
+/** bench/results/pipeline.md: the README block, then every cell's partition, peaks and solve times. */
+function markdown(data: Parameters<typeof renderPipeline>[0]): string {
+  const e = data.environment;
+  const on = () =>
+    `${e.cpu} (${e.cores} cores), Node ${e.node}, commit ${e.commit}${e.dirty ? " (uncommitted changes)" : ""}, ${e.date}, load average ${e.loadAverage} to ${data.loadAtEnd}`;
+  const lines = ["# Pipelines under per-device memory (bench/pipeline.ts)", "", renderPipeline(data, on), ""];
+  for (const c of data.cells) {
+    lines.push(`## ${c.network}, ${c.devices} devices, ${c.schedule}, ${(c.memory / 1e9).toFixed(2)} GB`, "");
+    lines.push(
+      "| solver | status | step ms | bound ms | stages (first..last) | peaks GB | recomputations | solve ms |",
+      "| --- | --- | ---: | ---: | --- | --- | --- | ---: |",
+    );
+    for (const r of [c.atStoreAll, ...c.rows])
+      lines.push(
+        `| ${r.solver}${r.checkpointing ? "" : " (no checkpointing, store-all memory)"} | ${r.status} | ${r.stepMs?.toFixed(1) ?? "-"} | ${r.boundMs.toFixed(1)} | ${r.stages?.map((x: number[]) => x.join("..")).join(", ") ?? "-"} | ${r.peaks?.map((b: number) => (b / 1e9).toFixed(2)).join(", ") ?? "-"} | ${r.recomputations?.join(", ") ?? "-"} | ${r.wallMs.toFixed(0)} |`,
+      );
+    lines.push("", `Whole cell ${(c.wallMs / 1000).toFixed(1)} s.`, "");
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+main();
