@@ -5,9 +5,10 @@ import { defineConfig } from "vitest/config";
  * 20,000-node inputs or the whole registry's property suites, meant to stay under 2 minutes on 2 cores)
  * and `slow` (the simulator on real kernels, the golden zoo answers, the long inputs, the conformance
  * suite over every registered solver (76 s of the fast project's 202 s in a quiet fresh-clone run once
- * the MILP solvers joined it), graph-offload's planner on zoo graphs (22 s) and the MILP family's tests
- * (HiGHS in WASM, 14 s)), the HTML report in headless chromium (the browser's start) and the distributed
- * batch end to end (redis-server, three remat processes and a killed worker's lock to expire: 26 s).
+ * the MILP solvers joined it), graph-offload's planner on zoo graphs (22 s), the MILP family's tests
+ * (HiGHS in WASM, 14 s), pipeline-ilp's (HiGHS, GLPK and exhaustive searches, about 40 s)), the HTML
+ * report in headless chromium (the browser's start) and the distributed batch end to end (redis-server,
+ * three remat processes and a killed worker's lock to expire: 26 s).
  * `npm test` runs both with coverage; `npm run test:fast` runs the fast one alone.
  */
 const SLOW = [
@@ -19,6 +20,7 @@ const SLOW = [
   "test/milp/**/*.test.ts",
   "test/report/html-browser.test.ts",
   "test/queue/distributed.test.ts",
+  "test/pipeline-ilp/**/*.test.ts",
 ];
 
 export default defineConfig({

@@ -132,9 +132,10 @@ function settingCells(network: (typeof NETWORKS)[number]) {
         }),
         false,
       );
-      const rows = pipelineSolvers.map((solver) =>
-        row(solvePipeline(instance, { ...base, memory, solver: solver.name }), true),
-      );
+      // pipeline-ilp answers asynchronously (solvePipelineAsync) and is not benchmarked here yet.
+      const rows = pipelineSolvers
+        .filter((solver) => solver.asynchronous !== true)
+        .map((solver) => row(solvePipeline(instance, { ...base, memory, solver: solver.name }), true));
       const largest =
         schedule === "gpipe"
           ? {

@@ -16,6 +16,7 @@ export {
   pipelineSolvers,
   type SolvePipelineOptions,
   solvePipeline,
+  solvePipelineAsync,
 } from "../solvers/pipeline/index.js";
 export { type Budget, budgetBytes, formatBytes, parseBudget } from "./budget.js";
 export { InputError, type InputIssue, InternalError, type IssueCode } from "./errors.js";

@@ -5,11 +5,13 @@
 import { describeValue, InputError } from "../../src/errors.js";
 import type { PipelineSolver } from "../../src/pipeline/types.js";
 import { balanceMemory, balanceTime, uniform } from "./baselines.js";
+import { pipelineIlp } from "./ilp.js";
 import { pipelineDp } from "./pipeline-dp.js";
 
 /** Every pipeline solver, in the order `remat pipeline --help` lists them. */
 export const pipelineSolvers: readonly PipelineSolver[] = Object.freeze([
   pipelineDp,
+  pipelineIlp,
   balanceTime,
   balanceMemory,
   uniform,

@@ -9,6 +9,7 @@ import type { Instance } from "../../src/instance/types.js";
 import { evaluatePipeline } from "../../src/pipeline/evaluate.js";
 import { type PipelineProblemOptions, pipelineProblem } from "../../src/pipeline/problem.js";
 import type {
+  PipelineBound,
   PipelineProblem,
   PipelineResult,
   PipelineSolver,
@@ -32,6 +33,8 @@ export interface SolvePipelineOptions extends PipelineProblemOptions {
   readonly checkpointing?: boolean;
   /** Seconds (default none). */
   readonly timeLimitSec?: number | null;
+  /** Solver-specific switches (pipeline-ilp: `{ lp: "glpk" }`). */
+  readonly extra?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -40,6 +43,46 @@ export interface SolvePipelineOptions extends PipelineProblemOptions {
  * @throws InternalError when the solver's answer disagrees with the pipeline evaluator (a bug)
  */
 export function solvePipeline(instance: Instance, options: SolvePipelineOptions): PipelineResult {
+  const { problem, solver, settings } = prepare(instance, options);
+  if (solver.asynchronous === true)
+    throw new InputError(
+      "pipeline",
+      [
+        {
+          code: "option",
+          path: "solver",
+          expected: "a synchronous solver (use solvePipelineAsync for this one)",
+          received: solver.name,
+        },
+      ],
+      instance.name,
+    );
+  const started = performance.now();
+  const answer = solver.solve(problem, settings);
+  if (answer instanceof Promise) throw new InternalError(`pipeline solver ${solver.name} answered a promise`);
+  return resultOf(problem, solver, settings, answer, performance.now() - started);
+}
+
+/**
+ * `solvePipeline` for any solver, the asynchronous ones (pipeline-ilp) included.
+ * @throws InputError for a bad problem or option (every issue at once)
+ * @throws InternalError when the solver's answer disagrees with the pipeline evaluator (a bug)
+ */
+export async function solvePipelineAsync(
+  instance: Instance,
+  options: SolvePipelineOptions,
+): Promise<PipelineResult> {
+  const { problem, solver, settings } = prepare(instance, options);
+  const started = performance.now();
+  const answer = await solver.solve(problem, settings);
+  return resultOf(problem, solver, settings, answer, performance.now() - started);
+}
+
+/** The checked problem, solver and settings. @throws InputError listing every issue */
+function prepare(
+  instance: Instance,
+  options: SolvePipelineOptions,
+): { problem: PipelineProblem; solver: PipelineSolver; settings: PipelineSolverOptions } {
   const issues: InputIssue[] = [];
   const solver = typeof options.solver === "object" ? options.solver : tryFind(options.solver, issues);
   const settings = settingsOf(options, issues);
@@ -52,10 +95,7 @@ export function solvePipeline(instance: Instance, options: SolvePipelineOptions)
   }
   if (issues.length > 0 || problem === undefined || solver === undefined)
     throw new InputError("pipeline", issues, instance.name);
-  const started = performance.now();
-  const answer = solver.solve(problem, settings);
-  const wallMs = performance.now() - started;
-  return resultOf(problem, solver, settings, answer, wallMs);
+  return { problem, solver, settings };
 }
 
 function tryFind(name: string, issues: InputIssue[]): PipelineSolver | undefined {
@@ -93,7 +133,12 @@ function settingsOf(options: SolvePipelineOptions, issues: InputIssue[]): Pipeli
       expected: "true or false",
       received: describeValue(checkpointing),
     });
-  return { slots, checkpointing, timeLimitSec: limit };
+  return {
+    slots,
+    checkpointing,
+    timeLimitSec: limit,
+    ...(options.extra === undefined ? {} : { extra: options.extra }),
+  };
 }
 
 /** Checks `answer` with the evaluator and shapes the result. */
@@ -150,7 +195,11 @@ function checked(
   const slack = evaluated.stepMs * (1 + BOUND_TOLERANCE);
   if (answer.lowerBound.valueMs > slack)
     fail(`its bound ${answer.lowerBound.valueMs} ms is above the step time ${evaluated.stepMs} ms`);
-  if (answer.status === "optimal" && evaluated.stepMs > answer.lowerBound.valueMs * (1 + BOUND_TOLERANCE))
+  if (answer.classBound !== undefined && answer.classBound.valueMs > slack)
+    fail(`its class bound ${answer.classBound.valueMs} ms is above the step time ${evaluated.stepMs} ms`);
+  const meets = (bound: PipelineBound | undefined) =>
+    bound !== undefined && evaluated.stepMs <= bound.valueMs * (1 + BOUND_TOLERANCE);
+  if (answer.status === "optimal" && !meets(answer.lowerBound) && !meets(answer.classBound))
     fail("optimal without meeting its bound");
   return evaluated;
 }

@@ -163,6 +163,11 @@ export interface PipelineSolverAnswer {
   readonly optimalOver?: string;
   /** A lower bound on the step time of every plan (checked to be at most the answer's step time). */
   readonly lowerBound: PipelineBound;
+  /**
+   * A lower bound on the step time of every plan of the class `optimalOver` names, proven by the solver
+   * (a MILP's, pipeline-ilp): an `optimal` answer meets `lowerBound` or this one.
+   */
+  readonly classBound?: PipelineBound;
   /** For `infeasible` and `timeout`: why. */
   readonly reason?: string;
   /** The solver's own counters (stage options, DP entries, ...), finite numbers. */
@@ -176,7 +181,12 @@ export interface PipelineSolver {
   readonly guarantee: string;
   /** The paper or tool it follows. */
   readonly reference: string;
-  readonly solve: (problem: PipelineProblem, options: PipelineSolverOptions) => PipelineSolverAnswer;
+  /** True when `solve` returns a promise (an LP backend): call it through `solvePipelineAsync`. */
+  readonly asynchronous?: boolean;
+  readonly solve: (
+    problem: PipelineProblem,
+    options: PipelineSolverOptions,
+  ) => PipelineSolverAnswer | Promise<PipelineSolverAnswer>;
 }
 
 /** Options every pipeline solver receives, defaults filled in. */
@@ -187,6 +197,8 @@ export interface PipelineSolverOptions {
   readonly checkpointing: boolean;
   /** Wall-clock limit, seconds (`Infinity` for none). */
   readonly timeLimitSec: number;
+  /** Solver-specific switches (pipeline-ilp: `lp`), checked by the solver that reads them. */
+  readonly extra?: Readonly<Record<string, unknown>>;
 }
 
 /** The result of `solvePipeline`: the answer, its evaluation, and what it was solved with. */

@@ -1,7 +1,7 @@
 /** `remat pipeline`: partition a chain into pipeline stages on P devices, and report the plan's step time. */
 
 import { pipelineSolvers } from "../../../solvers/pipeline/registry.js";
-import { type SolvePipelineOptions, solvePipeline } from "../../../solvers/pipeline/solve.js";
+import { type SolvePipelineOptions, solvePipelineAsync } from "../../../solvers/pipeline/solve.js";
 import { formatBytes } from "../../budget.js";
 import { describeValue, InputError } from "../../errors.js";
 import { loadInstance, readJson } from "../../instance/load.js";
@@ -20,7 +20,7 @@ import { renderTable } from "../table.js";
 
 const HELP = `remat pipeline INSTANCE --devices P --memory M --microbatches m --schedule 1f1b|gpipe
                       [--solver NAME] [--link B] [--latency T] [--slots S] [--no-checkpointing]
-                      [--state FILE] [--time-limit S] [--json] [--plot FILE.svg]
+                      [--state FILE] [--time-limit S] [--lp highs|glpk|jslp] [--json] [--plot FILE.svg]
 
 Cuts a chain instance into contiguous stages on P devices (stage s on device s), runs m
 micro-batches with the schedule kind (gpipe: all forwards then all backwards; 1f1b: PipeDream-Flush),
@@ -42,6 +42,7 @@ Options:
   --state FILE        JSON object: node id -> bytes of its parameters, gradients and optimizer state
                       (summing to fixedBytes); default: fixedBytes split by compute time
   --time-limit S      seconds; an unfinished search answers timeout with the best plan so far
+  --lp NAME           pipeline-ilp's LP/MILP backend: highs (default), glpk, jslp (proves nothing)
   --json              the result as JSON (remat-pipeline-result/1)
   --plot FILE.svg     draw the per-device timeline
 Exit codes: 0 an answer (infeasible and timeout included), 2 bad input.
@@ -58,6 +59,7 @@ const FLAG_OF: Readonly<Record<string, string>> = {
   "link.bandwidth": "--link",
   "link.latency": "--latency",
   stateBytes: "--state",
+  "extra.lp": "--lp",
 };
 
 export const pipelineCommand: Command = {
@@ -77,6 +79,7 @@ export const pipelineCommand: Command = {
       "no-checkpointing": { type: "boolean" },
       state: { type: "string" },
       "time-limit": { type: "string" },
+      lp: { type: "string" },
       json: { type: "boolean" },
       plot: { type: "string" },
     });
@@ -86,7 +89,7 @@ export const pipelineCommand: Command = {
     const instance = await loadInstance(path);
     let result: PipelineResult;
     try {
-      result = solvePipeline(instance, options);
+      result = await solvePipelineAsync(instance, options);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       throw new InputError(
@@ -148,6 +151,7 @@ async function optionsOf(parsed: ReturnType<typeof parseCommandArgs>): Promise<S
   const latency = stringOption(parsed, "latency");
   const slots = numberOption("pipeline", parsed, "slots", true);
   const limit = numberOption("pipeline", parsed, "time-limit");
+  const lp = stringOption(parsed, "lp");
   return {
     devices: count("devices"),
     memory: required("memory"),
@@ -166,6 +170,7 @@ async function optionsOf(parsed: ReturnType<typeof parseCommandArgs>): Promise<S
     ...(limit === undefined ? {} : { timeLimitSec: limit }),
     checkpointing: parsed.values["no-checkpointing"] !== true,
     ...(state === undefined ? {} : { stateBytes: state as Record<string, number> }),
+    ...(lp === undefined ? {} : { extra: { lp } }),
   };
 }
 
@@ -199,5 +204,7 @@ export function describe(result: PipelineResult): string {
     `${bound}; gap ${((result.gap ?? 0) * 100).toFixed(2)}%`,
   ];
   if (result.optimalOver !== null) summary.push(`optimal over ${result.optimalOver}`);
+  const classBound = result.stats.classBoundMs;
+  if (classBound !== undefined) summary.push(`bound over the solver's class ${classBound.toFixed(3)} ms`);
   return [head, table, ...summary].join("\n");
 }
