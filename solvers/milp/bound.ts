@@ -12,7 +12,7 @@ import { makespanLowerBound, SUM_OF_TIMES } from "../../src/evaluate/bounds.js";
 import type { Instance } from "../../src/instance/types.js";
 import type { LpBackendName } from "../../src/lp/backends.js";
 import { parseSchedule } from "../../src/schedule/text.js";
-import type { GridBoundReport, ReportedBound, SolveResult } from "../../src/solver.js";
+import type { GridBoundReport, ReportedBound, ScheduleClass, SolveResult } from "../../src/solver.js";
 import { Deadline, TimeLimitReached } from "../../src/time-limit.js";
 import { type SolveOptions, solve } from "../solve.js";
 import { stageGrid } from "./grid.js";
@@ -65,24 +65,45 @@ async function gridBoundOf(
   lp: Exclude<LpBackendName, "jslp">,
   limitSec: number,
 ): Promise<GridBoundReport> {
+  const grid = stageGrid(instance);
+  if (result.budgetBytes === null) {
+    const sum = makespanLowerBound(instance);
+    const base = { backend: lp, sumOfTimesMs: sum };
+    return judge(result, grid, { ...base, status: "bound", valueMs: sum, over: "all", method: SUM_OF_TIMES });
+  }
+  const report = await boundAtBudget(instance, result.budgetBytes, lp, limitSec);
+  return report.status === "bound" ? judge(result, grid, report) : report;
+}
+
+/**
+ * The stage-grid LP bound at `budgetBytes`, whatever answered there (what `remat batch --bound` records
+ * once per instance and budget): `bound` with the larger of the relaxation's optimum (over `stage-grid`)
+ * and the sum of times (over `all`); `infeasible` when the relaxation is (no stage-grid schedule fits);
+ * `too-large` past BOUND_MAX_BINARIES; `timeout` when `limitSec` passed first. No `coversAnswer`/`gap`:
+ * those need an answer.
+ */
+export async function boundAtBudget(
+  instance: Instance,
+  budgetBytes: number,
+  lp: Exclude<LpBackendName, "jslp">,
+  limitSec: number,
+): Promise<GridBoundReport> {
   const sum = makespanLowerBound(instance);
   const grid = stageGrid(instance);
   const base = { backend: lp, sumOfTimesMs: sum };
-  if (result.budgetBytes === null)
-    return judge(result, grid, { ...base, status: "bound", valueMs: sum, over: "all", method: SUM_OF_TIMES });
   const binaries = gridBinaries(grid);
   if (binaries > BOUND_MAX_BINARIES) return { ...base, status: "too-large", binaries };
   try {
-    const relaxed = await solveRelaxation(instance, grid, result.budgetBytes, lp, new Deadline(limitSec));
+    const relaxed = await solveRelaxation(instance, grid, budgetBytes, lp, new Deadline(limitSec));
     if (relaxed === undefined) return { ...base, status: "infeasible" };
     const over = relaxed.valueMs > sum ? "stage-grid" : "all";
-    return judge(result, grid, {
+    return {
       ...base,
       status: "bound",
       valueMs: Math.max(sum, relaxed.valueMs),
       over,
       method: over === "all" ? SUM_OF_TIMES : LP_BOUND,
-    });
+    };
   } catch (error: unknown) {
     if (error instanceof TimeLimitReached) return { ...base, status: "timeout" };
     throw error;
@@ -105,3 +126,71 @@ function judge(
     );
   return { ...report, coversAnswer: covers, gap: covers && value > 0 ? makespan / value - 1 : null };
 }
+
+/** One formulation's bound at a budget (a part of {@link BestBound}). */
+export interface BoundPart {
+  /** `grid-lp`: the LP relaxation of Checkmate's MILP (proofs/milp.md, claim 5); `blocks`: the block relaxation (proofs/milp-blocks.md). */
+  readonly formulation: "grid-lp" | "blocks";
+  readonly status: "bound" | "infeasible" | "timeout" | "too-large";
+  /** For `bound`: the formulation's proven bound over `stage-grid`, ms. */
+  readonly valueMs?: number;
+  readonly wallMs: number;
+}
+
+/** The best bound at a budget over its formulations (what `remat batch --bound` records). */
+export interface BestBound {
+  /** `bound` (always, unless a relaxation proved that no stage-grid schedule fits: `infeasible`). */
+  readonly status: "bound" | "infeasible";
+  /** For `bound`: the largest of the parts' values and the sum of times, ms. */
+  readonly valueMs?: number;
+  /** For `bound`: `stage-grid` when a part beats the sum of times, else `all`. */
+  readonly over?: ScheduleClass;
+  readonly method?: string;
+  readonly sumOfTimesMs: number;
+  readonly parts: readonly BoundPart[];
+}
+
+/**
+ * The best lower bound on the makespan at `budgetBytes` over every formulation this family has (each a
+ * relaxation of the stage-grid class; the sum of times bounds every schedule), each given `limitSec`.
+ */
+export async function bestBoundAtBudget(
+  instance: Instance,
+  budgetBytes: number,
+  lp: Exclude<LpBackendName, "jslp">,
+  limitSec: number,
+): Promise<BestBound> {
+  const sum = makespanLowerBound(instance);
+  const parts: BoundPart[] = [];
+  if (Number.isFinite(budgetBytes)) {
+    const started = performance.now();
+    const grid = await boundAtBudget(instance, budgetBytes, lp, limitSec);
+    parts.push({
+      formulation: "grid-lp",
+      status: grid.status,
+      ...(grid.status === "bound" && grid.over === "stage-grid" ? { valueMs: grid.valueMs as number } : {}),
+      wallMs: performance.now() - started,
+    });
+  }
+  if (parts.some((part) => part.status === "infeasible"))
+    return { status: "infeasible", sumOfTimesMs: sum, parts };
+  let best: BoundPart | undefined;
+  for (const part of parts)
+    if (part.valueMs !== undefined && part.valueMs > (best?.valueMs ?? sum)) best = part;
+  if (best === undefined)
+    return { status: "bound", valueMs: sum, over: "all", method: SUM_OF_TIMES, sumOfTimesMs: sum, parts };
+  return {
+    status: "bound",
+    valueMs: best.valueMs as number,
+    over: "stage-grid",
+    method: BOUND_METHODS[best.formulation],
+    sumOfTimesMs: sum,
+    parts,
+  };
+}
+
+/** The method words of each formulation's bound. */
+const BOUND_METHODS: Readonly<Record<BoundPart["formulation"], string>> = {
+  "grid-lp": LP_BOUND,
+  blocks: "block relaxation of the stage-grid MILP, proofs/milp-blocks.md",
+};

@@ -21,6 +21,8 @@ export interface LaneSettings {
   readonly jobsCount: number;
   /** Keep each schedule in the log, not only its length. */
   readonly withSchedule: boolean;
+  /** Say in each line whether its schedule lies in the stage grid (`--bound`, src/cli/batch-bounds.ts). */
+  readonly withGridMembership?: boolean;
 }
 
 /**
@@ -50,7 +52,7 @@ export async function runJobs(
     try {
       while (next < todo.length) {
         const setting = todo[next++] as JobSetting;
-        const { outcome, replaceWorker } = await runOne(worker, jobOf(setting, settings.withSchedule));
+        const { outcome, replaceWorker } = await runOne(worker, jobOf(setting, settings));
         if (replaceWorker) {
           await worker.terminate();
           worker = new Worker(workerPath);
@@ -70,7 +72,7 @@ export async function runJobs(
 }
 
 /** The message a worker gets for `setting`: its solve options (no time limit: Infinity). */
-function jobOf(setting: JobSetting, withSchedule: boolean): BatchJob {
+function jobOf(setting: JobSetting, lanes: LaneSettings): BatchJob {
   return {
     file: setting.file,
     solver: setting.solver,
@@ -78,7 +80,8 @@ function jobOf(setting: JobSetting, withSchedule: boolean): BatchJob {
     objective: setting.objective,
     timeLimitSec: setting.timeLimitSec ?? Number.POSITIVE_INFINITY,
     ...(setting.slots === null ? {} : { slots: setting.slots }),
-    withSchedule,
+    withSchedule: lanes.withSchedule,
+    ...(lanes.withGridMembership === true ? { withGridMembership: true } : {}),
     extra: setting.extra,
     ...(setting.checkpoints === null ? {} : { checkpoints: setting.checkpoints }),
     ...(setting.hardware === null ? {} : { hardware: setting.hardware }),

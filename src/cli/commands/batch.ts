@@ -20,6 +20,7 @@ import {
   parseCommandArgs,
   stringOption,
 } from "../args.js";
+import { type BoundSetting, boundPairs, doneBoundKeys, runBoundJobs } from "../batch-bounds.js";
 import { runJobs } from "../batch-lanes.js";
 import type { Command } from "../command.js";
 import { SWITCH_FLAG_OPTIONS, withSwitchFlags } from "../flags.js";
@@ -64,6 +65,10 @@ ${LINK_HELP}
                       choice (or none) runs every job again.
   --with-schedules    keep each schedule in the log (large); by default only its length
   --no-retry          on a resume, count failed jobs as done instead of running them again
+  --bound             also record, once per instance and budget (for all solvers), the best lower
+                      bound on the makespan (the stage-grid relaxations, or the sum of times) as a
+                      line with "kind": "bound", after the solves; each solve line then says
+                      "inStageGrid" (whether the bound covers its schedule); resumed like the solves
 Each line holds the result (status, makespanMs, peakBytes, overhead, bounds, stats) plus file,
 budget, solver and setting; solvers that do not accept an instance give status "rejected" with the
 reason.
@@ -86,6 +91,7 @@ export const batchCommand: Command = {
       ...SWITCH_FLAG_OPTIONS,
       "with-schedules": { type: "boolean" },
       "no-retry": { type: "boolean" },
+      bound: { type: "boolean" },
       ...LINK_OPTIONS,
     });
     noExtraPositionals("batch", parsed, 0);
@@ -113,10 +119,18 @@ export const batchCommand: Command = {
       io.err(planText(counts, { jobs: settings.size, todo: todo.length, retries }, out, log));
       const records = await runJobs(
         todo.map(([, setting]) => setting),
-        { jobsCount, withSchedule: parsed.values["with-schedules"] === true },
+        {
+          jobsCount,
+          withSchedule: parsed.values["with-schedules"] === true,
+          withGridMembership: parsed.values.bound === true,
+        },
         out,
         io,
       );
+      if (parsed.values.bound === true) {
+        const setting: BoundSetting = { lp: "highs", timeLimitSec };
+        await runBoundJobs(boundPairs(settings.values()), setting, doneBoundKeys(log.bounds), out, io);
+      }
       io.out(summarize(records));
     } finally {
       lock.release();
