@@ -94,12 +94,13 @@ export async function boundAtBudget(
   budgetBytes: number,
   lp: Exclude<LpBackendName, "jslp">,
   limitSec: number,
+  maxBinaries = BOUND_MAX_BINARIES,
 ): Promise<GridBoundReport> {
   const sum = makespanLowerBound(instance);
   const grid = stageGrid(instance);
   const base = { backend: lp, sumOfTimesMs: sum };
   const binaries = gridBinaries(grid);
-  if (binaries > BOUND_MAX_BINARIES) return { ...base, status: "too-large", binaries };
+  if (binaries > maxBinaries) return { ...base, status: "too-large", binaries };
   try {
     const relaxed = await solveRelaxation(instance, grid, budgetBytes, lp, new Deadline(limitSec));
     if (relaxed === undefined) return { ...base, status: "infeasible" };
@@ -160,19 +161,21 @@ export interface BestBound {
 /**
  * The best lower bound on the makespan at `budgetBytes` over every formulation this family has (each a
  * relaxation of the stage-grid class; the sum of times bounds every schedule), each given `limitSec`.
+ * @param gridMaxBinaries skip the grid LP (part `too-large`) past this many binaries
  */
 export async function bestBoundAtBudget(
   instance: Instance,
   budgetBytes: number,
   lp: Exclude<LpBackendName, "jslp">,
   limitSec: number,
+  gridMaxBinaries = BOUND_MAX_BINARIES,
 ): Promise<BestBound> {
   const sum = makespanLowerBound(instance);
   const parts: BoundPart[] = [];
   if (Number.isFinite(budgetBytes)) {
     parts.push(await blocksPart(instance, budgetBytes, lp, limitSec));
     const started = performance.now();
-    const grid = await boundAtBudget(instance, budgetBytes, lp, limitSec);
+    const grid = await boundAtBudget(instance, budgetBytes, lp, limitSec, gridMaxBinaries);
     parts.push({
       formulation: "grid-lp",
       status: grid.status,
