@@ -14,7 +14,7 @@
  */
 import { readdirSync } from "node:fs";
 import { solve } from "../solvers/index.js";
-import { blocksBound } from "../solvers/milp/blocks-bound.js";
+import { BLOCKS_MAX_CELLS, blocksBound } from "../solvers/milp/blocks-bound.js";
 import { bestBoundAtBudget } from "../solvers/milp/bound.js";
 import { stageGrid } from "../solvers/milp/grid.js";
 import { solveRelaxation } from "../solvers/milp/lp-round.js";
@@ -60,7 +60,7 @@ const CHECKMATE = [
   "abstract: optimal schedules in under an hour",
 ];
 const CHECKMATE_SOURCE =
-  "Jain et al., Checkmate, MLSys 2020, artifact README (via research/graph-remat.md section 3 and research/next-anchors.md section 3)";
+  "Jain et al., Checkmate, MLSys 2020, and the artifact README of github.com/parasj/checkmate";
 
 async function zoo(name: string): Promise<Instance> {
   return loadInstance(new URL(`../instances/zoo/${name}.json`, import.meta.url).pathname);
@@ -156,7 +156,7 @@ async function lpTimes() {
         instance,
         grid,
         budget,
-        { groupNodes: 8, segments: 3, integral: false, lp: "highs" },
+        { groupNodes: 8, segments: 3, integral: false, lp: "highs", maxCells: BLOCKS_MAX_CELLS },
         new Deadline(LP_LIMIT_SEC),
       ),
     );

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { renderFit } from "./readme-fit.js";
+import { milpScaleResults, renderMilpScale } from "./readme-milp.js";
 import { pofoResults, renderPofo } from "./readme-pofo.js";
 
 /** A results file, parsed. */
@@ -461,6 +462,7 @@ export const BLOCKS: Readonly<Record<string, { readonly from: string; readonly r
   "graph-offload": { from: "graph-offload", render: graphOffload },
   milp: { from: "milp", render: milpBlock },
   fit: { from: "fit", render: () => renderFit(results("fit"), measuredOn) },
+  "milp-scale": { from: "milp-scale", render: () => renderMilpScale(milpScaleResults(), measuredOn) },
 };
 
 /** The opening marker of block `name`. */

@@ -22,12 +22,20 @@ export interface BlocksBoundOptions {
   /** Solve with integral detailed cells (the MILP's proven bound) rather than the LP. */
   readonly integral: boolean;
   readonly lp: Exclude<LpBackendName, "jslp">;
+  /** Build no model on a grid of more cells (stages x nodes) than this: the build's tables are that large. */
+  readonly maxCells: number;
 }
+
+/** The default of `maxCells`: about 2,200 nodes (10,000,000 cells: 200 MB of tables while building). */
+export const BLOCKS_MAX_CELLS = 10_000_000;
 
 /** What the relaxation gave. */
 export interface BlocksBoundResult {
-  /** `bound` with `valueMs`; `infeasible`: no stage-grid schedule fits; `timeout`: no bound proven in time. */
-  readonly status: "bound" | "infeasible" | "timeout";
+  /**
+   * `bound` with `valueMs`; `infeasible`: no stage-grid schedule fits; `timeout`: no bound proven in time;
+   * `too-large`: the grid has more than `maxCells` cells (nothing built).
+   */
+  readonly status: "bound" | "infeasible" | "timeout" | "too-large";
   /** The proven lower bound over `stage-grid` (ms), for `bound`. */
   readonly valueMs?: number;
   /** Whether the backend solved the model to optimality (the bound is the model's optimum). */
@@ -49,6 +57,8 @@ export async function blocksBound(
   options: BlocksBoundOptions,
   deadline: Deadline,
 ): Promise<BlocksBoundResult> {
+  if (grid.stages * grid.n > options.maxCells)
+    return { status: "too-large", solved: false, binaries: 0, variables: 0, constraints: 0, groups: 0 };
   const built = buildBlocksModel(grid, {
     budgetBytes,
     fixedBytes: instance.fixedBytes,

@@ -214,13 +214,13 @@ async function blocksPart(
   limitSec: number,
 ): Promise<BoundPart> {
   const started = performance.now();
-  const { groupNodes, segments, integral } = parseSwitches(MILP_BLOCKS_SWITCHES, {}, "milp-blocks");
+  const { groupNodes, segments, integral, maxCells } = parseSwitches(MILP_BLOCKS_SWITCHES, {}, "milp-blocks");
   try {
     const result = await blocksBound(
       instance,
       stageGrid(instance),
       budgetBytes,
-      { groupNodes, segments, integral, lp },
+      { groupNodes, segments, integral, lp, maxCells },
       new Deadline(limitSec),
     );
     return {

@@ -18,7 +18,7 @@ import { storeAllSchedule } from "../../src/schedule/builders.js";
 import type { Solver, SolverAnswer, SolverOptions } from "../../src/solver.js";
 import { Deadline, TimeLimitReached } from "../../src/time-limit.js";
 import { judgeFixedSchedule } from "../baselines/judge.js";
-import { BLOCKS_BOUND, blocksBound } from "./blocks-bound.js";
+import { BLOCKS_BOUND, BLOCKS_MAX_CELLS, blocksBound } from "./blocks-bound.js";
 import { type MilpScope, meetsBound, milpClaims, milpOptimal } from "./claims.js";
 import { stageGrid } from "./grid.js";
 import { gridIncumbents } from "./incumbents.js";
@@ -43,6 +43,12 @@ export const MILP_BLOCKS_SWITCHES = {
     default: 3,
     min: 1,
     doc: "price slices of each aggregated group's recomputation (more: a tighter envelope, more columns)",
+  },
+  maxCells: {
+    type: "integer",
+    default: BLOCKS_MAX_CELLS,
+    min: 0,
+    doc: "build no relaxation on a grid of more cells (stages x nodes) than this: answer the best incumbent without its bound",
   },
   integral: {
     type: "boolean",
@@ -88,6 +94,7 @@ async function solveBlocks(
       segments: switches.segments,
       integral: switches.integral,
       lp: switches.lp,
+      maxCells: switches.maxCells,
     },
     deadline,
   );

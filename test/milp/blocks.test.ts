@@ -6,7 +6,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { blocksBound } from "../../solvers/milp/blocks-bound.js";
+import { BLOCKS_MAX_CELLS, blocksBound } from "../../solvers/milp/blocks-bound.js";
 import { stageGrid } from "../../solvers/milp/grid.js";
 import { solve } from "../../solvers/solve.js";
 import { evaluate } from "../../src/evaluate/evaluate.js";
@@ -42,7 +42,7 @@ async function bounds(instance: Instance, budget: number) {
           instance,
           grid,
           budget,
-          { groupNodes, segments: 2, integral, lp: "highs" },
+          { groupNodes, segments: 2, integral, lp: "highs", maxCells: BLOCKS_MAX_CELLS },
           new Deadline(Number.POSITIVE_INFINITY),
         ),
       );
