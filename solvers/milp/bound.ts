@@ -145,6 +145,9 @@ export interface BoundPart {
   readonly wallMs: number;
 }
 
+/** The formulations bestBoundAtBudget tries, in order. */
+export const BOUND_FORMULATIONS: readonly BoundPart["formulation"][] = ["blocks", "grid-lp"];
+
 /** The best bound at a budget over its formulations (what `remat batch --bound` records). */
 export interface BestBound {
   /** `bound` (always, unless a relaxation proved that no stage-grid schedule fits: `infeasible`). */

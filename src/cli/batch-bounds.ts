@@ -4,8 +4,8 @@
  * A report joins each answer line to the bound record of its file and budget and prints the answer's
  * certified gap (see {@link BoundLine} for when a gap is certified).
  *
- * Resume: a bound record is keyed by `file`, `budget` and its `setting` (the LP backend and the time
- * limit: what decides the value). A rerun skips every key the log already holds with a final status
+ * Resume: a bound record is keyed by `file`, `budget` and its `setting` (the LP backend, the time limit
+ * and the formulations tried: what decides the value). A rerun skips every key the log already holds with a final status
  * (`bound`, `infeasible`), and computes again the ones whose only records are
  * `error`; so reruns never duplicate a record. Records are computed in the batch's own process, one at a
  * time, after its solves (HiGHS itself stops at the time limit).
@@ -28,6 +28,8 @@ export interface BoundSetting {
   readonly lp: "highs";
   /** Seconds per relaxation (null for none). */
   readonly timeLimitSec: number | null;
+  /** The formulations tried, in order (BOUND_FORMULATIONS: a version with others computes again). */
+  readonly formulations: readonly BoundPart["formulation"][];
 }
 
 /**
@@ -36,7 +38,7 @@ export interface BoundSetting {
  * { "kind": "bound", "file": "instances/zoo/x.json", "budget": "50%", "instance": "x",
  *   "budgetBytes": 123, "status": "bound", "valueMs": 41.2, "over": "stage-grid",
  *   "method": "...", "sumOfTimesMs": 40.0, "parts": [ ... ], "wallMs": 812,
- *   "setting": { "lp": "highs", "timeLimitSec": 60 } }
+ *   "setting": { "lp": "highs", "timeLimitSec": 60, "formulations": ["blocks", "grid-lp"] } }
  * ```
  * - `status`: `bound` (valueMs, over, method present; at worst the sum of times, over `all`);
  *   `infeasible` (a relaxation proved that no stage-grid schedule fits the budget); `error` (with

@@ -4,6 +4,7 @@
  * with a progress bar and a summary table. Each solve runs in a worker thread, `--jobs` at a time; a
  * solve still running well past its time limit is stopped and recorded as `timeout`.
  */
+import { BOUND_FORMULATIONS } from "../../../solvers/milp/bound.js";
 import { findSolver } from "../../../solvers/registry.js";
 import { parseBudget } from "../../budget.js";
 import { statusWithCertificate } from "../../certificate.js";
@@ -128,7 +129,7 @@ export const batchCommand: Command = {
         io,
       );
       if (parsed.values.bound === true) {
-        const setting: BoundSetting = { lp: "highs", timeLimitSec };
+        const setting: BoundSetting = { lp: "highs", timeLimitSec, formulations: BOUND_FORMULATIONS };
         await runBoundJobs(boundPairs(settings.values()), setting, doneBoundKeys(log.bounds), out, io);
       }
       io.out(summarize(records));
