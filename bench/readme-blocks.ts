@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { batchResults, renderBatch } from "./readme-batch.js";
 import { renderFit } from "./readme-fit.js";
+import { milpScaleResults, renderMilpScale } from "./readme-milp.js";
 import { renderPipeline } from "./readme-pipeline.js";
 import { pofoResults, renderPofo } from "./readme-pofo.js";
 import { renderRegression } from "./readme-regression.js";
@@ -467,6 +468,7 @@ export const BLOCKS: Readonly<Record<string, { readonly from: string; readonly r
   regression: { from: "regression", render: () => renderRegression(results("regression"), measuredOn) },
   "batch-zoo": { from: "batch-zoo", render: () => renderBatch(batchResults(), measuredOn) },
   pipeline: { from: "pipeline", render: () => renderPipeline(results("pipeline"), measuredOn) },
+  "milp-scale": { from: "milp-scale", render: () => renderMilpScale(milpScaleResults(), measuredOn) },
 };
 
 /** The opening marker of block `name`. */

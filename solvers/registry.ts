@@ -11,7 +11,7 @@ import { storeAll } from "./baselines/store-all.js";
 import { chainDp, revolve } from "./chain/index.js";
 import { graphMincut } from "./graph/index.js";
 import { graphOffload } from "./graph-offload/index.js";
-import { lpRound, milp, milpOffload } from "./milp/index.js";
+import { lpRound, milp, milpBlocks, milpOffload } from "./milp/index.js";
 import {
   offloadAll,
   offloadExhaustive,
@@ -43,6 +43,7 @@ export const solvers: readonly Solver[] = Object.freeze([
   milp,
   lpRound,
   milpOffload,
+  milpBlocks,
 ]);
 
 /** Looks a solver up by name. @throws InputError (code `option`, path `solver`) listing the valid names */

@@ -3,3 +3,4 @@
 export { milpOffload, solveJointMilp } from "./joint.js";
 export { lpRound } from "./lp-round.js";
 export { milp, solveMilp } from "./milp.js";
+export { milpBlocks } from "./milp-blocks.js";

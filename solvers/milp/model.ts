@@ -88,7 +88,7 @@ export function fixedTimeMs(grid: StageGrid): number {
 }
 
 /** Largest single allocation (activation, tape, temporaries, new gradients), bytes; the model's unit. */
-function byteUnit(grid: StageGrid): number {
+export function byteUnit(grid: StageGrid): number {
   const { g } = grid;
   let unit = 1;
   for (let v = 0; v < grid.n; v++)
@@ -183,7 +183,7 @@ function addPrefetchColumns(b: Build, prefetchable: Uint8Array): number {
 }
 
 /** Adds `T[t,v]` where stage `t` may compute `v`, and `H[t,v]` for t >= 1; returns the binaries added. */
-function addTape(b: Build, t: number, v: number): number {
+export function addTape(b: Build, t: number, v: number): number {
   const { m, grid, columns } = b;
   const at = t * grid.n + v;
   if (t >= 1) b.held[at] = m.addVariable(`H${t}_${v}`, { upper: 1 });
@@ -257,7 +257,7 @@ function addStageRows(b: Build, t: number): void {
 }
 
 /** Tapes: `T <= R`, `H[1] = T[0]`, `H[t+1] = H[t] + T[t]`, and `H + T = 1` at the backward. */
-function addTapeRows(b: Build): void {
+export function addTapeRows(b: Build): void {
   const { grid, columns, held } = b;
   const { n } = grid;
   for (let v = 0; v < n; v++) {

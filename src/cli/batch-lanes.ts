@@ -23,6 +23,8 @@ export interface LaneSettings {
   readonly withSchedule: boolean;
   /** Told of each line as soon as it is in the log (the progress display: src/cli/batch-progress.ts). */
   readonly onFinished?: (line: LogLine) => void;
+  /** Say in each line whether its schedule lies in the stage grid (`--bound`, src/cli/batch-bounds.ts). */
+  readonly withGridMembership?: boolean;
 }
 
 /**
@@ -44,7 +46,7 @@ export async function runJobs(
     try {
       while (next < todo.length) {
         const setting = todo[next++] as JobSetting;
-        const { outcome, replaceWorker } = await runOne(worker, jobOf(setting, settings.withSchedule));
+        const { outcome, replaceWorker } = await runOne(worker, jobOf(setting, settings));
         if (replaceWorker) {
           await worker.terminate();
           worker = new Worker(workerPath);
@@ -71,7 +73,10 @@ export function batchWorkerPath(): string {
 }
 
 /** The message a worker gets for `setting`: its solve options (no time limit: Infinity). */
-export function jobOf(setting: JobSetting, withSchedule: boolean): BatchJob {
+export function jobOf(
+  setting: JobSetting,
+  lanes: Pick<LaneSettings, "withSchedule" | "withGridMembership">,
+): BatchJob {
   return {
     file: setting.file,
     solver: setting.solver,
@@ -79,7 +84,8 @@ export function jobOf(setting: JobSetting, withSchedule: boolean): BatchJob {
     objective: setting.objective,
     timeLimitSec: setting.timeLimitSec ?? Number.POSITIVE_INFINITY,
     ...(setting.slots === null ? {} : { slots: setting.slots }),
-    withSchedule,
+    withSchedule: lanes.withSchedule,
+    ...(lanes.withGridMembership === true ? { withGridMembership: true } : {}),
     extra: setting.extra,
     ...(setting.checkpoints === null ? {} : { checkpoints: setting.checkpoints }),
     ...(setting.hardware === null ? {} : { hardware: setting.hardware }),

@@ -4,10 +4,13 @@
  */
 import { parentPort } from "node:worker_threads";
 import { solve } from "../../solvers/index.js";
+import { stageGrid } from "../../solvers/milp/grid.js";
+import { inStageGrid } from "../../solvers/milp/membership.js";
 import { InputError } from "../errors.js";
 import { choiceOf, type LinkSetting } from "../hardware/link.js";
 import { loadInstance } from "../instance/load.js";
 import { parseInstance } from "../instance/parse.js";
+import { parseSchedule } from "../schedule/text.js";
 import type { Objective } from "../solver.js";
 
 /** A job sent to the worker. */
@@ -22,6 +25,8 @@ export interface BatchJob {
   readonly slots?: number;
   readonly checkpoints?: readonly string[];
   readonly withSchedule: boolean;
+  /** Add `inStageGrid` (`remat batch --bound`: whether the stage-grid bound record covers the answer). */
+  readonly withGridMembership?: boolean;
   /** Solver switches (`--extra`). */
   readonly extra: Readonly<Record<string, unknown>>;
   /** The host link asked for; absent for the instance's own. */
@@ -45,9 +50,19 @@ parentPort?.on("message", async (job: BatchJob) => {
       ...(job.hardware === undefined ? {} : { hardware: choiceOf(job.hardware) }),
     });
     const { schedule, ...summary } = result;
+    const membership =
+      job.withGridMembership === true
+        ? {
+            inStageGrid:
+              result.makespanMs !== null && inStageGrid(stageGrid(instance), parseSchedule(schedule)),
+          }
+        : {};
     parentPort?.postMessage({
       kind: "result",
-      result: job.withSchedule ? result : { ...summary, instructions: schedule.length },
+      result: {
+        ...(job.withSchedule ? result : { ...summary, instructions: schedule.length }),
+        ...membership,
+      },
     });
   } catch (error) {
     const kind = error instanceof InputError ? "rejected" : "error";

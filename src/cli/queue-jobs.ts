@@ -72,5 +72,5 @@ async function readContent(file: string): Promise<{ readonly json: unknown } | {
 
 /** The worker-thread message of a queue job (src/cli/batch-worker.ts), the instance inline. */
 export function batchJobOf(data: QueueJobData): BatchJob {
-  return { ...jobOf(data.setting, data.withSchedule), instance: data.instance };
+  return { ...jobOf(data.setting, { withSchedule: data.withSchedule }), instance: data.instance };
 }

@@ -142,6 +142,8 @@ export interface ResultsLog {
   readonly unparsable: number;
   /** JSON lines of another shape (older logs, other tools), left in place and not matched. */
   readonly foreign: number;
+  /** Bound records (`"kind": "bound"`, `remat batch --bound`: src/cli/batch-bounds.ts), in order. */
+  readonly bounds: readonly Readonly<Record<string, unknown>>[];
 }
 
 /** Reads a results log (an absent log is empty). */
@@ -149,7 +151,8 @@ export function readResultsLog(path: string): ResultsLog {
   const lines: LogLine[] = [];
   let unparsable = 0;
   let foreign = 0;
-  if (!existsSync(path)) return { lines, unparsable, foreign };
+  const bounds: Record<string, unknown>[] = [];
+  if (!existsSync(path)) return { lines, unparsable, foreign, bounds };
   for (const text of readFileSync(path, "utf8").split("\n")) {
     if (text.trim() === "") continue;
     let value: unknown;
@@ -160,9 +163,10 @@ export function readResultsLog(path: string): ResultsLog {
       continue;
     }
     if (isLogLine(value)) lines.push(value);
+    else if (isBoundRecord(value)) bounds.push(value);
     else foreign++;
   }
-  return { lines, unparsable, foreign };
+  return { lines, unparsable, foreign, bounds };
 }
 
 /** The setting a log line was solved with. */
@@ -225,6 +229,11 @@ export async function writeSolveOutput(
   } finally {
     lock.release();
   }
+}
+
+/** Whether a JSON value is a bound record's object (its fields are checked by src/cli/batch-bounds.ts). */
+function isBoundRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "bound";
 }
 
 function isLogLine(value: unknown): value is LogLine {

@@ -3,8 +3,9 @@
  * class by every kept set (test/graph/exhaustive.ts), the persistent chain class by every tree of moves
  * (test/chain/enumerate.ts), pofo's offload-chain class by every spine, offload and prefetch placement
  * (test/pofo/enumerate.ts), the offload class by its (peak, makespan) front, each point the exact
- * optimum of offload-exhaustive's branch and bound at a budget just below the previous point's peak;
- * each schedule judged by the evaluator alone. `all` cannot be enumerated.
+ * optimum of offload-exhaustive's branch and bound at a budget just below the previous point's peak, the
+ * stage-grid class (milp's) by its front the same way, each point test/milp/grid-exhaustive.ts's
+ * dynamic program over stages; each schedule judged by the evaluator alone. `all` cannot be enumerated.
  */
 
 import { exactOffloadOptimum } from "../../solvers/offload/exhaustive-solver.js";
@@ -14,6 +15,7 @@ import type { Instance } from "../../src/instance/types.js";
 import { keepSchedule, storeAllEvaluation } from "../../src/schedule/builders.js";
 import type { Objective, ScheduleClass } from "../../src/solver.js";
 import { persistentSchedules } from "../chain/enumerate.js";
+import { gridOptimum } from "../milp/grid-exhaustive.js";
 import { offloadChainEvaluations } from "../pofo/enumerate.js";
 
 /** Most free nodes whose kept sets are enumerated (2^10 evaluations). */
@@ -24,6 +26,9 @@ const MAX_STAGES = 7;
 const MAX_OFFLOAD_CHAIN_STAGES = 4;
 /** Most nodes whose offload class front is computed (one exact search per front point). */
 const MAX_OFFLOAD_NODES = 8;
+/** Most nodes whose stage-grid front is computed (one exponential search per point; tapes make it slower). */
+const MAX_GRID_NODES = 5;
+const MAX_GRID_NODES_WITH_TAPES = 4;
 
 function isChain(instance: Instance): boolean {
   const g = graphOf(instance);
@@ -53,6 +58,12 @@ export function classEvaluations(instance: Instance, over: ScheduleClass): Valid
   }
   if (over === "offload")
     return instance.nodes.length > MAX_OFFLOAD_NODES ? undefined : offloadFront(instance);
+  if (over === "stage-grid") {
+    const taped = instance.nodes.some((node) => (node.tapeBytes ?? 0) > 0);
+    return instance.nodes.length > (taped ? MAX_GRID_NODES_WITH_TAPES : MAX_GRID_NODES)
+      ? undefined
+      : gridFront(instance);
+  }
   if (over === "offload-chain")
     return isChain(instance) && instance.nodes.length - 1 <= MAX_OFFLOAD_CHAIN_STAGES
       ? offloadChainEvaluations(instance)
@@ -64,6 +75,24 @@ export function classEvaluations(instance: Instance, over: ScheduleClass): Valid
       .filter((evaluation): evaluation is ValidEvaluation => evaluation.valid);
   }
   return undefined;
+}
+
+/**
+ * The (peak, makespan) front of the stage-grid class: its optimum without a budget, then at one byte below
+ * the last point's peak, until none fits (as offloadFront). Each point's schedule is judged by the
+ * evaluator; one that is invalid is a bug of the search.
+ */
+function gridFront(instance: Instance): ValidEvaluation[] {
+  const front: ValidEvaluation[] = [];
+  for (let budget = Number.POSITIVE_INFINITY; ; ) {
+    const found = gridOptimum(instance, budget);
+    if (found === undefined) return front;
+    const evaluation = evaluate(instance, found.schedule);
+    if (!evaluation.valid || evaluation.peakBytes > budget)
+      throw new Error(`gridOptimum built a schedule the evaluator refuses at ${budget} bytes`);
+    front.push(evaluation);
+    budget = evaluation.peakBytes - 1;
+  }
 }
 
 /**

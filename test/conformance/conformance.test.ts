@@ -115,7 +115,13 @@ function checkAgainstEvaluator(instance: Instance, result: SolveResult): void {
 
 /** The enumerated optima of every class that can be enumerated on this instance. */
 function optimaOf(instance: Instance) {
-  const classes: ScheduleClass[] = ["checkpoint", "persistent-chain", "offload", "offload-chain"];
+  const classes: ScheduleClass[] = [
+    "checkpoint",
+    "persistent-chain",
+    "offload",
+    "offload-chain",
+    "stage-grid",
+  ];
   const tables = new Map(classes.map((over) => [over, classEvaluations(instance, over)] as const));
   return (over: ScheduleClass, objective: Objective, budgetBytes: number) => {
     const evaluations = tables.get(over);

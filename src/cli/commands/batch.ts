@@ -4,6 +4,7 @@
  * with a progress display (src/cli/batch-progress.ts) and a summary table. Each solve runs in a worker thread, `--jobs` at a time; a
  * solve still running well past its time limit is stopped and recorded as `timeout`.
  */
+import { BOUND_FORMULATIONS } from "../../../solvers/milp/bound.js";
 import { findSolver } from "../../../solvers/registry.js";
 import { parseBudget } from "../../budget.js";
 import { statusWithCertificate } from "../../certificate.js";
@@ -20,6 +21,7 @@ import {
   parseCommandArgs,
   stringOption,
 } from "../args.js";
+import { type BoundSetting, boundPairs, doneBoundKeys, runBoundJobs } from "../batch-bounds.js";
 import { runJobs } from "../batch-lanes.js";
 import { batchProgress, progressInterval } from "../batch-progress.js";
 import type { Command, CommandIo } from "../command.js";
@@ -70,34 +72,56 @@ ${LINK_HELP}
   --progress-every S  when standard error is not a terminal: a plain progress line at most every
                       S seconds (default 10; 0 for one per job), plus one per failure and at the end;
                       on a terminal a bar shows done/total, jobs per minute, ETA and failures so far
+  --bound             also record, once per instance and budget (for all solvers), the best lower
+                      bound on the makespan (the stage-grid relaxations, or the sum of times) as a
+                      line with "kind": "bound", after the solves; each solve line then says
+                      "inStageGrid" (whether the bound covers its schedule); resumed like the solves
+                      (not with --queue, for now)
 ${QUEUE_HELP}
 Each line holds the result (status, makespanMs, peakBytes, overhead, bounds, stats) plus file,
 budget, solver and setting; solvers that do not accept an instance give status "rejected" with the
 reason.
 A line torn by a killed batch is kept as a line of its own; a resume says how many it kept aside.`;
 
+/** The flags of remat batch. */
+const BATCH_OPTIONS = {
+  instances: { type: "string" },
+  budgets: { type: "string" },
+  solvers: { type: "string" },
+  out: { type: "string" },
+  jobs: { type: "string" },
+  "time-limit": { type: "string" },
+  slots: { type: "string" },
+  extra: { type: "string", multiple: true },
+  ...SWITCH_FLAG_OPTIONS,
+  "with-schedules": { type: "boolean" },
+  "no-retry": { type: "boolean" },
+  quiet: { type: "boolean" },
+  "progress-every": { type: "string" },
+  bound: { type: "boolean" },
+  ...LINK_OPTIONS,
+  ...QUEUE_OPTIONS,
+} as const;
+
+/** @throws InputError (path `--bound`) for --bound with --queue: bounds are computed by a local batch, for now */
+function refuseBoundOnQueue(queued: boolean, bound: boolean): void {
+  if (queued && bound)
+    throw new InputError("remat batch", [
+      {
+        code: "option",
+        path: "--bound",
+        expected: "no --bound with --queue (bounds are computed by a local batch, for now)",
+        received: "--bound",
+      },
+    ]);
+}
+
 export const batchCommand: Command = {
   name: "batch",
   summary: "solve instances x solvers x budgets into an appendable, resumable results log",
   help: HELP,
   run: async (args, io) => {
-    const parsed = parseCommandArgs("batch", args, {
-      instances: { type: "string" },
-      budgets: { type: "string" },
-      solvers: { type: "string" },
-      out: { type: "string" },
-      jobs: { type: "string" },
-      "time-limit": { type: "string" },
-      slots: { type: "string" },
-      extra: { type: "string", multiple: true },
-      ...SWITCH_FLAG_OPTIONS,
-      "with-schedules": { type: "boolean" },
-      "no-retry": { type: "boolean" },
-      quiet: { type: "boolean" },
-      "progress-every": { type: "string" },
-      ...LINK_OPTIONS,
-      ...QUEUE_OPTIONS,
-    });
+    const parsed = parseCommandArgs("batch", args, BATCH_OPTIONS);
     noExtraPositionals("batch", parsed, 0);
     const queue = queueFlags(parsed);
     if (queue.status && queue.target !== undefined) {
@@ -105,6 +129,7 @@ export const batchCommand: Command = {
       io.out(await queueStatusText(queue.target, stringOption(parsed, "out")));
       return 0;
     }
+    refuseBoundOnQueue(queue.target !== undefined, parsed.values.bound === true);
     const out = requiredOption(parsed, "out");
     checkOutputPath("remat batch", out);
     const budgets = listOption(requiredOption(parsed, "budgets"));
@@ -130,14 +155,24 @@ export const batchCommand: Command = {
       const quiet = parsed.values.quiet === true;
       if (!quiet) io.err(planText(counts, { jobs: settings.size, todo: todo.length, retries }, out, log));
       const withSchedule = parsed.values["with-schedules"] === true;
+      const bound = parsed.values.bound === true;
       const records =
         queue.target === undefined
-          ? await runLocally(todo, { jobsCount, withSchedule, quiet, interval }, out, io)
+          ? await runLocally(
+              todo,
+              { jobsCount, withSchedule, withGridMembership: bound, quiet, interval },
+              out,
+              io,
+            )
           : await (await import("../queue-batch.js")).runQueuedBatch(
               queue.target,
               { todo, failed: state.failed, withSchedule, out },
               io,
             );
+      if (bound) {
+        const setting: BoundSetting = { lp: "highs", timeLimitSec, formulations: BOUND_FORMULATIONS };
+        await runBoundJobs(boundPairs(settings.values()), setting, doneBoundKeys(log.bounds), out, io);
+      }
       if (!quiet) io.out(summarize(records));
     } finally {
       lock.release();
@@ -152,17 +187,18 @@ function runLocally(
   options: {
     readonly jobsCount: number;
     readonly withSchedule: boolean;
+    readonly withGridMembership: boolean;
     readonly quiet: boolean;
     readonly interval: ReturnType<typeof progressInterval>;
   },
   out: string,
   io: CommandIo,
 ): Promise<LogLine[]> {
-  const { jobsCount, withSchedule, quiet, interval } = options;
+  const { jobsCount, withSchedule, withGridMembership, quiet, interval } = options;
   const progress = batchProgress({ total: todo.length, quiet, tty: io.tty, line: io.err, ...interval });
   return runJobs(
     todo.map(([, setting]) => setting),
-    { jobsCount, withSchedule, onFinished: progress.finished },
+    { jobsCount, withSchedule, withGridMembership, onFinished: progress.finished },
     out,
     io,
   ).finally(progress.stop);
