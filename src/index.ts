@@ -9,7 +9,15 @@
 import { solve as solveOne } from "../solvers/index.js";
 import { type FitOptions, type FitReport, fitBatches } from "./fit/fit.js";
 
-export { solve, solvers, solveWithBound } from "../solvers/index.js";
+export {
+  type MicrobatchCandidate,
+  type MicrobatchOptions,
+  type MicrobatchResult,
+  solve,
+  solveMicrobatched,
+  solvers,
+  solveWithBound,
+} from "../solvers/index.js";
 export { type Budget, budgetBytes, formatBytes, parseBudget } from "./budget.js";
 export { InputError, type InputIssue, InternalError, type IssueCode } from "./errors.js";
 export {
@@ -22,6 +30,17 @@ export {
   type TraceStep,
   type ValidEvaluation,
 } from "./evaluate/evaluate.js";
+export {
+  ACCUMULATIONS,
+  type Accumulation,
+  accumulationCost,
+  DEFAULT_ACCUMULATION_BANDWIDTH,
+  divisorsOf,
+  type MicroEvaluation,
+  type StepCost,
+  type StepOptions,
+  stepCost,
+} from "./evaluate/microbatch.js";
 export { densityFor, elementsOf, storedBytes } from "./evaluate/storage.js";
 export {
   type FitLevel,
@@ -84,6 +103,7 @@ export { storeAcrossTurn } from "./schedule/stored-forms.js";
 export { formatInstruction, formatSchedule, parseSchedule } from "./schedule/text.js";
 export { type Instruction, ops, type Schedule } from "./schedule/types.js";
 export type { Objective, SolveResult, Solver, SolverAnswer, SolverOptions, SolveStatus } from "./solver.js";
+export { type ZooOrigin, type ZooRegeneration, zooOriginOf, zooRegeneration } from "./zoo/at-batch.js";
 export { generateInstance, toBlockDocument, toOpDocument, zooModel, zooModels } from "./zoo/index.js";
 
 /**
