@@ -1,9 +1,7 @@
 /** The solvers: the registry and `solve`, which runs one and checks everything it says. */
 
 export {
-  type MicrobatchCandidate,
   type MicrobatchOptions,
-  type MicrobatchResult,
   solveMicrobatched,
 } from "./microbatch.js";
 export { type BoundOptions, solveWithBound } from "./milp/bound.js";

@@ -10,9 +10,7 @@ import { solve as solveOne } from "../solvers/index.js";
 import { type FitOptions, type FitReport, fitBatches } from "./fit/fit.js";
 
 export {
-  type MicrobatchCandidate,
   type MicrobatchOptions,
-  type MicrobatchResult,
   solve,
   solveMicrobatched,
   solvers,
@@ -88,6 +86,13 @@ export {
   type PeakParts,
   type Precision,
 } from "./memory/breakdown.js";
+export {
+  type MicrobatchCandidate,
+  type MicrobatchResult,
+  type MicrobatchSettings,
+  type PlanSolve,
+  planMicrobatches,
+} from "./microbatch/plan.js";
 export {
   decodeModel,
   encodeModel,

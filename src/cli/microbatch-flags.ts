@@ -2,10 +2,11 @@
  * The microbatching flags of `remat solve` and `remat fit` (`--microbatches k|auto`, `--accumulation
  * in-place|buffer`), and the human summary of a microbatched plan.
  */
-import type { MicrobatchResult } from "../../solvers/microbatch.js";
+
 import { formatBytes } from "../budget.js";
 import { describeValue, InputError } from "../errors.js";
 import { ACCUMULATIONS, type Accumulation } from "../evaluate/microbatch.js";
+import type { MicrobatchResult } from "../microbatch/plan.js";
 
 /** The parseArgs table of the flags. */
 export const MICROBATCH_OPTIONS = {
