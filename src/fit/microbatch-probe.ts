@@ -10,7 +10,13 @@
 import type { Accumulation } from "../evaluate/microbatch.js";
 import type { Instance } from "../instance/types.js";
 import { planMicrobatches } from "../microbatch/plan.js";
-import type { FitSolve } from "./fit.js";
+import type { SolveResult } from "../solver.js";
+
+/** Runs one solver on one instance under a budget in bytes (fit's `FitSolve`, remat's `solve`). */
+export type ProbeSolve = (
+  instance: Instance,
+  options: { readonly solver: string; readonly budget: number; readonly timeLimitSec?: number },
+) => Promise<SolveResult>;
 
 /** What fit records of one microbatched probe. */
 export interface MicrobatchProbe {
@@ -31,7 +37,7 @@ export interface MicrobatchProbeSetting {
   readonly timeLimitSec?: number;
   /** The instance at any batch (fit's cache). */
   readonly instanceAt: (batch: number) => Instance;
-  readonly solve: FitSolve;
+  readonly solve: ProbeSolve;
 }
 
 /** Plans the step of `batch` (k micro-batches of batch / k) within the memory. */

@@ -1,4 +1,4 @@
-/** solveMicrobatched (solvers/microbatch.ts): fixed k, auto, the instance at b/k, and what it refuses. */
+/** solveMicrobatched (solvers/microbatch.ts): fixed k, auto, the instance at b/k, and what it refuses (proofs/microbatch.md). */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { solveMicrobatched } from "../../solvers/microbatch.js";

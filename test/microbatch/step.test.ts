@@ -1,4 +1,4 @@
-/** The step arithmetic of microbatching (src/evaluate/microbatch.ts): makespan, peak, buffer, divisors. */
+/** The step arithmetic of microbatching (src/evaluate/microbatch.ts; proofs/microbatch.md): makespan, peak, buffer, divisors. */
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
 import { accumulationCost, divisorsOf, stepCost } from "../../src/evaluate/microbatch.js";

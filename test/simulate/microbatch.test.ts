@@ -1,7 +1,8 @@
 /**
  * simulateMicrobatched (src/simulate/microbatch.ts): k micro-batches with accumulated gradients against
  * the full batch's plain backprop, on real kernels. Models without batch normalization agree to the
- * stated float32 reassociation tolerance; a model with it is flagged, never called equal.
+ * stated float32 reassociation tolerance; a model with it is flagged, never called equal
+ * (proofs/microbatch.md, last claim).
  */
 import { describe, expect, it } from "vitest";
 import { solve } from "../../solvers/solve.js";
