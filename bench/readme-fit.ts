@@ -68,7 +68,7 @@ function microTable(cells: readonly Loose[], maxBatch: number | undefined): stri
   const cap = `${(100 * cells[0].maxOverhead).toFixed(0)}%`;
   return [
     "",
-    `With microbatching (\`--microbatches auto\`: each batch's step as k micro-batches, k among its divisors, in-place accumulation; block level; batches up to ${maxBatch}), the largest batch within ${cap} overhead, with k and the overhead there; without a cap every batch would fit once batch 1 does, so the cap and the largest batch tried bound it:`,
+    `With microbatching (\`--microbatches auto\`: each batch's step as k micro-batches, k among its divisors, in-place accumulation; block level; batches up to ${maxBatch}), the largest batch within ${cap} overhead, with k and the overhead there; without a cap every batch would fit once batch 1 does, so the cap and the largest batch tried bound it. The roofline times ignore kernel launches and small kernels' lower efficiency, so these overheads are lower bounds; batch normalization (both networks have it) sees micro-batch statistics. Storage modes are not searched here (the zoo states no densities; the WRN-28-2 table below measures them):`,
     "",
     `| network | memory | ${solvers.join(" | ")} |`,
     `| --- | --- | ${solvers.map(() => "---:").join(" | ")} |`,
