@@ -241,7 +241,7 @@ function answer(
     candidates,
     optimalOver:
       status === "optimal" && best !== undefined
-        ? `${auto ? `k dividing ${batch}` : `k = ${best.k}`} with one schedule repeated in every micro-batch, every k solved answered optimal or infeasible by ${solver} (within its class); the chosen micro-batch schedule is optimal over ${best.micro.optimalOver ?? "its class"}`
+        ? `${auto ? `k dividing ${batch}` : `k = ${best.k}`} with one schedule repeated in every micro-batch, every k solved answered optimal by ${solver} or shown to have no plan within the budget (within its class); the chosen micro-batch schedule is optimal over ${best.micro.optimalOver ?? "its class"}`
         : null,
     search,
   };
