@@ -6,7 +6,12 @@
  * (fixedBytes included, the operating system and framework not), plain SGD, without and with a 50%
  * overhead cap. For every solver of `remat fit`'s default list at both levels: the largest batch, its
  * peak and overhead, the solve time at that batch. Times are the zoo's V100 roofline, so overheads are
- * ratios of modelled times, not Raspberry Pi measurements. Writes bench/results/fit.json and .md.
+ * ratios of modelled times, not Raspberry Pi measurements. Then with microbatching (`--microbatches
+ * auto`, src/fit/microbatch-probe.ts) for store-all and chain-dp (block level; graph-mincut's seconds per
+ * solve times the divisors of every batch probed did not fit this bench), within the 50% cap and up to
+ * batch MICRO_MAX_BATCH: without a cap every batch fits once batch 1 does, so the cap and the largest
+ * batch tried are what bound the answer. Storage modes are not searched here: the zoo instances carry no
+ * densities (bench/sohoni.ts measures them for WRN-28-2). Writes bench/results/fit.json and .md.
  * Run: npx tsx bench/fit.ts
  */
 import { solve } from "../solvers/index.js";
@@ -18,10 +23,16 @@ const NETWORKS = ["mobilenet-v2", "resnet-18"] as const;
 const MEMORIES = [1e9, 2e9] as const;
 const CAPS = [null, 0.5] as const;
 const INPUT_SIZE = 224;
+/** The microbatching cells: their solvers, level, cap and largest batch tried. */
+const MICRO_SOLVERS = ["store-all", "chain-dp"] as const;
+const MICRO_CAP = 0.5;
+const MICRO_MAX_BATCH = 1024;
 
 /** One fit: its setting and the report's rows without the probes (kept in count). */
 interface Cell {
   readonly network: string;
+  /** `auto` for the microbatching cells (absent: none). */
+  readonly microbatches?: "auto";
   readonly memoryBytes: number;
   readonly maxOverhead: number | null;
   readonly fixedBytes: number;
@@ -38,7 +49,57 @@ interface Cell {
     readonly solveMs: number | null;
     readonly probes: number;
     readonly firstFailing: { readonly batch: number; readonly why: string } | null;
+    readonly microbatches?: number | null;
   }[];
+}
+
+/** One fit of `network` in `memoryBytes`, its rows without the probes. */
+async function fitCell(
+  network: string,
+  memoryBytes: number,
+  maxOverhead: number | null,
+  micro: { readonly solvers: readonly string[]; readonly maxBatch: number } | null,
+): Promise<Cell> {
+  const start = performance.now();
+  const report = await fitBatches(
+    {
+      model: network,
+      config: { inputSize: INPUT_SIZE },
+      memoryBytes,
+      solvers: micro === null ? [...DEFAULT_FIT_SOLVERS] : [...micro.solvers],
+      ...(maxOverhead === null ? {} : { maxOverhead }),
+      ...(micro === null
+        ? {}
+        : { microbatches: "auto" as const, maxBatch: micro.maxBatch, levels: ["block"] as const }),
+    },
+    solve,
+  );
+  const wallMs = performance.now() - start;
+  process.stdout.write(
+    `${network} ${memoryBytes / 1e9} GB cap ${maxOverhead ?? "none"}${micro === null ? "" : " microbatched"}: ${(wallMs / 1000).toFixed(1)} s\n`,
+  );
+  return {
+    network,
+    ...(micro === null ? {} : { microbatches: "auto" as const }),
+    memoryBytes,
+    maxOverhead,
+    fixedBytes: report.fixedBytes,
+    sizesMonotone: report.sizesMonotone,
+    wallMs,
+    rows: report.rows.map((row) => ({
+      solver: row.solver,
+      level: row.level,
+      applicable: row.applicable,
+      batch: row.batch,
+      capped: row.capped,
+      peakBytes: row.peakBytes,
+      overhead: row.overhead,
+      solveMs: row.solveMs,
+      probes: row.probes.length,
+      firstFailing: row.firstFailing,
+      ...(row.microbatches === undefined ? {} : { microbatches: row.microbatches }),
+    })),
+  };
 }
 
 async function main(): Promise<void> {
@@ -47,45 +108,21 @@ async function main(): Promise<void> {
   const cells: Cell[] = [];
   for (const network of NETWORKS)
     for (const memoryBytes of MEMORIES)
-      for (const maxOverhead of CAPS) {
-        const start = performance.now();
-        const report = await fitBatches(
-          {
-            model: network,
-            config: { inputSize: INPUT_SIZE },
-            memoryBytes,
-            solvers: [...DEFAULT_FIT_SOLVERS],
-            ...(maxOverhead === null ? {} : { maxOverhead }),
-          },
-          solve,
-        );
-        const wallMs = performance.now() - start;
-        cells.push({
-          network,
-          memoryBytes,
-          maxOverhead,
-          fixedBytes: report.fixedBytes,
-          sizesMonotone: report.sizesMonotone,
-          wallMs,
-          rows: report.rows.map((row) => ({
-            solver: row.solver,
-            level: row.level,
-            applicable: row.applicable,
-            batch: row.batch,
-            capped: row.capped,
-            peakBytes: row.peakBytes,
-            overhead: row.overhead,
-            solveMs: row.solveMs,
-            probes: row.probes.length,
-            firstFailing: row.firstFailing,
-          })),
-        });
-        process.stdout.write(
-          `${network} ${memoryBytes / 1e9} GB cap ${maxOverhead ?? "none"}: ${(wallMs / 1000).toFixed(1)} s\n`,
-        );
-      }
+      for (const maxOverhead of CAPS) cells.push(await fitCell(network, memoryBytes, maxOverhead, null));
+  for (const network of NETWORKS)
+    for (const memoryBytes of MEMORIES)
+      cells.push(
+        await fitCell(network, memoryBytes, MICRO_CAP, { solvers: MICRO_SOLVERS, maxBatch: MICRO_MAX_BATCH }),
+      );
   const totalMs = performance.now() - started;
-  const data = { environment, loadAtEnd: loadAverageNow(), totalMs, inputSize: INPUT_SIZE, cells };
+  const data = {
+    environment,
+    loadAtEnd: loadAverageNow(),
+    totalMs,
+    inputSize: INPUT_SIZE,
+    microMaxBatch: MICRO_MAX_BATCH,
+    cells,
+  };
   writeBenchResults("fit", data, markdown(cells, environment, totalMs));
 }
 
@@ -103,6 +140,7 @@ function rowLine(row: Cell["rows"][number]): string {
     orDash(row.solveMs, (ms) => ms.toFixed(0)),
     String(row.probes),
     orDash(row.firstFailing, (failing) => `${failing.batch} (${failing.why})`),
+    ...(row.microbatches === undefined ? [] : [orDash(row.microbatches, String)]),
   ];
   return `| ${cells.join(" | ")} |`;
 }
@@ -121,12 +159,12 @@ function markdown(
   ];
   for (const cell of cells) {
     lines.push(
-      `## ${cell.network}, ${cell.memoryBytes / 1e9} GB, overhead cap ${cell.maxOverhead === null ? "none" : `${cell.maxOverhead * 100}%`}`,
+      `## ${cell.network}, ${cell.memoryBytes / 1e9} GB, overhead cap ${cell.maxOverhead === null ? "none" : `${cell.maxOverhead * 100}%`}${cell.microbatches === undefined ? "" : `, microbatching auto (up to batch ${MICRO_MAX_BATCH})`}`,
       "",
       `fixedBytes ${(cell.fixedBytes / 1e6).toFixed(2)} MB; sizes nondecreasing in the batch: ${JSON.stringify(cell.sizesMonotone)}; ${(cell.wallMs / 1000).toFixed(1)} s.`,
       "",
-      "| solver | level | batch | peak MB | overhead | solve ms | probes | first batch that does not fit |",
-      "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
+      `| solver | level | batch | peak MB | overhead | solve ms | probes | first batch that does not fit |${cell.microbatches === undefined ? "" : " k |"}`,
+      `| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |${cell.microbatches === undefined ? "" : " ---: |"}`,
       ...cell.rows.map(rowLine),
       "",
     );

@@ -11,6 +11,7 @@ import { milpScaleResults, renderMilpScale } from "./readme-milp.js";
 import { renderPipeline } from "./readme-pipeline.js";
 import { pofoResults, renderPofo } from "./readme-pofo.js";
 import { renderRegression } from "./readme-regression.js";
+import { renderSohoni } from "./readme-sohoni.js";
 
 /** A results file, parsed. */
 type Json = Record<string, unknown>;
@@ -469,6 +470,7 @@ export const BLOCKS: Readonly<Record<string, { readonly from: string; readonly r
   "batch-zoo": { from: "batch-zoo", render: () => renderBatch(batchResults(), measuredOn) },
   pipeline: { from: "pipeline", render: () => renderPipeline(results("pipeline"), measuredOn) },
   "milp-scale": { from: "milp-scale", render: () => renderMilpScale(milpScaleResults(), measuredOn) },
+  sohoni: { from: "sohoni", render: () => renderSohoni(results("sohoni"), measuredOn) },
 };
 
 /** The opening marker of block `name`. */

@@ -1,7 +1,8 @@
 /**
  * The README's fit block (bench/readme-blocks.ts lists it), rendered from bench/results/fit.json: the
  * largest batch each solver fits for MobileNetV2 and ResNet-18 at 224x224 in 1 GB and 2 GB, op level /
- * block level, without and with a 50% overhead cap.
+ * block level, without and with a 50% overhead cap; and, with microbatching (k chosen per batch), the
+ * largest batch store-all and chain-dp reach within the cap, with the k and the overhead at it.
  */
 
 // biome-ignore lint/suspicious/noExplicitAny: results files are read as loose JSON, field by field below
@@ -16,7 +17,8 @@ function batchText(row: Loose): string {
 
 /** The fit block, given the measured-on line's renderer of bench/readme-blocks.ts. */
 export function renderFit(data: Loose, measuredOn: (environment: Loose, loadEnd?: number) => string): string {
-  const cells = data.cells as Loose[];
+  const cells = (data.cells as Loose[]).filter((cell) => cell.microbatches === undefined);
+  const microCells = (data.cells as Loose[]).filter((cell) => cell.microbatches !== undefined);
   const solvers = [...new Set(cells.flatMap((cell) => cell.rows.map((row: Loose) => row.solver as string)))];
   const line = (cell: Loose) => {
     const both = solvers.map((solver) => {
@@ -48,5 +50,31 @@ export function renderFit(data: Loose, measuredOn: (environment: Loose, loadEnd?
     ...cells.map(line),
     "",
     `Largest batch over store-all's, recompute-all aside: ${ratios.join("; ")}. The paper's Raspberry Pi: x3 (4 to 12) for MobileNet.`,
+    ...microTable(microCells, data.microMaxBatch),
   ].join("\n");
+}
+
+/** A microbatched row's cell: the batch (`>=` at the largest tried), its k and overhead. */
+function microText(row: Loose): string {
+  if (row === undefined) return "?";
+  if (!row.applicable || row.batch === 0) return batchText(row);
+  return `${batchText(row)} (k ${row.microbatches ?? "-"}, ${(100 * row.overhead).toFixed(0)}%)`;
+}
+
+/** The microbatching table (none when the results have no microbatched cells). */
+function microTable(cells: readonly Loose[], maxBatch: number | undefined): string[] {
+  if (cells.length === 0) return [];
+  const solvers = [...new Set(cells.flatMap((cell) => cell.rows.map((row: Loose) => row.solver as string)))];
+  const cap = `${(100 * cells[0].maxOverhead).toFixed(0)}%`;
+  return [
+    "",
+    `With microbatching (\`--microbatches auto\`: each batch's step as k micro-batches, k among its divisors, in-place accumulation; block level; batches up to ${maxBatch}), the largest batch within ${cap} overhead, with k and the overhead there; without a cap every batch would fit once batch 1 does, so the cap and the largest batch tried bound it. The roofline times ignore kernel launches and small kernels' lower efficiency, so these overheads are lower bounds; batch normalization (both networks have it) sees micro-batch statistics. Storage modes are not searched here (the zoo states no densities; the WRN-28-2 table below measures them):`,
+    "",
+    `| network | memory | ${solvers.join(" | ")} |`,
+    `| --- | --- | ${solvers.map(() => "---:").join(" | ")} |`,
+    ...cells.map(
+      (cell) =>
+        `| ${cell.network} | ${cell.memoryBytes / 1e9} GB | ${solvers.map((solver) => microText(cell.rows.find((row: Loose) => row.solver === solver))).join(" | ")} |`,
+    ),
+  ];
 }

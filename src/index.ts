@@ -9,7 +9,13 @@
 import { solve as solveOne } from "../solvers/index.js";
 import { type FitOptions, type FitReport, fitBatches } from "./fit/fit.js";
 
-export { solve, solvers, solveWithBound } from "../solvers/index.js";
+export {
+  type MicrobatchOptions,
+  solve,
+  solveMicrobatched,
+  solvers,
+  solveWithBound,
+} from "../solvers/index.js";
 export {
   DEFAULT_PIPELINE_SLOTS,
   findPipelineSolver,
@@ -30,6 +36,17 @@ export {
   type TraceStep,
   type ValidEvaluation,
 } from "./evaluate/evaluate.js";
+export {
+  ACCUMULATIONS,
+  type Accumulation,
+  accumulationCost,
+  DEFAULT_ACCUMULATION_BANDWIDTH,
+  divisorsOf,
+  type MicroEvaluation,
+  type StepCost,
+  type StepOptions,
+  stepCost,
+} from "./evaluate/microbatch.js";
 export { densityFor, elementsOf, storedBytes } from "./evaluate/storage.js";
 export {
   PLAN_FORMAT,
@@ -92,6 +109,13 @@ export {
   type Precision,
 } from "./memory/breakdown.js";
 export {
+  type MicrobatchCandidate,
+  type MicrobatchResult,
+  type MicrobatchSettings,
+  type PlanSolve,
+  planMicrobatches,
+} from "./microbatch/plan.js";
+export {
   decodeModel,
   encodeModel,
   type ImportOptions,
@@ -148,6 +172,7 @@ export { storeAcrossTurn } from "./schedule/stored-forms.js";
 export { formatInstruction, formatSchedule, parseSchedule } from "./schedule/text.js";
 export { type Instruction, ops, type Schedule } from "./schedule/types.js";
 export type { Objective, SolveResult, Solver, SolverAnswer, SolverOptions, SolveStatus } from "./solver.js";
+export { type ZooOrigin, type ZooRegeneration, zooOriginOf, zooRegeneration } from "./zoo/at-batch.js";
 export { generateInstance, toBlockDocument, toOpDocument, zooModel, zooModels } from "./zoo/index.js";
 
 /**

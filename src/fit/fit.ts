@@ -10,12 +10,14 @@
  * The solver runner is passed in (src/ does not import solvers/; src/index.ts binds `solve`).
  */
 import { InputError } from "../errors.js";
+import type { Accumulation } from "../evaluate/microbatch.js";
 import type { Instance } from "../instance/types.js";
 import type { SolveResult, SolveStatus } from "../solver.js";
 import type { ZooConfig } from "../zoo/config.js";
 import type { Optimizer } from "../zoo/document.js";
 import { toInstance } from "../zoo/level.js";
 import { zooModel } from "../zoo/registry.js";
+import { microbatchProbe } from "./microbatch-probe.js";
 import { largestPassing, type Probe } from "./search.js";
 
 /** Runs one solver on one instance under a budget in bytes (the signature of remat's `solve`). */
@@ -51,6 +53,13 @@ export interface FitOptions {
    * `remat fit --batch-model` passes a profiled instance's prediction (src/profile/predict.ts).
    */
   readonly instanceAt?: (level: FitLevel, batch: number) => Instance;
+  /**
+   * Microbatching (src/fit/microbatch-probe.ts): k micro-batches per step (the batch then a multiple of
+   * k), or `auto` (k chosen per batch among its divisors); default none.
+   */
+  readonly microbatches?: number | "auto";
+  /** How micro-batch gradients are summed (default `in-place`; src/evaluate/microbatch.ts). */
+  readonly accumulation?: Accumulation;
 }
 
 /** One solve at one batch size. */
@@ -61,6 +70,8 @@ export interface FitProbeDetail {
   readonly solveMs: number;
   /** Why the probe failed: `infeasible`, `over the overhead cap`, or the solver's reason. */
   readonly why: string | null;
+  /** With microbatching: the k of the step (null when none fits). */
+  readonly microbatches?: number | null;
 }
 
 /** One solver at one level. */
@@ -78,6 +89,8 @@ export interface FitRow {
   readonly peakBytes: number | null;
   readonly overhead: number | null;
   readonly solveMs: number | null;
+  /** With microbatching: the k of the step at `batch` (null when none fits). */
+  readonly microbatches?: number | null;
   /** The smallest batch probed that did not fit, and why. */
   readonly firstFailing: { readonly batch: number; readonly why: string } | null;
   readonly probes: readonly Probe<FitProbeDetail>[];
@@ -98,10 +111,15 @@ export interface FitReport {
   readonly sizesMonotone: Readonly<Partial<Record<FitLevel, boolean>>>;
   /** How the search works, in one sentence. */
   readonly search: string;
+  /** The microbatching searched (absent: none). */
+  readonly microbatches?: number | "auto";
 }
 
 const SEARCH =
   "doubling from batch 1 until a batch does not fit, then bisection between the last that fit and the first that did not; assumes a batch fits when a larger one does";
+
+const MICROBATCH_SEARCH =
+  "with microbatching, each batch's step is planned as k micro-batches (k fixed: the batch is a multiple of k; auto: k among the batch's divisors, least step time); without an overhead cap every batch fits once batch 1 does, and with one the test is not monotone in the batch (src/fit/microbatch-probe.ts)";
 
 /**
  * The largest batch per solver and level.
@@ -151,7 +169,8 @@ export async function fitBatches(options: FitOptions, solve: FitSolve): Promise<
     fixedBytes: first.fixedBytes,
     rows,
     sizesMonotone,
-    search: SEARCH,
+    search: options.microbatches === undefined ? SEARCH : `${SEARCH}; ${MICROBATCH_SEARCH}`,
+    ...(options.microbatches === undefined ? {} : { microbatches: options.microbatches }),
   };
 }
 
@@ -171,23 +190,21 @@ async function fitOne(
     solveMs: null,
     firstFailing: null,
   };
+  const scale = typeof options.microbatches === "number" ? options.microbatches : 1;
   try {
-    const outcome = await largestPassing(async (batch) => {
-      let result: SolveResult;
-      try {
-        result = await solve(instanceAt(level, batch), {
-          solver,
-          budget: options.memoryBytes,
-          ...(options.timeLimitSec === undefined ? {} : { timeLimitSec: options.timeLimitSec }),
-        });
-      } catch (error) {
-        const rejection = batch === 1 ? undefined : notAccepted(error);
-        if (rejection === undefined) throw error;
-        return { passes: false, detail: { ...REFUSED, why: `not accepted: ${rejection}` } };
-      }
-      const detail = probeDetail(result, options);
-      return { passes: detail.why === null, detail };
-    }, maxBatch);
+    const probeOne = { solver, level, options, instanceAt, solve };
+    const searched = await largestPassing(
+      (size) =>
+        options.microbatches === undefined
+          ? solveProbe(size * scale, probeOne)
+          : stepProbe(size * scale, options.microbatches, probeOne),
+      Math.max(1, Math.floor(maxBatch / scale)),
+    );
+    const outcome = {
+      ...searched,
+      batch: searched.batch * scale,
+      probes: searched.probes.map((probe) => ({ ...probe, batch: probe.batch * scale })),
+    };
     const found = outcome.probes.find((probe) => probe.batch === outcome.batch);
     const failing = outcome.probes.filter((probe) => !probe.passes).sort((a, b) => a.batch - b.batch)[0];
     return {
@@ -202,6 +219,7 @@ async function fitOne(
       overhead: found?.detail.overhead ?? null,
       solveMs: found?.detail.solveMs ?? null,
       firstFailing: failing === undefined ? null : { batch: failing.batch, why: failing.detail.why ?? "" },
+      ...(options.microbatches === undefined ? {} : { microbatches: found?.detail.microbatches ?? null }),
       probes: outcome.probes,
     };
   } catch (error) {
@@ -209,6 +227,60 @@ async function fitOne(
     if (rejection === undefined) throw error;
     return { solver, level, applicable: false, reason: rejection, ...empty, probes: [] };
   }
+}
+
+/** What a probe of one solver at one level needs. */
+interface ProbeSetting {
+  readonly solver: string;
+  readonly level: FitLevel;
+  readonly options: FitOptions;
+  readonly instanceAt: (level: FitLevel, batch: number) => Instance;
+  readonly solve: FitSolve;
+}
+
+/** One solve at `batch`; a refusal past batch 1 is a failing probe. */
+async function solveProbe(
+  batch: number,
+  { solver, level, options, instanceAt, solve }: ProbeSetting,
+): Promise<{ passes: boolean; detail: FitProbeDetail }> {
+  let result: SolveResult;
+  try {
+    result = await solve(instanceAt(level, batch), {
+      solver,
+      budget: options.memoryBytes,
+      ...(options.timeLimitSec === undefined ? {} : { timeLimitSec: options.timeLimitSec }),
+    });
+  } catch (error) {
+    const rejection = batch === 1 ? undefined : notAccepted(error);
+    if (rejection === undefined) throw error;
+    return { passes: false, detail: { ...REFUSED, why: `not accepted: ${rejection}` } };
+  }
+  const detail = probeDetail(result, options);
+  return { passes: detail.why === null, detail };
+}
+
+/** The step of `batch` as micro-batches (src/fit/microbatch-probe.ts). */
+async function stepProbe(
+  batch: number,
+  microbatches: number | "auto",
+  { solver, level, options, instanceAt, solve }: ProbeSetting,
+): Promise<{ passes: boolean; detail: FitProbeDetail }> {
+  const probe = await microbatchProbe(batch, {
+    solver,
+    memoryBytes: options.memoryBytes,
+    microbatches,
+    ...(options.accumulation === undefined ? {} : { accumulation: options.accumulation }),
+    ...(options.timeLimitSec === undefined ? {} : { timeLimitSec: options.timeLimitSec }),
+    instanceAt: (b) => instanceAt(level, b),
+    solve,
+  });
+  const fits = probe.microbatches !== null;
+  const detail = {
+    ...probeDetail({ ...probe, makespanMs: fits ? 0 : null, reason: null }, options),
+    solveMs: probe.solveMs,
+    microbatches: probe.microbatches,
+  };
+  return { passes: detail.why === null, detail };
 }
 
 /** A probe at which the solver refused the instance (only past batch 1: at 1 the row is not applicable). */
@@ -221,7 +293,12 @@ const REFUSED: FitProbeDetail = {
 };
 
 /** The figures of one solve, and why it does not fit (null when it does). */
-function probeDetail(result: SolveResult, options: FitOptions): FitProbeDetail {
+function probeDetail(
+  result: Pick<SolveResult, "status" | "peakBytes" | "overhead" | "makespanMs" | "reason"> & {
+    readonly stats?: { readonly wallMs: number };
+  },
+  options: FitOptions,
+): FitProbeDetail {
   const { status, peakBytes, overhead } = result;
   const fits = result.makespanMs !== null && peakBytes !== null && peakBytes <= options.memoryBytes;
   const why = !fits
@@ -231,7 +308,7 @@ function probeDetail(result: SolveResult, options: FitOptions): FitProbeDetail {
     : options.maxOverhead !== undefined && (overhead ?? 0) > options.maxOverhead
       ? "over the overhead cap"
       : null;
-  return { status, peakBytes, overhead, solveMs: result.stats.wallMs, why };
+  return { status, peakBytes, overhead, solveMs: result.stats?.wallMs ?? 0, why };
 }
 
 /** The reason when `error` says the solver does not accept the instance (its class), else undefined. */

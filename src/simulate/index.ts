@@ -19,6 +19,12 @@ export {
 } from "../profile/index.js";
 export { type ActivationDensity, type DensityOptions, measureDensities } from "./densities.js";
 export { DEFAULT_ESTIMATOR, ESTIMATORS, type Estimator } from "./estimator.js";
+export {
+  MICROBATCH_TOLERANCE,
+  type MicrobatchSimulateOptions,
+  type MicrobatchSimulation,
+  simulateMicrobatched,
+} from "./microbatch.js";
 export type { BackendFrom, Divergence, OpTime, SimulationResult, StoredFormReport } from "./result.js";
 export { type SimulateOptions, simulate } from "./simulate.js";
 export { BACKENDS, type Backend, TF_INSTALL, TF_PACKAGES } from "./tf.js";

@@ -81,7 +81,8 @@ const IMAGENET_B32 = { batch: 32, inputSize: 224 };
  * The instances shipped in `instances/zoo/`: the full-size networks at their common training setting
  * (ImageNet classifiers at batch 32 and 224x224, Inception-v3 at 299x299, U-Net at batch 4 and 512x512,
  * GPT-2 small at batch 8 and sequence 1024), and small ones the simulator runs on a CPU (the MLP,
- * ResNet-18 at batch 4 and 32x32 with 10 classes, a 2-layer GPT-2 of width 64).
+ * ResNet-18 at batch 4 and 32x32 with 10 classes, a 2-layer GPT-2 of width 64), and WRN-28-2 at its
+ * CIFAR-10 setting (batch 128, 32x32; Sohoni et al. 2019's network).
  */
 export const SHIPPED_SETTINGS: readonly ZooSetting[] = Object.freeze([
   ...bothLevels("resnet-18", IMAGENET_B32),
@@ -95,4 +96,5 @@ export const SHIPPED_SETTINGS: readonly ZooSetting[] = Object.freeze([
   ...bothLevels("mlp", { batch: 32 }),
   ...bothLevels("resnet-18", { batch: 4, inputSize: 32, classes: 10 }),
   ...bothLevels("gpt2-small", { batch: 2, seq: 64, layers: 2, heads: 2, dim: 64, vocab: 256 }),
+  ...bothLevels("wide-resnet", { batch: 128, inputSize: 32 }),
 ]);

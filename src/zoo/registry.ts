@@ -13,6 +13,7 @@ import { mobilenetV2 } from "./models/mobilenet-v2.js";
 import { resnet } from "./models/resnet.js";
 import { unet } from "./models/unet.js";
 import { vgg16 } from "./models/vgg.js";
+import { type WideResNetConfig, wideResnet } from "./models/wide-resnet.js";
 import type { ZooGraph } from "./types.js";
 
 /** One network of the zoo. */
@@ -125,6 +126,21 @@ export const zooModels: readonly ZooModel[] = Object.freeze([
       c.dim % c.heads === 0
         ? undefined
         : { code: "option", path: "dim", expected: "a multiple of heads", received: String(c.dim) },
+  ),
+  defineModel(
+    "wide-resnet",
+    "Wide ResNet (Zagoruyko & Komodakis 2016), pre-activation, for 32x32 inputs; defaults: WRN-28-2 on CIFAR-10",
+    { batch: 128, inputSize: 32, classes: 10, depth: 28, width: 2 },
+    wideResnet,
+    (c: WideResNetConfig) =>
+      c.depth >= 10 && (c.depth - 4) % 6 === 0
+        ? minInputSize(4)(c)
+        : {
+            code: "option",
+            path: "depth",
+            expected: "6n + 4 with n >= 1 (10, 16, 22, 28, ...)",
+            received: String(c.depth),
+          },
   ),
 ]);
 

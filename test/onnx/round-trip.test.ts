@@ -15,6 +15,7 @@ const SMALL: Readonly<Record<string, Record<string, number>>> = {
   "inception-v3": { batch: 1, inputSize: 75, classes: 10 },
   unet: { batch: 1, inputSize: 64 },
   "gpt2-small": { batch: 2, seq: 16, layers: 2, heads: 2, dim: 32, vocab: 64 },
+  "wide-resnet": { batch: 2, depth: 10 },
 };
 
 describe("every zoo network written as ONNX imports back as the zoo's own op-level instance", () => {

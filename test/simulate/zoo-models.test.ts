@@ -1,5 +1,5 @@
 /**
- * The zoo's own ResNet-18 and MobileNetV2, at 32x32 with batch 1 on the cpu backend, through the zoo's
+ * The zoo's own ResNet-18, MobileNetV2 and a wide ResNet (WRN-10-2, WRN-28-2's block at a third of the depth), at 32x32 with batch 1 on the cpu backend, through the zoo's
  * instance maker: a recomputing schedule gives plain backprop's gradients bit for bit and the evaluator's
  * timeline.
  */
@@ -10,9 +10,14 @@ import { toInstance } from "../../src/zoo/level.js";
 import { zooModel } from "../../src/zoo/registry.js";
 
 describe("simulate on zoo models", () => {
-  for (const name of ["resnet-18", "mobilenet-v2"]) {
+  for (const [name, extra] of [
+    ["resnet-18", {}],
+    ["mobilenet-v2", {}],
+    ["wide-resnet", { depth: 10 }],
+  ] as const) {
     it(`matches on ${name} at 32x32, batch 1`, async () => {
-      const instance = toInstance(zooModel(name).build({ batch: 1, inputSize: 32, classes: 10 }));
+      const config = { batch: 1, inputSize: 32, classes: 10, ...extra };
+      const instance = toInstance(zooModel(name).build(config));
       const every = Math.ceil(Math.sqrt(instance.nodes.length));
       const keep = instance.nodes.flatMap((_, i) => (i % every === 0 ? [i] : []));
       const schedule = checkpointSchedule(instance, keep, {

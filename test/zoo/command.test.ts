@@ -38,6 +38,7 @@ describe("remat zoo", () => {
       "inception-v3",
       "unet",
       "gpt2-small",
+      "wide-resnet",
     ]);
     expect(rows.find((row) => row.name === "resnet-50")?.params).toBe(25_557_032);
   });

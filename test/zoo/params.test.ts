@@ -17,6 +17,8 @@ const EXACT: Record<string, number> = {
   // 5x5 conv 128->768 + BN, fc 768->1000), which the zoo leaves out.
   "inception-v3": 23_834_568,
   "gpt2-small": 124_439_808,
+  // WRN-28-2 as the authors' code builds it (no conv bias, BN affine, fc with bias)
+  "wide-resnet": 1_467_610,
 };
 
 /** Figures as the papers and model cards round them (millions), with the rounding as tolerance. */
@@ -56,6 +58,21 @@ describe("zoo parameter counts", () => {
       [512, 256, 128, 64].reduce((sum, c) => sum + conv(2, 2 * c, c) + level(2 * c, c), 0) +
       conv(1, 64, 2);
     expect(parameterCount(zooModel("unet").build())).toBe(expected);
+  });
+
+  it("WRN-28-2 has the parameters of its layer table, summed by hand", () => {
+    const conv = (k: number, cin: number, cout: number) => k * k * cin * cout;
+    const bn = (c: number) => 2 * c;
+    const block = (cin: number, c: number) =>
+      bn(cin) + conv(3, cin, c) + bn(c) + conv(3, c, c) + (cin === c ? 0 : conv(1, cin, c));
+    const group = (cin: number, c: number) => block(cin, c) + 3 * block(c, c);
+    const expected =
+      conv(3, 3, 16) + group(16, 32) + group(32, 64) + group(64, 128) + bn(128) + 128 * 10 + 10;
+    expect(parameterCount(zooModel("wide-resnet").build())).toBe(expected);
+  });
+
+  it("refuses a wide ResNet depth that is not 6n + 4 (code option, path depth)", () => {
+    expect(() => zooModel("wide-resnet").build({ depth: 27 })).toThrow(/depth/);
   });
 
   it("parameter counts do not depend on the batch size", () => {

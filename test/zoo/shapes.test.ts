@@ -77,8 +77,17 @@ describe("zoo shapes", () => {
     expect(shapeOf(g, "loss")).toEqual([]);
   });
 
+  it("WRN-28-2 keeps 32x32 through its first group and halves it twice, to 8x8x128", () => {
+    const g = zooModel("wide-resnet").build();
+    expect(shapeOf(g, "stem.conv")).toEqual([128, 32, 32, 16]);
+    expect(shapeOf(g, "group1.3.add")).toEqual([128, 32, 32, 32]);
+    expect(shapeOf(g, "group2.0.add")).toEqual([128, 16, 16, 64]);
+    expect(shapeOf(g, "group3.3.add")).toEqual([128, 8, 8, 128]);
+    expect(shapeOf(g, "fc")).toEqual([128, 10]);
+  });
+
   it("every network starts with its data sources and ends with the loss", () => {
-    for (const name of ["mlp", "resnet-18", "unet", "gpt2-small"]) {
+    for (const name of ["mlp", "resnet-18", "unet", "gpt2-small", "wide-resnet"]) {
       const g = zooModel(name).build();
       expect(g.ops.slice(0, 2).map((op) => op.type)).toEqual(["input", "input"]);
       expect(g.ops[g.ops.length - 1]?.type).toBe("softmax-cross-entropy");

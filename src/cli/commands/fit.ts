@@ -2,7 +2,7 @@
 import { solve } from "../../../solvers/index.js";
 import { formatBytes, parseBudget } from "../../budget.js";
 import { describeValue, InputError } from "../../errors.js";
-import { type FitLevel, type FitReport, fitBatches } from "../../fit/fit.js";
+import { type FitLevel, type FitReport, type FitRow, fitBatches } from "../../fit/fit.js";
 import type { InstanceDocument } from "../../instance/document.js";
 import { readJson } from "../../instance/load.js";
 import { parseInstance } from "../../instance/parse.js";
@@ -12,6 +12,7 @@ import { OPTIMIZER_STATE_FLOATS, type Optimizer } from "../../zoo/document.js";
 import { zooModel } from "../../zoo/registry.js";
 import { noExtraPositionals, numberOption, parseCommandArgs, stringOption } from "../args.js";
 import type { Command } from "../command.js";
+import { MICROBATCH_HELP, MICROBATCH_OPTIONS, microbatchChoice } from "../microbatch-flags.js";
 import { renderTable, wrapText } from "../table.js";
 
 /** The solvers tried when --solvers is not given: those that plan without a host link. */
@@ -55,6 +56,9 @@ Options:
   --time-limit SEC    per solve (an answer found in time counts; the batch may then depend on
                       the machine)
   --max-batch N       the largest batch tried (default 65536)
+${MICROBATCH_HELP}
+                      (with K fixed the batch searched is a multiple of K; without
+                      --max-overhead every batch fits once batch 1 does)
   --json              the report with every probe
 Times are the zoo's roofline (NVIDIA V100): overheads are ratios of those times.
 Exit codes: 0 an answer, 2 bad input.
@@ -80,6 +84,7 @@ export const fitCommand: Command = {
       "time-limit": { type: "string" },
       "max-batch": { type: "string" },
       json: { type: "boolean" },
+      ...MICROBATCH_OPTIONS,
     });
     noExtraPositionals("fit", parsed, 0);
     const profiled = await batchModelOption(parsed);
@@ -100,6 +105,7 @@ export const fitCommand: Command = {
     const maxOverhead = overheadOption(stringOption(parsed, "max-overhead"));
     const timeLimitSec = numberOption("fit", parsed, "time-limit");
     const maxBatch = numberOption("fit", parsed, "max-batch", true);
+    const micro = microbatchChoice("remat fit", parsed.values);
     const config = profiled?.config ?? configFrom(parsed);
     checkConfig(model, config);
     const report = await fitBatches(
@@ -114,6 +120,7 @@ export const fitCommand: Command = {
         ...(timeLimitSec === undefined ? {} : { timeLimitSec }),
         ...(maxBatch === undefined ? {} : { maxBatch }),
         ...(profiled === undefined ? {} : { instanceAt: profiled.instanceAt }),
+        ...micro,
       },
       solve,
     );
@@ -252,22 +259,31 @@ const brief = (text: string) => (text.length > 60 ? `${text.slice(0, 57)}...` : 
 
 const percent = (value: number | null) => (value === null ? "-" : `${(100 * value).toFixed(1)}%`);
 
+/** The table cells of one row (without the k column). */
+function fitCells(row: FitRow): string[] {
+  if (!row.applicable)
+    return [row.solver, row.level, "n/a", "-", "-", "-", `not applicable: ${brief(row.reason ?? "")}`, "0"];
+  return [
+    row.solver,
+    row.level,
+    `${row.capped ? ">=" : ""}${row.batch}`,
+    row.peakBytes === null ? "-" : formatBytes(row.peakBytes),
+    percent(row.overhead),
+    row.solveMs === null ? "-" : row.solveMs.toFixed(0),
+    row.firstFailing === null ? "-" : `${row.firstFailing.batch}: ${row.firstFailing.why}`,
+    String(row.probes.length),
+  ];
+}
+
+/** The k column: the step's micro-batches at the batch found. */
+function kCell(row: FitRow): string {
+  return row.microbatches === null || row.microbatches === undefined ? "-" : String(row.microbatches);
+}
+
 /** The report as a table: one row per solver and level. */
 export function describeFit(report: FitReport): string {
-  const rows = report.rows.map((row) =>
-    row.applicable
-      ? [
-          row.solver,
-          row.level,
-          `${row.capped ? ">=" : ""}${row.batch}`,
-          row.peakBytes === null ? "-" : formatBytes(row.peakBytes),
-          percent(row.overhead),
-          row.solveMs === null ? "-" : row.solveMs.toFixed(0),
-          row.firstFailing === null ? "-" : `${row.firstFailing.batch}: ${row.firstFailing.why}`,
-          String(row.probes.length),
-        ]
-      : [row.solver, row.level, "n/a", "-", "-", "-", `not applicable: ${brief(row.reason ?? "")}`, "0"],
-  );
+  const micro = report.microbatches !== undefined;
+  const rows = report.rows.map((row) => [...fitCells(row), ...(micro ? [kCell(row)] : [])]);
   const monotone = Object.entries(report.sizesMonotone)
     .map(([level, ok]) => `${level} ${ok ? "yes" : "NO"}`)
     .join(", ");
@@ -275,7 +291,17 @@ export function describeFit(report: FitReport): string {
     `model ${report.model} ${JSON.stringify(report.config)} (batch searched), optimizer ${report.optimizer}`,
     `memory ${formatBytes(report.memoryBytes)}, fixedBytes ${formatBytes(report.fixedBytes)}, overhead cap ${report.maxOverhead === null ? "none" : percent(report.maxOverhead)}`,
     renderTable(
-      ["solver", "level", "batch", "peak", "overhead", "solve ms", "first batch that does not fit", "probes"],
+      [
+        "solver",
+        "level",
+        "batch",
+        "peak",
+        "overhead",
+        "solve ms",
+        "first batch that does not fit",
+        "probes",
+        ...(micro ? ["k"] : []),
+      ],
       rows,
     ),
     ...wrapText(`Search: ${report.search}. Sizes nondecreasing in the batch across the probes: ${monotone}.`),

@@ -1,6 +1,6 @@
 /** `remat solve`: solve one instance with one solver under a budget. */
 import { readFile } from "node:fs/promises";
-import { solve, solveWithBound } from "../../../solvers/index.js";
+import { solve, solveMicrobatched, solveWithBound } from "../../../solvers/index.js";
 import { formatBytes } from "../../budget.js";
 import { describeValue, InputError } from "../../errors.js";
 import { loadInstance } from "../../instance/load.js";
@@ -22,6 +22,13 @@ import {
 import type { Command } from "../command.js";
 import { SWITCH_FLAG_OPTIONS, withSwitchFlags } from "../flags.js";
 import { LINK_HELP, LINK_OPTIONS, linkChoice } from "../link-flags.js";
+import {
+  describeMicrobatched,
+  MICROBATCH_HELP,
+  MICROBATCH_OPTIONS,
+  type MicrobatchChoice,
+  microbatchChoice,
+} from "../microbatch-flags.js";
 import { jobSetting, writeSolveOutput } from "../results-log.js";
 
 const HELP = `remat solve INSTANCE --budget B --solver NAME [options]
@@ -40,6 +47,7 @@ Options:
                       bitmap (lossless), fp16, bf16 (lossy), or a list (bitmap,bf16); a solver
                       that does not plan a mode refuses it (remat solvers lists what each plans)
 ${LINK_HELP}
+${MICROBATCH_HELP}
   --pareto            solvers that have a front (graph-mincut) also return the (peak, overhead)
                       front (the same as --extra pareto=true)
   --lp NAME           LP/MILP backend of the solvers that use one (offload-milp): highs (default),
@@ -78,30 +86,12 @@ export const solveCommand: Command = {
       out: { type: "string" },
       json: { type: "boolean" },
       ...LINK_OPTIONS,
+      ...MICROBATCH_OPTIONS,
     });
     const path = requirePositional("solve", parsed, 0, "INSTANCE");
     noExtraPositionals("solve", parsed, 1);
-    const solver = stringOption(parsed, "solver");
-    if (solver === undefined)
-      throw new InputError("remat solve", [
-        {
-          code: "required",
-          path: "--solver",
-          expected: "a solver name (see remat solvers)",
-          received: "missing",
-        },
-      ]);
-    const objective = stringOption(parsed, "objective");
-    if (objective !== undefined && objective !== "time" && objective !== "memory") {
-      throw new InputError("remat solve", [
-        {
-          code: "option",
-          path: "--objective",
-          expected: "time or memory",
-          received: describeValue(objective),
-        },
-      ]);
-    }
+    const solver = requiredSolver(stringOption(parsed, "solver"));
+    const objective = objectiveOption(stringOption(parsed, "objective"));
     const slots = numberOption("solve", parsed, "slots", true);
     const timeLimitSec = numberOption("solve", parsed, "time-limit");
     const checkpointsText = stringOption(parsed, "checkpoints");
@@ -109,11 +99,12 @@ export const solveCommand: Command = {
     const hardware = linkChoice("solve", parsed);
     const out = stringOption(parsed, "out");
     if (out !== undefined) checkOutputPath("remat solve", out);
+    const micro = microbatchRequest(parsed.values);
     const instance = await loadInstance(path);
     const options = {
       solver,
       budget: stringOption(parsed, "budget") ?? "none",
-      ...(objective === undefined ? {} : { objective: objective as Objective }),
+      ...(objective === undefined ? {} : { objective }),
       ...(slots === undefined ? {} : { slots }),
       ...(timeLimitSec === undefined ? {} : { timeLimitSec }),
       ...(checkpointsText === undefined ? {} : { checkpoints: await readCheckpoints(checkpointsText) }),
@@ -124,6 +115,11 @@ export const solveCommand: Command = {
       ...(hardware === undefined ? {} : { hardware }),
       ...(storage === undefined ? {} : { storage }),
     };
+    if (micro !== undefined) {
+      const plan = await solveMicrobatched(instance, { ...options, ...micro });
+      io.out(parsed.values.json === true ? JSON.stringify(plan, null, 2) : describeMicrobatched(plan));
+      return 0;
+    }
     const result =
       parsed.values.bound === true ? await solveWithBound(instance, options) : await solve(instance, options);
     if (out !== undefined) await writeSolveOutput(out, jobSetting(path, options), result, io.err);
@@ -131,6 +127,50 @@ export const solveCommand: Command = {
     return 0;
   },
 };
+
+/** The objective flag's value, checked. */
+function objectiveOption(objective: string | undefined): Objective | undefined {
+  if (objective === undefined || objective === "time" || objective === "memory") return objective;
+  throw new InputError("remat solve", [
+    { code: "option", path: "--objective", expected: "time or memory", received: describeValue(objective) },
+  ]);
+}
+
+/** The solver flag's value, required. */
+function requiredSolver(solver: string | undefined): string {
+  if (solver !== undefined) return solver;
+  throw new InputError("remat solve", [
+    {
+      code: "required",
+      path: "--solver",
+      expected: "a solver name (see remat solvers)",
+      received: "missing",
+    },
+  ]);
+}
+
+/**
+ * The microbatching flags (undefined without --microbatches).
+ * @throws InputError for bad values, or with --bound or --out, which do not combine with it
+ */
+function microbatchRequest(
+  values: Readonly<Record<string, unknown>>,
+): (MicrobatchChoice & { readonly microbatches: number | "auto" }) | undefined {
+  const choice = microbatchChoice("remat solve", values);
+  if (choice.microbatches === undefined) return undefined;
+  const clashing = (["bound", "out"] as const).filter((flag) => values[flag] !== undefined);
+  if (clashing.length > 0)
+    throw new InputError(
+      "remat solve",
+      clashing.map((flag) => ({
+        code: "option" as const,
+        path: `--${flag}`,
+        expected: "absent with --microbatches (a microbatched plan is printed; use --json for it whole)",
+        received: describeValue(values[flag]),
+      })),
+    );
+  return { ...choice, microbatches: choice.microbatches };
+}
 
 /** Reads `ID,ID,...` or `@FILE` (a JSON list of ids, or one id per line). */
 async function readCheckpoints(text: string): Promise<string[]> {
