@@ -9,10 +9,11 @@
  * exactly, the error of the step's total time (sum of fwd + bwd) and the median and largest per-node
  * time error. Writes bench/results/regression.json and .md. Run: npx tsx bench/regression.ts
  */
+
+import { fitBatchModel } from "../src/batch-model/fit.js";
+import { predictDocument } from "../src/batch-model/predict.js";
 import type { InstanceDocument } from "../src/instance/document.js";
-import { fitBatchModel } from "../src/profile/batch-fit.js";
 import { profileBatches } from "../src/profile/batches.js";
-import { predictDocument } from "../src/profile/predict.js";
 import { profileModel } from "../src/profile/profile.js";
 import { zooModel } from "../src/zoo/registry.js";
 import { toOpDocument } from "../src/zoo/to-instance.js";

@@ -24,6 +24,20 @@ export {
   solvePipeline,
   solvePipelineAsync,
 } from "../solvers/pipeline/index.js";
+export {
+  type BatchDocument,
+  type FieldFit,
+  fitBatchModel,
+  summarizeBatchModel,
+} from "./batch-model/fit.js";
+export { type PredictInstanceOptions, predictDocument, predictInstance } from "./batch-model/predict.js";
+export {
+  fitLine,
+  type LineKind,
+  lineKind,
+  type PredictOptions,
+  predictOnLine,
+} from "./batch-model/regression.js";
 export { type Budget, budgetBytes, formatBytes, parseBudget } from "./budget.js";
 export { InputError, type InputIssue, InternalError, type IssueCode } from "./errors.js";
 export {
@@ -152,20 +166,6 @@ export {
   timelineSvg,
   type ValidPipelineEvaluation,
 } from "./pipeline/index.js";
-export {
-  type BatchDocument,
-  type FieldFit,
-  fitBatchModel,
-  summarizeBatchModel,
-} from "./profile/batch-fit.js";
-export { type PredictInstanceOptions, predictDocument, predictInstance } from "./profile/predict.js";
-export {
-  fitLine,
-  type LineKind,
-  lineKind,
-  type PredictOptions,
-  predictOnLine,
-} from "./profile/regression.js";
 export { checkpointSchedule } from "./schedule/checkpoint-schedule.js";
 export { parseScheduleDocument } from "./schedule/file.js";
 export { storeAcrossTurn } from "./schedule/stored-forms.js";

@@ -5,7 +5,7 @@
  * over part start times in each device's fixed order (src/pipeline/order.ts). Minimizes the step time.
  * Size: O(p * candidates) binaries, O(p m) continuous variables and rows.
  */
-import { type LpModel, type LpTerm, ModelBuilder } from "../../src/lp/index.js";
+import { type LpModel, type LpTerm, ModelBuilder } from "../../src/lp/model.js";
 import { deviceOrder, type Part } from "../../src/pipeline/order.js";
 import type { PipelineProblem } from "../../src/pipeline/types.js";
 import type { Deadline } from "../../src/time-limit.js";

@@ -12,7 +12,7 @@
  */
 import { InternalError } from "../../src/errors.js";
 import type { LpBackendName } from "../../src/lp/backends.js";
-import type { LpResult } from "../../src/lp/index.js";
+import type { LpResult } from "../../src/lp/backend.js";
 import { loadLpBackend } from "../../src/lp/load.js";
 import { parseSwitches } from "../../src/options.js";
 import { stepLowerBound } from "../../src/pipeline/bounds.js";

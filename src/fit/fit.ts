@@ -50,7 +50,7 @@ export interface FitOptions {
   readonly maxBatch?: number;
   /**
    * Where the instance at each batch comes from (default: the zoo network regenerated at that batch).
-   * `remat fit --batch-model` passes a profiled instance's prediction (src/profile/predict.ts).
+   * `remat fit --batch-model` passes a profiled instance's prediction (src/batch-model/predict.ts).
    */
   readonly instanceAt?: (level: FitLevel, batch: number) => Instance;
   /**

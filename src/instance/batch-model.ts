@@ -2,7 +2,7 @@
  * An instance's optional `batchModel` block: per node, a straight line of each size and time against
  * the batch size, fitted to profiles at several batch sizes (`remat profile --batches`), as Naveen &
  * Kumar (IEEE HPCC 2019) model each layer's memory by linear regression. With it an instance predicts
- * itself at a batch that was never profiled (src/profile/predict.ts). The block is read here and never
+ * itself at a batch that was never profiled (src/batch-model/predict.ts). The block is read here and never
  * by solvers: the instance's own nodes are the profile at one of the batches (`batch`).
  */
 import { type Checker, join } from "./checker.js";

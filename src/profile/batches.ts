@@ -1,11 +1,12 @@
 /**
  * `remat profile --batches`: the profiler run at several batch sizes, and a batch model fitted to the
  * profiles (Naveen & Kumar, IEEE HPCC 2019: per-layer memory linear in the batch), so that the instance
- * predicts itself at batches never profiled (src/profile/predict.ts).
+ * predicts itself at batches never profiled (src/batch-model/predict.ts).
  */
+
+import { fitBatchModel } from "../batch-model/fit.js";
 import { InputError } from "../errors.js";
 import type { InstanceDocument } from "../zoo/document.js";
-import { fitBatchModel } from "./batch-fit.js";
 import { type ProfileOptions, type ProfileReport, profileModelReport } from "./profile.js";
 
 /** The profiles at each batch and the instance at the largest one, carrying the fitted batch model. */

@@ -3,8 +3,8 @@
  * batches 1, 2 and 4 predicts the held-out batch 8, compared with a fresh profile at 8.
  */
 import { describe, expect, it } from "vitest";
+import { predictDocument } from "../../src/batch-model/predict.js";
 import { profileBatches } from "../../src/profile/batches.js";
-import { predictDocument } from "../../src/profile/predict.js";
 import { profileModel } from "../../src/profile/profile.js";
 
 const TIMING = { warmup: 3, repeats: 5, backend: "cpu" } as const;

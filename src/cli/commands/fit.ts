@@ -1,5 +1,6 @@
 /** `remat fit`: the largest batch of a zoo network that each solver fits in a memory. */
 import { solve } from "../../../solvers/index.js";
+import { predictInstance } from "../../batch-model/predict.js";
 import { formatBytes, parseBudget } from "../../budget.js";
 import { describeValue, InputError } from "../../errors.js";
 import { type FitLevel, type FitReport, type FitRow, fitBatches } from "../../fit/fit.js";
@@ -7,7 +8,6 @@ import type { InstanceDocument } from "../../instance/document.js";
 import { readJson } from "../../instance/load.js";
 import { parseInstance } from "../../instance/parse.js";
 import type { Instance } from "../../instance/types.js";
-import { predictInstance } from "../../profile/predict.js";
 import { OPTIMIZER_STATE_FLOATS, type Optimizer } from "../../zoo/document.js";
 import { zooModel } from "../../zoo/registry.js";
 import { noExtraPositionals, numberOption, parseCommandArgs, stringOption } from "../args.js";

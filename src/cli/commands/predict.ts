@@ -1,11 +1,12 @@
 /** `remat predict`: an instance with a batch model (from `remat profile --batches`) at another batch size. */
+
+import { predictDocument } from "../../batch-model/predict.js";
 import { describeValue, InputError } from "../../errors.js";
 import type { InstanceDocument } from "../../instance/document.js";
 import { readJson } from "../../instance/load.js";
 import { parseInstance } from "../../instance/parse.js";
 import { writeFileAtomic } from "../../io/files.js";
 import { checkOutputPath } from "../../io/output-path.js";
-import { predictDocument } from "../../profile/predict.js";
 import { formatDocument } from "../../zoo/document.js";
 import { noExtraPositionals, numberOption, parseCommandArgs, stringOption } from "../args.js";
 import type { Command } from "../command.js";

@@ -1,9 +1,10 @@
 /** `remat profile`: measure a zoo network's ops on this machine and write an instance with the measured times. */
+
+import { type FieldFit, summarizeBatchModel } from "../../batch-model/fit.js";
 import { describeValue, InputError } from "../../errors.js";
 import type { BatchModel } from "../../instance/batch-model.js";
 import { writeFileAtomic } from "../../io/files.js";
 import { checkOutputPath } from "../../io/output-path.js";
-import { type FieldFit, summarizeBatchModel } from "../../profile/batch-fit.js";
 import { profileBatches } from "../../profile/batches.js";
 import { profileModelReport, profileText } from "../../profile/profile.js";
 import { BACKENDS, type Backend } from "../../simulate/tf.js";
