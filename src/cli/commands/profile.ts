@@ -9,6 +9,7 @@ import type { Command } from "../command.js";
 
 const HELP = `remat profile --model NAME [--batch N] [--input-size S] [--config JSON] --out FILE
               [--backend wasm|cpu] [--warmup W] [--repeats R] [--seed N] [--name NAME]
+              [--stored-forms]
 
 Builds the zoo network NAME (see \`remat zoo\`), runs each op's forward and backward on real kernels
 (TensorFlow.js, the simulator's own), and writes an op-level instance to FILE with exact bytes, the
@@ -32,6 +33,9 @@ Options:
   --repeats R       timed runs of the whole step, each op's fastest kept (default 7)
   --seed N          seed of the parameters and data (default 1)
   --name NAME       instance name (default NAME-profiled)
+  --stored-forms    also measure each activation's density (non-zero fraction at initialisation, on
+                    the random data) and the C/X times of every storage mode with the simulator's
+                    stored-form kernels, for \`remat solve --storage\` (src/profile/stored-times.ts)
 Exit codes: 0 written, 2 bad input.`;
 
 function fail(path: string, expected: string, received: unknown): never {
@@ -78,6 +82,7 @@ export const profileCommand: Command = {
       repeats: { type: "string" },
       seed: { type: "string" },
       name: { type: "string" },
+      "stored-forms": { type: "boolean" },
     });
     noExtraPositionals("profile", parsed, 0);
     const model = stringOption(parsed, "model") ?? fail("--model", "a zoo network name", undefined);
@@ -97,6 +102,7 @@ export const profileCommand: Command = {
       ...(repeats === undefined ? {} : { repeats }),
       ...(seed === undefined ? {} : { seed }),
       ...(name === undefined ? {} : { name }),
+      ...(parsed.values["stored-forms"] === true ? { storedForms: true } : {}),
     });
     await writeFileAtomic(out, profileText(document));
     const total = document.nodes.reduce((sum, node) => sum + node.fwd + node.bwd, 0);
