@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { renderFit } from "./readme-fit.js";
 import { pofoResults, renderPofo } from "./readme-pofo.js";
+import { renderStorage, storageResults } from "./readme-storage.js";
 
 /** A results file, parsed. */
 type Json = Record<string, unknown>;
@@ -461,6 +462,7 @@ export const BLOCKS: Readonly<Record<string, { readonly from: string; readonly r
   "graph-offload": { from: "graph-offload", render: graphOffload },
   milp: { from: "milp", render: milpBlock },
   fit: { from: "fit", render: () => renderFit(results("fit"), measuredOn) },
+  storage: { from: "storage", render: () => renderStorage(storageResults(), measuredOn) },
 };
 
 /** The opening marker of block `name`. */
