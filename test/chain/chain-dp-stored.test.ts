@@ -7,18 +7,27 @@
  */
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
+import { chainDp, solveChainDp } from "../../solvers/chain/chain-dp.js";
 import { solve } from "../../solvers/solve.js";
 import { evaluate, type ValidEvaluation } from "../../src/evaluate/evaluate.js";
 import { storedBytes } from "../../src/evaluate/storage.js";
 import { parseInstance } from "../../src/instance/parse.js";
 import { storeAllSchedule } from "../../src/schedule/builders.js";
 import { parseSchedule } from "../../src/schedule/text.js";
+import type { Solver } from "../../src/solver.js";
+import type { Deadline } from "../../src/time-limit.js";
+import { CountingDeadline } from "./counting-deadline.js";
 import { bestWithin, storedEvaluations } from "./enumerate-stored.js";
 import { buildStoredChain, storedChainArb } from "./stored-chains.js";
 
 /** More slots than bytes: the unit is one byte and the discretization is exact. */
 const EXACT_SLOTS = 1_000_000;
 const MODES = ["bitmap", "fp16"] as const;
+/** chain-dp run against `deadline` instead of its own limit. */
+function within(deadline: Deadline): Solver {
+  return { ...chainDp, solve: (instance, options) => solveChainDp(instance, options, deadline) };
+}
+
 /** Optimal answers of the exhaustive comparison whose schedule holds a stored form. */
 let storedAnswers = 0;
 
@@ -174,4 +183,42 @@ describe("chain-dp without stored forms that pay", () => {
       expect(stored.makespanMs).toBe(plain.makespanMs);
     },
   );
+});
+
+describe("chain-dp over the stored class under a time limit", () => {
+  it("answers as without a limit when it does not pass, and otherwise times out in a named phase", async () => {
+    const instance = buildStoredChain({
+      chain: {
+        inputBytes: 8,
+        stages: Array.from({ length: 8 }, (_, k) => ({
+          fwd: 1 + (k % 3),
+          bwd: 2,
+          bytes: 40,
+          tapeBytes: 8,
+          fwdTemp: 0,
+          bwdTemp: 4,
+          needs: ["inputs", "output"] as const,
+        })),
+      },
+      storage: Array.from({ length: 9 }, () => ({
+        elementBytes: 4,
+        density: 0.3,
+        bitmapMs: [0.5, 0.5] as const,
+        fp16Ms: [0.2, 0.2] as const,
+      })),
+    });
+    for (const objective of ["time", "memory"] as const) {
+      const options = { budget: "45%", objective, storage: "bitmap,fp16", slots: 200 };
+      const free = await solve(instance, { solver: "chain-dp", ...options });
+      const counting = new CountingDeadline();
+      const counted = await solve(instance, { solver: within(counting), ...options });
+      expect(counted.schedule).toEqual(free.schedule);
+      expect(counting.count).toBeGreaterThan(2);
+      for (const at of [0, Math.floor(counting.count / 2), counting.count - 1]) {
+        const stopped = await solve(instance, { solver: within(new CountingDeadline(at)), ...options });
+        expect(stopped.status, `${objective} stopped at check ${at}`).toBe("timeout");
+        expect(stopped.reason).toMatch(/stored/);
+      }
+    }
+  });
 });
