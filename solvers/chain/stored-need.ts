@@ -6,7 +6,7 @@
  *
  *   chain:        max(chainNeed, xbar_{s+1} + need(s+1, t))
  *   chain, mode:  max(chainNeed, delta_{t+1} + xbar_{s+1} + st, xbar_{s+1} + delta_{s+1} + st,
- *                     need(s+1, t) + xbar_{s+1} + st - x_s)
+ *                     need(s+1, t) + xbar_{s+1} + st - x_s)   (x_s: `release`, exact in bytes)
  *   leaf j:       max(sweep(k <= j-1), x_j + need(j, t), need(s, j-1))
  *   leaf j, mode: max(sweep(k = s), delta_{t+1} + x_{s+1} + st, sweep(s < k < j) + st - x_s,
  *                     delta_j + st, need(j, t) + x_j + st - x_s, need(s, j-1))
@@ -48,8 +48,9 @@ type NeedMove =
 
 /** The least budget of (s, t) over its moves (parts read from `needs`), and the first move attaining it. */
 function bestNeed(needs: StoredNeeds, s: number, t: number): { need: number; move: NeedMove } {
-  const { view, sizes, options } = needs.chain;
+  const { view, sizes, options, release } = needs.chain;
   const { x, xbar, delta } = sizes;
+  const r = release[s] as number;
   const L = view.length;
   const part = (a: number, b: number) => needs.need[a * L + b] as number;
   const chain = chainNeed(sizes, s, t);
@@ -67,7 +68,7 @@ function bestNeed(needs: StoredNeeds, s: number, t: number): { need: number; mov
         chain,
         (delta[t + 1] as number) + xb + st,
         xb + (delta[s + 1] as number) + st,
-        part(s + 1, t) + xb + st - (x[s] as number),
+        part(s + 1, t) + xb + st - r,
       ),
       { kind: "chain", mode },
     );
@@ -87,9 +88,9 @@ function bestNeed(needs: StoredNeeds, s: number, t: number): { need: number; mov
         Math.max(
           first,
           (delta[t + 1] as number) + (x[s + 1] as number) + st,
-          later + st - (x[s] as number),
+          later + st - r,
           (delta[j] as number) + st,
-          right + st - (x[s] as number),
+          right + st - r,
           left,
         ),
         { kind: "leaf", j, mode },

@@ -29,7 +29,7 @@ import {
   type StoredChain,
   type StoredTable,
   scanMoves,
-  slotOptions,
+  storedChain,
   storedTableEntries,
   storedValue,
 } from "./stored-table.js";
@@ -87,11 +87,7 @@ export function storedLeastTime(
     slots.unit === 1
       ? (bytes: number) => bytes
       : (bytes: number) => slotsOf(bytes, options.slots, activationBytes);
-  const chain: StoredChain = {
-    view,
-    sizes: slots.sizes,
-    options: slotOptions(stored, slots.sizes.x, toSlots),
-  };
+  const chain: StoredChain = storedChain(view, slots.sizes, stored, toSlots);
   const entries = storedTableEntries(chain, slots.budgetSlots);
   if (entries > MAX_STORED_ENTRIES) throw tooManyEntries(entries, options.slots, view.length, instance.name);
   try {
@@ -126,7 +122,10 @@ export function storedLeastPeak(
   requireChainFits(view.length, "memory", instance.name);
   try {
     const sizes = byteSizes(view);
-    const needs = storedNeeds({ view, sizes, options: slotOptions(stored, sizes.x, (b) => b) }, deadline);
+    const needs = storedNeeds(
+      storedChain(view, sizes, stored, (b) => b),
+      deadline,
+    );
     const peak = instance.fixedBytes + (view.x[0] as number) + (needs.need[view.length - 1] as number);
     const storeAll = storeAllEvaluation(instance);
     if (storeAll.peakBytes < peak && storeAll.peakBytes <= options.budgetBytes)
@@ -220,7 +219,7 @@ function storedInfeasible(
   stored: StoredOptions,
 ): SolverAnswer {
   const sizes = byteSizes(view);
-  const needs = storedNeeds({ view, sizes, options: slotOptions(stored, sizes.x, (b) => b) });
+  const needs = storedNeeds(storedChain(view, sizes, stored, (b) => b));
   const least = instance.fixedBytes + (view.x[0] as number) + (needs.need[view.length - 1] as number);
   return {
     status: "infeasible",

@@ -6,11 +6,12 @@
  *   C(m, s, t) = min( chain:        u_f[s] + u_b[s] + C(m - xbar_{s+1}, s+1, t)
  *                     chain, mode:  (u_f[s] + u_b[s] + c) + C(m + x_s - st - xbar_{s+1}, s+1, t)
  *                     leaf j:       (sweep + C(m - x_j, j, t)) + C(m, s, j-1)
- *                     leaf j, mode: ((sweep + c) + C(m + x_s - st - x_j, j, t)) + C(m, s, j-1) )
+ *                     leaf j, mode: ((sweep + c) + C(m + r_s - st - x_j, j, t)) + C(m, s, j-1) )
  *
  * each move only where its own moments fit m (`storedMoveNeeds`), `st` the stored form's slots and `c`
- * its convert plus expand time; ordered by (time, forwards). The budget of a segment counts everything
- * but its start, as in table.ts, so a stored wait gives the part it waits for `x_s - st` more. A
+ * its convert plus expand time, `r_s` what freeing `a_s` gives back (`StoredChain.release`: x_s in
+ * bytes); ordered by (time, forwards). The budget of a segment counts everything but its start, as in
+ * table.ts, so a stored wait gives the part it waits for `r_s - st` more. A
  * segment starting at s is read only at m <= cap(s) = budgetSlots - x_s (everything the caller holds
  * is non-negative), and every part of a move read at such an m is read within its own cap: the table
  * keeps m in [0, cap(s)] per segment. Candidates are scanned in one fixed order (chain, its modes, then
@@ -40,7 +41,14 @@ export interface SlotOption {
 export interface StoredChain {
   readonly view: ChainView;
   readonly sizes: ChainSizes;
-  /** options[k]: the forms `a_k` may wait in as a segment start, smaller than x_k in this unit. */
+  /**
+   * release[k]: what freeing `a_k` gives back, in this unit, whether or not its tape stays resident:
+   * `xbar_k - units(tape_k)` (at most x_k; x_k exactly in bytes). A segment start reached by a chain move
+   * holds `a_k` and its tape in the xbar_k units its caller reserved, rounded up together, so freeing
+   * `a_k` alone may free less than x_k units (proofs/chain-dp.md, "Slot rounding of stored bytes").
+   */
+  readonly release: ArrayLike<number>;
+  /** options[k]: the forms `a_k` may wait in as a segment start, smaller than release[k] in this unit. */
   readonly options: readonly (readonly SlotOption[])[];
 }
 
@@ -67,17 +75,31 @@ export type StoredMove =
       readonly leftM: number;
     };
 
-/** The stored forms of `options` in slots (`toSlots`), keeping those smaller than the activation. */
-export function slotOptions(
+/**
+ * The chain of the recurrence in the unit of `sizes` (`toSlots` converts bytes to it): `release` from
+ * the view's tapes, and the stored forms that free something (st < release).
+ */
+export function storedChain(
+  view: ChainView,
+  sizes: ChainSizes,
   options: readonly (readonly StoredOption[])[],
-  x: ArrayLike<number>,
   toSlots: (bytes: number) => number,
-): SlotOption[][] {
-  return options.map((list, k) =>
-    list
-      .map((option) => ({ mode: option.mode, st: toSlots(option.bytes), ms: option.ms }))
-      .filter((option) => option.st < (x[k] as number)),
+): StoredChain {
+  const release = Float64Array.from({ length: view.length }, (_, k) =>
+    k === 0
+      ? (sizes.x[0] as number)
+      : (sizes.xbar[k] as number) - toSlots((view.xbar[k] as number) - (view.x[k] as number)),
   );
+  return {
+    view,
+    sizes,
+    release,
+    options: options.map((list, k) =>
+      list
+        .map((option) => ({ mode: option.mode, st: toSlots(option.bytes), ms: option.ms }))
+        .filter((option) => option.st < (release[k] as number)),
+    ),
+  };
 }
 
 /** The number of entries of the table of `chain` at `budgetSlots` (before anything is allocated). */
@@ -198,8 +220,8 @@ export function scanMoves(
 
 /** The chain moves of {@link scanMoves}: plain, then in each stored form. */
 function scanChain({ table, s, t, m, offer }: Scan): StoredMove | undefined {
-  const { view, sizes, options } = table.chain;
-  const { x, xbar, delta } = sizes;
+  const { view, sizes, options, release } = table.chain;
+  const { xbar, delta } = sizes;
   const stageMs = (view.uf[s] as number) + (view.ub[s] as number);
   if (m < chainNeed(sizes, s, t)) return undefined;
   if (s === t) return offer(stageMs, 1) ? { kind: "chain" } : undefined;
@@ -209,7 +231,7 @@ function scanChain({ table, s, t, m, offer }: Scan): StoredMove | undefined {
   for (const option of options[s] as readonly SlotOption[]) {
     const { st } = option;
     if (m < (delta[t + 1] as number) + xb + st || m < xb + (delta[s + 1] as number) + st) continue;
-    const restM = m + (x[s] as number) - st - xb;
+    const restM = m + (release[s] as number) - st - xb;
     const stored = storedValue(table, s + 1, t, restM);
     if (offer(stageMs + option.ms + stored.time, 1 + stored.forwards))
       return { kind: "chain", mode: option.mode, restM };
@@ -244,8 +266,9 @@ function scanLeaf(
   sweepMs: number,
   later: number,
 ): StoredMove | undefined {
-  const { sizes, options } = table.chain;
+  const { sizes, options, release } = table.chain;
   const { x, delta } = sizes;
+  const r = release[s] as number;
   const left = storedValue(table, s, j - 1, m);
   if (m >= later) {
     const right = storedValue(table, j, t, m - (x[j] as number));
@@ -256,10 +279,10 @@ function scanLeaf(
     const { st } = option;
     const fits =
       m >= (delta[t + 1] as number) + (x[s + 1] as number) + st &&
-      m >= later + st - (x[s] as number) &&
+      m >= later + st - r &&
       m >= (delta[j] as number) + st;
     if (!fits) continue;
-    const rightM = m + (x[s] as number) - st - (x[j] as number);
+    const rightM = m + r - st - (x[j] as number);
     const right = storedValue(table, j, t, rightM);
     if (offer(sweepMs + option.ms + right.time + left.time, j - s + right.forwards + left.forwards))
       return { kind: "leaf", j, mode: option.mode, rightM, leftM: m };

@@ -222,3 +222,44 @@ describe("chain-dp over the stored class under a time limit", () => {
     }
   });
 });
+
+/**
+ * Stages whose sizes sit just past a slot boundary at 10 bytes a slot (the budget is 10 bytes per slot,
+ * fixedBytes 0), with tapes of 0 to 9 bytes: where `ceil((x + tape) / u)` is less than
+ * `ceil(x / u) + ceil(tape / u)`, so that freeing a stored start's slots must leave its tape covered.
+ */
+const coarseStage = fc.record({
+  fwd: fc.integer({ min: 1, max: 10 }),
+  bwd: fc.integer({ min: 1, max: 10 }),
+  bytes: fc.integer({ min: 1, max: 6 }).map((k) => 10 * k + 1),
+  tapeBytes: fc.integer({ min: 0, max: 9 }),
+  fwdTemp: fc.integer({ min: 0, max: 3 }).map((k) => 10 * k),
+  bwdTemp: fc.integer({ min: 0, max: 3 }).map((k) => 10 * k),
+  needs: fc.constant(["inputs", "output"] as const),
+  gradBytes: fc.integer({ min: 0, max: 6 }).map((k) => 10 * k),
+});
+
+describe("chain-dp over the stored class with coarse slots", () => {
+  test.prop([fc.array(coarseStage, { minLength: 2, maxLength: 7 }), fc.integer({ min: 3, max: 40 })], {
+    numRuns: 2000,
+    seed: 9,
+  })("stays within the budget in bytes when a stored start keeps its tape", async (stages, slots) => {
+    const instance = buildStoredChain({
+      chain: { inputBytes: 0, stages, fixedBytes: 0 },
+      storage: Array.from({ length: stages.length + 1 }, () => ({
+        elementBytes: 1,
+        density: 0,
+        bitmapMs: [0, 0] as const,
+        fp16Ms: [0, 0] as const,
+      })),
+    });
+    // solve() checks that the evaluator's peak is within the budget (an InternalError otherwise)
+    const result = await solve(instance, {
+      solver: "chain-dp",
+      budget: 10 * slots,
+      slots,
+      storage: "bitmap",
+    });
+    if (result.peakBytes !== null) expect(result.peakBytes).toBeLessThanOrEqual(10 * slots);
+  });
+});
