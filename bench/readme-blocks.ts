@@ -12,6 +12,7 @@ import { renderPipeline } from "./readme-pipeline.js";
 import { pofoResults, renderPofo } from "./readme-pofo.js";
 import { renderRegression } from "./readme-regression.js";
 import { renderSohoni } from "./readme-sohoni.js";
+import { renderStorage, storageResults } from "./readme-storage.js";
 
 /** A results file, parsed. */
 type Json = Record<string, unknown>;
@@ -471,6 +472,7 @@ export const BLOCKS: Readonly<Record<string, { readonly from: string; readonly r
   pipeline: { from: "pipeline", render: () => renderPipeline(results("pipeline"), measuredOn) },
   "milp-scale": { from: "milp-scale", render: () => renderMilpScale(milpScaleResults(), measuredOn) },
   sohoni: { from: "sohoni", render: () => renderSohoni(results("sohoni"), measuredOn) },
+  storage: { from: "storage", render: () => renderStorage(storageResults(), measuredOn) },
 };
 
 /** The opening marker of block `name`. */

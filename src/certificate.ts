@@ -50,6 +50,7 @@ const SHORT_CLASS: Readonly<Record<Certificate["over"], string>> = {
   all: "all",
   checkpoint: "checkpoint",
   "persistent-chain": "persistent",
+  "stored-chain": "stored chain",
   offload: "offload",
   "offload-chain": "offload chain",
   "stage-grid": "stage grid",

@@ -21,6 +21,10 @@ export type Objective = "time" | "memory";
  *   segment between kept activations recomputed once; proofs/checkpoint-schedule.md);
  * - `persistent-chain`: rotor's persistent schedules of a chain (Beaumont et al. 2019, section 4;
  *   proofs/chain-dp.md), with each size rounded up to the discretization the certificate names;
+ * - `stored-chain`: persistent chain schedules in which each move may hold its segment's start in a
+ *   stored form (`C`/`X`, DESIGN.md "Storage modes") while it waits for the part it does not read (a
+ *   chain move's sub-segment, a leaf's right part); it contains `persistent-chain` (proofs/chain-dp.md,
+ *   "Stored forms").
  * - `offload`: schedules in store-all's operation order (every forward once in the listed order, then
  *   every backward in reverse; no recomputation) with any activations offloaded to host (`O`), freed
  *   (`D`) and prefetched (`P`) at any positions (Beaumont, Eyraud-Dubois, Shilova 2020);
@@ -41,6 +45,7 @@ export type ScheduleClass =
   | "all"
   | "checkpoint"
   | "persistent-chain"
+  | "stored-chain"
   | "offload"
   | "offload-chain"
   | "stage-grid"
@@ -51,6 +56,8 @@ export const SCHEDULE_CLASS_WORDS: Readonly<Record<ScheduleClass, string>> = {
   all: "all schedules",
   checkpoint: "checkpoint schedules (each segment between kept activations recomputed once)",
   "persistent-chain": "persistent chain schedules (rotor's class)",
+  "stored-chain":
+    "persistent chain schedules in which each segment's start may wait for the part it does not read in a stored form (C, X)",
   offload:
     "offload schedules (store-all's operation order, activations offloaded and prefetched, no recomputation)",
   "offload-chain":

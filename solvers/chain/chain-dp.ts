@@ -6,7 +6,9 @@
  * rotor's floor(A / S) at the same S); ties go to fewer recomputations, then to the lower peak.
  * `objective: "memory"` gives the least peak of the class instead, exactly in bytes (least-peak.ts).
  *
- * Options: `slots` (S), `budgetBytes`, `timeLimitSec`, `objective`; no switches (the floating,
+ * Options: `slots` (S), `budgetBytes`, `timeLimitSec`, `objective`, `storage` (stored forms a segment's
+ * start may wait in: the stored class of stored-solve.ts, taken only when some start offers an allowed
+ * form smaller than itself, so that without one every answer is as without storage modes); no switches (the floating,
  * weak-persistence variant of the TOMS paper is not implemented, so there is no switch for it).
  * Statuses: `optimal` (least makespan of the class at this discretization, or least peak; or a
  * schedule without recomputation, which meets the sum-of-times bound), `infeasible` (with the least
@@ -37,7 +39,7 @@
  */
 
 import { sumOfTimesBound } from "../../src/evaluate/bounds.js";
-import type { Instance } from "../../src/instance/types.js";
+import { type Instance, STORAGE_MODES, type StorageMode } from "../../src/instance/types.js";
 import { NO_SWITCHES } from "../../src/options.js";
 import type { Solver, SolverAnswer, SolverOptions } from "../../src/solver.js";
 import { Deadline, TimeLimitReached } from "../../src/time-limit.js";
@@ -57,6 +59,7 @@ import { leastBudgetBytes } from "./min-budget.js";
 import { planInstructionCount, planSchedule } from "./plan.js";
 import { tablePlan, tableValue } from "./reconstruct.js";
 import { SnapshotJudge } from "./snapshots.js";
+import { chainStoredOptions, storedLeastPeak, storedLeastTime } from "./stored-solve.js";
 import { fillTimeTable, tableSize } from "./table.js";
 
 /**
@@ -74,6 +77,14 @@ export function solveChainDp(
   deadline: Deadline = new Deadline(options.timeLimitSec),
 ): SolverAnswer {
   const view = requireChainView(instance, "chain-dp");
+  const stored =
+    (options.storage ?? []).length === 0
+      ? undefined
+      : chainStoredOptions(instance, view, options.storage as readonly StorageMode[]);
+  if (stored !== undefined)
+    return options.objective === "memory"
+      ? storedLeastPeak(instance, view, options, stored, deadline)
+      : storedLeastTime(instance, view, options, stored, deadline);
   return options.objective === "memory"
     ? leastPeak(instance, view, options, deadline)
     : leastTime(instance, view, options, deadline);
@@ -168,12 +179,13 @@ export const chainDp: Solver = {
   family: "chain",
   problem: "chains (each node reads the one listed before it)",
   guarantee:
-    "optimal over persistent schedules, the activation budget A cut into --slots units of A/S bytes (time; never worse than rotor at the same slots); least peak of that class, exact (memory)",
+    "optimal over persistent schedules, the activation budget A cut into --slots units of A/S bytes (time; never worse than rotor at the same slots); least peak of that class, exact (memory); with --storage MODES, the same over the stored class (each segment start may wait for the part it does not read in a stored form)",
   reference: "Beaumont, Eyraud-Dubois, Herrmann, Joly, Shilova 2019 (rotor); ACM TOMS 2024",
   objectives: ["time", "memory"],
   emits: { time: "all", memory: "all" },
   switches: NO_SWITCHES,
   reads: ["slots"],
+  storage: STORAGE_MODES,
   rejects: chainRejection,
   solve: solveChainDp,
 };

@@ -11,8 +11,8 @@
  * over the class the MILPs proved.
  */
 import { InternalError } from "../../src/errors.js";
-import type { LpBackendName } from "../../src/lp/backends.js";
 import type { LpResult } from "../../src/lp/backend.js";
+import type { LpBackendName } from "../../src/lp/backends.js";
 import { loadLpBackend } from "../../src/lp/load.js";
 import { parseSwitches } from "../../src/options.js";
 import { stepLowerBound } from "../../src/pipeline/bounds.js";

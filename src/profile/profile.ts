@@ -26,6 +26,7 @@ import {
   type StepKind,
   type StepTimes,
 } from "./step-times.js";
+import { measureStoredForms, type NodeStorageFields, storedFormsProvenance } from "./stored-times.js";
 import { type TimingOptions, timedMs } from "./timing.js";
 
 export interface ProfileOptions {
@@ -45,6 +46,11 @@ export interface ProfileOptions {
   readonly name?: string;
   /** The command line that asked, for `source`. */
   readonly command?: string;
+  /**
+   * Also measure each activation's density and every storage mode's conversion times
+   * (src/profile/stored-times.ts) and write them to the nodes (default false).
+   */
+  readonly storedForms?: boolean;
 }
 
 /** Warm-up runs let V8 and the kernels settle (fewer than 5 left small-op models 20-40% off on this machine). */
@@ -89,32 +95,44 @@ export async function profileModelReport(zoo: string, options: ProfileOptions = 
   const network = buildNetwork(tf, graph, options.seed ?? DEFAULTS.seed);
   let step: StepTimes;
   let link: { bandwidth: number; latency: number };
+  let stored: Map<string, NodeStorageFields> | undefined;
   try {
     step = measureStep(tf, network, parseInstance(base), timing, estimator);
     link = measureLink(tf, timing, estimator);
+    if (options.storedForms === true)
+      stored = measureStoredForms(tf, network, parseInstance(base), integerOps(graph), { timing, estimator });
   } finally {
     disposeNetwork(network);
   }
   const round = (ms: number) => Number(ms.toFixed(TIME_DIGITS));
+  const source = provenance(
+    graph,
+    backend,
+    timing,
+    estimator,
+    step.overhead,
+    options.command,
+    machineDescription(),
+  );
   const document: InstanceDocument = {
     ...base,
-    source: provenance(
-      graph,
-      backend,
-      timing,
-      estimator,
-      step.overhead,
-      options.command,
-      machineDescription(),
-    ),
+    source:
+      stored === undefined
+        ? source
+        : `${source} ${storedFormsProvenance(options.seed ?? DEFAULTS.seed, timing, estimator)}`,
     hardware: { bandwidth: Math.round(link.bandwidth), latency: round(link.latency) },
     model: { zoo: graph.zoo, config: structuredClone(graph.config) as Record<string, unknown>, backend },
     nodes: base.nodes.map((node) => {
       const measured = step.ops.get(node.id) ?? { fwd: 0, bwd: 0 };
-      return { ...node, fwd: round(measured.fwd), bwd: round(measured.bwd) };
+      return { ...node, fwd: round(measured.fwd), bwd: round(measured.bwd), ...stored?.get(node.id) };
     }),
   };
   return { document, overhead: step.overhead, stepMs: step.stepMs };
+}
+
+/** The ops of `graph` whose activations are int32 (label inputs). */
+function integerOps(graph: ZooGraph): ReadonlySet<string> {
+  return new Set(graph.ops.filter((op) => op.attrs.dtype === "int32").map((op) => op.id));
 }
 
 /** The profiled instance as file text (one node per line). */

@@ -14,6 +14,7 @@ import { renderTable } from "../table.js";
 
 const HELP = `remat profile --model NAME [--batch N | --batches N1,N2,...] [--input-size S] [--config JSON]
               --out FILE [--backend wasm|cpu] [--warmup W] [--repeats R] [--seed N] [--name NAME]
+              [--stored-forms]
 
 Builds the zoo network NAME (see \`remat zoo\`), runs each op's forward and backward on real kernels
 (TensorFlow.js, the simulator's own), and writes an op-level instance to FILE with exact bytes, the
@@ -45,6 +46,9 @@ Options:
   --repeats R       timed runs of the whole step, each op's fastest kept (default 7)
   --seed N          seed of the parameters and data (default 1)
   --name NAME       instance name (default NAME-profiled)
+  --stored-forms    also measure each activation's density (non-zero fraction at initialisation, on
+                    the random data) and the C/X times of every storage mode with the simulator's
+                    stored-form kernels, for \`remat solve --storage\` (src/profile/stored-times.ts)
 Exit codes: 0 written, 2 bad input.`;
 
 function fail(path: string, expected: string, received: unknown): never {
@@ -130,6 +134,7 @@ export const profileCommand: Command = {
       repeats: { type: "string" },
       seed: { type: "string" },
       name: { type: "string" },
+      "stored-forms": { type: "boolean" },
     });
     noExtraPositionals("profile", parsed, 0);
     const model = stringOption(parsed, "model") ?? fail("--model", "a zoo network name", undefined);
@@ -149,6 +154,7 @@ export const profileCommand: Command = {
       ...(repeats === undefined ? {} : { repeats }),
       ...(seed === undefined ? {} : { seed }),
       ...(name === undefined ? {} : { name }),
+      ...(parsed.values["stored-forms"] === true ? { storedForms: true } : {}),
     };
     const batches = batchesOption(parsed);
     if (batches !== undefined) {
