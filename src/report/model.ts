@@ -93,14 +93,18 @@ const answered = (record: ResultRecord) =>
   record.status === "infeasible" ||
   (record.status === "timeout" && !record.stopped);
 
-/** The certified gap of a record: from its stage-grid bound, when that bound covers the answer. */
+/**
+ * The certified gap of a record: from its stage-grid bound (its own, from `remat solve --bound`, or the
+ * log's bound record for its instance and budget, from `remat batch --bound`), when that bound covers
+ * the answer: a bound over all schedules always, one over the stage grid when the answer lies in it.
+ */
 export function certifiedGap(record: ResultRecord): number | null {
   const bound = record.gridBound;
   if (bound === null || bound.status !== "bound" || record.makespanMs === null) return null;
   if (bound.gap !== null) return bound.gap;
   // A bound over all schedules covers every answer, whether or not the answer is in the stage grid.
-  if (bound.over === "all" && bound.valueMs !== null && bound.valueMs > 0)
-    return record.makespanMs / bound.valueMs - 1;
+  const covers = bound.over === "all" || (bound.over === "stage-grid" && record.inStageGrid === true);
+  if (covers && bound.valueMs !== null && bound.valueMs > 0) return record.makespanMs / bound.valueMs - 1;
   return null;
 }
 

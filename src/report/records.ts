@@ -34,6 +34,11 @@ export interface ResultRecord {
   /** makespan / store-all makespan - 1. */
   readonly overhead: number | null;
   readonly gridBound: RecordBound | null;
+  /**
+   * Whether the answer's schedule lies in the stage grid (`remat batch --bound` writes it), so that a
+   * bound over the stage grid covers it; null when the line does not say.
+   */
+  readonly inStageGrid: boolean | null;
   /** The schedule in text form when the log kept it (`--with-schedules`), else null. */
   readonly schedule: readonly string[] | null;
   readonly reason: string | null;
@@ -122,6 +127,7 @@ function recordOf(raw: Record<string, unknown>, line: number): ResultRecord {
             over: typeof bound.over === "string" ? bound.over : null,
             gap: numberOrNull(bound.gap),
           },
+    inStageGrid: typeof raw.inStageGrid === "boolean" ? raw.inStageGrid : null,
     schedule: Array.isArray(raw.schedule) && raw.schedule.length > 0 ? (raw.schedule as string[]) : null,
     reason: typeof raw.reason === "string" ? raw.reason : null,
   };
@@ -138,6 +144,7 @@ export function parseResultRecords(text: string, file: string, site: string, hin
   const issues: InputIssue[] = [];
   let tornCount = 0;
   let firstTorn: number | null = null;
+  const bounds = new Map<string, RecordBound>();
   text.split("\n").forEach((content, index) => {
     if (content.trim() === "") return;
     let value: unknown;
@@ -146,6 +153,10 @@ export function parseResultRecords(text: string, file: string, site: string, hin
     } catch {
       tornCount++;
       firstTorn ??= index + 1;
+      return;
+    }
+    if (isBoundRecord(value)) {
+      recordBound(bounds, value);
       return;
     }
     const found = lineIssues(value, `line ${index + 1}`);
@@ -166,5 +177,36 @@ export function parseResultRecords(text: string, file: string, site: string, hin
       ],
       file,
     );
-  return { records, torn: { count: tornCount, first: firstTorn } };
+  return {
+    records: records.map((record) => withLoggedBound(record, bounds)),
+    torn: { count: tornCount, first: firstTorn },
+  };
+}
+
+/**
+ * A bound record of `remat batch --bound` (`"kind": "bound"`, src/cli/batch-bounds.ts): one lower bound
+ * per (file, budget) for every solver's answer there.
+ */
+function isBoundRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "bound";
+}
+
+const boundKey = (file: unknown, budget: unknown) => JSON.stringify([file, budget]);
+
+/** Keeps the last proven bound per (file, budget); other statuses (infeasible, error) carry no value. */
+function recordBound(bounds: Map<string, RecordBound>, raw: Record<string, unknown>): void {
+  if (raw.status !== "bound" || typeof raw.valueMs !== "number") return;
+  bounds.set(boundKey(raw.file, raw.budget), {
+    status: "bound",
+    valueMs: raw.valueMs,
+    over: typeof raw.over === "string" ? raw.over : null,
+    gap: null,
+  });
+}
+
+/** The record with the log's bound for its file and budget, when it has none of its own. */
+function withLoggedBound(record: ResultRecord, bounds: ReadonlyMap<string, RecordBound>): ResultRecord {
+  if (record.gridBound !== null) return record;
+  const bound = bounds.get(boundKey(record.file, record.budget));
+  return bound === undefined ? record : { ...record, gridBound: bound };
 }
