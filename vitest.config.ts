@@ -8,7 +8,9 @@ import { defineConfig } from "vitest/config";
  * the MILP solvers joined it), graph-offload's planner on zoo graphs (22 s), the MILP family's tests
  * (HiGHS in WASM, 14 s), pipeline-ilp's (HiGHS, GLPK and exhaustive searches, about 40 s)), the HTML
  * report in headless chromium (the browser's start) and the distributed batch end to end (redis-server,
- * three remat processes and a killed worker's lock to expire: 26 s).
+ * three remat processes and a killed worker's lock to expire: 26 s), and the CLI files that spawn the
+ * installed bin many times or run the demo (cli.test.ts, cli/readme, cli/batch-kill: 36 s) with the
+ * graph-mincut NP-hardness gadgets (6 s): the fast project had reached 126 s after this session's merges.
  * `npm test` runs both with coverage; `npm run test:fast` runs the fast one alone.
  */
 const SLOW = [
@@ -21,6 +23,10 @@ const SLOW = [
   "test/report/html-browser.test.ts",
   "test/queue/distributed.test.ts",
   "test/pipeline-ilp/**/*.test.ts",
+  "test/cli.test.ts",
+  "test/cli/readme.test.ts",
+  "test/cli/batch-kill.test.ts",
+  "test/graph/np-hard.test.ts",
 ];
 
 export default defineConfig({
