@@ -19,6 +19,7 @@ const SLOW = [
   "test/long-inputs.test.ts",
   "test/conformance/**/*.test.ts",
   "test/graph-offload/planner.test.ts",
+  "test/fit/storage.test.ts",
   "test/milp/**/*.test.ts",
   "test/report/html-browser.test.ts",
   "test/queue/distributed.test.ts",

@@ -14,16 +14,29 @@ import type { Accumulation } from "../evaluate/microbatch.js";
 import type { Instance } from "../instance/types.js";
 import type { SolveResult, SolveStatus } from "../solver.js";
 import type { ZooConfig } from "../zoo/config.js";
+import { zooDensities, zooWithStorage } from "../zoo/densities.js";
 import type { Optimizer } from "../zoo/document.js";
 import { toInstance } from "../zoo/level.js";
 import { zooModel } from "../zoo/registry.js";
 import { microbatchProbe } from "./microbatch-probe.js";
 import { largestPassing, type Probe } from "./search.js";
+import {
+  type FitStorage,
+  type FitStorageNote,
+  solveWithStorage,
+  storageNote,
+  storageWords,
+} from "./storage.js";
 
 /** Runs one solver on one instance under a budget in bytes (the signature of remat's `solve`). */
 export type FitSolve = (
   instance: Instance,
-  options: { readonly solver: string; readonly budget: number; readonly timeLimitSec?: number },
+  options: {
+    readonly solver: string;
+    readonly budget: number;
+    readonly timeLimitSec?: number;
+    readonly storage?: readonly string[];
+  },
 ) => Promise<SolveResult>;
 
 /** The instance levels a fit may search: op-level DAGs, block-level chains. */
@@ -60,6 +73,12 @@ export interface FitOptions {
   readonly microbatches?: number | "auto";
   /** How micro-batch gradients are summed (default `in-place`; src/evaluate/microbatch.ts). */
   readonly accumulation?: Accumulation;
+  /**
+   * Storage modes the solvers may plan (`bitmap`, `bitmap,fp16`, ...; default none): the zoo instances
+   * then carry the zoo's measured densities (src/fit/storage.ts); a solver that plans none of them is
+   * not applicable.
+   */
+  readonly storage?: FitStorage;
 }
 
 /** One solve at one batch size. */
@@ -113,6 +132,8 @@ export interface FitReport {
   readonly search: string;
   /** The microbatching searched (absent: none). */
   readonly microbatches?: number | "auto";
+  /** The storage modes the solvers were asked for, and where the densities come from (absent: none). */
+  readonly storage?: FitStorageNote;
 }
 
 const SEARCH =
@@ -126,8 +147,12 @@ const MICROBATCH_SEARCH =
  * @throws InputError for an unknown model or config key (from the zoo), or a solver error other than
  *   the solver not accepting the instance (which makes the row not applicable)
  */
-export async function fitBatches(options: FitOptions, solve: FitSolve): Promise<FitReport> {
+export async function fitBatches(options: FitOptions, plainSolve: FitSolve): Promise<FitReport> {
   const model = zooModel(options.model);
+  const modes = storageWords(options.storage);
+  const solve = solveWithStorage(plainSolve, modes);
+  const zooTable = modes.length > 0 && options.instanceAt === undefined;
+  const measuredAt = zooTable ? JSON.stringify(zooDensities(options.model).provenance.config) : "";
   const optimizer = options.optimizer ?? "sgd";
   const levels = options.levels ?? ["op", "block"];
   const maxBatch = options.maxBatch ?? 65_536;
@@ -138,7 +163,7 @@ export async function fitBatches(options: FitOptions, solve: FitSolve): Promise<
     if (instance === undefined) {
       instance =
         options.instanceAt?.(level, batch) ??
-        toInstance(model.build({ ...options.config, batch }), {
+        (zooTable ? zooWithStorage : toInstance)(model.build({ ...options.config, batch }), {
           level,
           optimizer,
           name: `${options.model}-b${batch}-${level}`,
@@ -171,6 +196,7 @@ export async function fitBatches(options: FitOptions, solve: FitSolve): Promise<
     sizesMonotone,
     search: options.microbatches === undefined ? SEARCH : `${SEARCH}; ${MICROBATCH_SEARCH}`,
     ...(options.microbatches === undefined ? {} : { microbatches: options.microbatches }),
+    ...(modes.length === 0 ? {} : { storage: storageNote(modes, zooTable, measuredAt) }),
   };
 }
 
@@ -314,6 +340,8 @@ function probeDetail(
 /** The reason when `error` says the solver does not accept the instance (its class), else undefined. */
 function notAccepted(error: unknown): string | undefined {
   if (!(error instanceof InputError)) return undefined;
+  if (error.issues.length > 0 && error.issues.every((item) => item.path === "storage"))
+    return error.issues.map((item) => item.received).join("; ");
   const issue = error.issues.find((item) => item.code === "structure" && item.path === "nodes");
   return issue === undefined || error.issues.length !== 1 ? undefined : issue.received;
 }

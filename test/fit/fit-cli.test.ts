@@ -31,7 +31,19 @@ describe("remat fit", () => {
     expect(run.out).toMatch(/^store-all +block /m);
   });
 
+  it("says which storage modes it planned and that the densities were measured at initialisation", async () => {
+    const run = await cli(
+      "fit",
+      ...["--model", "mobilenet-v2", "--input-size", "32", "--memory", "34MB", "--level", "block"],
+      ...["--solvers", "chain-dp", "--storage", "bitmap"],
+    );
+    expect(run.code).toBe(0);
+    expect(run.out).toMatch(/^chain-dp +block +[1-9]/m);
+    expect(run.out).toMatch(/Storage modes: bitmap; densities measured by the simulator at initialisation/);
+  });
+
   for (const [flag, args] of [
+    ["storage", ["--model", "mlp", "--memory", "1GB", "--storage", "zip"]],
     ["--model", ["--model", "alexnet", "--memory", "1GB"]],
     ["--memory", ["--model", "mlp", "--memory", "50%"]],
     ["--memory", ["--model", "mlp"]],

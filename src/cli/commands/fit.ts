@@ -56,6 +56,10 @@ Options:
   --time-limit SEC    per solve (an answer found in time counts; the batch may then depend on
                       the machine)
   --max-batch N       the largest batch tried (default 65536)
+  --storage MODES     none (default), bitmap, bitmap,fp16, ...: the solvers that plan stored forms
+                      may use these modes; the zoo instances then carry the zoo's densities,
+                      measured at initialisation (trained networks are sparser), and roofline
+                      conversion times; a solver that plans none of them is not applicable
 ${MICROBATCH_HELP}
                       (with K fixed the batch searched is a multiple of K; without
                       --max-overhead every batch fits once batch 1 does)
@@ -83,6 +87,7 @@ export const fitCommand: Command = {
       "max-overhead": { type: "string" },
       "time-limit": { type: "string" },
       "max-batch": { type: "string" },
+      storage: { type: "string" },
       json: { type: "boolean" },
       ...MICROBATCH_OPTIONS,
     });
@@ -121,6 +126,7 @@ export const fitCommand: Command = {
         ...(maxBatch === undefined ? {} : { maxBatch }),
         ...(profiled === undefined ? {} : { instanceAt: profiled.instanceAt }),
         ...micro,
+        ...storageOption(stringOption(parsed, "storage")),
       },
       solve,
     );
@@ -305,5 +311,15 @@ export function describeFit(report: FitReport): string {
       rows,
     ),
     ...wrapText(`Search: ${report.search}. Sizes nondecreasing in the batch across the probes: ${monotone}.`),
+    ...(report.storage === undefined
+      ? []
+      : wrapText(
+          `Storage modes: ${report.storage.modes.join(", ")}; densities ${report.storage.densities}.`,
+        )),
   ].join("\n");
+}
+
+/** The fit's storage option (absent when not given). */
+function storageOption(text: string | undefined): { storage?: string } {
+  return text === undefined ? {} : { storage: text };
 }
