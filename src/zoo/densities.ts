@@ -8,10 +8,13 @@
  * instance at any config: O(n) per instance plus the zoo's build.
  */
 import { InputError } from "../errors.js";
+import { parseInstance } from "../instance/parse.js";
 import type { Instance } from "../instance/types.js";
 import { ZOO_DENSITY_TABLE } from "./densities-data.js";
-import type { Optimizer } from "./document.js";
+import { formatDocument, type InstanceDocument, type Optimizer } from "./document.js";
+import { type GeneratedInstance, generateInstance, type ZooSetting } from "./generate.js";
 import { toInstance } from "./level.js";
+import { zooModel } from "./registry.js";
 import { blockWithStorage, integerOps, opWithStorage, storageSourceNote } from "./storage-fields.js";
 import type { ZooGraph } from "./types.js";
 
@@ -83,4 +86,26 @@ export function zooWithStorage(graph: ZooGraph, options: StorageInstanceOptions)
   );
   if (options.level === "op") return op;
   return blockWithStorage(toInstance(graph, { ...base, ...named, level: "block" }), op, integer, note);
+}
+
+/**
+ * The text of the generated instance of `setting` (src/zoo/generate.ts) with the table's densities and
+ * roofline storage costs (`remat zoo generate --densities`); the bundled instances are left without.
+ * @throws InputError for a network the table does not cover, or as `generateInstance` does
+ */
+export function generateWithStorage(setting: ZooSetting): GeneratedInstance {
+  const table = zooDensities(setting.zoo);
+  const note = storageSourceNote(setting.zoo, JSON.stringify(table.provenance.config));
+  const integer = integerOps(zooModel(setting.zoo).build(setting.config));
+  const read = (level: "op" | "block") => {
+    const generated = generateInstance({ ...setting, level });
+    return { generated, instance: parseInstance(JSON.parse(generated.text)) };
+  };
+  const op = read("op");
+  const opLevel = opWithStorage(op.instance, table.fractions, integer, note);
+  const chosen = setting.level === "op" ? op : read("block");
+  const instance =
+    setting.level === "op" ? opLevel : blockWithStorage(chosen.instance, opLevel, integer, note);
+  const document = instance as unknown as InstanceDocument;
+  return { ...chosen.generated, document, text: formatDocument(document) };
 }

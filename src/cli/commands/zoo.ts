@@ -9,6 +9,7 @@ import { describeValue, InputError, type InputIssue } from "../../errors.js";
 import { writeFileAtomic } from "../../io/files.js";
 import { checkOutputFolder, checkOutputPath } from "../../io/output-path.js";
 import type { ZooConfig } from "../../zoo/config.js";
+import { generateWithStorage } from "../../zoo/densities.js";
 import { OPTIMIZER_STATE_FLOATS, type Optimizer, parameterCount } from "../../zoo/document.js";
 import { generateInstance, SHIPPED_SETTINGS, type ZooSetting } from "../../zoo/generate.js";
 import { tensorBytes } from "../../zoo/ops/shape.js";
@@ -33,6 +34,9 @@ Options:
   --seq T            sequence length (gpt2-small)
   --set KEY=VALUE    any other config key (classes, layers, heads, dim, vocab, width, ...)
   --level op|block   default op
+  --densities        add each node's density from the zoo's table (measured by the simulator at
+                     initialisation: trained networks are sparser) and bitmap/fp16/bf16 storage costs
+                     (a 900 GB/s roofline); the bundled instances have none
   --optimizer NAME   sgd (no state, default), momentum (1 float per parameter), adam (2)
   --out FILE         where to write the instance
   --all              regenerate every shipped instance into --out-dir (instances/zoo)
@@ -56,6 +60,7 @@ const OPTIONS = {
   out: { type: "string" },
   "out-dir": { type: "string" },
   all: { type: "boolean" },
+  densities: { type: "boolean" },
 } as const;
 
 export const zooCommand: Command = {
@@ -123,7 +128,9 @@ async function generateOne(parsed: ParsedArgs, name: string, io: CommandIo): Pro
     level,
     optimizer: optimizer as Optimizer,
   };
-  const generated = withFlagPaths(() => generateInstance(setting));
+  const generated = withFlagPaths(() =>
+    parsed.values.densities === true ? generateWithStorage(setting) : generateInstance(setting),
+  );
   await writeFileAtomic(out, generated.text);
   io.out(`wrote ${out} (${generated.document.nodes.length} nodes): ${generated.command}`);
   return 0;
