@@ -10,13 +10,16 @@
  * auto`, src/fit/microbatch-probe.ts) for store-all and chain-dp (block level; graph-mincut's seconds per
  * solve times the divisors of every batch probed did not fit this bench), within the 50% cap and up to
  * batch MICRO_MAX_BATCH: without a cap every batch fits once batch 1 does, so the cap and the largest
- * batch tried are what bound the answer. Storage modes are not searched here: the zoo instances carry no
- * densities (bench/sohoni.ts measures them for WRN-28-2). Writes bench/results/fit.json and .md.
+ * batch tried are what bound the answer. Then with storage modes (`--storage bitmap` and `bitmap,fp16`)
+ * for the solvers that plan stored forms (chain-dp, graph-mincut), no cap: the zoo instances then carry
+ * the zoo's density table (src/zoo/densities.ts: measured by the simulator at initialisation, so a floor
+ * on a trained network's sparsity) and roofline conversion times. Writes bench/results/fit.json and .md.
  * Run: npx tsx bench/fit.ts
  */
 import { solve } from "../solvers/index.js";
 import { DEFAULT_FIT_SOLVERS } from "../src/cli/commands/fit.js";
 import { type FitReport, fitBatches } from "../src/fit/fit.js";
+import { zooDensities } from "../src/zoo/densities.js";
 import { benchEnvironment, loadAverageNow, writeBenchResults } from "./environment.js";
 
 const NETWORKS = ["mobilenet-v2", "resnet-18"] as const;
@@ -27,12 +30,19 @@ const INPUT_SIZE = 224;
 const MICRO_SOLVERS = ["store-all", "chain-dp"] as const;
 const MICRO_CAP = 0.5;
 const MICRO_MAX_BATCH = 1024;
+/** The storage cells: their solvers and the modes. */
+const STORAGE_SOLVERS = ["chain-dp", "graph-mincut"] as const;
+const STORAGE_SETTINGS = ["bitmap", "bitmap,fp16"] as const;
 
 /** One fit: its setting and the report's rows without the probes (kept in count). */
 interface Cell {
   readonly network: string;
   /** `auto` for the microbatching cells (absent: none). */
   readonly microbatches?: "auto";
+  /** The storage modes of the storage cells (absent: none). */
+  readonly storage?: string;
+  /** With storage: the table's mean density over the network's ReLU outputs. */
+  readonly meanReluDensity?: number;
   readonly memoryBytes: number;
   readonly maxOverhead: number | null;
   readonly fixedBytes: number;
@@ -59,6 +69,7 @@ async function fitCell(
   memoryBytes: number,
   maxOverhead: number | null,
   micro: { readonly solvers: readonly string[]; readonly maxBatch: number } | null,
+  storage?: string,
 ): Promise<Cell> {
   const start = performance.now();
   const report = await fitBatches(
@@ -66,7 +77,13 @@ async function fitCell(
       model: network,
       config: { inputSize: INPUT_SIZE },
       memoryBytes,
-      solvers: micro === null ? [...DEFAULT_FIT_SOLVERS] : [...micro.solvers],
+      solvers:
+        micro !== null
+          ? [...micro.solvers]
+          : storage === undefined
+            ? [...DEFAULT_FIT_SOLVERS]
+            : [...STORAGE_SOLVERS],
+      ...(storage === undefined ? {} : { storage }),
       ...(maxOverhead === null ? {} : { maxOverhead }),
       ...(micro === null
         ? {}
@@ -76,11 +93,12 @@ async function fitCell(
   );
   const wallMs = performance.now() - start;
   process.stdout.write(
-    `${network} ${memoryBytes / 1e9} GB cap ${maxOverhead ?? "none"}${micro === null ? "" : " microbatched"}: ${(wallMs / 1000).toFixed(1)} s\n`,
+    `${network} ${memoryBytes / 1e9} GB cap ${maxOverhead ?? "none"}${micro === null ? "" : " microbatched"}${storage === undefined ? "" : ` storage ${storage}`}: ${(wallMs / 1000).toFixed(1)} s\n`,
   );
   return {
     network,
     ...(micro === null ? {} : { microbatches: "auto" as const }),
+    ...(storage === undefined ? {} : { storage, meanReluDensity: zooDensities(network).meanReluDensity }),
     memoryBytes,
     maxOverhead,
     fixedBytes: report.fixedBytes,
@@ -114,6 +132,10 @@ async function main(): Promise<void> {
       cells.push(
         await fitCell(network, memoryBytes, MICRO_CAP, { solvers: MICRO_SOLVERS, maxBatch: MICRO_MAX_BATCH }),
       );
+  for (const network of NETWORKS)
+    for (const memoryBytes of MEMORIES)
+      for (const storage of STORAGE_SETTINGS)
+        cells.push(await fitCell(network, memoryBytes, null, null, storage));
   const totalMs = performance.now() - started;
   const data = {
     environment,
@@ -159,7 +181,7 @@ function markdown(
   ];
   for (const cell of cells) {
     lines.push(
-      `## ${cell.network}, ${cell.memoryBytes / 1e9} GB, overhead cap ${cell.maxOverhead === null ? "none" : `${cell.maxOverhead * 100}%`}${cell.microbatches === undefined ? "" : `, microbatching auto (up to batch ${MICRO_MAX_BATCH})`}`,
+      `## ${cell.network}, ${cell.memoryBytes / 1e9} GB, overhead cap ${cell.maxOverhead === null ? "none" : `${cell.maxOverhead * 100}%`}${cell.microbatches === undefined ? "" : `, microbatching auto (up to batch ${MICRO_MAX_BATCH})`}${cell.storage === undefined ? "" : `, storage ${cell.storage}`}`,
       "",
       `fixedBytes ${(cell.fixedBytes / 1e6).toFixed(2)} MB; sizes nondecreasing in the batch: ${JSON.stringify(cell.sizesMonotone)}; ${(cell.wallMs / 1000).toFixed(1)} s.`,
       "",

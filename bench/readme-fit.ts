@@ -2,7 +2,8 @@
  * The README's fit block (bench/readme-blocks.ts lists it), rendered from bench/results/fit.json: the
  * largest batch each solver fits for MobileNetV2 and ResNet-18 at 224x224 in 1 GB and 2 GB, op level /
  * block level, without and with a 50% overhead cap; and, with microbatching (k chosen per batch), the
- * largest batch store-all and chain-dp reach within the cap, with the k and the overhead at it.
+ * largest batch store-all and chain-dp reach within the cap, with the k and the overhead at it; and, with
+ * storage modes, the largest batch chain-dp and graph-mincut reach against their batch without.
  */
 
 // biome-ignore lint/suspicious/noExplicitAny: results files are read as loose JSON, field by field below
@@ -17,7 +18,10 @@ function batchText(row: Loose): string {
 
 /** The fit block, given the measured-on line's renderer of bench/readme-blocks.ts. */
 export function renderFit(data: Loose, measuredOn: (environment: Loose, loadEnd?: number) => string): string {
-  const cells = (data.cells as Loose[]).filter((cell) => cell.microbatches === undefined);
+  const cells = (data.cells as Loose[]).filter(
+    (cell) => cell.microbatches === undefined && cell.storage === undefined,
+  );
+  const storageCells = (data.cells as Loose[]).filter((cell) => cell.storage !== undefined);
   const microCells = (data.cells as Loose[]).filter((cell) => cell.microbatches !== undefined);
   const solvers = [...new Set(cells.flatMap((cell) => cell.rows.map((row: Loose) => row.solver as string)))];
   const line = (cell: Loose) => {
@@ -51,6 +55,7 @@ export function renderFit(data: Loose, measuredOn: (environment: Loose, loadEnd?
     "",
     `Largest batch over store-all's, recompute-all aside: ${ratios.join("; ")}. The paper's Raspberry Pi: x3 (4 to 12) for MobileNet.`,
     ...microTable(microCells, data.microMaxBatch),
+    ...storageTable(storageCells, cells),
   ].join("\n");
 }
 
@@ -68,7 +73,7 @@ function microTable(cells: readonly Loose[], maxBatch: number | undefined): stri
   const cap = `${(100 * cells[0].maxOverhead).toFixed(0)}%`;
   return [
     "",
-    `With microbatching (\`--microbatches auto\`: each batch's step as k micro-batches, k among its divisors, in-place accumulation; block level; batches up to ${maxBatch}), the largest batch within ${cap} overhead, with k and the overhead there; without a cap every batch would fit once batch 1 does, so the cap and the largest batch tried bound it. The roofline times ignore kernel launches and small kernels' lower efficiency, so these overheads are lower bounds; batch normalization (both networks have it) sees micro-batch statistics. Storage modes are not searched here (the zoo states no densities; the WRN-28-2 table below measures them):`,
+    `With microbatching (\`--microbatches auto\`: each batch's step as k micro-batches, k among its divisors, in-place accumulation; block level; batches up to ${maxBatch}), the largest batch within ${cap} overhead, with k and the overhead there; without a cap every batch would fit once batch 1 does, so the cap and the largest batch tried bound it. The roofline times ignore kernel launches and small kernels' lower efficiency, so these overheads are lower bounds; batch normalization (both networks have it) sees micro-batch statistics. Storage modes are in the next table:`,
     "",
     `| network | memory | ${solvers.join(" | ")} |`,
     `| --- | --- | ${solvers.map(() => "---:").join(" | ")} |`,
@@ -76,5 +81,38 @@ function microTable(cells: readonly Loose[], maxBatch: number | undefined): stri
       (cell) =>
         `| ${cell.network} | ${cell.memoryBytes / 1e9} GB | ${solvers.map((solver) => microText(cell.rows.find((row: Loose) => row.solver === solver))).join(" | ")} |`,
     ),
+  ];
+}
+
+/** The storage table: per network, memory and mode set, each solver's op / block batch against none. */
+function storageTable(cells: readonly Loose[], plain: readonly Loose[]): string[] {
+  if (cells.length === 0) return [];
+  const solvers = [...new Set(cells.flatMap((cell) => cell.rows.map((row: Loose) => row.solver as string)))];
+  const batchOf = (cell: Loose, solver: string, level: string) =>
+    batchText(cell?.rows.find((row: Loose) => row.solver === solver && row.level === level));
+  const line = (cell: Loose) => {
+    const none = plain.find(
+      (other) =>
+        other.network === cell.network &&
+        other.memoryBytes === cell.memoryBytes &&
+        other.maxOverhead === null,
+    );
+    const both = solvers.map((solver) =>
+      ["op", "block"]
+        .map((level) => `${batchOf(cell, solver, level)} (${batchOf(none, solver, level)})`)
+        .join(" / "),
+    );
+    return `| ${cell.network} | ${cell.memoryBytes / 1e9} GB | ${cell.storage} | ${both.join(" | ")} |`;
+  };
+  const densities = [...new Map(cells.map((cell) => [cell.network, cell.meanReluDensity])).entries()]
+    .map(([network, density]) => `${network} ${Number(density).toFixed(2)}`)
+    .join(", ");
+  return [
+    "",
+    `With storage modes (\`--storage\`; no overhead cap), the largest batch (op / block; in parentheses without storage modes): the zoo instances carry the densities of \`src/zoo/densities.ts\`, measured by the simulator at initialisation on random inputs (mean density over the ReLU outputs: ${densities}; trained networks are sparser, so bitmap's gain here is a floor), and conversion times a 900 GB/s roofline. A bitmap of density 0.5 keeps about 53% of the bytes (1/32 + d), and only where an activation is a ReLU output: many tensors these plans keep are not (MobileNetV2's block outputs are linear bottlenecks); overheads in \`bench/results/fit.md\`:`,
+    "",
+    `| network | memory | modes | ${solvers.join(" | ")} |`,
+    `| --- | --- | --- | ${solvers.map(() => "---:").join(" | ")} |`,
+    ...cells.map(line),
   ];
 }
