@@ -81,3 +81,17 @@ export class InternalError extends Error {
     super(`internal error (this is a bug in remat): ${message}`);
   }
 }
+
+/**
+ * Runs `read`, moving the issues of an InputError it throws into `issues` (so that one InputError can
+ * report every problem of an input); undefined then. Other errors pass through.
+ */
+export function collectIssues<T>(issues: InputIssue[], read: () => T): T | undefined {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    issues.push(...error.issues);
+    return undefined;
+  }
+}

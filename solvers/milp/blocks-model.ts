@@ -16,8 +16,8 @@
 import { type LpModel, ModelBuilder } from "../../src/lp/model.js";
 import type { Deadline } from "../../src/time-limit.js";
 import { type BlockGroups, blockGroups, isDetailed } from "./blocks-groups.js";
-import { mayCompute, mayRetain, mustCompute, type StageGrid } from "./grid.js";
-import { addTape, addTapeRows, byteUnit, fixedTimeMs } from "./model.js";
+import { mayCompute, mayRetain, type StageGrid } from "./grid.js";
+import { addCell, addTapeRows, byteUnit, fixedTimeMs } from "./model.js";
 import { addRow, type Build, FIXED_ONE, FIXED_ZERO } from "./model-rows.js";
 
 /** What the relaxation is built for. */
@@ -91,7 +91,7 @@ export function buildBlocksModel(grid: StageGrid, spec: BlocksSpec): BlocksModel
   for (let t = 0; t < grid.stages; t++) {
     spec.deadline.check("building the block relaxation");
     for (let i = 0; i <= (grid.top[t] as number); i++)
-      if (isDetailed(groups, t, i)) binaries += addDetailedCell(b, t, i);
+      if (isDetailed(groups, t, i)) binaries += addCell(b, t, i);
     for (let g = 0; g < Math.max(0, groups.stageGroup[t] as number); g++) addAggregate(b, t, g);
   }
   for (let t = 0; t < grid.stages; t++) {
@@ -114,24 +114,6 @@ function membersByPrice(grid: StageGrid, groups: BlockGroups): number[][] {
   const price = (v: number) => (grid.g.fwd[v] as number) / (grid.g.bytes[v] as number);
   for (const list of lists) list.sort((x, y) => price(x) - price(y) || x - y);
   return lists;
-}
-
-/** R, S (and the tape's T, H) of a detailed cell, as model.ts; returns the binaries added. */
-function addDetailedCell(b: BlocksBuild, t: number, i: number): number {
-  const { m, grid, columns } = b;
-  const at = t * grid.n + i;
-  let binaries = 0;
-  if (mustCompute(grid, t, i)) columns.compute[at] = FIXED_ONE;
-  else if (mayCompute(grid, t, i)) {
-    columns.compute[at] = m.addVariable(`R${t}_${i}`, { kind: "binary", objective: grid.g.fwd[i] as number });
-    binaries++;
-  }
-  if (mayRetain(grid, t, i)) {
-    columns.retain[at] = m.addVariable(`S${t}_${i}`, { kind: "binary" });
-    binaries++;
-  }
-  if (grid.hasTape[i] === 1 && t <= (grid.backwardStage[i] as number)) binaries += addTape(b, t, i);
-  return binaries;
 }
 
 /** Whether stage `t` aggregates node `i` (within its top and not detailed). */

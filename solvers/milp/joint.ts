@@ -15,6 +15,7 @@ import { graphOf } from "../../src/instance/graph.js";
 import type { Instance } from "../../src/instance/types.js";
 import type { LpResult } from "../../src/lp/backend.js";
 import { loadLpBackend } from "../../src/lp/load.js";
+import { PROVING_LP_BACKENDS } from "../../src/lp/names.js";
 import { parseSwitches } from "../../src/options.js";
 import { storeAllSchedule } from "../../src/schedule/builders.js";
 import type { Solver, SolverAnswer, SolverOptions } from "../../src/solver.js";
@@ -33,9 +34,6 @@ import { milpStart } from "./start.js";
 /** Words for the joint MILP's bound, with its proof. */
 export const JOINT_BOUND =
   "the joint recompute + offload MILP on the stage grid (its proven bound), proofs/milp.md";
-
-/** Backends whose `optimal` and `infeasible` are proofs. */
-const PROVING = new Set(["highs", "glpk"]);
 
 /** Per node: 1 when `a:i` may be offloaded and prefetched (offloadable, positive size, a link). */
 export function prefetchableNodes(instance: Instance): Uint8Array {
@@ -121,7 +119,7 @@ function answerFrom(run: Run, result: LpResult, cutoff: boolean): SolverAnswer {
   Object.assign(run.counters, { lpNodes: result.nodes ?? 0, lpWallMs: result.wallMs });
   if (result.status === "unbounded") throw new InternalError("milp-offload: the MILP is unbounded (a bug)");
   const best = run.best;
-  const proving = PROVING.has(result.backend);
+  const proving = PROVING_LP_BACKENDS.has(result.backend);
   if (best === undefined) {
     if (result.status === "timeout")
       return {

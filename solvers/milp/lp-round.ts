@@ -12,6 +12,7 @@ import { sumOfTimesBound } from "../../src/evaluate/bounds.js";
 import type { Instance } from "../../src/instance/types.js";
 import type { LpBackendName } from "../../src/lp/backends.js";
 import { loadLpBackend } from "../../src/lp/load.js";
+import { PROVING_LP_BACKENDS } from "../../src/lp/names.js";
 import { type OptionValues, parseSwitches } from "../../src/options.js";
 import { storeAllSchedule } from "../../src/schedule/builders.js";
 import type { Solver, SolverAnswer, SolverOptions } from "../../src/solver.js";
@@ -134,7 +135,7 @@ async function roundAndJudge(
   });
   Object.assign(counters, { candidates: rounded.candidates, fitting: rounded.fitting });
   const best = rounded.best;
-  const proving = switches.lp !== "jslp";
+  const proving = PROVING_LP_BACKENDS.has(switches.lp);
   if (best === undefined)
     return {
       status: "infeasible",

@@ -13,6 +13,7 @@ import { makespanLowerBound, sumOfTimesBound } from "../../src/evaluate/bounds.j
 import type { Instance } from "../../src/instance/types.js";
 import type { LpResult } from "../../src/lp/backend.js";
 import { loadLpBackend } from "../../src/lp/load.js";
+import { PROVING_LP_BACKENDS } from "../../src/lp/names.js";
 import { type OptionValues, parseSwitches } from "../../src/options.js";
 import { storeAllSchedule } from "../../src/schedule/builders.js";
 import type { Solver, SolverAnswer, SolverOptions } from "../../src/solver.js";
@@ -54,9 +55,6 @@ export { MILP_TOLERANCE, meetsBound } from "./claims.js";
 
 /** Words for the MILP's bound, with its proof. */
 export const MILP_BOUND = "Checkmate's MILP on the stage grid (its proven bound), proofs/milp.md";
-
-/** Backends whose `optimal` and `infeasible` are proofs (javascript-lp-solver's are not, src/lp/README.md). */
-const PROVING = new Set(["highs", "glpk"]);
 
 /** What the solve tracks while it runs. */
 interface Run {
@@ -104,7 +102,7 @@ function answerFrom(run: Run, built: GridModel, result: LpResult, cutoff: boolea
   if (result.status === "unbounded") throw new InternalError("milp: the MILP is unbounded (a bug)");
   if (result.values !== undefined) takeSolution(run, built, result.values);
   const best = run.best;
-  const proving = PROVING.has(result.backend);
+  const proving = PROVING_LP_BACKENDS.has(result.backend);
   if (best === undefined) return noSchedule(run, result, proving);
   if (result.status === "infeasible" && cutoff && proving)
     return optimalAnswer(run, best, best.makespanMs, result.backend);

@@ -147,8 +147,11 @@ function addBinaries(b: Build, deadline: Deadline): number {
   return binaries;
 }
 
-/** Adds the columns of stage `t`, node `i`; returns the binaries added. */
-function addCell(b: Build, t: number, i: number): number {
+/**
+ * Adds the columns of stage `t`, node `i` (R, S, and the tape's T and H); returns the binaries added.
+ * milp-blocks builds its detailed cells with it too (blocks-model.ts).
+ */
+export function addCell(b: Build, t: number, i: number): number {
   const { m, grid, columns } = b;
   const at = t * grid.n + i;
   let binaries = 0;

@@ -14,6 +14,7 @@ import { InternalError } from "../../src/errors.js";
 import type { LpResult } from "../../src/lp/backend.js";
 import type { LpBackendName } from "../../src/lp/backends.js";
 import { loadLpBackend } from "../../src/lp/load.js";
+import { PROVING_LP_BACKENDS } from "../../src/lp/names.js";
 import { parseSwitches } from "../../src/options.js";
 import { stepLowerBound } from "../../src/pipeline/bounds.js";
 import { evaluatePipeline } from "../../src/pipeline/evaluate.js";
@@ -31,9 +32,6 @@ import { type CandidateSet, type StageCandidate, stageCandidates, stageChoices }
 import { buildPipelineIlp, type PipelineIlp, startOf } from "./ilp-model.js";
 import { menuFor } from "./menus.js";
 import type { StageMenu } from "./stage-menu.js";
-
-/** Backends whose `optimal` and `infeasible` are proofs (javascript-lp-solver's are not, src/lp/README.md). */
-const PROVING: ReadonlySet<LpBackendName> = new Set(["highs", "glpk"]);
 
 /** Relative tolerance between the MILP's objective and the evaluator's step time of the decoded plan. */
 export const PIPELINE_ILP_TOLERANCE = 1e-6;
@@ -155,7 +153,7 @@ function judge(
   result: LpResult,
   cutoffMs: number,
 ): StageCountRun {
-  const { verdict, boundMs } = verdictOf(result, PROVING.has(run.lp), cutoffMs);
+  const { verdict, boundMs } = verdictOf(result, PROVING_LP_BACKENDS.has(run.lp), cutoffMs);
   if (result.values === undefined || result.status === "infeasible") return { p, verdict, boundMs };
   const plan = decode(built, choices, result.values);
   const stepMs = evaluatedStep(run.problem, plan);

@@ -13,7 +13,7 @@
  * Steps 2 and 3 need no instance, so a {@link LinkSetting} (what a batch resumes on) is fixed before any
  * file is read; step 4 needs the instance and is checked when the link is applied.
  */
-import { InputError, type InputIssue } from "../errors.js";
+import { collectIssues, InputError, type InputIssue } from "../errors.js";
 import type { Hardware } from "../instance/types.js";
 import { findPreset, HARDWARE_PRESETS } from "./presets.js";
 import { parseBandwidth, parseLatency } from "./units.js";
@@ -76,17 +76,6 @@ function presetIssue(name: unknown, path: string): InputIssue | undefined {
   );
 }
 
-/** Runs `read`, moving an InputError's issues into `issues`; undefined then. */
-function collect<T>(issues: InputIssue[], read: () => T): T | undefined {
-  try {
-    return read();
-  } catch (error) {
-    if (!(error instanceof InputError)) throw error;
-    issues.push(...error.issues);
-    return undefined;
-  }
-}
-
 /**
  * Normalizes a choice (rule steps 2 and 3): the preset's figures filled in, overrides applied.
  *
@@ -110,11 +99,11 @@ export function linkSetting(choice: HardwareChoice, site: string): LinkSetting {
   const bandwidth =
     choice.bandwidth === undefined
       ? undefined
-      : collect(issues, () => parseBandwidth(choice.bandwidth, "hardware.bandwidth", site));
+      : collectIssues(issues, () => parseBandwidth(choice.bandwidth, "hardware.bandwidth", site));
   const latency =
     choice.latency === undefined
       ? undefined
-      : collect(issues, () => parseLatency(choice.latency, "hardware.latency", site));
+      : collectIssues(issues, () => parseLatency(choice.latency, "hardware.latency", site));
   if (issues.length > 0) throw new InputError(site, issues);
   return settingOf(choice.preset, bandwidth, latency);
 }

@@ -7,8 +7,9 @@ import { glpkBackend } from "./glpk.js";
 import { highsBackend } from "./highs.js";
 import { jslpBackend } from "./jslp.js";
 
-/** Name of an available backend. */
-export type LpBackendName = "highs" | "glpk" | "jslp";
+import type { LpBackendName } from "./names.js";
+
+export type { LpBackendName } from "./names.js";
 
 /** Every backend, by name. */
 export const backends: Readonly<Record<LpBackendName, LpBackend>> = Object.freeze({

@@ -4,7 +4,7 @@
  * and every bad field reported at once.
  */
 import { budgetBytes, parseBudget } from "../budget.js";
-import { describeValue, InputError, type InputIssue } from "../errors.js";
+import { collectIssues, describeValue, InputError, type InputIssue } from "../errors.js";
 import { parseBandwidth, parseLatency } from "../hardware/units.js";
 import { requireInstance } from "../instance/parsed.js";
 import type { Instance } from "../instance/types.js";
@@ -75,9 +75,9 @@ export function pipelineProblem(instance: Instance, options: PipelineProblemOpti
       expected: `one of ${PIPELINE_SCHEDULE_KINDS.join(", ")}`,
       received: describeValue(options.schedule),
     });
-  const memoryBytes = collect(issues, () => memoryOf(instance, options.memory));
-  const link = collect(issues, () => linkOf(options.link));
-  const stateBytes = collect(issues, () => stateBytesOf(instance, options.stateBytes));
+  const memoryBytes = collectIssues(issues, () => memoryOf(instance, options.memory));
+  const link = collectIssues(issues, () => linkOf(options.link));
+  const stateBytes = collectIssues(issues, () => stateBytesOf(instance, options.stateBytes));
   if (issues.length > 0) throw new InputError("pipeline", issues, instance.name);
   return Object.freeze({
     instance,
@@ -88,17 +88,6 @@ export function pipelineProblem(instance: Instance, options: PipelineProblemOpti
     link: link as PipelineProblem["link"],
     stateBytes: Object.freeze(stateBytes as number[]),
   });
-}
-
-/** Runs `read`, moving the issues of an InputError it throws into `issues`. */
-function collect<T>(issues: InputIssue[], read: () => T): T | undefined {
-  try {
-    return read();
-  } catch (error) {
-    if (!(error instanceof InputError)) throw error;
-    issues.push(...error.issues);
-    return undefined;
-  }
 }
 
 function memoryOf(instance: Instance, memory: number | string): number {

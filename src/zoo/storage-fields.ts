@@ -13,10 +13,11 @@
 import { storedBytes } from "../evaluate/storage.js";
 import { parseInstance } from "../instance/parse.js";
 import type { Instance, InstanceNode, StorageMode } from "../instance/types.js";
+import { V100 } from "./roofline.js";
 import type { ZooGraph } from "./types.js";
 
-/** The zoo's roofline bandwidth, bytes per ms (V100, 900 GB/s). */
-export const BYTES_PER_MS = 9e8;
+/** The zoo's roofline bandwidth, bytes per ms (V100, 900 GB/s: src/zoo/roofline.ts). */
+export const BYTES_PER_MS = V100.bytesPerMs;
 
 /** The sentence a storage-carrying instance's `source` gains. */
 export function storageSourceNote(zoo: string, measuredAt: string): string {
