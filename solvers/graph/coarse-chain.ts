@@ -179,15 +179,14 @@ export async function blockChainSchedules(
 ): Promise<Schedule[]> {
   const { g, instance } = search;
   search.check(PHASE);
-  const block = blockOf(g, sets);
-  const coarse = coarseInstance(instance, g, sets, block);
-  if (coarse === undefined) return [];
-  const reference = evaluate(coarse, storeAllSchedule(coarse));
+  const chain = blockChainOf(instance, g, sets);
+  if (chain === undefined) return [];
+  const reference = evaluate(chain.coarse, storeAllSchedule(chain.coarse));
   const storeAllPeak = reference.valid ? reference.peakBytes : Number.POSITIVE_INFINITY;
   const schedules: Schedule[] = [];
   for (const fraction of fractions) {
     search.check(PHASE);
-    const answer = await chainDp.solve(coarse, {
+    const answer = await chainDp.solve(chain.coarse, {
       budgetBytes: Math.floor(storeAllPeak * fraction),
       objective: "time",
       slots,
@@ -195,8 +194,28 @@ export async function blockChainSchedules(
       extra: {},
     });
     if (answer.status === "timeout") throw new TimeLimitReached(PHASE, search.deadline.limitSec);
-    if (answer.schedule !== undefined)
-      schedules.push(insertFrees(g, expand(g, answer.schedule, block, sets.length + 1)));
+    if (answer.schedule !== undefined) schedules.push(chain.fine(answer.schedule));
   }
   return schedules;
+}
+
+/** A coarse block chain and the expansion of its schedules into schedules of the fine DAG. */
+export interface BlockChain {
+  readonly coarse: Instance;
+  readonly fine: (coarse: Schedule) => Schedule;
+}
+
+/**
+ * The block chain of the nested lower sets `sets` of `instance` (see the module comment), or undefined
+ * when its sizes add up beyond what the parser accepts. O(n + m), and O(n + m) per expansion.
+ */
+export function blockChainOf(
+  instance: Instance,
+  g: InstanceGraph,
+  sets: readonly LowerSet[],
+): BlockChain | undefined {
+  const block = blockOf(g, sets);
+  const coarse = coarseInstance(instance, g, sets, block);
+  if (coarse === undefined) return undefined;
+  return { coarse, fine: (schedule) => insertFrees(g, expand(g, schedule, block, sets.length + 1)) };
 }

@@ -9,7 +9,8 @@
  * to fullInteriorGap again with every free node kept, plus 2^maxChoices; O(n + m) each, and O(n maxGap)
  * memory for the measured spans.
  */
-import { cutMarks, cutPoints, isChoice } from "./cut-points.js";
+import { cutMarks, cutPoints } from "../../src/graph/cut-points.js";
+import { isChoice } from "./cut-points.js";
 import type { Search } from "./search.js";
 import { byEnd, measureAll, type SpanPoint, type SpanTable } from "./span-measure.js";
 

@@ -12,9 +12,9 @@
  */
 import { InternalError } from "../../src/errors.js";
 import type { StepProfile } from "../../src/evaluate/evaluate.js";
+import { cutMarks, cutPoints } from "../../src/graph/cut-points.js";
 import type { InstanceGraph } from "../../src/instance/graph.js";
 import type { Schedule } from "../../src/schedule/types.js";
-import { cutMarks, cutPoints } from "./cut-points.js";
 import type { Search } from "./search.js";
 import type { Span, SpanPlan } from "./span-plan.js";
 

@@ -14,8 +14,8 @@
  * O(spans * front * log(peak)) after tabulation.
  */
 import { InternalError } from "../../src/errors.js";
+import { cutPoints } from "../../src/graph/cut-points.js";
 import type { InstanceGraph } from "../../src/instance/graph.js";
-import { cutPoints } from "./cut-points.js";
 import type { JudgedKeep } from "./kept-evaluation.js";
 import type { Search } from "./search.js";
 import { type GapLimits, measureByGaps } from "./span-gaps.js";

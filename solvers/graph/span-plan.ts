@@ -6,8 +6,10 @@
  * counted first, stopping as soon as it passes the caller's limit (O(min(spans, limit) + n)), and the
  * spans are listed only when it fits.
  */
+
+import { cutMarks, cutPoints } from "../../src/graph/cut-points.js";
 import type { InstanceGraph } from "../../src/instance/graph.js";
-import { cutMarks, cutPoints, isChoice } from "./cut-points.js";
+import { isChoice } from "./cut-points.js";
 
 /** A span between boundary positions: `start` is -1 or a cut point, `end` a cut point or `g.size` (open). */
 export interface Span {

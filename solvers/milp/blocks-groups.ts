@@ -5,7 +5,7 @@
  * node read by a group's nodes lies in the group, is the last node of the group before, or is a source
  * (the cut property), so the detailed cells of a stage are everything its ops read. O(n + m).
  */
-import { cutMarks, cutPoints } from "../graph/cut-points.js";
+import { cutMarks, cutPoints } from "../../src/graph/cut-points.js";
 import type { StageGrid } from "./grid.js";
 
 /** Nodes per group, and what each stage keeps detailed. */

@@ -1,6 +1,7 @@
 /**
- * Contiguous min-max partitions of a weighted chain (the balancing baselines' cut): nodes 1..L into
- * exactly S non-empty stages minimizing the largest stage weight, node 0 counted with stage 0. An exact
+ * Contiguous min-max partitions of a weighted chain (the balancing baselines' cut, over the units of
+ * src/pipeline/units.ts): elements 1..L into exactly S non-empty stages minimizing the largest stage
+ * weight, element 0 counted with stage 0. An exact
  * O(S L^2) dynamic program over prefix sums; torchgpipe's `balance_by_time` / `balance_by_size` use
  * Bárány et al.'s block-partition heuristic on the same weights (kakaobrain/torchgpipe,
  * torchgpipe/balance/blockpartition.py), which this never does worse than. Ties go to the earliest cut.

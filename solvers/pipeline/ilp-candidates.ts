@@ -13,6 +13,7 @@ import { stageInstance } from "../../src/pipeline/stage-instance.js";
 import { stagePeakBytes } from "../../src/pipeline/stage-memory.js";
 import { profileStage } from "../../src/pipeline/stage-profile.js";
 import type { PipelineProblem, StageProfile } from "../../src/pipeline/types.js";
+import { pipelineUnits, unitEnd, unitStart, unitStartingAt } from "../../src/pipeline/units.js";
 import { keepSchedule } from "../../src/schedule/builders.js";
 import type { Schedule } from "../../src/schedule/types.js";
 import type { Deadline } from "../../src/time-limit.js";
@@ -50,7 +51,8 @@ export interface CandidateSet {
 }
 
 /**
- * Every candidate of `problem`: for each segment `1 <= first <= last <= L`, the options of `menu`
+ * Every candidate of `problem`: for each segment of whole units (src/pipeline/units.ts; on a chain, each
+ * `1 <= first <= last <= L`), the options of `menu`
  * (pipeline-dp's stage menu of the same problem and options), and `recompute` when checkpointing is on;
  * a candidate whose profile equals an earlier one's of the same segment is dropped (the evaluator cannot
  * tell them apart).
@@ -62,12 +64,14 @@ export function stageCandidates(
   checkpointing: boolean,
   deadline: Deadline,
 ): CandidateSet {
-  const L = problem.instance.nodes.length - 1;
+  const units = pipelineUnits(problem.instance);
   const list: StageCandidate[] = [];
   const bySchedule = new Map<Schedule, StageCandidate>();
-  for (let first = 1; first <= L; first++)
-    for (let last = first; last <= L; last++) {
+  for (let a = 1; a <= units.count; a++)
+    for (let e = a; e <= units.count; e++) {
       deadline.check("profiling pipeline-ilp's stage candidates");
+      const first = unitStart(units, a);
+      const last = unitEnd(units, e);
       const segment: StageCandidate[] = menu.optionsOf(first, last).map((option) => ({
         first,
         last,
@@ -109,7 +113,7 @@ function sameProfile(a: StageProfile, b: StageProfile): boolean {
 }
 
 /**
- * The candidates stage `s` of `p` may take: placeable there (each other stage keeps at least one node;
+ * The candidates stage `s` of `p` may take: placeable there (each other stage keeps at least one unit;
  * stage 0 starts at node 1, the last ends at the loss), within memory with the stage's in-flight count,
  * and not dominated: among the fitting candidates of one segment, one whose forward and backward parts
  * are both at least as long as another's (the earlier on ties) is dropped. The pipeline's step time is
@@ -122,16 +126,20 @@ export function stageChoices(
   s: number,
   p: number,
 ): StageCandidate[] {
-  const L = problem.instance.nodes.length - 1;
+  const units = pipelineUnits(problem.instance);
+  const L = units.count;
   const k = inFlightCount(problem.schedule, s, p, problem.microbatches);
-  const fitting = candidates.filter(
-    (c) =>
-      (s > 0 || c.first === 1) &&
-      (s < p - 1 || c.last === L) &&
-      c.first >= s + 1 &&
-      c.last <= L - (p - 1 - s) &&
-      stagePeakBytes(c.profile, k) <= problem.memoryBytes,
-  );
+  const fitting = candidates.filter((c) => {
+    const a = unitStartingAt(units, c.first);
+    const e = units.endingAt[c.last] as number;
+    return (
+      (s > 0 || a === 1) &&
+      (s < p - 1 || e === L) &&
+      a >= s + 1 &&
+      e <= L - (p - 1 - s) &&
+      stagePeakBytes(c.profile, k) <= problem.memoryBytes
+    );
+  });
   const bySegment = new Map<string, StageCandidate[]>();
   for (const c of fitting) {
     const key = `${c.first}:${c.last}`;

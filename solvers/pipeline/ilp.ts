@@ -25,6 +25,7 @@ import type {
   PipelineSolverAnswer,
   PipelineSolverOptions,
 } from "../../src/pipeline/types.js";
+import { pipelineUnits } from "../../src/pipeline/units.js";
 import { Deadline, TimeLimitReached } from "../../src/time-limit.js";
 import { assemble } from "./assemble.js";
 import { bestPartition } from "./dp.js";
@@ -97,7 +98,7 @@ export async function solvePipelineIlp(
 
 /** The stage counts tried: 1..min(P, L). */
 function stageCounts(problem: PipelineProblem): number {
-  return Math.min(problem.devices, problem.instance.nodes.length - 1);
+  return Math.min(problem.devices, pipelineUnits(problem.instance).count);
 }
 
 async function solveStageCount(

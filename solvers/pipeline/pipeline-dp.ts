@@ -17,6 +17,7 @@ import type {
   PipelineSolverAnswer,
   PipelineSolverOptions,
 } from "../../src/pipeline/types.js";
+import { pipelineUnits } from "../../src/pipeline/units.js";
 import { Deadline, TimeLimitReached } from "../../src/time-limit.js";
 import { answerOf } from "./answer.js";
 import { assemble } from "./assemble.js";
@@ -26,7 +27,7 @@ import { menuFor } from "./menus.js";
 function solve(problem: PipelineProblem, options: PipelineSolverOptions): PipelineSolverAnswer {
   const deadline = new Deadline(options.timeLimitSec);
   const menu = menuFor(problem, options, deadline);
-  const L = problem.instance.nodes.length - 1;
+  const L = pipelineUnits(problem.instance).count;
   const plans: PipelinePlan[] = [];
   let periodMs = Number.POSITIVE_INFINITY;
   try {

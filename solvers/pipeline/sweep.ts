@@ -4,34 +4,39 @@
  * and the last one after it is sent, so a micro-batch keeps only the stage's input between its parts;
  * the backward part is a whole single-device schedule of the stage (`inner`) run from that input.
  * The result is `inner` with the sweep inserted after its leading loads of the stage's sources
- * (the chain input, or `pipe.src` and `pipe.recv`). O(|inner| + stage length).
+ * (the graph's input and labels, or `pipe.src` and `pipe.recv`). On an op-level stage each activation
+ * is freed after its last reader in the sweep. O(|inner| + stage size).
  */
 import type { Instance } from "../../src/instance/types.js";
-import { STAGE_RECEIVE_ID, STAGE_SOURCE_ID } from "../../src/pipeline/stage-instance.js";
+import { STAGE_RECEIVE_ID } from "../../src/pipeline/stage-instance.js";
 import { ops, type Schedule } from "../../src/schedule/types.js";
 
 /** `inner` preceded by a forward sweep (see the module comment); undefined when `inner` does not start by loading the sources. */
 export function withForwardSweep(stage: Instance, inner: Schedule): Schedule | undefined {
-  const loaded = new Set<string>();
+  const leading = new Set(
+    stage.nodes.filter((node) => node.inputs.length === 0 || node.id === STAGE_RECEIVE_ID).map((n) => n.id),
+  );
   let prefix = 0;
-  const head =
-    stage.nodes[0]?.id === STAGE_SOURCE_ID ? [STAGE_SOURCE_ID, STAGE_RECEIVE_ID] : [stage.nodes[0]?.id];
-  const leading = new Set(head);
   while (prefix < inner.length) {
     const op = inner[prefix] as Schedule[number];
     if (op.op !== "F" || !leading.has(op.node)) break;
-    loaded.add(op.node);
     prefix++;
   }
-  if (loaded.size !== leading.size) return undefined;
-  const sweep: Schedule[number][] = [];
-  let previous: string | undefined;
-  for (const node of stage.nodes) {
-    if (loaded.has(node.id)) continue;
-    sweep.push(ops.forward(node.id, false));
-    if (previous !== undefined) sweep.push(ops.freeActivation(previous));
-    previous = node.id;
+  if (prefix !== leading.size) return undefined;
+  return [...inner.slice(0, prefix), ...sweep(stage, leading), ...inner.slice(prefix)];
+}
+
+/** Forwards of every node not in `leading`, in order, each freed right after its last reader runs. */
+function sweep(stage: Instance, leading: ReadonlySet<string>): Schedule[number][] {
+  const lastReader = new Map<string, string>();
+  for (const node of stage.nodes) for (const input of node.inputs) lastReader.set(input, node.id);
+  const swept = stage.nodes.filter((node) => !leading.has(node.id));
+  const steps: Schedule[number][] = [];
+  for (const node of swept) {
+    steps.push(ops.forward(node.id, false));
+    const done = [...new Set(node.inputs)].filter((id) => !leading.has(id) && lastReader.get(id) === node.id);
+    for (const id of done) steps.push(ops.freeActivation(id));
   }
-  if (previous !== undefined) sweep.push(ops.freeActivation(previous));
-  return [...inner.slice(0, prefix), ...sweep, ...inner.slice(prefix)];
+  for (const node of swept) if (!lastReader.has(node.id)) steps.push(ops.freeActivation(node.id));
+  return steps;
 }

@@ -10,6 +10,7 @@ import { type SimulatedStage, simulatePipeline } from "./simulate.js";
 import { stageInstance } from "./stage-instance.js";
 import { profileStage } from "./stage-profile.js";
 import type { PipelineEvaluation, PipelinePlan, PipelineProblem, StagePlan } from "./types.js";
+import { pipelineUnits, stageMembers } from "./units.js";
 
 /**
  * Evaluates `plan` on `problem` (from `pipelineProblem`).
@@ -44,16 +45,21 @@ export function evaluatePipeline(problem: PipelineProblem, plan: PipelinePlan): 
   const m = problem.microbatches;
   const { stepMs, devices } = simulatePipeline(simulated, problem.schedule, m, problem.link);
   const work = instance.nodes.reduce((sum, node) => sum + node.fwd + node.bwd, 0);
-  const reports = devices.map((device, s) => ({
-    device: s,
-    first: (plan.stages[s] as StagePlan).first,
-    last: (plan.stages[s] as StagePlan).last,
-    profile: (simulated[s] as SimulatedStage).profile,
-    maxInFlight: device.maxInFlight,
-    peakBytes: device.peakBytes,
-    busyMs: device.busyMs,
-    timeline: device.timeline,
-  }));
+  const reports = devices.map((device, s) => {
+    const { first, last } = plan.stages[s] as StagePlan;
+    return {
+      device: s,
+      first,
+      last,
+      nodeCount: stageMembers(instance, first, last).length,
+      lastNode: instance.nodes[last]?.id ?? "",
+      profile: (simulated[s] as SimulatedStage).profile,
+      maxInFlight: device.maxInFlight,
+      peakBytes: device.peakBytes,
+      busyMs: device.busyMs,
+      timeline: device.timeline,
+    };
+  });
   return {
     valid: true,
     stepMs,
@@ -64,14 +70,18 @@ export function evaluatePipeline(problem: PipelineProblem, plan: PipelinePlan): 
   };
 }
 
-/** The state bytes of the stage holding `stage.first..stage.last` (node 0's with stage 0). */
+/** The state bytes of the stage holding the units `stage.first..stage.last` (units.ts: its sources included). */
 export function stageStateBytes(problem: PipelineProblem, stage: Pick<StagePlan, "first" | "last">): number {
-  let bytes = stage.first === 1 ? (problem.stateBytes[0] ?? 0) : 0;
-  for (let v = stage.first; v <= stage.last; v++) bytes += problem.stateBytes[v] ?? 0;
+  let bytes = 0;
+  for (const v of stageMembers(problem.instance, stage.first, stage.last))
+    bytes += problem.stateBytes[v] ?? 0;
   return bytes;
 }
 
-/** Every structural issue of `plan`: the stages must cover nodes 1..L contiguously, at most P of them. */
+/**
+ * Every structural issue of `plan`: the stages must cover nodes 1..L contiguously, at most P of them,
+ * each ending at a cut point (units.ts; on a chain, any node).
+ */
 function planIssues(problem: PipelineProblem, plan: PipelinePlan): InputIssue[] {
   const issues: InputIssue[] = [];
   const stages = (plan as { stages?: unknown }).stages;
@@ -92,6 +102,7 @@ function planIssues(problem: PipelineProblem, plan: PipelinePlan): InputIssue[] 
       received: `${stages.length}`,
     });
   const last = problem.instance.nodes.length - 1;
+  const endsAt = pipelineUnits(problem.instance).endingAt;
   let expectedFirst = 1;
   stages.forEach((stage: StagePlan, s: number) => {
     if (stage.first !== expectedFirst)
@@ -106,6 +117,13 @@ function planIssues(problem: PipelineProblem, plan: PipelinePlan): InputIssue[] 
         code: "bad-value",
         path: `stages[${s}].last`,
         expected: `an index from first to ${last}`,
+        received: describeValue(stage.last),
+      });
+    else if (endsAt[stage.last] === 0)
+      issues.push({
+        code: "bad-value",
+        path: `stages[${s}].last`,
+        expected: `a cut point of the graph, where one activation is all that crosses (${cutList(endsAt)})`,
         received: describeValue(stage.last),
       });
     if (!Array.isArray(stage.schedule as Schedule))
@@ -126,4 +144,14 @@ function planIssues(problem: PipelineProblem, plan: PipelinePlan): InputIssue[] 
       received: describeValue(tail.last),
     });
   return issues;
+}
+
+/** The cut points, for a message: all of them when few, else the first ones. */
+function cutList(endsAt: Int32Array): string {
+  const cuts: number[] = [];
+  endsAt.forEach((u, v) => {
+    if (u !== 0) cuts.push(v);
+  });
+  const shown = cuts.slice(0, 12).join(", ");
+  return cuts.length > 12 ? `${shown}, ... (${cuts.length} in all)` : shown;
 }

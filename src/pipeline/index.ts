@@ -5,8 +5,8 @@ export { deviceOrder, inFlightCount, type Part } from "./order.js";
 export {
   MAX_PIPELINE_PARTS,
   type PipelineProblemOptions,
-  pipelineChainRejection,
   pipelineProblem,
+  pipelineStructureRejection,
 } from "./problem.js";
 export { transferMs } from "./simulate.js";
 export { STAGE_RECEIVE_ID, STAGE_SINK_ID, STAGE_SOURCE_ID, stageInstance } from "./stage-instance.js";
@@ -15,3 +15,4 @@ export { profileStage, type StageProfileResult } from "./stage-profile.js";
 export { stateBytesOf } from "./state-bytes.js";
 export { timelineSvg } from "./timeline-svg.js";
 export * from "./types.js";
+export { type PipelineUnits, pipelineUnits, stageMembers } from "./units.js";

@@ -1,5 +1,5 @@
 /**
- * Builds and checks a pipeline problem (proofs/pipeline-model.md, "Problem"): the chain, devices,
+ * Builds and checks a pipeline problem (proofs/pipeline-model.md, "Problem"): the graph, devices,
  * per-device memory, micro-batches, schedule kind, link and per-node state, every default filled in
  * and every bad field reported at once.
  */
@@ -16,6 +16,11 @@ import {
   type PipelineProblem,
   type PipelineScheduleKind,
 } from "./types.js";
+import { pipelineUnits } from "./units.js";
+
+/** Why a graph takes fewer devices than it has nodes. */
+const UNITS_WHY =
+  " (stages end only at cut points, where one activation crosses: this graph has that many units)";
 
 /** What `pipelineProblem` accepts besides the instance. */
 export interface PipelineProblemOptions {
@@ -33,40 +38,35 @@ export interface PipelineProblemOptions {
 /** Largest device and micro-batch counts accepted (a plan has one timeline segment per part). */
 export const MAX_PIPELINE_PARTS = 1_000_000;
 
-/** Why `instance` is not a chain (node k reads exactly node k - 1), or undefined. */
-export function pipelineChainRejection(instance: Instance): string | undefined {
-  const { nodes } = instance;
-  if (nodes.length < 2) return "a chain needs an input and at least one more node";
-  if ((nodes[0]?.inputs.length ?? 0) !== 0) return `the first node ${nodes[0]?.id} must have no inputs`;
-  for (let k = 1; k < nodes.length; k++) {
-    const inputs = nodes[k]?.inputs ?? [];
-    if (inputs.length !== 1 || inputs[0] !== nodes[k - 1]?.id)
-      return `node ${nodes[k]?.id} must read exactly the node listed before it (${nodes[k - 1]?.id})`;
-  }
+/** Why `instance` cannot be pipelined (it needs an input and at least one more node), or undefined. */
+export function pipelineStructureRejection(instance: Instance): string | undefined {
+  if (instance.nodes.length < 2) return "a pipeline needs an input and at least one more node";
   return undefined;
 }
 
 /**
  * The checked problem of `instance` under `options`.
- * @throws InputError listing every issue: not a chain (path `nodes`), devices or micro-batches not a
- *   positive integer, a bad memory, schedule kind, link or state
+ * @throws InputError listing every issue: too few nodes (path `nodes`), devices not from 1 to the
+ *   number of units (units.ts: stages end at cut points), micro-batches not a positive integer, a bad
+ *   memory, schedule kind, link or state
  */
 export function pipelineProblem(instance: Instance, options: PipelineProblemOptions): PipelineProblem {
   requireInstance(instance, "pipeline");
   const issues: InputIssue[] = [];
-  const chain = pipelineChainRejection(instance);
-  if (chain !== undefined)
-    issues.push({ code: "structure", path: "nodes", expected: "a chain", received: chain });
-  const count = (path: string, value: unknown, most: number) => {
+  const structure = pipelineStructureRejection(instance);
+  if (structure !== undefined)
+    issues.push({ code: "structure", path: "nodes", expected: "at least two nodes", received: structure });
+  const count = (path: string, value: unknown, most: number, why = "") => {
     if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > most)
       issues.push({
         code: "option",
         path,
-        expected: `an integer from 1 to ${most}`,
+        expected: `an integer from 1 to ${most}${why}`,
         received: describeValue(value),
       });
   };
-  count("devices", options.devices, Math.max(1, instance.nodes.length - 1));
+  const units = structure === undefined ? pipelineUnits(instance).count : 1;
+  count("devices", options.devices, units, units < instance.nodes.length - 1 ? UNITS_WHY : "");
   count("microbatches", options.microbatches, MAX_PIPELINE_PARTS);
   if (!PIPELINE_SCHEDULE_KINDS.includes(options.schedule as PipelineScheduleKind))
     issues.push({

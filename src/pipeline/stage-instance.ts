@@ -1,21 +1,24 @@
 /**
- * The sub-instance a pipeline stage runs (proofs/pipeline-model.md, "Stages"): nodes `first..last` of a
- * chain, with what crosses the stage's boundaries made explicit so that the single-device evaluator
- * counts it.
- * - Stage 0 starts at the chain's own input (node 0). A later stage starts with a source `pipe.src`
+ * The sub-instance a pipeline stage runs (proofs/pipeline-model.md, "Stages"): the nodes of the units
+ * `first..last` (units.ts; on a chain, nodes `first..last`), with what crosses the stage's boundaries
+ * made explicit so that the single-device evaluator counts it.
+ * - Stage 0 holds the graph's own input (node 0). A later stage starts with a source `pipe.src`
  *   (0 bytes) and `pipe.recv`, the activation received from the previous stage (the bytes and gradient
- *   bytes of node `first - 1`, not recomputable, backward reads nothing): `F pipe.recv` allocates it,
- *   the stage's first backward adds into its gradient, and `B pipe.recv` (0 ms) is when that gradient
- *   is sent back and freed.
+ *   bytes of node `first - 1`, a cut point, not recomputable, backward reads nothing): every reader of
+ *   node `first - 1` reads `pipe.recv` instead; `F pipe.recv` allocates it, the stage's first backward
+ *   adds into its gradient, and `B pipe.recv` (0 ms) is when that gradient is sent back and freed.
+ * - The stage's own sources (the input, labels read by the loss) come next, then its other nodes in
+ *   the graph's order.
  * - A stage that does not end at the loss ends with a sink `pipe.sink` (0 bytes, reads node `last`,
  *   backward reads nothing): `B pipe.sink` is when the gradient of node `last` arrives from the next
  *   stage (it allocates it); the stage's schedule starts its backward part there.
- * The stage's `fixedBytes` is its state (the sum of `stateBytes` over its nodes). O(last - first).
+ * The stage's `fixedBytes` is its state (the sum of `stateBytes` over its nodes). O(n).
  */
 import { InputError } from "../errors.js";
 import type { InstanceDocument, NodeDocument } from "../instance/document.js";
 import { parseInstance } from "../instance/parse.js";
 import type { Instance, InstanceNode } from "../instance/types.js";
+import { pipelineUnits, stageMembers, unitStartingAt } from "./units.js";
 
 /** Id of the zero-byte source before a received activation. */
 export const STAGE_SOURCE_ID = "pipe.src";
@@ -27,10 +30,10 @@ export const STAGE_SINK_ID = "pipe.sink";
 const cache = new WeakMap<Instance, Map<string, Instance>>();
 
 /**
- * The sub-instance of the stage holding nodes `first..last` of `instance` (a chain), with `stateBytes`
- * as its fixedBytes. Cached per (instance, first, last, stateBytes).
- * @throws InputError (code `option`, path `stage`) when the range is not within the chain's nodes 1..L
- *   or a node id collides with the boundary nodes' ids
+ * The sub-instance of the stage holding the units `first..last` of `instance`, with `stateBytes` as its
+ * fixedBytes. Cached per (instance, first, last, stateBytes).
+ * @throws InputError (code `option`, path `stage`) when the range is not within nodes 1..L or does not
+ *   start after and end at cut points, or a node id collides with the boundary nodes' ids
  */
 export function stageInstance(instance: Instance, first: number, last: number, stateBytes: number): Instance {
   const key = `${first}:${last}:${stateBytes}`;
@@ -44,16 +47,7 @@ export function stageInstance(instance: Instance, first: number, last: number, s
 }
 
 function buildStage(instance: Instance, first: number, last: number, stateBytes: number): Instance {
-  const n = instance.nodes.length;
-  if (!Number.isInteger(first) || !Number.isInteger(last) || first < 1 || last < first || last > n - 1)
-    throw new InputError("stageInstance", [
-      {
-        code: "option",
-        path: "stage",
-        expected: `node indices 1 <= first <= last <= ${n - 1}`,
-        received: `first ${first}, last ${last}`,
-      },
-    ]);
+  checkRange(instance, first, last);
   const reserved = new Set([STAGE_SOURCE_ID, STAGE_RECEIVE_ID, STAGE_SINK_ID]);
   const clash = instance.nodes.find((node) => reserved.has(node.id));
   if (clash !== undefined)
@@ -62,14 +56,13 @@ function buildStage(instance: Instance, first: number, last: number, stateBytes:
       [{ code: "bad-value", path: "nodes", expected: "no node id starting with pipe.", received: clash.id }],
       instance.name,
     );
-  const nodes: NodeDocument[] =
-    first === 1
-      ? [nodeDocument(instance.nodes[0] as InstanceNode, undefined)]
-      : head(instance.nodes[first - 1] as InstanceNode);
-  for (let v = first; v <= last; v++) {
-    const node = instance.nodes[v] as InstanceNode;
-    nodes.push(nodeDocument(node, nodes[nodes.length - 1]?.id));
-  }
+  const received = first === 1 ? undefined : (instance.nodes[first - 1] as InstanceNode);
+  const nodes: NodeDocument[] = received === undefined ? [] : head(received);
+  const members = stageMembers(instance, first, last).map((v) => instance.nodes[v] as InstanceNode);
+  const sources = members.filter((node) => node.inputs.length === 0);
+  for (const node of [...sources, ...members.filter((node) => node.inputs.length > 0)])
+    nodes.push(nodeDocument(node, received?.id));
+  const n = instance.nodes.length;
   if (last < n - 1) {
     const tail = instance.nodes[last] as InstanceNode;
     nodes.push({ id: STAGE_SINK_ID, fwd: 0, bwd: 0, bytes: 0, inputs: [tail.id], needs: [] });
@@ -83,6 +76,22 @@ function buildStage(instance: Instance, first: number, last: number, stateBytes:
   };
   if (instance.hardware !== undefined) document.hardware = { ...instance.hardware };
   return parseInstance(document);
+}
+
+/** Refuses a range that is not whole units within nodes 1..L. */
+function checkRange(instance: Instance, first: number, last: number): void {
+  const n = instance.nodes.length;
+  const units = pipelineUnits(instance);
+  const within = Number.isInteger(first) && Number.isInteger(last) && first >= 1 && last >= first && last < n;
+  if (within && unitStartingAt(units, first) !== 0 && (units.endingAt[last] ?? 0) !== 0) return;
+  throw new InputError("stageInstance", [
+    {
+      code: "option",
+      path: "stage",
+      expected: `node indices 1 <= first <= last <= ${n - 1}, first right after a cut point (or 1) and last a cut point`,
+      received: `first ${first}, last ${last}`,
+    },
+  ]);
 }
 
 /** The source and received activation that open a stage after the first. */
@@ -103,8 +112,8 @@ function head(previous: InstanceNode): NodeDocument[] {
   ];
 }
 
-/** `node` as a document reading `input` (none for the chain's own input). */
-function nodeDocument(node: InstanceNode, input: string | undefined): NodeDocument {
+/** `node` as a document, its reads of node `received` (the previous stage's output) turned into `pipe.recv`. */
+function nodeDocument(node: InstanceNode, received: string | undefined): NodeDocument {
   const document: NodeDocument = {
     id: node.id,
     fwd: node.fwd,
@@ -120,7 +129,8 @@ function nodeDocument(node: InstanceNode, input: string | undefined): NodeDocume
     elementBytes: node.elementBytes,
     density: node.density,
   };
-  if (input !== undefined) document.inputs = [input];
+  if (node.inputs.length > 0)
+    document.inputs = node.inputs.map((id) => (id === received ? STAGE_RECEIVE_ID : id));
   if (Object.keys(node.storage).length > 0) document.storage = { ...node.storage };
   return document;
 }

@@ -109,6 +109,10 @@ export interface DeviceReport {
   readonly device: number;
   readonly first: number;
   readonly last: number;
+  /** How many nodes of the graph the stage holds (its units' nodes, sources included). */
+  readonly nodeCount: number;
+  /** Id of the stage's last node (the activation it sends, or the loss). */
+  readonly lastNode: string;
   readonly profile: StageProfile;
   /** Largest number of micro-batches in flight at once. */
   readonly maxInFlight: number;

@@ -1,11 +1,12 @@
 /**
  * Exhaustive searches over pipeline plans, written apart from pipeline-ilp's model: every contiguous
- * partition of the chain into 1..P stages, each stage taking every schedule a given menu offers, each
+ * partition of the graph's units (a chain's nodes; an op graph's blocks between cut points) into 1..P stages, each stage taking every schedule a given menu offers, each
  * plan judged by the pipeline evaluator. Exponential; for small chains.
  */
 import { evaluatePipeline, stageStateBytes } from "../../src/pipeline/evaluate.js";
 import { stageInstance } from "../../src/pipeline/stage-instance.js";
 import type { PipelinePlan, PipelineProblem, StagePlan } from "../../src/pipeline/types.js";
+import { pipelineUnits } from "../../src/pipeline/units.js";
 import { keepSchedule, storeAllSchedule } from "../../src/schedule/builders.js";
 import type { Schedule } from "../../src/schedule/types.js";
 
@@ -28,10 +29,11 @@ export function exhaustivePipeline(
   problem: PipelineProblem,
   menu: StageMenuOf,
 ): { stepMs: number; plan: PipelinePlan } | undefined {
-  const L = problem.instance.nodes.length - 1;
+  const units = pipelineUnits(problem.instance);
   let best: { stepMs: number; plan: PipelinePlan } | undefined;
-  for (let p = 1; p <= Math.min(problem.devices, L); p++)
-    for (const ends of cuts(L, p)) {
+  for (let p = 1; p <= Math.min(problem.devices, units.count); p++)
+    for (const unitEnds of cuts(units.count, p)) {
+      const ends = unitEnds.map((u) => units.ends[u - 1] as number);
       const options = ends.map((last, s) => {
         const first = s === 0 ? 1 : (ends[s - 1] as number) + 1;
         return menu(problem, first, last).map((schedule): StagePlan => ({ first, last, schedule }));
@@ -45,7 +47,7 @@ export function exhaustivePipeline(
   return best;
 }
 
-/** Every list of stage ends (last node of each of p stages) of a chain of nodes 1..L, the last being L. */
+/** Every list of stage ends (last unit of each of p stages) of a chain of units 1..L, the last being L. */
 function cuts(L: number, p: number): number[][] {
   const found: number[][] = [];
   const stack: number[][] = [[]];

@@ -16,7 +16,7 @@ import { pipelineProblem } from "../../src/pipeline/problem.js";
 import type { PipelineSolverAnswer, PipelineSolverOptions } from "../../src/pipeline/types.js";
 import { NO_DEADLINE } from "../../src/time-limit.js";
 import { exhaustivePipeline, storeAllOnly, storeAllOrRecompute } from "./exhaustive.js";
-import { smallProblem, testChain } from "./problems.js";
+import { smallDagProblem, smallProblem, testChain } from "./problems.js";
 
 const SEED = 20261202;
 const TOLERANCE = 1e-6;
@@ -71,6 +71,25 @@ describe("pipeline-ilp against exhaustive search", () => {
       }
       if (simple !== undefined)
         expect(answer.claimedStepMs as number).toBeLessThanOrEqual(simple.stepMs * (1 + TOLERANCE));
+    },
+  );
+});
+
+describe("pipeline-ilp on op-level graphs, cut at their cut points", () => {
+  test.prop([smallDagProblem(6), fc.boolean()], { seed: SEED, numRuns: 20 })(
+    "its step time is the least over its class, found by an exhaustive search over partitions at cut points",
+    async (problem, checkpointing) => {
+      const answer = await solvePipelineIlp(problem, options(checkpointing));
+      const menu = menuFor(problem, options(checkpointing), NO_DEADLINE);
+      const candidates = stageCandidates(problem, menu, checkpointing, NO_DEADLINE).list;
+      const ofClass = exhaustivePipeline(problem, (_, first, last) =>
+        candidates.filter((c) => c.first === first && c.last === last).map((c) => c.schedule),
+      );
+      if (ofClass === undefined) expect(answer.status).toBe("infeasible");
+      else {
+        expect(answer.status).toBe("optimal");
+        expectClose(evaluatedStep(problem, answer), ofClass.stepMs);
+      }
     },
   );
 });

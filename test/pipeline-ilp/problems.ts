@@ -3,7 +3,9 @@ import { fc } from "@fast-check/vitest";
 import { parseInstance } from "../../src/instance/parse.js";
 import { pipelineProblem } from "../../src/pipeline/problem.js";
 import type { PipelineProblem } from "../../src/pipeline/types.js";
+import { pipelineUnits } from "../../src/pipeline/units.js";
 import { storeAllEvaluation } from "../../src/schedule/builders.js";
+import { buildDag, dagArb } from "../graph/dags.js";
 
 /** A chain of `layers` after the input, with state bytes `fixedBytes` (split over the nodes by time). */
 export function testChain(
@@ -55,6 +57,32 @@ export function smallProblem(minLayers: number, maxLayers: number): fc.Arbitrary
         microbatches,
         schedule,
         ...(link === undefined ? {} : { link }),
+      });
+    });
+}
+
+/**
+ * A problem on a small random DAG (test/graph/dags.ts: skips, labels, tapes, nodes that may not be
+ * recomputed) with up to `maxNodes` nodes after the input, cut at its cut points: settings as
+ * `smallProblem`'s.
+ */
+export function smallDagProblem(maxNodes: number): fc.Arbitrary<PipelineProblem> {
+  return fc
+    .record({
+      dag: dagArb(maxNodes),
+      devices: fc.integer({ min: 1, max: 3 }),
+      schedule: fc.constantFrom("gpipe", "1f1b"),
+      microbatches: fc.integer({ min: 1, max: 4 }),
+      memory: fc.integer({ min: 40, max: 300 }),
+    })
+    .map(({ dag, devices, schedule, microbatches, memory }) => {
+      const instance = buildDag(dag, "ilp-dag");
+      const peak = storeAllEvaluation(instance).peakBytes;
+      return pipelineProblem(instance, {
+        devices: Math.min(devices, pipelineUnits(instance).count),
+        memory: Math.floor((peak * memory) / 100),
+        microbatches,
+        schedule,
       });
     });
 }

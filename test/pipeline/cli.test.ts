@@ -29,6 +29,29 @@ describe("remat pipeline", () => {
     expect(run.out).toContain("lower bound");
   });
 
+  it("cuts an op-level graph only at its cut points and names the node each stage ends at", async () => {
+    const run = await cli(
+      "pipeline",
+      "instances/examples/skip-dag.json",
+      "--devices",
+      "4",
+      "--memory",
+      "none",
+      "--microbatches",
+      "2",
+      "--schedule",
+      "gpipe",
+      "--json",
+    );
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.out);
+    const ends = result.evaluation.devices.map((device: { lastNode: string }) => device.lastNode);
+    expect(ends.length).toBeGreaterThan(0);
+    // c2 is inside the residual block (r1 is read after it): no stage may end there
+    expect(ends).not.toContain("c2");
+    expect(ends[ends.length - 1]).toBe("loss");
+  });
+
   it("gives a JSON result the pipeline evaluator checked, and draws the timeline", async () => {
     const plot = join(folder, "timeline.svg");
     const run = await cli(
@@ -87,7 +110,7 @@ describe("remat pipeline", () => {
     expect(missing.err).toContain("--memory");
   });
 
-  it("exits 2 for a state file that does not sum to fixedBytes, and for a graph that is not a chain", async () => {
+  it("exits 2 for a state file that does not sum to fixedBytes, and for more devices than a graph has units", async () => {
     const state = join(folder, "state.json");
     writeFileSync(state, JSON.stringify({ x: 1 }));
     const bad = await cli(
@@ -110,7 +133,7 @@ describe("remat pipeline", () => {
       "pipeline",
       "instances/examples/skip-dag.json",
       "--devices",
-      "2",
+      "5",
       "--memory",
       "none",
       "--microbatches",
@@ -119,6 +142,8 @@ describe("remat pipeline", () => {
       "1f1b",
     );
     expect(dag.code).toBe(2);
-    expect(dag.err).toContain("nodes");
+    expect(dag.err).toContain("--devices");
+    expect(dag.err).toContain("cut points");
+    expect(dag.err).not.toContain("    at ");
   });
 });

@@ -5,21 +5,21 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { linkLatencyMs, linkPeriodMs } from "../../solvers/pipeline/assemble.js";
 import { bestPartition } from "../../solvers/pipeline/dp.js";
 import { pipelineSolvers } from "../../solvers/pipeline/registry.js";
 import { solvePipeline } from "../../solvers/pipeline/solve.js";
-import { LADDER_RATIO, StageMenu } from "../../solvers/pipeline/stage-menu.js";
+import { LADDER_RATIO } from "../../solvers/pipeline/stage-ladder.js";
+import { StageMenu } from "../../solvers/pipeline/stage-menu.js";
 import { solve } from "../../solvers/solve.js";
 import { InputError } from "../../src/errors.js";
 import { DEFAULT_COSTS, randomChain } from "../../src/generate/families.js";
 import type { Instance } from "../../src/instance/types.js";
-import { inFlightCount } from "../../src/pipeline/order.js";
 import type { PipelineProblem, PipelineScheduleKind } from "../../src/pipeline/types.js";
 import { storeAllEvaluation } from "../../src/schedule/builders.js";
 import { NO_DEADLINE } from "../../src/time-limit.js";
 import { PROPERTY_SEED } from "../arbitraries.js";
 import { problem, uniformChain } from "./chains.js";
+import { objective, partitions } from "./partitions.js";
 
 const coarse = { ...DEFAULT_COSTS, tapeChance: 0.5 };
 const kinds: PipelineScheduleKind[] = ["gpipe", "1f1b"];
@@ -60,36 +60,6 @@ function problemOf(s: Setting): PipelineProblem {
 
 const options = { slots: 40, checkpointing: true, timeLimitSec: Number.POSITIVE_INFINITY };
 
-/** (period, latency) of a partition with the menu's stage costs, as the DP defines them. */
-function objective(p: PipelineProblem, menu: StageMenu, ends: readonly number[]): [number, number] {
-  let period = 0;
-  let latency = 0;
-  let first = 1;
-  for (const [s, last] of ends.entries()) {
-    const option = menu.bestFor(first, last, inFlightCount(p.schedule, s, ends.length, p.microbatches));
-    if (option === null) return [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
-    const c = option.profile.forwardMs + option.profile.backwardMs;
-    if (s > 0) {
-      period = Math.max(period, linkPeriodMs(p, first - 1));
-      latency += linkLatencyMs(p, first - 1);
-    }
-    period = Math.max(period, c);
-    latency += c;
-    first = last + 1;
-  }
-  return [period, latency];
-}
-
-/** Every contiguous partition of nodes 1..L into `stages` stages, as stage ends. */
-function* partitions(L: number, stages: number, from = 1): Generator<number[]> {
-  if (stages === 1) {
-    yield [L];
-    return;
-  }
-  for (let end = from; end <= L - stages + 1; end++)
-    for (const rest of partitions(L, stages - 1, end + 1)) yield [end, ...rest];
-}
-
 describe("pipeline solvers", () => {
   it("return plans that the pipeline evaluator finds valid and within every device's memory", () => {
     fc.assert(
@@ -123,10 +93,9 @@ describe("pipeline solvers", () => {
       fc.property(setting, (s) => {
         const p = problemOf(s);
         const menu = new StageMenu(p, { ...options, deadline: NO_DEADLINE });
-        const L = p.instance.nodes.length - 1;
         for (let stages = 1; stages <= p.devices; stages++) {
           let best: [number, number] = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
-          for (const ends of partitions(L, stages)) {
+          for (const ends of partitions(p, stages)) {
             const value = objective(p, menu, ends);
             if (value[0] < best[0] || (value[0] === best[0] && value[1] < best[1])) best = value;
           }

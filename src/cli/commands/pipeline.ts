@@ -1,4 +1,4 @@
-/** `remat pipeline`: partition a chain into pipeline stages on P devices, and report the plan's step time. */
+/** `remat pipeline`: partition a chain or an op graph (at its cut points) into pipeline stages on P devices, and report the plan's step time. */
 
 import { pipelineSolvers } from "../../../solvers/pipeline/registry.js";
 import { type SolvePipelineOptions, solvePipelineAsync } from "../../../solvers/pipeline/solve.js";
@@ -22,10 +22,11 @@ const HELP = `remat pipeline INSTANCE --devices P --memory M --microbatches m --
                       [--solver NAME] [--link B] [--latency T] [--slots S] [--no-checkpointing]
                       [--state FILE] [--time-limit S] [--lp highs|glpk|jslp] [--json] [--plot FILE.svg]
 
-Cuts a chain instance into contiguous stages on P devices (stage s on device s), runs m
-micro-batches with the schedule kind (gpipe: all forwards then all backwards; 1f1b: PipeDream-Flush),
-gives each stage a single-device schedule (store-all or chain-dp's checkpointing under the memory its
-in-flight micro-batches leave), and reports the partition, each device's peak, the step time and the
+Cuts an instance into contiguous stages on P devices (stage s on device s): a chain anywhere, an
+op-level graph only at its cut points (where one activation is all that crosses). Runs m micro-batches
+with the schedule kind (gpipe: all forwards then all backwards; 1f1b: PipeDream-Flush), gives each
+stage a single-device schedule (store-all, or chain-dp's checkpointing of its nodes or of its blocks
+under the memory its in-flight micro-batches leave), and reports the partition, each device's peak, the step time and the
 throughput against the ideal (m x total compute / P) and a proven lower bound. Every plan is checked
 by the pipeline evaluator (proofs/pipeline-model.md).
 
@@ -180,21 +181,20 @@ export function describe(result: PipelineResult): string {
   const evaluation = result.evaluation;
   const bound = `lower bound ${result.lowerBound.valueMs.toFixed(3)} ms (${result.lowerBound.method})`;
   if (evaluation === null) return [head, result.reason ?? "", bound].join("\n");
-  const nodes = result.plan?.stages ?? [];
   const rows = evaluation.devices.map((device, s) => [
     String(s),
     `${device.first}..${device.last}`,
-    String((nodes[s]?.last ?? 0) - (nodes[s]?.first ?? 0) + 1),
+    device.lastNode,
+    String(device.nodeCount),
     formatBytes(device.profile.stateBytes),
     formatBytes(device.profile.keptBytes),
     String(device.maxInFlight),
     String(device.profile.recomputations),
     formatBytes(device.peakBytes),
     (device.profile.forwardMs + device.profile.backwardMs).toFixed(3),
-    device.busyMs.toFixed(3),
   ]);
   const table = renderTable(
-    ["device", "nodes", "count", "state", "kept/mb", "in flight", "recomputes", "peak", "ms/mb", "busy ms"],
+    ["device", "nodes", "ends at", "count", "state", "kept/mb", "in flight", "recomp", "peak", "ms/mb"],
     rows,
   );
   const ideal = evaluation.idealStepMs;
