@@ -1,12 +1,11 @@
 /**
  * chain-dp's rungs for one stage (proofs/pipeline-dp.md, "The stage menu"): the budget ladder
  * b_i = state + X * LADDER_RATIO^i, i = 0..LADDER_LEVELS-1, X the store-all peak above the state of
- * what chain-dp runs on. That is the stage's sub-instance itself when it is a chain (rungs above the
- * device memory M are skipped: no option they give can fit), or, for an op-level stage, its block chain
- * at its cut points (solvers/graph/cut-chain.ts), whose sizes only guide chain-dp: its schedules are
- * expanded to the stage's own nodes and judged by the stage profiler, and every rung is tried (the
- * expanded peak is not known before). Either way the rungs depend on the stage alone, so a larger M
- * only adds options. A rung at or above the peak of the answer of the rung before it is skipped (that
+ * what chain-dp runs on. That is the stage's sub-instance itself when it is a chain, or, for an
+ * op-level stage, its block chain at its cut points (solvers/graph/cut-chain.ts), whose sizes only
+ * guide chain-dp: its schedules are expanded to the stage's own nodes and judged by the stage profiler.
+ * The rungs depend on the stage alone, not on the device memory M (which options fit is decided when
+ * they are looked up), so a larger M never removes an option and menus are shared across memories. A rung at or above the peak of the answer of the rung before it is skipped (that
  * answer is optimal there too), and the ladder stops at the first rung chain-dp finds infeasible.
  */
 import { InputError } from "../../src/errors.js";
@@ -30,24 +29,21 @@ interface LadderTarget {
   readonly fine: (schedule: Schedule) => Schedule;
   /** `chain-dp` or `block-chain-dp`, for option labels. */
   readonly label: string;
-  /** Whether a rung's budget is in the stage's own bytes (so rungs above M can be skipped). */
-  readonly exact: boolean;
 }
 
 /** The ladder's target for a stage sub-instance, or undefined when chain-dp has none (a DAG with tapes). */
 function ladderTarget(sub: Instance): LadderTarget | undefined {
   if (chainRejection(sub) === undefined)
-    return { instance: sub, fine: (schedule) => schedule, label: "chain-dp", exact: true };
+    return { instance: sub, fine: (schedule) => schedule, label: "chain-dp" };
   const blocks = cutPointChain(sub);
   if (blocks === undefined) return undefined;
-  return { instance: blocks.coarse, fine: blocks.fine, label: "block-chain-dp", exact: false };
+  return { instance: blocks.coarse, fine: blocks.fine, label: "block-chain-dp" };
 }
 
 /** What the ladder needs from the menu. */
 export interface LadderSettings {
   readonly slots: number;
   readonly deadline: Deadline;
-  readonly memoryBytes: number;
   /** Profiles and keeps a stage schedule; false when it is not a valid stage schedule. */
   readonly add: (schedule: Schedule, label: string) => boolean;
 }
@@ -65,7 +61,7 @@ export function runLadder(sub: Instance, settings: LadderSettings): number {
   let solves = 0;
   for (let i = 0; i < LADDER_LEVELS; i++) {
     const budget = Math.floor(base + above * LADDER_RATIO ** i);
-    if (budget >= covered || (target.exact && budget > settings.memoryBytes)) continue;
+    if (budget >= covered) continue;
     solves++;
     const schedule = chainDp(target.instance, budget, settings);
     if (schedule === undefined) return solves;

@@ -7,8 +7,8 @@
  * keeping only the stage's input, then the option as the backward part). Each option is profiled once
  * by the pipeline evaluator's rules (src/pipeline/stage-profile.ts); the best option of a stage for k
  * in flight is the fastest one whose peak (src/pipeline/stage-memory.ts) fits, ties to the smaller
- * peak. The options depend on the stage, its state, M, the slots and the checkpointing switch only, so
- * they are cached across solves. Cost: O(L^2) stages, each at most LADDER_LEVELS chain-dp solves.
+ * peak. The options depend on the stage, its state, the slots and the checkpointing switch only (not on
+ * M), so they are cached across solves. Cost: O(L^2) stages, each at most LADDER_LEVELS chain-dp solves.
  */
 import type { Instance } from "../../src/instance/types.js";
 import { stageStateBytes } from "../../src/pipeline/evaluate.js";
@@ -22,7 +22,7 @@ import type { Deadline } from "../../src/time-limit.js";
 import { runLadder } from "./stage-ladder.js";
 import { withForwardSweep } from "./sweep.js";
 
-/** Stage options already built, per instance and (stage, state, memory, slots, checkpointing). */
+/** Stage options already built, per instance and (stage, state, slots, checkpointing): not per memory. */
 const built = new WeakMap<Instance, Map<string, readonly StageOption[]>>();
 
 /** One schedule a stage may run, with its profile. */
@@ -69,7 +69,7 @@ export class StageMenu {
   /** Every option of stage `first..last`. */
   optionsOf(first: number, last: number): readonly StageOption[] {
     const state = stageStateBytes(this.problem, { first, last });
-    const key = `${first}:${last}:${state}:${this.problem.memoryBytes}:${this.settings.slots}:${this.settings.checkpointing}`;
+    const key = `${first}:${last}:${state}:${this.settings.slots}:${this.settings.checkpointing}`;
     const cache = built.get(this.problem.instance) ?? new Map<string, readonly StageOption[]>();
     built.set(this.problem.instance, cache);
     const known = cache.get(key);
@@ -95,7 +95,6 @@ export class StageMenu {
     this.solves += runLadder(sub, {
       slots: this.settings.slots,
       deadline: this.settings.deadline,
-      memoryBytes: this.problem.memoryBytes,
       add: (schedule, label) => add(schedule, label) !== undefined,
     });
     return options;
