@@ -12,21 +12,34 @@
  */
 
 import { pipelineSolvers } from "../solvers/pipeline/registry.js";
-import { type SolvePipelineOptions, solvePipeline } from "../solvers/pipeline/solve.js";
+import { type SolvePipelineOptions, solvePipeline, solvePipelineAsync } from "../solvers/pipeline/solve.js";
 import { parseInstance } from "../src/instance/parse.js";
 import type { Instance } from "../src/instance/types.js";
 import type { PipelineResult, PipelineScheduleKind } from "../src/pipeline/types.js";
+import { pipelineUnits } from "../src/pipeline/units.js";
 import type { ZooConfig } from "../src/zoo/config.js";
 import { generateInstance } from "../src/zoo/generate.js";
 import { zooModel } from "../src/zoo/registry.js";
 import { benchEnvironment, loadAverageNow, writeBenchResults } from "./environment.js";
 import { renderPipeline } from "./readme-pipeline.js";
 
-const NETWORKS: readonly { readonly name: string; readonly zoo: string; readonly config: ZooConfig }[] = [
-  { name: "gpt2-small", zoo: "gpt2-small", config: { batch: 8, seq: 1024 } },
-  { name: "resnet-50", zoo: "resnet-50", config: { batch: 32, inputSize: 224 } },
-  { name: "gpt2-24-layers", zoo: "gpt2-small", config: { batch: 8, seq: 1024, layers: 24 } },
+interface Network {
+  readonly name: string;
+  readonly zoo: string;
+  readonly config: ZooConfig;
+  /** `block`: the block chain; `op`: the op graph, cut only at its cut points. */
+  readonly level: "block" | "op";
+}
+
+const NETWORKS: readonly Network[] = [
+  { name: "gpt2-small", zoo: "gpt2-small", config: { batch: 8, seq: 1024 }, level: "block" },
+  { name: "resnet-50", zoo: "resnet-50", config: { batch: 32, inputSize: 224 }, level: "block" },
+  { name: "gpt2-24-layers", zoo: "gpt2-small", config: { batch: 8, seq: 1024, layers: 24 }, level: "block" },
+  { name: "gpt2-small-op", zoo: "gpt2-small", config: { batch: 8, seq: 1024 }, level: "op" },
+  { name: "resnet-50-op", zoo: "resnet-50", config: { batch: 32, inputSize: 224 }, level: "op" },
 ];
+/** pipeline-ilp's time limit per cell, seconds (it answers timeout with pipeline-dp's plan or better). */
+const ILP_TIME_LIMIT_SEC = 20;
 const DEVICES = [2, 4, 8] as const;
 const KINDS: readonly PipelineScheduleKind[] = ["1f1b", "gpipe"];
 const MICROBATCHES = 16;
@@ -37,17 +50,23 @@ const DEPTH_MEMORY = 16e9;
 const DEPTHS = [12, 24, 36, 48, 72, 96] as const;
 const MAX_MICROBATCHES = 256;
 
-/** The block-level instance of a zoo setting and its exact per-block state bytes. */
-function zooChain(zoo: string, config: ZooConfig): { instance: Instance; state: Record<string, number> } {
-  const generated = generateInstance({ zoo, config, level: "block" });
+/** The block- or op-level instance of a zoo setting and its exact per-node state bytes. */
+function zooChain(
+  zoo: string,
+  config: ZooConfig,
+  level: Network["level"] = "block",
+): { instance: Instance; state: Record<string, number> } {
+  const generated = generateInstance({ zoo, config, level });
   const instance = parseInstance(generated.document);
   const graph = zooModel(zoo).build(config);
   const params = new Map<string, number>();
-  for (const op of graph.ops)
+  for (const op of graph.ops) {
+    const node = level === "block" ? op.block : op.id;
     params.set(
-      op.block,
-      (params.get(op.block) ?? 0) + op.params.reduce((s, p) => s + p.shape.reduce((a, b) => a * b, 1), 0),
+      node,
+      (params.get(node) ?? 0) + op.params.reduce((s, p) => s + p.shape.reduce((a, b) => a * b, 1), 0),
     );
+  }
   const total = [...params.values()].reduce((a, b) => a + b, 0);
   const perParam = instance.fixedBytes / total;
   if (!Number.isInteger(perParam))
@@ -113,51 +132,69 @@ function row(result: PipelineResult, checkpointing: boolean) {
   };
 }
 
-function settingCells(network: (typeof NETWORKS)[number]) {
-  const { instance, state } = zooChain(network.zoo, network.config);
+/** Every solver's row at `memory` (pipeline-ilp within its time limit). */
+async function solverRows(instance: Instance, base: Base, memory: number) {
+  const rows = [];
+  for (const solver of pipelineSolvers) {
+    const limit = solver.asynchronous === true ? { timeLimitSec: ILP_TIME_LIMIT_SEC } : {};
+    rows.push(
+      row(await solvePipelineAsync(instance, { ...base, memory, solver: solver.name, ...limit }), true),
+    );
+  }
+  return rows;
+}
+
+/** One cell: the memories, every solver's row, the store-all plan, GPipe's largest m, the block chain's plan. */
+async function cellOf(network: Network, devices: number, schedule: PipelineScheduleKind) {
+  const { instance, state } = zooChain(network.zoo, network.config, network.level);
+  const base: Base = { devices, microbatches: MICROBATCHES, schedule, link: LINK, stateBytes: state };
+  const storeAllMemory = leastMemory(instance, base, false);
+  const floorMemory = leastMemory(instance, base, true);
+  const memory = Math.floor(floorMemory + MEMORY_SHARE * (storeAllMemory - floorMemory));
+  const atStoreAll = row(
+    solvePipeline(instance, { ...base, memory: storeAllMemory, solver: "pipeline-dp", checkpointing: false }),
+    false,
+  );
+  const block = network.level === "op" ? zooChain(network.zoo, network.config, "block") : undefined;
+  const blockAtSameMemory =
+    block === undefined
+      ? null
+      : row(
+          solvePipeline(block.instance, { ...base, stateBytes: block.state, memory, solver: "pipeline-dp" }),
+          true,
+        );
+  return {
+    network: network.name,
+    level: network.level,
+    instance: instance.name,
+    nodes: instance.nodes.length,
+    units: pipelineUnits(instance).count,
+    devices,
+    schedule,
+    microbatches: MICROBATCHES,
+    storeAllMemory,
+    floorMemory,
+    memory,
+    atStoreAll,
+    rows: await solverRows(instance, base, memory),
+    blockAtSameMemory,
+    largestMicrobatches:
+      schedule === "gpipe"
+        ? {
+            checkpointing: largestMicrobatches(instance, base, memory, true),
+            none: largestMicrobatches(instance, base, memory, false),
+          }
+        : null,
+  };
+}
+
+async function settingCells(network: Network) {
   const cells = [];
   for (const devices of DEVICES)
     for (const schedule of KINDS) {
       const started = performance.now();
-      const base: Base = { devices, microbatches: MICROBATCHES, schedule, link: LINK, stateBytes: state };
-      const storeAllMemory = leastMemory(instance, base, false);
-      const floorMemory = leastMemory(instance, base, true);
-      const memory = Math.floor(floorMemory + MEMORY_SHARE * (storeAllMemory - floorMemory));
-      const atStoreAll = row(
-        solvePipeline(instance, {
-          ...base,
-          memory: storeAllMemory,
-          solver: "pipeline-dp",
-          checkpointing: false,
-        }),
-        false,
-      );
-      // pipeline-ilp answers asynchronously (solvePipelineAsync) and is not benchmarked here yet.
-      const rows = pipelineSolvers
-        .filter((solver) => solver.asynchronous !== true)
-        .map((solver) => row(solvePipeline(instance, { ...base, memory, solver: solver.name }), true));
-      const largest =
-        schedule === "gpipe"
-          ? {
-              checkpointing: largestMicrobatches(instance, base, memory, true),
-              none: largestMicrobatches(instance, base, memory, false),
-            }
-          : null;
-      cells.push({
-        network: network.name,
-        instance: instance.name,
-        nodes: instance.nodes.length,
-        devices,
-        schedule,
-        microbatches: MICROBATCHES,
-        storeAllMemory,
-        floorMemory,
-        memory,
-        atStoreAll,
-        rows,
-        largestMicrobatches: largest,
-        wallMs: performance.now() - started,
-      });
+      const cell = await cellOf(network, devices, schedule);
+      cells.push({ ...cell, wallMs: performance.now() - started });
       process.stdout.write(
         `${network.name} P=${devices} ${schedule}: ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
       );
@@ -192,10 +229,11 @@ function depthCells() {
   return cells;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const environment = benchEnvironment();
   const started = performance.now();
-  const cells = NETWORKS.flatMap(settingCells);
+  const cells = [];
+  for (const network of NETWORKS) cells.push(...(await settingCells(network)));
   const depth = depthCells();
   const totalMs = performance.now() - started;
   const data = {
@@ -209,6 +247,7 @@ function main(): void {
       depthMemoryBytes: DEPTH_MEMORY,
       depths: DEPTHS,
       maxMicrobatches: MAX_MICROBATCHES,
+      ilpTimeLimitSec: ILP_TIME_LIMIT_SEC,
     },
     cells,
     depth,
@@ -223,18 +262,30 @@ function markdown(data: Parameters<typeof renderPipeline>[0]): string {
     `${e.cpu} (${e.cores} cores), Node ${e.node}, commit ${e.commit}${e.dirty ? " (uncommitted changes)" : ""}, ${e.date}, load average ${e.loadAverage} to ${data.loadAtEnd}`;
   const lines = ["# Pipelines under per-device memory (bench/pipeline.ts)", "", renderPipeline(data, on), ""];
   for (const c of data.cells) {
-    lines.push(`## ${c.network}, ${c.devices} devices, ${c.schedule}, ${(c.memory / 1e9).toFixed(2)} GB`, "");
+    lines.push(
+      `## ${c.network} (${c.nodes} nodes, ${c.units} units), ${c.devices} devices, ${c.schedule}, ${(c.memory / 1e9).toFixed(2)} GB`,
+      "",
+    );
     lines.push(
       "| solver | status | step ms | bound ms | stages (first..last) | peaks GB | recomputations | solve ms |",
       "| --- | --- | ---: | ---: | --- | --- | --- | ---: |",
     );
-    for (const r of [c.atStoreAll, ...c.rows])
+    const named = [
+      ...[c.atStoreAll, ...c.rows].map((r) => ({
+        r,
+        name: `${r.solver}${r.checkpointing ? "" : " (no checkpointing, store-all memory)"}`,
+      })),
+      ...(c.blockAtSameMemory === null
+        ? []
+        : [{ r: c.blockAtSameMemory, name: "pipeline-dp on the block chain (same memory)" }]),
+    ];
+    for (const { r, name } of named)
       lines.push(
-        `| ${r.solver}${r.checkpointing ? "" : " (no checkpointing, store-all memory)"} | ${r.status} | ${r.stepMs?.toFixed(1) ?? "-"} | ${r.boundMs.toFixed(1)} | ${r.stages?.map((x: number[]) => x.join("..")).join(", ") ?? "-"} | ${r.peaks?.map((b: number) => (b / 1e9).toFixed(2)).join(", ") ?? "-"} | ${r.recomputations?.join(", ") ?? "-"} | ${r.wallMs.toFixed(0)} |`,
+        `| ${name} | ${r.status} | ${r.stepMs?.toFixed(1) ?? "-"} | ${r.boundMs.toFixed(1)} | ${r.stages?.map((x: number[]) => x.join("..")).join(", ") ?? "-"} | ${r.peaks?.map((b: number) => (b / 1e9).toFixed(2)).join(", ") ?? "-"} | ${r.recomputations?.join(", ") ?? "-"} | ${r.wallMs.toFixed(0)} |`,
       );
     lines.push("", `Whole cell ${(c.wallMs / 1000).toFixed(1)} s.`, "");
   }
   return `${lines.join("\n")}\n`;
 }
 
-main();
+await main();

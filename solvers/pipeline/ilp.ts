@@ -127,7 +127,10 @@ async function solveStageCount(
   return judge(run, built, choices, p, result, cutoffMs);
 }
 
-/** The MILP start from pipeline-dp's partition into p stages (same menu), when it has one. */
+/**
+ * The MILP start from pipeline-dp's partition into p stages (same menu), when it has one; that plan
+ * also becomes the best so far when it is faster.
+ */
 function dpStart(
   run: Run,
   menu: StageMenu,
@@ -140,6 +143,9 @@ function dpStart(
   if (partition === undefined) return undefined;
   const assembled = assemble(run.problem, menu, partition.ends);
   if (!("plan" in assembled)) return undefined;
+  // pipeline-dp's plan is a plan of the class: the answer is never slower, even if the MILP stops first
+  const stepMs = evaluatedStep(run.problem, assembled.plan);
+  if (run.best === undefined || stepMs < run.best.stepMs) run.best = { plan: assembled.plan, stepMs };
   const chosen = assembled.plan.stages.map((stage) => candidates.bySchedule.get(stage.schedule));
   if (chosen.some((c) => c === undefined)) return undefined;
   return startOf(built, choices, chosen as StageCandidate[]);
