@@ -4,6 +4,7 @@
  * ever appended to, each append first completing a torn last line so that records never glue together.
  */
 import { open, rename, rm, writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
 
 /**
  * Writes `text` to `path` atomically: to a temporary file in the same folder, then renamed over `path`.
@@ -20,13 +21,34 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
   }
 }
 
+/** The append in progress per log (resolved path): appends from one process run one after another. */
+const appending = new Map<string, Promise<boolean>>();
+
 /**
  * Appends `line` (without its newline) to a log, creating the log if needed; never truncates. When the
  * log does not end with a newline (a record torn by a killed writer), a newline is written first, so
- * the torn record stays a line of its own and the new one starts a line.
+ * the torn record stays a line of its own and the new one starts a line. Appends to one log from one
+ * process (batch lanes, bound records) are queued: Node writes a long line in several chunks, so two
+ * appends running at once could interleave their chunks and tear both lines. Other processes are kept
+ * out by the log's lock (src/io/log-lock.ts).
  * @returns whether a torn last line was completed
  */
-export async function appendLogLine(path: string, line: string): Promise<boolean> {
+export function appendLogLine(path: string, line: string): Promise<boolean> {
+  const key = resolve(path);
+  const before = appending.get(key) ?? Promise.resolve(false);
+  const run = before.then(
+    () => appendNow(path, line),
+    () => appendNow(path, line),
+  );
+  appending.set(key, run);
+  const forget = () => {
+    if (appending.get(key) === run) appending.delete(key);
+  };
+  run.then(forget, forget);
+  return run;
+}
+
+async function appendNow(path: string, line: string): Promise<boolean> {
   const handle = await open(path, "a+");
   try {
     const { size } = await handle.stat();
