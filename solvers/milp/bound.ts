@@ -163,7 +163,8 @@ export interface BestBound {
 
 /**
  * The best lower bound on the makespan at `budgetBytes` over every formulation this family has (each a
- * relaxation of the stage-grid class; the sum of times bounds every schedule), each given `limitSec`.
+ * relaxation of the stage-grid class; the sum of times bounds every schedule), sharing `limitSec`: the
+ * block relaxation first, the grid LP with the time left (part `timeout` when none is).
  * @param gridMaxBinaries skip the grid LP (part `too-large`) past this many binaries
  */
 export async function bestBoundAtBudget(
@@ -176,9 +177,15 @@ export async function bestBoundAtBudget(
   const sum = makespanLowerBound(instance);
   const parts: BoundPart[] = [];
   if (Number.isFinite(budgetBytes)) {
+    const endsAt = performance.now() + limitSec * 1000;
     parts.push(await blocksPart(instance, budgetBytes, lp, limitSec));
     const started = performance.now();
-    const grid = await boundAtBudget(instance, budgetBytes, lp, limitSec, gridMaxBinaries);
+    const leftSec = (endsAt - started) / 1000;
+    if (!(leftSec > 0)) {
+      parts.push({ formulation: "grid-lp", status: "timeout", wallMs: 0 });
+      return bestOf(parts, sum);
+    }
+    const grid = await boundAtBudget(instance, budgetBytes, lp, leftSec, gridMaxBinaries);
     parts.push({
       formulation: "grid-lp",
       status: grid.status,
@@ -186,6 +193,11 @@ export async function bestBoundAtBudget(
       wallMs: performance.now() - started,
     });
   }
+  return bestOf(parts, sum);
+}
+
+/** The best of `parts` against the sum of times `sum` (infeasible when a part proved so). */
+function bestOf(parts: readonly BoundPart[], sum: number): BestBound {
   if (parts.some((part) => part.status === "infeasible"))
     return { status: "infeasible", sumOfTimesMs: sum, parts };
   let best: BoundPart | undefined;
