@@ -8,8 +8,6 @@
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { bestPartition } from "../../solvers/pipeline/dp.js";
-import { pipelineSolvers } from "../../solvers/pipeline/registry.js";
 import { solvePipeline } from "../../solvers/pipeline/solve.js";
 import { StageMenu } from "../../solvers/pipeline/stage-menu.js";
 import { graphOf } from "../../src/instance/graph.js";
@@ -24,9 +22,11 @@ import { NO_DEADLINE } from "../../src/time-limit.js";
 import { PROPERTY_SEED } from "../arbitraries.js";
 import { buildDag, dagArb } from "../graph/dags.js";
 import { problem, storeAllPlan } from "./chains.js";
-import { objective, partitions } from "./partitions.js";
+import { expectExhaustiveOptimum, expectNoWorseWithMoreMemory, expectSolversValid } from "./dp-checks.js";
+import { partitions } from "./partitions.js";
 
 const kinds: PipelineScheduleKind[] = ["gpipe", "1f1b"];
+const LINK = { bandwidth: 50, latency: 0.5 };
 const options = { slots: 40, checkpointing: true, timeLimitSec: Number.POSITIVE_INFINITY };
 
 /** A small random DAG with a memory between 20% and 150% of its store-all peak. */
@@ -48,7 +48,7 @@ function problemOf(s: Setting, percent = s.percent): PipelineProblem {
     memory: `${percent}%`,
     microbatches: s.microbatches,
     schedule: s.kind,
-    ...(s.link ? { link: { bandwidth: 50, latency: 0.5 } } : {}),
+    ...(s.link ? { link: LINK } : {}),
   });
 }
 
@@ -152,73 +152,23 @@ describe("pipelines on op-level graphs", () => {
 
   it("return, from every solver, plans the evaluator finds valid and within every device's memory", () => {
     fc.assert(
-      fc.property(setting, (s) => {
-        const p = problemOf(s);
-        for (const solver of pipelineSolvers.filter((candidate) => candidate.asynchronous !== true)) {
-          const result = solvePipeline(p.instance, {
-            devices: p.devices,
-            microbatches: s.microbatches,
-            memory: p.memoryBytes,
-            schedule: s.kind,
-            solver: solver.name,
-            slots: 40,
-            ...(s.link ? { link: { bandwidth: 50, latency: 0.5 } } : {}),
-          });
-          if (result.evaluation === null) {
-            expect(result.status).toBe("infeasible");
-            continue;
-          }
-          const ends = pipelineUnits(p.instance).endingAt;
-          for (const device of result.evaluation.devices) {
-            expect(device.peakBytes).toBeLessThanOrEqual(p.memoryBytes);
-            expect(ends[device.last]).toBeGreaterThan(0);
-          }
-          expect(result.lowerBound.valueMs).toBeLessThanOrEqual(result.evaluation.stepMs * (1 + 1e-9));
-        }
-      }),
+      fc.property(setting, (s) => expectSolversValid(problemOf(s), s.link ? LINK : undefined)),
       { seed: PROPERTY_SEED, numRuns: 40 },
     );
   });
 
   it("give pipeline-dp the least (period, latency) of an exhaustive search over partitions at cut points", () => {
     fc.assert(
-      fc.property(setting, (s) => {
-        const p = problemOf(s);
-        const menu = new StageMenu(p, { ...options, deadline: NO_DEADLINE });
-        for (let stages = 1; stages <= p.devices; stages++) {
-          let best: [number, number] = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
-          for (const ends of partitions(p, stages)) {
-            const value = objective(p, menu, ends);
-            if (value[0] < best[0] || (value[0] === best[0] && value[1] < best[1])) best = value;
-          }
-          const choice = bestPartition(p, menu, stages, NO_DEADLINE);
-          if (best[0] === Number.POSITIVE_INFINITY) expect(choice).toBeUndefined();
-          else {
-            expect(choice?.periodMs).toBe(best[0]);
-            expect(choice?.latencyMs).toBeCloseTo(best[1], 9);
-          }
-        }
-      }),
+      fc.property(setting, (s) => expectExhaustiveOptimum(problemOf(s))),
       { seed: PROPERTY_SEED, numRuns: 60 },
     );
   });
 
   it("never make pipeline-dp's (period, latency) worse with more memory", () => {
     fc.assert(
-      fc.property(setting, fc.integer({ min: 1, max: 80 }), (s, more) => {
-        const tight = problemOf(s);
-        const roomy = problemOf(s, s.percent + more);
-        const a = new StageMenu(tight, { ...options, deadline: NO_DEADLINE });
-        const b = new StageMenu(roomy, { ...options, deadline: NO_DEADLINE });
-        for (let stages = 1; stages <= tight.devices; stages++) {
-          const x = bestPartition(tight, a, stages, NO_DEADLINE);
-          if (x === undefined) continue;
-          const y = bestPartition(roomy, b, stages, NO_DEADLINE);
-          expect(y).toBeDefined();
-          expect(y?.periodMs).toBeLessThanOrEqual(x.periodMs);
-          if (y?.periodMs === x.periodMs) expect(y.latencyMs).toBeLessThanOrEqual(x.latencyMs + 1e-9);
-        }
-      }),
+      fc.property(setting, fc.integer({ min: 1, max: 80 }), (s, more) =>
+        expectNoWorseWithMoreMemory(problemOf(s), problemOf(s, s.percent + more)),
+      ),
       { seed: PROPERTY_SEED, numRuns: 40 },
     );
   });
