@@ -1,0 +1,179 @@
+/**
+ * The second phase of `pipeline-ilp --recompute-per microbatch` (proofs/pipeline-ilp.md, "Per
+ * micro-batch"): with the partition fixed, which option each (stage, micro-batch) runs, as elf does
+ * (Aguila--Multner et al. 2025). Per stage the options are its segment's candidates
+ * (ilp-candidates.ts) less those dominated in all five profile fields; a (micro-batch, option) is
+ * allowed only where both its parts fit with the other micro-batches in flight at their smallest kept
+ * bytes (a necessary condition). The MILP (ilp-microbatch-model.ts) starts from a known plan of the
+ * partition and is cut off at its step time; its decoded plan is judged by the pipeline evaluator.
+ */
+import { InternalError } from "../../src/errors.js";
+import type { LpResult } from "../../src/lp/backend.js";
+import type { LpBackendName } from "../../src/lp/backends.js";
+import { loadLpBackend } from "../../src/lp/load.js";
+import { PROVING_LP_BACKENDS } from "../../src/lp/names.js";
+import { evaluatePipeline, stageStateBytes } from "../../src/pipeline/evaluate.js";
+import { deviceOrder } from "../../src/pipeline/order.js";
+import type { PipelinePlan, PipelineProblem, StagePlan, StageProfile } from "../../src/pipeline/types.js";
+import type { StageCandidate } from "./ilp-candidates.js";
+import { buildMicrobatchIlp, type MicrobatchIlp, type MicrobatchStage } from "./ilp-microbatch-model.js";
+import { agrees, type Verdict, verdictOf } from "./ilp-verdict.js";
+
+/** What the per-micro-batch phase gave on one partition. */
+export interface MicrobatchRun {
+  /** `proven`: optimal, or infeasible under the cutoff, by a proving backend; `open`; `timeout`. */
+  readonly verdict: Verdict;
+  /** The best plan it decoded and the evaluator accepted, with its evaluated step time. */
+  readonly plan?: PipelinePlan;
+  readonly stepMs?: number;
+  /** A lower bound on the step time of every per-micro-batch plan of the partition's options. */
+  readonly boundMs: number;
+  readonly binaries: number;
+  /** 1 when the backend's solution decoded to a plan the evaluator judged otherwise (not used). */
+  readonly rejected: number;
+}
+
+/** Whether `d` makes `c` unnecessary for any micro-batch: no larger in any profile field, smaller in one or earlier. */
+function dominates(d: StageProfile, c: StageProfile, earlier: boolean): boolean {
+  const fields = ["forwardMs", "backwardMs", "keptBytes", "forwardPeakBytes", "backwardPeakBytes"] as const;
+  if (fields.some((f) => d[f] > c[f])) return false;
+  return earlier || fields.some((f) => d[f] < c[f]);
+}
+
+/** The options of segment `first..last` among `candidates`, less the dominated ones (proofs/pipeline-ilp.md, "Dominance"). */
+export function microbatchOptions(
+  candidates: readonly StageCandidate[],
+  first: number,
+  last: number,
+): StageCandidate[] {
+  const segment = candidates.filter((c) => c.first === first && c.last === last);
+  return segment.filter((c, i) => !segment.some((d, k) => k !== i && dominates(d.profile, c.profile, k < i)));
+}
+
+/** The option among `options` that stands for `candidate`: itself, or one dominating it. */
+export function standIn(options: readonly StageCandidate[], candidate: StageCandidate): number {
+  const same = options.indexOf(candidate);
+  if (same >= 0) return same;
+  return options.findIndex((d) => dominates(d.profile, candidate.profile, true));
+}
+
+/**
+ * Stage `s` of `p` on its segment with `options`: per micro-batch, the options whose forward part
+ * and backward part each fit with the other micro-batches in flight there holding the least kept
+ * bytes of any option.
+ */
+export function microbatchStage(
+  problem: PipelineProblem,
+  segment: { readonly first: number; readonly last: number },
+  options: readonly StageCandidate[],
+  s: number,
+  p: number,
+): MicrobatchStage {
+  const m = problem.microbatches;
+  const stateBytes = stageStateBytes(problem, segment);
+  const leastKept = Math.min(...options.map((o) => o.profile.keptBytes));
+  const others = { forward: new Array<number>(m).fill(0), backward: new Array<number>(m).fill(0) };
+  let inFlight = 0;
+  for (const part of deviceOrder(problem.schedule, s, p, m)) {
+    if (part.kind === "forward") inFlight++;
+    others[part.kind][part.microbatch] = inFlight - 1;
+    if (part.kind === "backward") inFlight--;
+  }
+  const fits = (n: number, own: number) => stateBytes + n * leastKept + own <= problem.memoryBytes;
+  const allowed = Array.from({ length: m }, (_, j) =>
+    options.map(
+      (o) =>
+        fits(others.forward[j] as number, o.profile.forwardPeakBytes) &&
+        fits(others.backward[j] as number, o.profile.backwardPeakBytes),
+    ),
+  );
+  return { ...segment, stateBytes, options, allowed };
+}
+
+/**
+ * Solves the per-micro-batch MILP over `stages` with backend `lp` within `timeLimitSec`, cut off at
+ * `cutoffMs` (the step time of `known`, a plan of the partition whose stage s runs `known[s]` for
+ * every micro-batch, given as the start).
+ */
+export async function solveMicrobatchPhase(
+  problem: PipelineProblem,
+  stages: readonly MicrobatchStage[],
+  lp: LpBackendName,
+  timeLimitSec: number,
+  known?: { readonly options: readonly number[]; readonly stepMs: number },
+): Promise<MicrobatchRun> {
+  const cutoffMs = known?.stepMs ?? Number.POSITIVE_INFINITY;
+  if (stages.some((stage) => stage.allowed.some((row) => !row.includes(true))))
+    return { verdict: "proven", boundMs: Number.POSITIVE_INFINITY, binaries: 0, rejected: 0 };
+  const built = buildMicrobatchIlp(problem, stages, cutoffMs);
+  const binaries = built.choice.flat(2).filter((col) => col >= 0).length;
+  const start = known === undefined ? undefined : startOf(built, known.options);
+  const backend = await loadLpBackend(lp);
+  const result: LpResult = await backend.solve(built.model, {
+    timeLimitSec,
+    ...(start === undefined ? {} : { start }),
+  });
+  const { verdict, boundMs } = verdictOf(result, PROVING_LP_BACKENDS.has(lp), cutoffMs);
+  if (result.values === undefined || result.status === "infeasible")
+    return { verdict, boundMs, binaries, rejected: 0 };
+  const plan = decode(built, stages, result.values);
+  const evaluation = evaluatePipeline(problem, plan);
+  // A solution the evaluator judges otherwise (a backend tolerance at a boundary) is not used, and proves nothing.
+  if (!evaluation.valid || !evaluation.fits || !agrees(evaluation.stepMs, result.objective as number))
+    return { verdict: verdict === "proven" ? "open" : verdict, boundMs: 0, binaries, rejected: 1 };
+  const stepMs = evaluation.stepMs;
+  return {
+    verdict,
+    plan,
+    stepMs,
+    boundMs: verdict === "proven" ? stepMs : Math.min(boundMs, stepMs),
+    binaries,
+    rejected: 0,
+  };
+}
+
+/** A MILP start: stage s's every micro-batch on option `options[s]`; undefined when one may not take it. */
+function startOf(built: MicrobatchIlp, options: readonly number[]) {
+  const indices: number[] = [];
+  const values: number[] = [];
+  const rows = built.choice.flatMap((stage, s) =>
+    stage.map((columns) => ({ columns, chosen: options[s] as number })),
+  );
+  if (rows.some(({ columns, chosen }) => (columns[chosen] ?? -1) < 0)) return undefined;
+  for (const { columns, chosen } of rows)
+    columns.forEach((col, o) => {
+      if (col < 0) return;
+      indices.push(col);
+      values.push(o === chosen ? 1 : 0);
+    });
+  return { indices: Int32Array.from(indices), values: Float64Array.from(values) };
+}
+
+/** The plan the binaries choose; a stage whose micro-batches all take one option gets no list. */
+export function decode(
+  built: MicrobatchIlp,
+  stages: readonly MicrobatchStage[],
+  values: Float64Array,
+): PipelinePlan {
+  return {
+    stages: stages.map((stage, s): StagePlan => {
+      const chosen = (built.choice[s] as readonly (readonly number[])[]).map((columns) =>
+        columns.findIndex((col) => col >= 0 && (values[col] as number) > 0.5),
+      );
+      const schedules = chosen.map((o, j) => {
+        const option = stage.options[o];
+        if (option === undefined)
+          throw new InternalError(`pipeline-ilp: stage ${s}, micro-batch ${j} has no chosen option (a bug)`);
+        return option.schedule;
+      });
+      const schedule = schedules[0] as StagePlan["schedule"];
+      const uniform = schedules.every((x) => x === schedule);
+      return {
+        first: stage.first,
+        last: stage.last,
+        schedule,
+        ...(uniform ? {} : { microbatchSchedules: schedules }),
+      };
+    }),
+  };
+}
