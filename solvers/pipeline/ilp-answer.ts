@@ -53,6 +53,7 @@ export function answer(run: Run, stopped: string | undefined): PipelineSolverAns
   const best = run.best;
   if (phase === undefined || best === undefined) return perStage;
   run.counters.microbatchBinaries = phase.binaries;
+  run.counters.microbatchMilpMs = phase.milpMs;
   run.counters.microbatchProven = phase.verdict === "proven" ? 1 : 0;
   if (phase.rejected > 0) run.counters.microbatchRejected = phase.rejected;
   const segments = best.plan.stages.map((s) => `${s.first}..${s.last}`).join(", ");

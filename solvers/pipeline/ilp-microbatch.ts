@@ -31,6 +31,8 @@ export interface MicrobatchRun {
   readonly binaries: number;
   /** 1 when the backend's solution decoded to a plan the evaluator judged otherwise (not used). */
   readonly rejected: number;
+  /** Wall time of the backend's solve, ms (0 when no model was solved). */
+  readonly milpMs: number;
 }
 
 /** Whether `d` makes `c` unnecessary for any micro-batch: no larger in any profile field, smaller in one or earlier. */
@@ -104,7 +106,7 @@ export async function solveMicrobatchPhase(
 ): Promise<MicrobatchRun> {
   const cutoffMs = known?.stepMs ?? Number.POSITIVE_INFINITY;
   if (stages.some((stage) => stage.allowed.some((row) => !row.includes(true))))
-    return { verdict: "proven", boundMs: Number.POSITIVE_INFINITY, binaries: 0, rejected: 0 };
+    return { verdict: "proven", boundMs: Number.POSITIVE_INFINITY, binaries: 0, rejected: 0, milpMs: 0 };
   const built = buildMicrobatchIlp(problem, stages, cutoffMs);
   const binaries = built.choice.flat(2).filter((col) => col >= 0).length;
   const start = known === undefined ? undefined : startOf(built, known.options);
@@ -114,13 +116,14 @@ export async function solveMicrobatchPhase(
     ...(start === undefined ? {} : { start }),
   });
   const { verdict, boundMs } = verdictOf(result, PROVING_LP_BACKENDS.has(lp), cutoffMs);
+  const milpMs = result.wallMs;
   if (result.values === undefined || result.status === "infeasible")
-    return { verdict, boundMs, binaries, rejected: 0 };
+    return { verdict, boundMs, binaries, rejected: 0, milpMs };
   const plan = decode(built, stages, result.values);
   const evaluation = evaluatePipeline(problem, plan);
   // A solution the evaluator judges otherwise (a backend tolerance at a boundary) is not used, and proves nothing.
   if (!evaluation.valid || !evaluation.fits || !agrees(evaluation.stepMs, result.objective as number))
-    return { verdict: verdict === "proven" ? "open" : verdict, boundMs: 0, binaries, rejected: 1 };
+    return { verdict: verdict === "proven" ? "open" : verdict, boundMs: 0, binaries, rejected: 1, milpMs };
   const stepMs = evaluation.stepMs;
   return {
     verdict,
@@ -129,6 +132,7 @@ export async function solveMicrobatchPhase(
     boundMs: verdict === "proven" ? stepMs : Math.min(boundMs, stepMs),
     binaries,
     rejected: 0,
+    milpMs,
   };
 }
 
