@@ -1,7 +1,7 @@
 /**
  * Per-(stage, micro-batch) recomputation in pipelines (issue 18; elf, Aguila--Multner et al. 2025):
  * GPT-2 small and ResNet-50 block chains (instances/zoo/ settings as bench/pipeline.ts) on 2 and 4
- * devices, 1F1B and GPipe, 8 micro-batches, at memories 25%, 50% and 75% of the way from the least at
+ * devices, 1F1B and GPipe, 8 and 16 micro-batches, at memories 25%, 50% and 75% of the way from the least at
  * which pipeline-dp with per-stage checkpointing fits ("floor") to the least at which pipeline-dp
  * without checkpointing fits ("store-all"), both bisected to 1%. Per cell: the step time of
  * pipeline-dp, pipeline-ilp with one option per stage, and pipeline-ilp --recompute-per microbatch,
@@ -28,7 +28,7 @@ const NETWORKS: readonly { readonly name: string; readonly zoo: string; readonly
 ];
 const DEVICES = [2, 4] as const;
 const KINDS: readonly PipelineScheduleKind[] = ["1f1b", "gpipe"];
-const MICROBATCHES = 8;
+const MICROBATCHES = [8, 16] as const;
 const SHARES = [0.25, 0.5, 0.75] as const;
 const LINK = { bandwidth: "25GB/s", latency: "5us" };
 /** Seconds per pipeline-ilp solve. */
@@ -114,30 +114,44 @@ async function networkCells(network: (typeof NETWORKS)[number]) {
   const { instance, state } = zooChain(network.zoo, network.config);
   const cells = [];
   for (const devices of DEVICES)
-    for (const schedule of KINDS) {
-      const started = performance.now();
-      const base: Base = { devices, microbatches: MICROBATCHES, schedule, link: LINK, stateBytes: state };
-      const storeAllMemory = leastMemory(instance, base, false);
-      const floorMemory = leastMemory(instance, base, true);
-      for (const share of SHARES) {
-        const memory = Math.floor(floorMemory + share * (storeAllMemory - floorMemory));
-        cells.push({
-          network: network.name,
-          instance: instance.name,
-          nodes: instance.nodes.length,
-          devices,
-          schedule,
-          microbatches: MICROBATCHES,
-          floorMemory,
-          storeAllMemory,
-          share,
-          ...(await cell(instance, base, memory)),
-        });
-      }
-      process.stdout.write(
-        `${network.name} P=${devices} ${schedule}: ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
-      );
-    }
+    for (const schedule of KINDS)
+      for (const microbatches of MICROBATCHES)
+        cells.push(...(await settingCells(instance, state, network.name, devices, schedule, microbatches)));
+  return cells;
+}
+
+/** The cells of one (network, devices, schedule kind, micro-batch count): one per memory share. */
+async function settingCells(
+  instance: Instance,
+  state: Record<string, number>,
+  network: string,
+  devices: number,
+  schedule: PipelineScheduleKind,
+  microbatches: number,
+) {
+  const cells = [];
+  const started = performance.now();
+  const base: Base = { devices, microbatches, schedule, link: LINK, stateBytes: state };
+  const storeAllMemory = leastMemory(instance, base, false);
+  const floorMemory = leastMemory(instance, base, true);
+  for (const share of SHARES) {
+    const memory = Math.floor(floorMemory + share * (storeAllMemory - floorMemory));
+    cells.push({
+      network,
+      instance: instance.name,
+      nodes: instance.nodes.length,
+      devices,
+      schedule,
+      microbatches,
+      floorMemory,
+      storeAllMemory,
+      share,
+      ...(await cell(instance, base, memory)),
+    });
+  }
+  process.stdout.write(
+    `${network} P=${devices} ${schedule} m=${microbatches}: ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+  );
   return cells;
 }
 
@@ -169,7 +183,7 @@ function markdown(data: Parameters<typeof renderElf>[0]): string {
   ];
   for (const c of data.cells) {
     lines.push(
-      `## ${c.network}, ${c.devices} devices, ${c.schedule}, ${(c.memory / 1e9).toFixed(3)} GB (${100 * c.share}% of floor..store-all), load ${c.load}`,
+      `## ${c.network}, ${c.devices} devices, ${c.schedule}, m = ${c.microbatches}, ${(c.memory / 1e9).toFixed(3)} GB (${100 * c.share}% of floor..store-all), load ${c.load}`,
       "",
       "| solver | status | step ms | bound ms | class bound ms | stages | schedule per micro-batch, per stage | solve ms | MILP ms |",
       "| --- | --- | ---: | ---: | ---: | --- | --- | ---: | ---: |",

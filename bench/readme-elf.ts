@@ -1,47 +1,62 @@
 /**
  * The README's pipeline-elf block (bench/readme-blocks.ts lists it) and the head of
- * bench/results/pipeline-elf.md, rendered from bench/results/pipeline-elf.json: per cell the step time
- * of pipeline-dp, of pipeline-ilp with one option per stage and with one per (stage, micro-batch), the
- * model's lower bound, the per-micro-batch MILP's solve time and the statuses; then how often and by
- * how much the per-micro-batch choice is faster.
+ * bench/results/pipeline-elf.md, rendered from bench/results/pipeline-elf.json: per setting (network,
+ * devices, schedule kind, micro-batches) and memory share, the step time of pipeline-ilp with one
+ * option per stage against the one with an option per (stage, micro-batch), with pipeline-dp's and the
+ * lower bound; then how often and by how much the per-micro-batch choice is faster, and its MILP's
+ * statuses and solve times.
  */
 
 // biome-ignore lint/suspicious/noExplicitAny: results files are read as loose JSON, field by field below
 type Loose = any;
 
-const GB = (bytes: number) => `${(bytes / 1e9).toFixed(2)} GB`;
-const step = (r: Loose) => (r === undefined || r.stepMs === null ? "infeasible" : r.stepMs.toFixed(1));
+const ms = (x: number | null) => (x === null ? "infeasible" : x.toFixed(0));
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+/** One memory's cell: pipeline-dp / per stage -> per micro-batch (change). */
+function memoryCell(c: Loose): string {
+  const [dp, stage, micro] = c.rows as Loose[];
+  if (stage.stepMs === null || micro.stepMs === null)
+    return `${ms(dp.stepMs)} / ${ms(stage.stepMs)} → ${ms(micro.stepMs)}`;
+  return `${ms(dp.stepMs)} / ${ms(stage.stepMs)} → **${ms(micro.stepMs)}** (${pct(micro.stepMs / stage.stepMs - 1)})`;
+}
 
 /** The block, given the measured-on line's renderer of bench/readme-blocks.ts. */
 export function renderElf(data: Loose, measuredOn: (environment: Loose, loadEnd?: number) => string): string {
   const cells = data.cells as Loose[];
   const s = data.settings;
-  const head = `Measured on ${measuredOn(data.environment, data.loadAtEnd)} (\`bench/pipeline-elf.ts\`, whole run ${(data.totalMs / 1000).toFixed(0)} s; partitions and per-micro-batch choices in \`bench/results/pipeline-elf.md\`).`;
-  const intro = `Step time in ms of one training step of ${s.microbatches} micro-batches at memories ${s.shares.map((x: number) => `${100 * x}%`).join(", ")} of the way from the least at which pipeline-dp with per-stage checkpointing fits ("floor") to the least at which it fits without; link ${s.link.bandwidth} and ${s.link.latency}, zoo V100 roofline times, exact per-block parameter state. Per stage: pipeline-ilp with one option per stage (its status); per micro-batch: \`--recompute-per microbatch\` (its status, its change against per stage, its second MILP's solve time):`;
+  const shares = s.shares as number[];
+  const head = `Measured on ${measuredOn(data.environment, data.loadAtEnd)} (\`bench/pipeline-elf.ts\`, whole run ${(data.totalMs / 1000).toFixed(0)} s; partitions, per-micro-batch choices, bounds and solve times per cell in \`bench/results/pipeline-elf.md\`).`;
+  const intro = `Step time in ms of one training step: pipeline-dp / pipeline-ilp with one option per stage → **pipeline-ilp \`--recompute-per microbatch\`** (its change against per stage), at per-device memories ${shares.map((x) => `${100 * x}%`).join(", ")} of the way from the least at which pipeline-dp with per-stage checkpointing fits to the least at which it fits without; link ${s.link.bandwidth} and ${s.link.latency}, zoo V100 roofline times, exact per-block parameter state; the last column is the model's lower bound:`;
+  const settings = [
+    ...new Set(cells.map((c) => `${c.network}|${c.devices}|${c.schedule}|${c.microbatches}`)),
+  ];
   const table = [
-    "| network | P | schedule | memory | pipeline-dp | pipeline-ilp per stage | per micro-batch | change | MILP s | bound |",
-    "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ...cells.map((c) => {
-      const [dp, stage, micro] = c.rows as Loose[];
-      const change =
-        stage.stepMs === null || micro.stepMs === null
-          ? "-"
-          : `${((100 * micro.stepMs) / stage.stepMs - 100).toFixed(1)}%`;
-      const milp = micro.milpMs === null ? "-" : (micro.milpMs / 1000).toFixed(2);
-      return `| ${c.network} | ${c.devices} | ${c.schedule} | ${GB(c.memory)} | ${step(dp)} | ${step(stage)} (${stage.status}) | ${step(micro)} (${micro.status}) | ${change} | ${milp} | ${dp.boundMs.toFixed(1)} |`;
+    `| network | P | schedule | m | ${shares.map((x) => `${100 * x}%`).join(" | ")} | bound |`,
+    `| --- | ---: | --- | ---: | ${shares.map(() => "---:").join(" | ")} | ---: |`,
+    ...settings.map((key) => {
+      const [network, devices, schedule, m] = key.split("|");
+      const row = cells.filter((c) => `${c.network}|${c.devices}|${c.schedule}|${c.microbatches}` === key);
+      const byShare = shares.map((x) => row.find((c) => c.share === x));
+      return `| ${network} | ${devices} | ${schedule} | ${m} | ${byShare.map((c) => (c === undefined ? "-" : memoryCell(c))).join(" | ")} | ${ms(row[0].rows[0].boundMs)} |`;
     }),
   ];
   const both = cells.filter((c) => c.rows[1].stepMs !== null && c.rows[2].stepMs !== null);
   const gains = both.map((c) => 1 - c.rows[2].stepMs / c.rows[1].stepMs).sort((a, b) => a - b);
   const faster = gains.filter((g) => g > 1e-9);
+  const median = gains[Math.floor(gains.length / 2)] ?? 0;
   const proven = cells.filter((c) => c.rows[2].proven === 1).length;
+  const optimal = cells.filter((c) => c.rows[1].status === "optimal").length;
   const slowest = Math.max(0, ...cells.map((c) => c.rows[2].milpMs ?? 0));
-  const summary =
-    `With a schedule per (stage, micro-batch) pipeline-ilp is faster than with one per stage in ${faster.length} of ${both.length} cells with a plan` +
-    (faster.length === 0
-      ? ""
-      : `, by ${(100 * (faster[0] as number)).toFixed(1)}% to ${(100 * (faster[faster.length - 1] as number)).toFixed(1)}%`) +
-    `, and never slower (it starts from the per-stage plan). Its second MILP (the partition fixed to the per-stage optimum's) was proven optimal in ${proven} of ${cells.length} cells; the slowest took ${(slowest / 1000).toFixed(2)} s. ` +
-    "A faster per-micro-batch plan answers `feasible`: it is proven only over the per-micro-batch choices on that partition, not over every partition.";
+  const slowestStage = Math.max(0, ...cells.map((c) => c.rows[1].wallMs));
+  const summary = [
+    `With an option per (stage, micro-batch) on the per-stage optimum's partition, pipeline-ilp is faster than with one option per stage in ${faster.length} of ${both.length} cells with a plan` +
+      (faster.length === 0
+        ? ""
+        : `, by ${pct(faster[0] as number)} to ${pct(faster[faster.length - 1] as number)} (median over all ${both.length}: ${pct(median)})`) +
+      ", and never slower (its second MILP starts from the per-stage plan and is cut off at its step time).",
+    `The per-stage MILPs were proven optimal in ${optimal} of ${cells.length} cells (slowest solve ${(slowestStage / 1000).toFixed(1)} s, menus included); the second MILP in ${proven} of ${cells.length}, the slowest in ${(slowest / 1000).toFixed(2)} s.`,
+    'A faster per-micro-batch plan answers `feasible`: it is proven optimal only over the per-micro-batch choices on that partition, not over every partition (proofs/pipeline-ilp.md, "Per micro-batch").',
+  ].join(" ");
   return [head, intro, "", ...table, "", summary].join("\n");
 }
