@@ -84,10 +84,10 @@ function row(result: PipelineResult, label: string) {
     boundMs: result.lowerBound.valueMs,
     classBoundMs: result.stats.classBoundMs ?? null,
     stages: result.plan?.stages.map((s) => [s.first, s.last]) ?? null,
-    /** Per stage, which distinct schedule each micro-batch ran (index into that device's profiles). */
-    profileOf: e?.devices.map((d) => d.profileOf) ?? null,
-    /** Per stage, the recomputations of each distinct schedule it ran. */
-    recomputations: e?.devices.map((d) => d.profiles.map((p) => p.recomputations)) ?? null,
+    /** Per stage, which distinct schedule each micro-batch ran (indices into that device's profiles, comma-separated). */
+    profileOf: e?.devices.map((d) => d.profileOf.join(",")) ?? null,
+    /** Per stage, the recomputations of each distinct schedule it ran (comma-separated). */
+    recomputations: e?.devices.map((d) => d.profiles.map((p) => p.recomputations).join(",")) ?? null,
     wallMs: result.stats.wallMs as number,
     milpMs: result.stats.microbatchMilpMs ?? null,
     binaries: result.stats.microbatchBinaries ?? null,
@@ -190,7 +190,7 @@ function markdown(data: Parameters<typeof renderElf>[0]): string {
     );
     for (const r of c.rows)
       lines.push(
-        `| ${r.solver} | ${r.status} | ${r.stepMs?.toFixed(2) ?? "-"} | ${r.boundMs.toFixed(2)} | ${r.classBoundMs?.toFixed(2) ?? "-"} | ${r.stages?.map((x: number[]) => x.join("..")).join(", ") ?? "-"} | ${r.profileOf?.map((x: number[]) => x.join("")).join(" / ") ?? "-"} | ${r.wallMs.toFixed(0)} | ${r.milpMs?.toFixed(0) ?? "-"} |`,
+        `| ${r.solver} | ${r.status} | ${r.stepMs?.toFixed(2) ?? "-"} | ${r.boundMs.toFixed(2)} | ${r.classBoundMs?.toFixed(2) ?? "-"} | ${r.stages?.map((x: number[]) => x.join("..")).join(", ") ?? "-"} | ${r.profileOf?.join(" / ") ?? "-"} | ${r.wallMs.toFixed(0)} | ${r.milpMs?.toFixed(0) ?? "-"} |`,
       );
     lines.push("");
   }

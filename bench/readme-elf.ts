@@ -53,7 +53,7 @@ export function renderElf(data: Loose, measuredOn: (environment: Loose, loadEnd?
     `With an option per (stage, micro-batch) on the per-stage optimum's partition, pipeline-ilp is faster than with one option per stage in ${faster.length} of ${both.length} cells with a plan` +
       (faster.length === 0
         ? ""
-        : `, by ${pct(faster[0] as number)} to ${pct(faster[faster.length - 1] as number)} (median over all ${both.length}: ${pct(median)})`) +
+        : `, its step time shorter by ${pct(faster[0] as number)} to ${pct(faster[faster.length - 1] as number)} (median ${pct(median)} over the ${both.length})`) +
       ", and never slower (its second MILP starts from the per-stage plan and is cut off at its step time).",
     `The per-stage MILPs were proven optimal in ${optimal} of ${cells.length} cells (slowest solve ${(slowestStage / 1000).toFixed(1)} s, menus included); the second MILP in ${proven} of ${cells.length}, the slowest in ${(slowest / 1000).toFixed(2)} s.`,
     'A faster per-micro-batch plan answers `feasible`: it is proven optimal only over the per-micro-batch choices on that partition, not over every partition (proofs/pipeline-ilp.md, "Per micro-batch").',

@@ -8,7 +8,9 @@
  * is the evaluator's step time of it. Each MILP starts from pipeline-dp's partition for p (same stage
  * menu) and is cut off at the best step time found for smaller p; each gets an equal share of the time
  * left. `optimal` only when the backend proves every p; otherwise the best plan found, with the bound
- * over the class the MILPs proved.
+ * over the class the MILPs proved. With `recomputePer: "microbatch"` (`--recompute-per microbatch`) a
+ * second MILP then chooses an option per (stage, micro-batch) on the best plan's partition, as elf does
+ * (ilp-microbatch.ts); the answer's certificate then names exactly what was proven (ilp-answer.ts).
  */
 import { InternalError } from "../../src/errors.js";
 import type { LpResult } from "../../src/lp/backend.js";
@@ -203,7 +205,7 @@ function evaluatedStep(problem: PipelineProblem, plan: PipelinePlan): number {
 /** The pipeline-ilp solver. */
 export const pipelineIlp: PipelineSolver = {
   name: "pipeline-ilp",
-  guarantee: `optimal over ${PIPELINE_ILP_CLASS} when the backend proves every stage count's MILP; else feasible or timeout with the MILPs' class bound (counter classBoundMs)`,
+  guarantee: `optimal over ${PIPELINE_ILP_CLASS} when the backend proves every stage count's MILP; else feasible or timeout with the MILPs' class bound (counter classBoundMs); with recomputePer microbatch, a plan faster than that optimum by a choice per (stage, micro-batch) on its partition is feasible, proven only over that partition's choices`,
   reference:
     "Beaumont, Eyraud-Dubois, Shilova, Euro-Par 2021 (the ILP); elf, Aguila--Multner et al. 2025 (recomputation options by ILP for a fixed schedule)",
   asynchronous: true,
