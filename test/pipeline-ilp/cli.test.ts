@@ -96,6 +96,8 @@ describe("remat pipeline --solver pipeline-ilp --recompute-per microbatch", () =
     const run = await cli("pipeline", file, ...args);
     expect(run.code).toBe(0);
     expect(run.out).toMatch(/device 0 per micro-batch: \d+ \([0-9,]+\) keep/);
-    expect(run.out).toMatch(/optimal over every choice .* on the partition \d+\.\.\d+, \d+\.\.\d+ \(highs proved\)/);
+    expect(run.out).toMatch(
+      /optimal over every choice .* on the partition \d+\.\.\d+, \d+\.\.\d+ \(highs proved\)/,
+    );
   });
 });
