@@ -178,6 +178,32 @@ describe("pipeline-ilp --recompute-per microbatch", () => {
     },
   );
 
+  it("answers timeout under a tiny time limit, and claims no optimum with javascript-lp-solver", async () => {
+    const layers = Array.from({ length: 6 }, (_, i) => ({
+      fwd: 1 + (i % 3),
+      bwd: 2 + (i % 4),
+      bytes: 60,
+      tapeBytes: 0,
+    }));
+    const instance = testChain(layers, 50);
+    const problem = pipelineProblem(instance, {
+      devices: 2,
+      memory: Math.floor(0.8 * storeAllEvaluation(instance).peakBytes),
+      microbatches: 3,
+      schedule: "gpipe",
+    });
+    const stopped = await solvePipelineIlp(problem, { ...perMicrobatch, timeLimitSec: 1e-6 });
+    expect(stopped.status).toBe("timeout");
+    const jslp = await solvePipelineIlp(problem, {
+      ...options,
+      timeLimitSec: 20,
+      extra: { lp: "jslp", recomputePer: "microbatch" },
+    });
+    expect(jslp.plan).toBeDefined();
+    expect(jslp.status).not.toBe("optimal");
+    expect(jslp.counters?.microbatchProven).toBe(0);
+  });
+
   it("refuses an unknown value of recomputePer with its path", async () => {
     const problem = pipelineProblem(testChain([{ fwd: 1, bwd: 2, bytes: 10, tapeBytes: 0 }], 0), {
       devices: 1,
