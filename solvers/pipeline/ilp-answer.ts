@@ -11,7 +11,7 @@ import { stepLowerBound } from "../../src/pipeline/bounds.js";
 import type { PipelinePlan, PipelineProblem, PipelineSolverAnswer } from "../../src/pipeline/types.js";
 import type { Deadline } from "../../src/time-limit.js";
 import type { MicrobatchRun } from "./ilp-microbatch.js";
-import { agrees, type Verdict } from "./ilp-verdict.js";
+import type { Verdict } from "./ilp-verdict.js";
 
 /** Words for the class `pipeline-ilp` is exact over (one option per stage). */
 export const PIPELINE_ILP_CLASS =
@@ -37,8 +37,10 @@ export interface Run {
   readonly counters: Record<string, number>;
   /** The best plan so far (one option per stage) and its evaluated step time. */
   best?: { readonly plan: PipelinePlan; readonly stepMs: number };
-  /** The per-micro-batch phase on the best plan's partition, when it ran. */
+  /** Phase 2: the per-micro-batch MILP on the best per-stage plan's partition, when it ran. */
   microbatch?: MicrobatchRun | undefined;
+  /** Phase 3: the joint per-micro-batch MILP of each stage count 1, 2, ... solved so far. */
+  joint?: MicrobatchRun[] | undefined;
 }
 
 /** The stage counts tried: 1..min(P, L). */
@@ -46,61 +48,109 @@ export function stageCounts(problem: PipelineProblem): number {
   return Math.min(problem.devices, problem.instance.nodes.length - 1);
 }
 
+/** Words for the class `pipeline-ilp --recompute-per microbatch` is exact over. */
+export const PIPELINE_ILP_MICROBATCH_CLASS =
+  "contiguous partitions into at most P stages, each (stage, micro-batch) running store-all, recompute or an option of pipeline-dp's stage menu of its stage's segment (proofs/pipeline-ilp.md, \"Per micro-batch\")";
+
 /** The answer from what was solved; `stopped` is the reason when the time limit stopped the solve. */
 export function answer(run: Run, stopped: string | undefined): PipelineSolverAnswer {
   const perStage = stageAnswer(run, stopped);
-  const phase = run.microbatch;
-  const best = run.best;
-  if (phase === undefined || best === undefined) return perStage;
-  run.counters.microbatchBinaries = phase.binaries;
-  run.counters.microbatchMilpMs = phase.milpMs;
-  run.counters.microbatchProven = phase.verdict === "proven" ? 1 : 0;
-  if (phase.rejected > 0) run.counters.microbatchRejected = phase.rejected;
-  const segments = best.plan.stages.map((s) => `${s.first}..${s.last}`).join(", ");
-  const faster =
-    phase.plan !== undefined &&
-    phase.stepMs !== undefined &&
-    phase.stepMs < best.stepMs &&
-    !agrees(phase.stepMs, best.stepMs);
-  if (!faster) {
-    if (phase.verdict === "proven") run.counters.microbatchBoundMs = best.stepMs;
-    if (perStage.status !== "optimal" || phase.verdict !== "proven") return perStage;
+  if (run.joint === undefined) return perStage;
+  const { counters } = run;
+  const phases = [...(run.microbatch === undefined ? [] : [run.microbatch]), ...run.joint];
+  const complete = stopped === undefined && run.joint.length === stageCounts(run.problem);
+  const proven = complete && phases.every((r) => r.verdict === "proven");
+  countPhases(run);
+  if (counters.classBoundMs !== undefined) counters.stageClassBoundMs = counters.classBoundMs;
+  delete counters.classBoundMs;
+  // The least of every stage count's joint bound: a bound over the whole per-micro-batch class.
+  const jointBound = complete ? Math.min(...run.joint.map((r) => r.boundMs)) : 0;
+  if (complete && Number.isFinite(jointBound)) counters.classBoundMs = jointBound;
+  const top = [...(run.best === undefined ? [] : [run.best]), ...phases].reduce<{
+    plan?: PipelinePlan;
+    stepMs?: number;
+  }>((a, b) => (b.stepMs !== undefined && (a.stepMs === undefined || b.stepMs < a.stepMs) ? b : a), {});
+  if (proven && top.plan === undefined)
     return {
-      ...perStage,
-      optimalOver: `${PIPELINE_ILP_CLASS}; on its partition (${segments}) no choice of those options per (stage, micro-batch) is faster (${run.lp} proved)`,
+      status: "infeasible",
+      reason: `${run.lp} proved that no plan of the class fits ${run.problem.memoryBytes} bytes per device (${PIPELINE_ILP_MICROBATCH_CLASS})`,
+      lowerBound: perStage.lowerBound,
+      counters,
     };
-  }
-  return fasterAnswer({ ...run, best }, perStage, phase, segments);
+  if (proven)
+    return {
+      status: "optimal",
+      plan: top.plan as PipelinePlan,
+      claimedStepMs: top.stepMs as number,
+      lowerBound: perStage.lowerBound,
+      counters,
+      optimalOver: PIPELINE_ILP_MICROBATCH_CLASS,
+      classBound: {
+        valueMs: jointBound,
+        method: `${run.lp} proved the joint per-micro-batch MILP of every stage count (proofs/pipeline-ilp.md)`,
+      },
+    };
+  return unprovenAnswer(run, perStage, top, complete);
 }
 
-/** A per-micro-batch plan faster than the best per-stage one: proven at most over its partition's options, never over every partition. */
-function fasterAnswer(
-  run: Run & { best: NonNullable<Run["best"]> },
+/** The per-micro-batch phases' counters. */
+function countPhases(run: Run): void {
+  const { counters, microbatch } = run;
+  const joint = run.joint ?? [];
+  if (microbatch !== undefined) {
+    counters.microbatchBinaries = microbatch.binaries;
+    counters.microbatchProven = microbatch.verdict === "proven" ? 1 : 0;
+    counters.microbatchMilpMs = microbatch.milpMs;
+  }
+  counters.jointBinaries = joint.reduce((sum, r) => sum + r.binaries, 0);
+  counters.jointMilpMs = joint.reduce((sum, r) => sum + r.milpMs, 0);
+  counters.jointProven = joint.filter((r) => r.verdict === "proven").length;
+  const rejected = [...(microbatch === undefined ? [] : [microbatch]), ...joint].reduce(
+    (sum, r) => sum + r.rejected,
+    0,
+  );
+  if (rejected > 0) counters.microbatchRejected = rejected;
+}
+
+/** The per-micro-batch answer when the phases did not prove every stage count. */
+function unprovenAnswer(
+  run: Run,
   perStage: PipelineSolverAnswer,
-  phase: MicrobatchRun,
-  segments: string,
+  top: { plan?: PipelinePlan; stepMs?: number },
+  complete: boolean,
 ): PipelineSolverAnswer {
-  const stageClass = run.counters.classBoundMs;
-  delete run.counters.classBoundMs;
-  if (stageClass !== undefined) run.counters.stageClassBoundMs = stageClass;
-  run.counters.microbatchBoundMs = phase.boundMs;
-  if (phase.verdict === "proven") run.counters.classBoundMs = phase.boundMs;
-  const over =
-    phase.verdict === "proven"
-      ? `optimal over every choice of its stages' options per (stage, micro-batch) on the partition ${segments} (${run.lp} proved)`
-      : `not proven optimal over the per-(stage, micro-batch) choices on the partition ${segments}`;
-  const stageWords =
-    perStage.status === "optimal"
-      ? `the best plan with one option per stage, ${run.best.stepMs} ms, is optimal over ${PIPELINE_ILP_CLASS}`
-      : `the best plan with one option per stage takes ${run.best.stepMs} ms`;
-  const timedOut = perStage.status === "timeout" || phase.verdict === "timeout";
+  const { best, microbatch, counters } = run;
+  const phases = [...(microbatch === undefined ? [] : [microbatch]), ...(run.joint ?? [])];
+  const timedOut = perStage.status === "timeout" || !complete || phases.some((r) => r.verdict === "timeout");
+  const words = [`the joint MILP proved ${counters.jointProven} of ${stageCounts(run.problem)} stage counts`];
+  if (best !== undefined && microbatch !== undefined) {
+    const segments = best.plan.stages.map((s) => `${s.first}..${s.last}`).join(", ");
+    words.push(
+      `on the partition ${segments} the per-(stage, micro-batch) MILP is ${microbatch.verdict === "proven" ? "proven" : "not proven"}`,
+    );
+    words.push(
+      perStage.status === "optimal"
+        ? `the best plan with one option per stage, ${best.stepMs} ms, is optimal over ${PIPELINE_ILP_CLASS}`
+        : `the best plan with one option per stage takes ${best.stepMs} ms`,
+    );
+  }
+  const reason = `per-(stage, micro-batch) recomputation: ${words.join("; ")}`;
+  // Still the per-stage optimum: it keeps that certificate.
+  if (best !== undefined && (top.stepMs as number) >= best.stepMs && perStage.status === "optimal") {
+    counters.classBoundMs = counters.stageClassBoundMs as number;
+    return { ...perStage, reason };
+  }
+  if (top.plan === undefined)
+    return timedOut
+      ? { status: "timeout", reason, lowerBound: perStage.lowerBound, counters }
+      : { status: "infeasible", reason, lowerBound: perStage.lowerBound, counters };
   return {
     status: timedOut ? "timeout" : "feasible",
-    plan: phase.plan as PipelinePlan,
-    claimedStepMs: phase.stepMs as number,
+    plan: top.plan,
+    claimedStepMs: top.stepMs as number,
     lowerBound: perStage.lowerBound,
-    counters: run.counters,
-    reason: `per-(stage, micro-batch) recomputation: ${over}; other partitions with per-micro-batch choices are not searched; ${stageWords}`,
+    counters,
+    reason,
   };
 }
 

@@ -16,7 +16,12 @@ import { evaluatePipeline, stageStateBytes } from "../../src/pipeline/evaluate.j
 import { deviceOrder } from "../../src/pipeline/order.js";
 import type { PipelinePlan, PipelineProblem, StagePlan, StageProfile } from "../../src/pipeline/types.js";
 import type { StageCandidate } from "./ilp-candidates.js";
-import { buildMicrobatchIlp, type MicrobatchIlp, type MicrobatchStage } from "./ilp-microbatch-model.js";
+import {
+  buildMicrobatchIlp,
+  type MicrobatchIlp,
+  type MicrobatchSegment,
+  type MicrobatchStage,
+} from "./ilp-microbatch-model.js";
 import { agrees, type Verdict, verdictOf } from "./ilp-verdict.js";
 
 /** What the per-micro-batch phase gave on one partition. */
@@ -52,28 +57,41 @@ export function microbatchOptions(
   return segment.filter((c, i) => !segment.some((d, k) => k !== i && dominates(d.profile, c.profile, k < i)));
 }
 
-/** The option among `options` that stands for `candidate`: itself, or one dominating it. */
+/** The option among `options` that stands for `candidate`: itself, or one of its segment dominating it (-1: none). */
 export function standIn(options: readonly StageCandidate[], candidate: StageCandidate): number {
   const same = options.indexOf(candidate);
   if (same >= 0) return same;
-  return options.findIndex((d) => dominates(d.profile, candidate.profile, true));
+  return options.findIndex(
+    (d) =>
+      d.first === candidate.first &&
+      d.last === candidate.last &&
+      dominates(d.profile, candidate.profile, true),
+  );
 }
 
 /**
- * Stage `s` of `p` on its segment with `options`: per micro-batch, the options whose forward part
- * and backward part each fit with the other micro-batches in flight there holding the least kept
- * bytes of any option.
+ * Position `s` of `p` offering `options` (candidates of one or more segments): its segments, and per
+ * micro-batch the options whose forward part and backward part each fit with their segment's state and
+ * the other micro-batches in flight there holding the least kept bytes of any option of that segment.
  */
 export function microbatchStage(
   problem: PipelineProblem,
-  segment: { readonly first: number; readonly last: number },
   options: readonly StageCandidate[],
   s: number,
   p: number,
 ): MicrobatchStage {
   const m = problem.microbatches;
-  const stateBytes = stageStateBytes(problem, segment);
-  const leastKept = Math.min(...options.map((o) => o.profile.keptBytes));
+  const segments: MicrobatchSegment[] = [];
+  const leastKept: number[] = [];
+  const segmentOf = options.map((o) => {
+    let g = segments.findIndex((x) => x.first === o.first && x.last === o.last);
+    if (g < 0) {
+      g = segments.push({ first: o.first, last: o.last, stateBytes: stageStateBytes(problem, o) }) - 1;
+      leastKept.push(Number.POSITIVE_INFINITY);
+    }
+    leastKept[g] = Math.min(leastKept[g] as number, o.profile.keptBytes);
+    return g;
+  });
   const others = { forward: new Array<number>(m).fill(0), backward: new Array<number>(m).fill(0) };
   let inFlight = 0;
   for (const part of deviceOrder(problem.schedule, s, p, m)) {
@@ -81,35 +99,38 @@ export function microbatchStage(
     others[part.kind][part.microbatch] = inFlight - 1;
     if (part.kind === "backward") inFlight--;
   }
-  const fits = (n: number, own: number) => stateBytes + n * leastKept + own <= problem.memoryBytes;
+  const fits = (g: number, n: number, own: number) =>
+    (segments[g] as MicrobatchSegment).stateBytes + n * (leastKept[g] as number) + own <= problem.memoryBytes;
   const allowed = Array.from({ length: m }, (_, j) =>
-    options.map(
-      (o) =>
-        fits(others.forward[j] as number, o.profile.forwardPeakBytes) &&
-        fits(others.backward[j] as number, o.profile.backwardPeakBytes),
-    ),
+    options.map((o, k) => {
+      const g = segmentOf[k] as number;
+      return (
+        fits(g, others.forward[j] as number, o.profile.forwardPeakBytes) &&
+        fits(g, others.backward[j] as number, o.profile.backwardPeakBytes)
+      );
+    }),
   );
-  return { ...segment, stateBytes, options, allowed };
+  return { segments, options, segmentOf, allowed };
 }
 
 /**
  * Solves the per-micro-batch MILP over `stages` with backend `lp` within `timeLimitSec`, cut off at
- * `cutoffMs` (the step time of `known`, a plan of the partition whose stage s runs `known[s]` for
- * every micro-batch, given as the start).
+ * `known.stepMs` (the best step time so far), started from `known.options` when given (micro-batch j
+ * of position s on option `known.options[s][j]`, a plan of the model with that step time).
  */
 export async function solveMicrobatchPhase(
   problem: PipelineProblem,
   stages: readonly MicrobatchStage[],
   lp: LpBackendName,
   timeLimitSec: number,
-  known?: { readonly options: readonly number[]; readonly stepMs: number },
+  known?: { readonly options?: readonly (readonly number[])[]; readonly stepMs: number },
 ): Promise<MicrobatchRun> {
   const cutoffMs = known?.stepMs ?? Number.POSITIVE_INFINITY;
   if (stages.some((stage) => stage.allowed.some((row) => !row.includes(true))))
     return { verdict: "proven", boundMs: Number.POSITIVE_INFINITY, binaries: 0, rejected: 0, milpMs: 0 };
   const built = buildMicrobatchIlp(problem, stages, cutoffMs);
   const binaries = built.choice.flat(2).filter((col) => col >= 0).length;
-  const start = known === undefined ? undefined : startOf(built, known.options);
+  const start = known?.options === undefined ? undefined : startOf(built, stages, known.options);
   const backend = await loadLpBackend(lp);
   const result: LpResult = await backend.solve(built.model, {
     timeLimitSec,
@@ -136,20 +157,32 @@ export async function solveMicrobatchPhase(
   };
 }
 
-/** A MILP start: stage s's every micro-batch on option `options[s]`; undefined when one may not take it. */
-function startOf(built: MicrobatchIlp, options: readonly number[]) {
+/**
+ * A MILP start: micro-batch j of position s on option `options[s][j]` (all of one segment); undefined
+ * when one may not take it.
+ */
+function startOf(
+  built: MicrobatchIlp,
+  stages: readonly MicrobatchStage[],
+  options: readonly (readonly number[])[],
+) {
   const indices: number[] = [];
   const values: number[] = [];
-  const rows = built.choice.flatMap((stage, s) =>
-    stage.map((columns) => ({ columns, chosen: options[s] as number })),
-  );
-  if (rows.some(({ columns, chosen }) => (columns[chosen] ?? -1) < 0)) return undefined;
-  for (const { columns, chosen } of rows)
-    columns.forEach((col, o) => {
-      if (col < 0) return;
+  for (const [s, stage] of stages.entries()) {
+    const chosen = options[s] ?? [];
+    const columns = built.choice[s] as readonly (readonly number[])[];
+    if (columns.some((row, j) => (row[chosen[j] ?? -1] ?? -1) < 0)) return undefined;
+    (built.segment[s] as readonly number[]).forEach((col, g) => {
       indices.push(col);
-      values.push(o === chosen ? 1 : 0);
+      values.push(g === stage.segmentOf[chosen[0] as number] ? 1 : 0);
     });
+    for (const [j, row] of columns.entries())
+      row.forEach((col, o) => {
+        if (col < 0) return;
+        indices.push(col);
+        values.push(o === chosen[j] ? 1 : 0);
+      });
+  }
   return { indices: Int32Array.from(indices), values: Float64Array.from(values) };
 }
 
@@ -172,12 +205,33 @@ export function decode(
       });
       const schedule = schedules[0] as StagePlan["schedule"];
       const uniform = schedules.every((x) => x === schedule);
+      const option = stage.options[chosen[0] as number] as StageCandidate;
       return {
-        first: stage.first,
-        last: stage.last,
+        first: option.first,
+        last: option.last,
         schedule,
         ...(uniform ? {} : { microbatchSchedules: schedules }),
       };
     }),
   };
+}
+
+/**
+ * The positions of the joint model for `p` stages: position s offers the undominated options of every
+ * segment placeable there (stage 0 starts at node 1, the last ends at the loss, every other stage keeps
+ * at least one node).
+ */
+export function jointStages(
+  problem: PipelineProblem,
+  candidates: readonly StageCandidate[],
+  p: number,
+): MicrobatchStage[] {
+  const L = problem.instance.nodes.length - 1;
+  return Array.from({ length: p }, (_, s) => {
+    const options: StageCandidate[] = [];
+    for (let first = s === 0 ? 1 : s + 1; first <= (s === 0 ? 1 : L - (p - 1 - s)); first++)
+      for (let last = s === p - 1 ? L : first; last <= L - (p - 1 - s); last++)
+        options.push(...microbatchOptions(candidates, first, last));
+    return microbatchStage(problem, options, s, p);
+  });
 }

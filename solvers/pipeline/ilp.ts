@@ -30,14 +30,7 @@ import { assemble } from "./assemble.js";
 import { bestPartition } from "./dp.js";
 import { answer, PIPELINE_ILP_CLASS, type Run, type StageCountRun, stageCounts } from "./ilp-answer.js";
 import { type CandidateSet, type StageCandidate, stageCandidates, stageChoices } from "./ilp-candidates.js";
-import {
-  type MicrobatchRun,
-  microbatchOptions,
-  microbatchStage,
-  solveMicrobatchPhase,
-  standIn,
-} from "./ilp-microbatch.js";
-import type { MicrobatchStage } from "./ilp-microbatch-model.js";
+import { microbatchPhases } from "./ilp-microbatch-phases.js";
 import { buildPipelineIlp, type PipelineIlp, startOf } from "./ilp-model.js";
 import { agrees, verdictOf } from "./ilp-verdict.js";
 import { menuFor } from "./menus.js";
@@ -79,33 +72,12 @@ export async function solvePipelineIlp(
     run.counters.candidates = candidates.list.length;
     const most = stageCounts(problem);
     for (let p = 1; p <= most; p++) run.runs.push(await solveStageCount(run, menu, candidates, p));
-    if (recomputePer === "microbatch") run.microbatch = await microbatchPhase(run, candidates);
+    if (recomputePer === "microbatch") await microbatchPhases(run, candidates);
     return answer(run, undefined);
   } catch (error) {
     if (!(error instanceof TimeLimitReached)) throw error;
     return answer(run, error.message);
   }
-}
-
-/**
- * The per-micro-batch phase on the best plan's partition (ilp-microbatch.ts), started from that plan and
- * cut off at its step time; undefined when there is no plan.
- */
-async function microbatchPhase(run: Run, candidates: CandidateSet): Promise<MicrobatchRun | undefined> {
-  const { problem, deadline, best } = run;
-  if (best === undefined) return undefined;
-  const p = best.plan.stages.length;
-  const stages = best.plan.stages.map((stage, s) =>
-    microbatchStage(problem, stage, microbatchOptions(candidates.list, stage.first, stage.last), s, p),
-  );
-  const known = best.plan.stages.map((stage, s) => {
-    const candidate = candidates.bySchedule.get(stage.schedule);
-    return candidate === undefined ? -1 : standIn((stages[s] as MicrobatchStage).options, candidate);
-  });
-  const remainingSec = (deadline.atMs - performance.now()) / 1000;
-  if (!(remainingSec > 0))
-    throw new TimeLimitReached("pipeline-ilp's per-micro-batch phase", deadline.limitSec);
-  return solveMicrobatchPhase(problem, stages, run.lp, remainingSec, { options: known, stepMs: best.stepMs });
 }
 
 async function solveStageCount(
@@ -122,8 +94,9 @@ async function solveStageCount(
   const built = buildPipelineIlp(problem, choices, deadline, cutoffMs);
   run.counters[`binariesP${p}`] = choices.reduce((sum, list) => sum + list.length, 0);
   const start = dpStart(run, menu, candidates, built, choices, p);
-  // The per-micro-batch phase, when asked for, gets a share like one more stage count.
-  const shares = stageCounts(problem) - p + 1 + (run.recomputePer === "microbatch" ? 1 : 0);
+  // The per-micro-batch phases, when asked for, get shares like 1 + P more stage counts.
+  const most = stageCounts(problem);
+  const shares = most - p + 1 + (run.recomputePer === "microbatch" ? 1 + most : 0);
   const remainingSec = (deadline.atMs - performance.now()) / 1000 / shares;
   if (!(remainingSec > 0)) throw new TimeLimitReached("building pipeline-ilp's models", deadline.limitSec);
   const backend = await loadLpBackend(run.lp);

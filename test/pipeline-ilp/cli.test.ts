@@ -80,7 +80,7 @@ describe("remat pipeline --solver pipeline-ilp --recompute-per microbatch", () =
     const run = await cli("pipeline", file, ...args, "--json");
     expect(run.code).toBe(0);
     const result = JSON.parse(run.out);
-    expect(result.status).toBe("feasible");
+    expect(result.status).toBe("optimal");
     const stage = result.plan.stages.find(
       (s: { microbatchSchedules?: unknown[] }) => s.microbatchSchedules !== undefined,
     );
@@ -96,8 +96,8 @@ describe("remat pipeline --solver pipeline-ilp --recompute-per microbatch", () =
     const run = await cli("pipeline", file, ...args);
     expect(run.code).toBe(0);
     expect(run.out).toMatch(/device 0 per micro-batch: \d+ \([0-9,]+\) keep/);
-    expect(run.out).toMatch(
-      /optimal over every choice .* on the partition \d+\.\.\d+, \d+\.\.\d+ \(highs proved\)/,
+    expect(run.out).toContain(
+      "optimal over contiguous partitions into at most P stages, each (stage, micro-batch)",
     );
   });
 });

@@ -95,3 +95,25 @@ export function exhaustiveMicrobatch(
   }
   return best;
 }
+
+/**
+ * The least evaluated step time over every contiguous partition into 1..P stages and every choice of
+ * one schedule per (stage, micro-batch) among the menu's schedules of its stage; undefined when none fits.
+ */
+export function exhaustiveJoint(
+  problem: PipelineProblem,
+  menu: StageMenuOf,
+): { stepMs: number; plan: PipelinePlan } | undefined {
+  const L = problem.instance.nodes.length - 1;
+  let best: { stepMs: number; plan: PipelinePlan } | undefined;
+  for (let p = 1; p <= Math.min(problem.devices, L); p++)
+    for (const ends of cuts(L, p)) {
+      const stages = ends.map((last, s) => {
+        const first = s === 0 ? 1 : (ends[s - 1] as number) + 1;
+        return { first, last, schedules: menu(problem, first, last) };
+      });
+      const found = exhaustiveMicrobatch(problem, stages);
+      if (found !== undefined && (best === undefined || found.stepMs < best.stepMs)) best = found;
+    }
+  return best;
+}
