@@ -1,11 +1,12 @@
 /**
- * The second phase of `pipeline-ilp --recompute-per microbatch` (proofs/pipeline-ilp.md, "Per
- * micro-batch"): with the partition fixed, which option each (stage, micro-batch) runs, as elf does
- * (Aguila--Multner et al. 2025). Per stage the options are its segment's candidates
- * (ilp-candidates.ts) less those dominated in all five profile fields; a (micro-batch, option) is
- * allowed only where both its parts fit with the other micro-batches in flight at their smallest kept
- * bytes (a necessary condition). The MILP (ilp-microbatch-model.ts) starts from a known plan of the
- * partition and is cut off at its step time; its decoded plan is judged by the pipeline evaluator.
+ * The per-micro-batch MILPs of `pipeline-ilp --recompute-per microbatch` (proofs/pipeline-ilp.md, "Per
+ * micro-batch"): which option each (stage, micro-batch) runs, as elf does (Aguila--Multner et al.
+ * 2025), on a fixed partition (one segment per position) or jointly with the segments. Per segment the
+ * options are its candidates (ilp-candidates.ts) less those dominated in all five profile fields; a
+ * (micro-batch, option) is allowed only where both its parts fit with the segment's state and the other
+ * micro-batches in flight at the segment's smallest kept bytes (a necessary condition). The MILP
+ * (ilp-microbatch-model.ts) starts from a known plan and is cut off at the best step time so far; its
+ * decoded plan is judged by the pipeline evaluator.
  */
 import { InternalError } from "../../src/errors.js";
 import type { LpResult } from "../../src/lp/backend.js";
@@ -24,14 +25,14 @@ import {
 } from "./ilp-microbatch-model.js";
 import { agrees, type Verdict, verdictOf } from "./ilp-verdict.js";
 
-/** What the per-micro-batch phase gave on one partition. */
+/** What one per-micro-batch MILP gave. */
 export interface MicrobatchRun {
   /** `proven`: optimal, or infeasible under the cutoff, by a proving backend; `open`; `timeout`. */
   readonly verdict: Verdict;
   /** The best plan it decoded and the evaluator accepted, with its evaluated step time. */
   readonly plan?: PipelinePlan;
   readonly stepMs?: number;
-  /** A lower bound on the step time of every per-micro-batch plan of the partition's options. */
+  /** A lower bound on the step time of every per-micro-batch plan of the model's class. */
   readonly boundMs: number;
   readonly binaries: number;
   /** 1 when the backend's solution decoded to a plan the evaluator judged otherwise (not used). */

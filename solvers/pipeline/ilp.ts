@@ -8,9 +8,10 @@
  * is the evaluator's step time of it. Each MILP starts from pipeline-dp's partition for p (same stage
  * menu) and is cut off at the best step time found for smaller p; each gets an equal share of the time
  * left. `optimal` only when the backend proves every p; otherwise the best plan found, with the bound
- * over the class the MILPs proved. With `recomputePer: "microbatch"` (`--recompute-per microbatch`) a
- * second MILP then chooses an option per (stage, micro-batch) on the best plan's partition, as elf does
- * (ilp-microbatch.ts); the answer's certificate then names exactly what was proven (ilp-answer.ts).
+ * over the class the MILPs proved. With `recomputePer: "microbatch"` (`--recompute-per microbatch`)
+ * further MILPs choose an option per (stage, micro-batch), as elf does: on the best plan's partition,
+ * then jointly with the partition per stage count (ilp-microbatch-phases.ts); the answer's certificate
+ * names exactly what was proven (ilp-answer.ts).
  */
 import { InternalError } from "../../src/errors.js";
 import type { LpResult } from "../../src/lp/backend.js";
@@ -51,7 +52,7 @@ export const PIPELINE_ILP_SWITCHES = {
     type: "choice",
     values: ["stage", "microbatch"],
     default: "stage",
-    doc: "stage: one option per stage; microbatch: then, on the best partition, one option per (stage, micro-batch), as elf",
+    doc: "stage: one option per stage; microbatch: one option per (stage, micro-batch), as elf, on the best partition then jointly with the partition",
   },
 } as const;
 
@@ -178,7 +179,7 @@ function evaluatedStep(problem: PipelineProblem, plan: PipelinePlan): number {
 /** The pipeline-ilp solver. */
 export const pipelineIlp: PipelineSolver = {
   name: "pipeline-ilp",
-  guarantee: `optimal over ${PIPELINE_ILP_CLASS} when the backend proves every stage count's MILP; else feasible or timeout with the MILPs' class bound (counter classBoundMs); with recomputePer microbatch, a plan faster than that optimum by a choice per (stage, micro-batch) on its partition is feasible, proven only over that partition's choices`,
+  guarantee: `optimal over ${PIPELINE_ILP_CLASS} when the backend proves every stage count's MILP; else feasible or timeout with the MILPs' class bound (counter classBoundMs); with recomputePer microbatch, optimal over every partition with an option per (stage, micro-batch) when the backend proves every MILP`,
   reference:
     "Beaumont, Eyraud-Dubois, Shilova, Euro-Par 2021 (the ILP); elf, Aguila--Multner et al. 2025 (recomputation options by ILP for a fixed schedule)",
   asynchronous: true,

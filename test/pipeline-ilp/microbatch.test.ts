@@ -1,9 +1,9 @@
 /**
  * pipeline-ilp's per-(stage, micro-batch) choice (proofs/pipeline-ilp.md, "Per micro-batch"): its MILP
- * equals an exhaustive search over its class on a fixed partition, with HiGHS and with GLPK; the
- * switch never makes pipeline-ilp slower, and on a constructed chain it is strictly faster than the best
- * plan with one option per stage; every answer is re-checked by solvePipelineAsync; bad switches are
- * refused with their paths. ELF_RUNS=N runs each property N times (150 passed locally).
+ * equals an exhaustive search over its class on a fixed partition, and the whole solve one over every
+ * partition, with HiGHS and with GLPK; the switch never makes pipeline-ilp slower, and on a constructed
+ * chain it is strictly faster than the best plan with one option per stage; every answer is re-checked
+ * by solvePipelineAsync; time limits and bad switches behave. ELF_RUNS=N runs each property N times (150 passed locally).
  */
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";

@@ -45,9 +45,9 @@ Options:
   --time-limit S      seconds; an unfinished search answers timeout with the best plan so far
   --lp NAME           pipeline-ilp's LP/MILP backend: highs (default), glpk, jslp (proves nothing)
   --recompute-per K   pipeline-ilp: stage (default; one schedule per stage, run by every micro-batch)
-                      or microbatch (then, on the best partition, a schedule per (stage, micro-batch),
-                      as elf: e.g. two micro-batches store all, two recompute; a faster plan found
-                      this way answers feasible, its class proven only on that partition)
+                      or microbatch (a schedule per (stage, micro-batch), as elf: e.g. two
+                      micro-batches store all, two recompute; on the best partition, then jointly
+                      with the partition, optimal over that class when every MILP is proven)
   --json              the result as JSON (remat-pipeline-result/1)
   --plot FILE.svg     draw the per-device timeline
 Exit codes: 0 an answer (infeasible and timeout included), 2 bad input.
