@@ -34,7 +34,7 @@ const MICROBATCHES = [8] as const;
 const SHARES = [0.25, 0.5, 0.75] as const;
 const LINK = { bandwidth: "25GB/s", latency: "5us" };
 /** Seconds per pipeline-ilp solve. */
-const TIME_LIMIT_SEC = 20;
+const TIME_LIMIT_SEC = 15;
 
 /** The block-level instance of a zoo setting and its exact per-block state bytes (as bench/pipeline.ts builds them). */
 function zooChain(zoo: string, config: ZooConfig): { instance: Instance; state: Record<string, number> } {
