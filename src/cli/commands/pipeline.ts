@@ -47,7 +47,8 @@ Options:
   --recompute-per K   pipeline-ilp: stage (default; one schedule per stage, run by every micro-batch)
                       or microbatch (a schedule per (stage, micro-batch), as elf: e.g. two
                       micro-batches store all, two recompute; on the best partition, then jointly
-                      with the partition, optimal over that class when every MILP is proven)
+                      with the partition, optimal over that class when every MILP is proven;
+                      the joint MILPs grow with P, m and the chain: give --time-limit)
   --json              the result as JSON (remat-pipeline-result/1)
   --plot FILE.svg     draw the per-device timeline
 Exit codes: 0 an answer (infeasible and timeout included), 2 bad input.
