@@ -54,17 +54,30 @@ export const PIPELINE_ILP_MICROBATCH_CLASS =
 
 /** The answer from what was solved; `stopped` is the reason when the time limit stopped the solve. */
 export function answer(run: Run, stopped: string | undefined): PipelineSolverAnswer {
-  const perStage = stageAnswer(run, stopped);
-  if (run.joint === undefined) return perStage;
+  // A time limit reached in a later phase does not undo what phase 1 finished.
+  const phase1Done = run.runs.length === stageCounts(run.problem) && run.recomputePer === "microbatch";
+  const perStage = stageAnswer(run, phase1Done ? undefined : stopped);
+  if (run.joint === undefined)
+    return phase1Done && stopped !== undefined ? stoppedAfterPhase1(perStage, stopped) : perStage;
+  return microbatchAnswer(run, perStage, stopped);
+}
+
+/** The answer once phase 3 started: `optimal` over the per-micro-batch class when every MILP is proven. */
+function microbatchAnswer(
+  run: Run,
+  perStage: PipelineSolverAnswer,
+  stopped: string | undefined,
+): PipelineSolverAnswer {
+  const joint = run.joint ?? [];
   const { counters } = run;
-  const phases = [...(run.microbatch === undefined ? [] : [run.microbatch]), ...run.joint];
-  const complete = stopped === undefined && run.joint.length === stageCounts(run.problem);
+  const phases = [...(run.microbatch === undefined ? [] : [run.microbatch]), ...joint];
+  const complete = stopped === undefined && joint.length === stageCounts(run.problem);
   const proven = complete && phases.every((r) => r.verdict === "proven");
   countPhases(run);
   if (counters.classBoundMs !== undefined) counters.stageClassBoundMs = counters.classBoundMs;
   delete counters.classBoundMs;
   // The least of every stage count's joint bound: a bound over the whole per-micro-batch class.
-  const jointBound = complete ? Math.min(...run.joint.map((r) => r.boundMs)) : 0;
+  const jointBound = complete ? Math.min(...joint.map((r) => r.boundMs)) : 0;
   if (complete && Number.isFinite(jointBound)) counters.classBoundMs = jointBound;
   const top = [...(run.best === undefined ? [] : [run.best]), ...phases].reduce<{
     plan?: PipelinePlan;
@@ -91,6 +104,11 @@ export function answer(run: Run, stopped: string | undefined): PipelineSolverAns
       },
     };
   return unprovenAnswer(run, perStage, top, complete);
+}
+
+/** Phase 1's answer when a later phase ran out of time before any joint MILP: `optimal` stays, else timeout. */
+function stoppedAfterPhase1(perStage: PipelineSolverAnswer, stopped: string): PipelineSolverAnswer {
+  return perStage.status === "optimal" ? perStage : { ...perStage, status: "timeout", reason: stopped };
 }
 
 /** The per-micro-batch phases' counters. */
