@@ -18,7 +18,7 @@ function memoryCell(c: Loose): string {
   const [dp, stage, micro] = c.rows as Loose[];
   if (stage.stepMs === null || micro.stepMs === null)
     return `${ms(dp.stepMs)} / ${ms(stage.stepMs)} → ${ms(micro.stepMs)}`;
-  return `${ms(dp.stepMs)} / ${ms(stage.stepMs)} → **${ms(micro.stepMs)}** (${pct(micro.stepMs / stage.stepMs - 1)})`;
+  return `${ms(dp.stepMs)} / ${ms(stage.stepMs)} → **${ms(micro.stepMs)}** (${pct(micro.stepMs / stage.stepMs - 1)}, ${micro.status})`;
 }
 
 /** The block, given the measured-on line's renderer of bench/readme-blocks.ts. */
@@ -27,7 +27,7 @@ export function renderElf(data: Loose, measuredOn: (environment: Loose, loadEnd?
   const s = data.settings;
   const shares = s.shares as number[];
   const head = `Measured on ${measuredOn(data.environment, data.loadAtEnd)} (\`bench/pipeline-elf.ts\`, whole run ${(data.totalMs / 1000).toFixed(0)} s; partitions, per-micro-batch choices, bounds and solve times per cell in \`bench/results/pipeline-elf.md\`).`;
-  const intro = `Step time in ms of one training step: pipeline-dp / pipeline-ilp with one option per stage → **pipeline-ilp \`--recompute-per microbatch\`** (its change against per stage), at per-device memories ${shares.map((x) => `${100 * x}%`).join(", ")} of the way from the least at which pipeline-dp with per-stage checkpointing fits to the least at which it fits without; link ${s.link.bandwidth} and ${s.link.latency}, zoo V100 roofline times, exact per-block parameter state; the last column is the model's lower bound:`;
+  const intro = `Step time in ms of one training step: pipeline-dp / pipeline-ilp with one option per stage → **pipeline-ilp \`--recompute-per microbatch\`** (its change against per stage, its status), at per-device memories ${shares.map((x) => `${100 * x}%`).join(", ")} of the way from the least at which pipeline-dp with per-stage checkpointing fits to the least at which it fits without; link ${s.link.bandwidth} and ${s.link.latency}, zoo V100 roofline times, exact per-block parameter state; the last column is the model's lower bound:`;
   const settings = [
     ...new Set(cells.map((c) => `${c.network}|${c.devices}|${c.schedule}|${c.microbatches}`)),
   ];
