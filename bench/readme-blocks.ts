@@ -6,6 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { batchResults, renderBatch } from "./readme-batch.js";
+import { renderElf } from "./readme-elf.js";
 import { renderFit } from "./readme-fit.js";
 import { milpScaleResults, renderMilpScale } from "./readme-milp.js";
 import { renderPipeline } from "./readme-pipeline.js";
@@ -470,6 +471,7 @@ export const BLOCKS: Readonly<Record<string, { readonly from: string; readonly r
   regression: { from: "regression", render: () => renderRegression(results("regression"), measuredOn) },
   "batch-zoo": { from: "batch-zoo", render: () => renderBatch(batchResults(), measuredOn) },
   pipeline: { from: "pipeline", render: () => renderPipeline(results("pipeline"), measuredOn) },
+  "pipeline-elf": { from: "pipeline-elf", render: () => renderElf(results("pipeline-elf"), measuredOn) },
   "milp-scale": { from: "milp-scale", render: () => renderMilpScale(milpScaleResults(), measuredOn) },
   sohoni: { from: "sohoni", render: () => renderSohoni(results("sohoni"), measuredOn) },
   storage: { from: "storage", render: () => renderStorage(storageResults(), measuredOn) },

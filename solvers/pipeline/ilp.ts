@@ -8,15 +8,16 @@
  * is the evaluator's step time of it. Each MILP starts from pipeline-dp's partition for p (same stage
  * menu) and is cut off at the best step time found for smaller p; each gets an equal share of the time
  * left. `optimal` only when the backend proves every p; otherwise the best plan found, with the bound
- * over the class the MILPs proved.
+ * over the class the MILPs proved. With `recomputePer: "microbatch"` (`--recompute-per microbatch`)
+ * further MILPs choose an option per (stage, micro-batch), as elf does: on the best plan's partition,
+ * then jointly with the partition per stage count (ilp-microbatch-phases.ts); the answer's certificate
+ * names exactly what was proven (ilp-answer.ts).
  */
 import { InternalError } from "../../src/errors.js";
 import type { LpResult } from "../../src/lp/backend.js";
-import type { LpBackendName } from "../../src/lp/backends.js";
 import { loadLpBackend } from "../../src/lp/load.js";
 import { PROVING_LP_BACKENDS } from "../../src/lp/names.js";
 import { parseSwitches } from "../../src/options.js";
-import { stepLowerBound } from "../../src/pipeline/bounds.js";
 import { evaluatePipeline } from "../../src/pipeline/evaluate.js";
 import type {
   PipelinePlan,
@@ -25,43 +26,19 @@ import type {
   PipelineSolverAnswer,
   PipelineSolverOptions,
 } from "../../src/pipeline/types.js";
-import { pipelineUnits } from "../../src/pipeline/units.js";
 import { Deadline, TimeLimitReached } from "../../src/time-limit.js";
 import { assemble } from "./assemble.js";
 import { bestPartition } from "./dp.js";
+import { answer, PIPELINE_ILP_CLASS, type Run, type StageCountRun, stageCounts } from "./ilp-answer.js";
 import { type CandidateSet, type StageCandidate, stageCandidates, stageChoices } from "./ilp-candidates.js";
+import { microbatchPhases } from "./ilp-microbatch-phases.js";
 import { buildPipelineIlp, type PipelineIlp, startOf } from "./ilp-model.js";
+import { agrees, verdictOf } from "./ilp-verdict.js";
 import { menuFor } from "./menus.js";
 import type { StageMenu } from "./stage-menu.js";
 
-/** Relative tolerance between the MILP's objective and the evaluator's step time of the decoded plan. */
-export const PIPELINE_ILP_TOLERANCE = 1e-6;
-
-/** Words for the class `pipeline-ilp` is exact over. */
-export const PIPELINE_ILP_CLASS =
-  "contiguous partitions into at most P stages, each stage running store-all, recompute (its forward once more from its input) or an option of pipeline-dp's stage menu (proofs/pipeline-ilp.md)";
-
-/** What one stage count's MILP gave. */
-interface StageCountRun {
-  readonly p: number;
-  /** `proven`: optimal or infeasible with a proof; `open`: finished without proof; `timeout`. */
-  readonly verdict: "proven" | "open" | "timeout";
-  readonly plan?: PipelinePlan;
-  readonly stepMs?: number;
-  /** A lower bound on the step time of every plan of the class with p stages (Infinity: none exists). */
-  readonly boundMs: number;
-}
-
-/** The solve's state, shared with the timeout path. */
-interface Run {
-  readonly problem: PipelineProblem;
-  readonly lp: LpBackendName;
-  readonly deadline: Deadline;
-  readonly runs: StageCountRun[];
-  readonly counters: Record<string, number>;
-  /** The best plan so far and its evaluated step time. */
-  best?: { readonly plan: PipelinePlan; readonly stepMs: number };
-}
+export { PIPELINE_ILP_CLASS } from "./ilp-answer.js";
+export { PIPELINE_ILP_TOLERANCE } from "./ilp-verdict.js";
 
 /** pipeline-ilp's switches (`extra`; `--lp` on the command line). */
 export const PIPELINE_ILP_SWITCHES = {
@@ -70,6 +47,12 @@ export const PIPELINE_ILP_SWITCHES = {
     values: ["highs", "glpk", "jslp"],
     default: "highs",
     doc: "LP/MILP backend: highs (proves bounds, also at a time limit), glpk, jslp (no proofs)",
+  },
+  recomputePer: {
+    type: "choice",
+    values: ["stage", "microbatch"],
+    default: "stage",
+    doc: "stage: one option per stage; microbatch: one option per (stage, micro-batch), as elf, on the best partition then jointly with the partition",
   },
 } as const;
 
@@ -81,24 +64,21 @@ export async function solvePipelineIlp(
   problem: PipelineProblem,
   options: PipelineSolverOptions,
 ): Promise<PipelineSolverAnswer> {
-  const { lp } = parseSwitches(PIPELINE_ILP_SWITCHES, options.extra, "pipeline-ilp");
-  const run: Run = { problem, lp, deadline: new Deadline(options.timeLimitSec), runs: [], counters: {} };
+  const { lp, recomputePer } = parseSwitches(PIPELINE_ILP_SWITCHES, options.extra, "pipeline-ilp");
+  const deadline = new Deadline(options.timeLimitSec);
+  const run: Run = { problem, lp, recomputePer, deadline, runs: [], counters: {} };
   try {
     const menu = menuFor(problem, options, run.deadline);
     const candidates = stageCandidates(problem, menu, options.checkpointing, run.deadline);
     run.counters.candidates = candidates.list.length;
     const most = stageCounts(problem);
     for (let p = 1; p <= most; p++) run.runs.push(await solveStageCount(run, menu, candidates, p));
+    if (recomputePer === "microbatch") await microbatchPhases(run, candidates);
     return answer(run, undefined);
   } catch (error) {
     if (!(error instanceof TimeLimitReached)) throw error;
     return answer(run, error.message);
   }
-}
-
-/** The stage counts tried: 1..min(P, L). */
-function stageCounts(problem: PipelineProblem): number {
-  return Math.min(problem.devices, pipelineUnits(problem.instance).count);
 }
 
 async function solveStageCount(
@@ -115,7 +95,10 @@ async function solveStageCount(
   const built = buildPipelineIlp(problem, choices, deadline, cutoffMs);
   run.counters[`binariesP${p}`] = choices.reduce((sum, list) => sum + list.length, 0);
   const start = dpStart(run, menu, candidates, built, choices, p);
-  const remainingSec = (deadline.atMs - performance.now()) / 1000 / (stageCounts(problem) - p + 1);
+  // The per-micro-batch phases, when asked for, get shares like 1 + P more stage counts.
+  const most = stageCounts(problem);
+  const shares = most - p + 1 + (run.recomputePer === "microbatch" ? 1 + most : 0);
+  const remainingSec = (deadline.atMs - performance.now()) / 1000 / shares;
   if (!(remainingSec > 0)) throw new TimeLimitReached("building pipeline-ilp's models", deadline.limitSec);
   const backend = await loadLpBackend(run.lp);
   const result = await backend.solve(built.model, {
@@ -174,27 +157,6 @@ function judge(
   return { p, verdict, plan, stepMs, boundMs: verdict === "proven" ? stepMs : Math.min(boundMs, stepMs) };
 }
 
-/**
- * What a result proves for its stage count: `proven` for an optimum or an infeasibility from a proving
- * backend, `timeout`, else `open`; and a bound on the class's plans with that many stages: the optimum,
- * the cutoff when infeasible under it (no plan is faster than the best so far), the backend's dual bound,
- * at most the cutoff, or 0 when nothing is proven.
- */
-function verdictOf(
-  result: LpResult,
-  proving: boolean,
-  cutoffMs: number,
-): { verdict: StageCountRun["verdict"]; boundMs: number } {
-  if (result.status === "unbounded") throw new InternalError("pipeline-ilp: the MILP is unbounded (a bug)");
-  if (!proving) return { verdict: result.status === "timeout" ? "timeout" : "open", boundMs: 0 };
-  if (result.status === "infeasible") return { verdict: "proven", boundMs: cutoffMs };
-  if (result.status === "optimal") return { verdict: "proven", boundMs: result.objective as number };
-  return {
-    verdict: result.status === "timeout" ? "timeout" : "open",
-    boundMs: Math.min(result.bound ?? 0, cutoffMs),
-  };
-}
-
 /** The plan the binaries choose: stage s takes the candidate whose column is 1. */
 export function decode(
   built: PipelineIlp,
@@ -220,52 +182,10 @@ function evaluatedStep(problem: PipelineProblem, plan: PipelinePlan): number {
   return evaluation.stepMs;
 }
 
-function agrees(a: number, b: number): boolean {
-  return Math.abs(a - b) <= PIPELINE_ILP_TOLERANCE * Math.max(1, Math.abs(a), Math.abs(b));
-}
-
-/** The answer from the stage counts solved so far; `stopped` is the reason when the time limit stopped the solve. */
-function answer(run: Run, stopped: string | undefined): PipelineSolverAnswer {
-  const { problem, runs, counters, best } = run;
-  const complete = stopped === undefined && runs.length === stageCounts(problem);
-  const timedOut = !complete || runs.some((r) => r.verdict === "timeout");
-  const proven = !timedOut && runs.every((r) => r.verdict === "proven");
-  // Stage counts never solved bound nothing (0).
-  const classBound = complete ? Math.min(...runs.map((r) => r.boundMs)) : 0;
-  if (Number.isFinite(classBound)) counters.classBoundMs = classBound;
-  const lowerBound = stepLowerBound(problem);
-  const reason = stopped ?? "the time limit stopped the backend before it proved every stage count";
-  if (best === undefined) {
-    if (timedOut) return { status: "timeout", reason, lowerBound, counters };
-    const how = proven
-      ? `${run.lp} proved that no plan of the class fits`
-      : `${run.lp} found no plan of the class that fits`;
-    return {
-      status: "infeasible",
-      reason: `${how} ${problem.memoryBytes} bytes per device (${PIPELINE_ILP_CLASS})`,
-      lowerBound,
-      counters,
-    };
-  }
-  const common = { plan: best.plan, claimedStepMs: best.stepMs, lowerBound, counters };
-  if (timedOut) return { status: "timeout", ...common, reason };
-  if (proven)
-    return {
-      status: "optimal",
-      ...common,
-      optimalOver: PIPELINE_ILP_CLASS,
-      classBound: {
-        valueMs: classBound,
-        method: `${run.lp} proved every stage count's MILP (proofs/pipeline-ilp.md)`,
-      },
-    };
-  return { status: "feasible", ...common, reason: `${run.lp} proves no optimum` };
-}
-
 /** The pipeline-ilp solver. */
 export const pipelineIlp: PipelineSolver = {
   name: "pipeline-ilp",
-  guarantee: `optimal over ${PIPELINE_ILP_CLASS} when the backend proves every stage count's MILP; else feasible or timeout with the MILPs' class bound (counter classBoundMs)`,
+  guarantee: `optimal over ${PIPELINE_ILP_CLASS} when the backend proves every stage count's MILP; else feasible or timeout with the MILPs' class bound (counter classBoundMs); with recomputePer microbatch, optimal over every partition with an option per (stage, micro-batch) when the backend proves every MILP`,
   reference:
     "Beaumont, Eyraud-Dubois, Shilova, Euro-Par 2021 (the ILP); elf, Aguila--Multner et al. 2025 (recomputation options by ILP for a fixed schedule)",
   asynchronous: true,

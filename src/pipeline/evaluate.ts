@@ -1,59 +1,56 @@
 /**
  * The pipeline evaluator (DESIGN.md, "Pipelines"; proofs/pipeline-model.md): checks a plan against its
- * problem, profiles each stage's schedule with the single-device evaluator on the stage's sub-instance
- * (stage-instance.ts, stage-profile.ts), and runs the pipeline's discrete-event simulation
+ * problem, profiles each stage's distinct schedules (its `schedule`, and its `microbatchSchedules` when
+ * given, one per micro-batch) with the single-device evaluator on the stage's sub-instance
+ * (stage-instance.ts, stage-schedules.ts), and runs the pipeline's discrete-event simulation
  * (simulate.ts). It is the only code that knows the pipeline rules. O(sum of |stage schedule| + P^2 m).
  */
 import { describeValue, type InputIssue } from "../errors.js";
 import type { Schedule } from "../schedule/types.js";
 import { type SimulatedStage, simulatePipeline } from "./simulate.js";
 import { stageInstance } from "./stage-instance.js";
-import { profileStage } from "./stage-profile.js";
-import type { PipelineEvaluation, PipelinePlan, PipelineProblem, StagePlan } from "./types.js";
+import { stageSchedules } from "./stage-schedules.js";
+import type { PipelineEvaluation, PipelinePlan, PipelineProblem, StagePlan, StageProfile } from "./types.js";
 import { pipelineUnits, stageMembers } from "./units.js";
 
 /**
  * Evaluates `plan` on `problem` (from `pipelineProblem`).
  * @returns `{ valid: true, stepMs, throughput, fits, devices, ... }`, or `{ valid: false, issues }` with
  *   every reason the plan is refused (stages not a contiguous cover of the chain, more stages than
- *   devices, a stage schedule invalid on its sub-instance), each with its path (`stages[2].last`)
+ *   devices, a stage schedule invalid on its sub-instance, `microbatchSchedules` not m valid schedules),
+ *   each with its path (`stages[2].last`, `stages[1].microbatchSchedules[3]`)
  */
 export function evaluatePipeline(problem: PipelineProblem, plan: PipelinePlan): PipelineEvaluation {
   const issues = planIssues(problem, plan);
   if (issues.length > 0) return { valid: false, issues };
   const simulated: SimulatedStage[] = [];
   const { instance } = problem;
+  const m = problem.microbatches;
   plan.stages.forEach((stage, s) => {
     const sub = stageInstance(instance, stage.first, stage.last, stageStateBytes(problem, stage));
-    const profiled = profileStage(sub, stage.schedule);
-    if (!profiled.valid) {
-      issues.push({
-        code: "structure",
-        path: `stages[${s}].schedule`,
-        expected: `a valid schedule of ${sub.name}`,
-        received: profiled.reason,
-      });
-      return;
-    }
+    const schedules = stageSchedules(sub, stage, s, m, issues);
+    if (schedules === undefined) return;
     simulated.push({
-      profile: profiled.profile,
+      ...schedules,
       sendForwardBytes: s < plan.stages.length - 1 ? (instance.nodes[stage.last]?.bytes ?? 0) : 0,
       sendBackwardBytes: s > 0 ? (instance.nodes[stage.first - 1]?.gradBytes ?? 0) : 0,
     });
   });
   if (issues.length > 0) return { valid: false, issues };
-  const m = problem.microbatches;
   const { stepMs, devices } = simulatePipeline(simulated, problem.schedule, m, problem.link);
   const work = instance.nodes.reduce((sum, node) => sum + node.fwd + node.bwd, 0);
   const reports = devices.map((device, s) => {
     const { first, last } = plan.stages[s] as StagePlan;
+    const stage = simulated[s] as SimulatedStage;
     return {
       device: s,
       first,
       last,
       nodeCount: stageMembers(instance, first, last).length,
       lastNode: instance.nodes[last]?.id ?? "",
-      profile: (simulated[s] as SimulatedStage).profile,
+      profile: stage.profiles[0] as StageProfile,
+      profiles: stage.profiles,
+      profileOf: stage.profileOf,
       maxInFlight: device.maxInFlight,
       peakBytes: device.peakBytes,
       busyMs: device.busyMs,

@@ -12,6 +12,7 @@ export { transferMs } from "./simulate.js";
 export { STAGE_RECEIVE_ID, STAGE_SINK_ID, STAGE_SOURCE_ID, stageInstance } from "./stage-instance.js";
 export { stagePeakBytes } from "./stage-memory.js";
 export { profileStage, type StageProfileResult } from "./stage-profile.js";
+export { type StageSchedules, stageSchedules } from "./stage-schedules.js";
 export { stateBytesOf } from "./state-bytes.js";
 export { timelineSvg } from "./timeline-svg.js";
 export * from "./types.js";

@@ -2,9 +2,11 @@
  * The pipeline's discrete-event simulation (proofs/pipeline-model.md, "Time" and "Memory"): each device
  * runs its parts in its order (order.ts), a part starts when its device is free and its input has
  * arrived, and each sent activation or gradient crosses the link to the neighbour as one transfer,
- * each direction of each neighbour pair one transfer at a time in issue order. Memory per device:
- * state + (micro-batches in flight other than the running one) x kept bytes + the running part's own
- * peak above the state. O(P^2 m) time for P stages and m micro-batches, O(P m) memory.
+ * each direction of each neighbour pair one transfer at a time in issue order. Each part lasts what
+ * its micro-batch's own schedule's part takes. Memory per device: state + the kept bytes of every
+ * micro-batch in flight other than the running one (each its own schedule's) + the running part's own
+ * peak above the state. O(P^2 m + P m d) time for P stages, m micro-batches and at most d distinct
+ * schedules per stage, O(P m) memory.
  */
 import { InternalError } from "../errors.js";
 import { deviceOrder, type Part } from "./order.js";
@@ -12,7 +14,10 @@ import type { PipelineLink, PipelineScheduleKind, StageProfile, TimelineSegment 
 
 /** What the simulation needs of each stage. */
 export interface SimulatedStage {
-  readonly profile: StageProfile;
+  /** The profiles of the stage's distinct schedules (stage-schedules.ts). */
+  readonly profiles: readonly StageProfile[];
+  /** profileOf[j]: the index in `profiles` of micro-batch j's schedule (length m). */
+  readonly profileOf: readonly number[];
   /** Bytes of the activation it sends forward (0 for the last stage). */
   readonly sendForwardBytes: number;
   /** Bytes of the gradient it sends back (0 for the first stage). */
@@ -38,7 +43,7 @@ export function simulatePipeline(
   const orders = stages.map((_, s) => deviceOrder(kind, s, count, m));
   const times = simulateTimes(stages, orders, m, link);
   const devices = stages.map((stage, s) =>
-    deviceMemory(stage.profile, orders[s] as Part[], times[s] as Float64Array),
+    deviceMemory(stage, orders[s] as Part[], times[s] as Float64Array),
   );
   const stepMs = Math.max(0, ...devices.map((d) => d.timeline[d.timeline.length - 1]?.endMs ?? 0));
   return { stepMs, devices };
@@ -125,7 +130,8 @@ class Run {
     const stage = this.stages[s] as SimulatedStage;
     const forward = part.kind === "forward";
     const start = Math.max(this.deviceFree[s] as number, ready);
-    const end = start + (forward ? stage.profile.forwardMs : stage.profile.backwardMs);
+    const profile = stage.profiles[stage.profileOf[part.microbatch] as number] as StageProfile;
+    const end = start + (forward ? profile.forwardMs : profile.backwardMs);
     const times = this.times[s] as Float64Array;
     times[2 * i] = start;
     times[2 * i + 1] = end;
@@ -145,8 +151,15 @@ class Run {
   }
 }
 
-/** A device's timeline and memory from its order and part times. */
-function deviceMemory(profile: StageProfile, order: readonly Part[], times: Float64Array): SimulatedDevice {
+/**
+ * A device's timeline and memory from its order and part times. The bytes of the other micro-batches
+ * in flight are summed per distinct schedule (count x kept), so that a stage whose micro-batches all
+ * run one schedule gets exactly (in flight - 1) x kept.
+ */
+function deviceMemory(stage: SimulatedStage, order: readonly Part[], times: Float64Array): SimulatedDevice {
+  const { profiles, profileOf } = stage;
+  const state = (profiles[0] as StageProfile).stateBytes;
+  const inFlightOf = new Int32Array(profiles.length);
   const timeline: TimelineSegment[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
@@ -155,10 +168,17 @@ function deviceMemory(profile: StageProfile, order: readonly Part[], times: Floa
   for (let i = 0; i < order.length; i++) {
     const part = order[i] as Part;
     const forward = part.kind === "forward";
-    if (forward) inFlight++;
+    const own = profileOf[part.microbatch] as number;
+    if (forward) {
+      inFlight++;
+      inFlightOf[own] = (inFlightOf[own] as number) + 1;
+    }
     maxInFlight = Math.max(maxInFlight, inFlight);
-    const own = forward ? profile.forwardPeakBytes : profile.backwardPeakBytes;
-    const bytes = profile.stateBytes + (inFlight - 1) * profile.keptBytes + own;
+    const profile = profiles[own] as StageProfile;
+    const bytes =
+      state +
+      othersBytes(profiles, inFlightOf, own) +
+      (forward ? profile.forwardPeakBytes : profile.backwardPeakBytes);
     peak = Math.max(peak, bytes);
     const startMs = times[2 * i] as number;
     const endMs = times[2 * i + 1] as number;
@@ -171,7 +191,20 @@ function deviceMemory(profile: StageProfile, order: readonly Part[], times: Floa
       inFlight,
       peakBytes: bytes,
     });
-    if (!forward) inFlight--;
+    if (!forward) {
+      inFlight--;
+      inFlightOf[own] = (inFlightOf[own] as number) - 1;
+    }
   }
   return { timeline, peakBytes: peak, maxInFlight, busyMs: busy };
+}
+
+/** Kept bytes of the micro-batches in flight other than one running schedule `own`. */
+function othersBytes(profiles: readonly StageProfile[], inFlightOf: Int32Array, own: number): number {
+  let bytes = 0;
+  for (let k = 0; k < profiles.length; k++) {
+    const count = (inFlightOf[k] as number) - (k === own ? 1 : 0);
+    if (count > 0) bytes += count * (profiles[k] as StageProfile).keptBytes;
+  }
+  return bytes;
 }

@@ -2,7 +2,7 @@
  * The pipeline model's types (DESIGN.md, "Pipelines"; proofs/pipeline-model.md): a problem (a chain on
  * P devices under a per-device memory, m micro-batches, a schedule kind, a device-to-device link), a plan
  * (a contiguous partition of the chain into stages, each with a single-device schedule of its own
- * sub-chain, src/pipeline/stage-instance.ts), what the pipeline evaluator says of a plan, and the answer
+ * sub-chain, src/pipeline/stage-instance.ts, or one such schedule per micro-batch), what the pipeline evaluator says of a plan, and the answer
  * shape and interface of pipeline solvers (solvers/pipeline/). Types only.
  */
 import type { InputIssue } from "../errors.js";
@@ -67,6 +67,12 @@ export interface StagePlan {
    * the instructions before its first `B` are the stage's forward part, the rest its backward part.
    */
   readonly schedule: Schedule;
+  /**
+   * Optional: one schedule per micro-batch (length m), micro-batch j running `microbatchSchedules[j]`
+   * (elf's per-(stage, micro-batch) recomputation choice); absent, every micro-batch runs `schedule`.
+   * `schedule` must be a valid schedule of the stage either way.
+   */
+  readonly microbatchSchedules?: readonly Schedule[];
 }
 
 /** A pipeline plan: contiguous stages covering the chain, in order, at most `devices` of them. */
@@ -113,7 +119,12 @@ export interface DeviceReport {
   readonly nodeCount: number;
   /** Id of the stage's last node (the activation it sends, or the loss). */
   readonly lastNode: string;
+  /** The profile of the stage's `schedule` (`profiles[0]`). */
   readonly profile: StageProfile;
+  /** The profiles of the stage's distinct schedules: `schedule`'s, then each other one its micro-batches run. */
+  readonly profiles: readonly StageProfile[];
+  /** profileOf[j]: the index in `profiles` of the schedule micro-batch j ran (length m). */
+  readonly profileOf: readonly number[];
   /** Largest number of micro-batches in flight at once. */
   readonly maxInFlight: number;
   /** Highest memory over the step, bytes (state, kept micro-batches, transient). */

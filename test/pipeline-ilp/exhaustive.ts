@@ -69,3 +69,53 @@ function product<T>(lists: readonly (readonly T[])[]): T[][] {
   for (const list of lists) done = done.flatMap((prefix) => list.map((x) => [...prefix, x]));
   return done;
 }
+
+/**
+ * The least evaluated step time over every choice of one schedule per (stage, micro-batch) on a fixed
+ * partition, stage s choosing among `stages[s].schedules`, with a plan reaching it; undefined when none
+ * fits. (options)^(p m) plans.
+ */
+export function exhaustiveMicrobatch(
+  problem: PipelineProblem,
+  stages: readonly { first: number; last: number; schedules: readonly Schedule[] }[],
+): { stepMs: number; plan: PipelinePlan } | undefined {
+  const m = problem.microbatches;
+  const perStage = stages.map((stage) => product(Array.from({ length: m }, () => stage.schedules)));
+  let best: { stepMs: number; plan: PipelinePlan } | undefined;
+  for (const choice of product(perStage)) {
+    const plan: PipelinePlan = {
+      stages: stages.map((stage, s) => ({
+        first: stage.first,
+        last: stage.last,
+        schedule: (choice[s] as Schedule[])[0] as Schedule,
+        microbatchSchedules: choice[s] as Schedule[],
+      })),
+    };
+    const evaluation = evaluatePipeline(problem, plan);
+    if (evaluation.valid && evaluation.fits && (best === undefined || evaluation.stepMs < best.stepMs))
+      best = { stepMs: evaluation.stepMs, plan };
+  }
+  return best;
+}
+
+/**
+ * The least evaluated step time over every contiguous partition into 1..P stages and every choice of
+ * one schedule per (stage, micro-batch) among the menu's schedules of its stage; undefined when none fits.
+ */
+export function exhaustiveJoint(
+  problem: PipelineProblem,
+  menu: StageMenuOf,
+): { stepMs: number; plan: PipelinePlan } | undefined {
+  const L = problem.instance.nodes.length - 1;
+  let best: { stepMs: number; plan: PipelinePlan } | undefined;
+  for (let p = 1; p <= Math.min(problem.devices, L); p++)
+    for (const ends of cuts(L, p)) {
+      const stages = ends.map((last, s) => {
+        const first = s === 0 ? 1 : (ends[s - 1] as number) + 1;
+        return { first, last, schedules: menu(problem, first, last) };
+      });
+      const found = exhaustiveMicrobatch(problem, stages);
+      if (found !== undefined && (best === undefined || found.stepMs < best.stepMs)) best = found;
+    }
+  return best;
+}

@@ -94,6 +94,24 @@ describe("pipeline-ilp on op-level graphs, cut at their cut points", () => {
   );
 });
 
+describe("pipeline-ilp per micro-batch on op-level graphs", () => {
+  test.prop([smallDagProblem(5)], { seed: SEED, numRuns: 8 })(
+    "gives plans the evaluator accepts within memory, never slower than one option per stage",
+    async (problem) => {
+      const perStage = await solvePipelineIlp(problem, options(true));
+      const perMicrobatch = await solvePipelineIlp(problem, {
+        ...options(true),
+        extra: { recomputePer: "microbatch" },
+      });
+      if (perStage.plan === undefined) return;
+      const step = evaluatedStep(problem, perMicrobatch);
+      expect(step as number).toBeLessThanOrEqual(
+        (evaluatedStep(problem, perStage) as number) * (1 + TOLERANCE),
+      );
+    },
+  );
+});
+
 describe("pipeline-ilp against pipeline-dp and the bounds", () => {
   test.prop([smallProblem(2, 6), fc.boolean()], { seed: SEED, numRuns: 25 })(
     "is never slower than pipeline-dp, equals it where pipeline-dp is optimal, and its bounds are at most its step time",

@@ -20,7 +20,8 @@ import { renderTable } from "../table.js";
 
 const HELP = `remat pipeline INSTANCE --devices P --memory M --microbatches m --schedule 1f1b|gpipe
                       [--solver NAME] [--link B] [--latency T] [--slots S] [--no-checkpointing]
-                      [--state FILE] [--time-limit S] [--lp highs|glpk|jslp] [--json] [--plot FILE.svg]
+                      [--state FILE] [--time-limit S] [--lp highs|glpk|jslp]
+                      [--recompute-per stage|microbatch] [--json] [--plot FILE.svg]
 
 Cuts an instance into contiguous stages on P devices (stage s on device s): a chain anywhere, an
 op-level graph only at its cut points (where one activation is all that crosses). Runs m micro-batches
@@ -44,6 +45,11 @@ Options:
                       (summing to fixedBytes); default: fixedBytes split by compute time
   --time-limit S      seconds; an unfinished search answers timeout with the best plan so far
   --lp NAME           pipeline-ilp's LP/MILP backend: highs (default), glpk, jslp (proves nothing)
+  --recompute-per K   pipeline-ilp: stage (default; one schedule per stage, run by every micro-batch)
+                      or microbatch (a schedule per (stage, micro-batch), as elf: e.g. two
+                      micro-batches store all, two recompute; on the best partition, then jointly
+                      with the partition, optimal over that class when every MILP is proven;
+                      the joint MILPs grow with P, m and the chain: give --time-limit)
   --json              the result as JSON (remat-pipeline-result/1)
   --plot FILE.svg     draw the per-device timeline
 Exit codes: 0 an answer (infeasible and timeout included), 2 bad input.
@@ -61,6 +67,7 @@ const FLAG_OF: Readonly<Record<string, string>> = {
   "link.latency": "--latency",
   stateBytes: "--state",
   "extra.lp": "--lp",
+  "extra.recomputePer": "--recompute-per",
 };
 
 export const pipelineCommand: Command = {
@@ -81,6 +88,7 @@ export const pipelineCommand: Command = {
       state: { type: "string" },
       "time-limit": { type: "string" },
       lp: { type: "string" },
+      "recompute-per": { type: "string" },
       json: { type: "boolean" },
       plot: { type: "string" },
     });
@@ -152,7 +160,7 @@ async function optionsOf(parsed: ReturnType<typeof parseCommandArgs>): Promise<S
   const latency = stringOption(parsed, "latency");
   const slots = numberOption("pipeline", parsed, "slots", true);
   const limit = numberOption("pipeline", parsed, "time-limit");
-  const lp = stringOption(parsed, "lp");
+  const extra = ilpSwitches(parsed);
   return {
     devices: count("devices"),
     memory: required("memory"),
@@ -171,7 +179,17 @@ async function optionsOf(parsed: ReturnType<typeof parseCommandArgs>): Promise<S
     ...(limit === undefined ? {} : { timeLimitSec: limit }),
     checkpointing: parsed.values["no-checkpointing"] !== true,
     ...(state === undefined ? {} : { stateBytes: state as Record<string, number> }),
-    ...(lp === undefined ? {} : { extra: { lp } }),
+    ...(Object.keys(extra).length === 0 ? {} : { extra }),
+  };
+}
+
+/** pipeline-ilp's switches from `--lp` and `--recompute-per` (the solver checks their values). */
+function ilpSwitches(parsed: ReturnType<typeof parseCommandArgs>): Record<string, string> {
+  const lp = stringOption(parsed, "lp");
+  const recomputePer = stringOption(parsed, "recompute-per");
+  return {
+    ...(lp === undefined ? {} : { lp }),
+    ...(recomputePer === undefined ? {} : { recomputePer }),
   };
 }
 
@@ -203,8 +221,35 @@ export function describe(result: PipelineResult): string {
     `ideal ${ideal.toFixed(3)} ms (m x total compute / P; step = ${(evaluation.stepMs / ideal).toFixed(3)} x ideal)`,
     `${bound}; gap ${((result.gap ?? 0) * 100).toFixed(2)}%`,
   ];
-  if (result.optimalOver !== null) summary.push(`optimal over ${result.optimalOver}`);
+  return [head, table, ...summary, ...certificateLines(result, evaluation)].join("\n");
+}
+
+/** The per-micro-batch lines, then what the answer is optimal over (or why not) and the class bound. */
+function certificateLines(
+  result: PipelineResult,
+  evaluation: NonNullable<PipelineResult["evaluation"]>,
+): string[] {
+  const lines = microbatchLines(evaluation);
+  if (result.optimalOver !== null) lines.push(`optimal over ${result.optimalOver}`);
+  else if (result.reason !== null) lines.push(result.reason);
   const classBound = result.stats.classBoundMs;
-  if (classBound !== undefined) summary.push(`bound over the solver's class ${classBound.toFixed(3)} ms`);
-  return [head, table, ...summary].join("\n");
+  if (classBound !== undefined) lines.push(`bound over the solver's class ${classBound.toFixed(3)} ms`);
+  return lines;
+}
+
+/**
+ * One line per device whose micro-batches ran more than one schedule: which micro-batches ran which
+ * (its kept bytes, recomputations and time per micro-batch). The table above shows `schedule`'s profile.
+ */
+function microbatchLines(evaluation: NonNullable<PipelineResult["evaluation"]>): string[] {
+  return evaluation.devices.flatMap((device) => {
+    const used = [...new Set(device.profileOf)];
+    if (used.length < 2) return [];
+    const groups = used.map((k) => {
+      const profile = device.profiles[k] as (typeof device.profiles)[number];
+      const which = device.profileOf.flatMap((x, j) => (x === k ? [j] : []));
+      return `${which.length} (${which.join(",")}) keep ${formatBytes(profile.keptBytes)}, ${profile.recomputations} recomputes, ${(profile.forwardMs + profile.backwardMs).toFixed(3)} ms`;
+    });
+    return [`device ${device.device} per micro-batch: ${groups.join("; ")}`];
+  });
 }
