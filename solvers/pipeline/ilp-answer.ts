@@ -16,7 +16,7 @@ import type { Verdict } from "./ilp-verdict.js";
 
 /** Words for the class `pipeline-ilp` is exact over (one option per stage). */
 export const PIPELINE_ILP_CLASS =
-  "contiguous partitions into at most P stages, each stage running store-all, recompute (its forward once more from its input) or an option of pipeline-dp's stage menu (proofs/pipeline-ilp.md)";
+  "contiguous partitions (at cut points) into at most P stages, each stage running store-all, recompute (its forward once more from its input) or an option of pipeline-dp's stage menu (proofs/pipeline-ilp.md)";
 
 /** What one stage count's MILP gave. */
 export interface StageCountRun {
