@@ -18,7 +18,8 @@
  */
 import { solve } from "../solvers/index.js";
 import { DEFAULT_FIT_SOLVERS } from "../src/cli/commands/fit.js";
-import { type FitReport, fitBatches } from "../src/fit/fit.js";
+import { fitBatches } from "../src/fit/fit.js";
+import type { FitReport } from "../src/fit/types.js";
 import { zooDensities } from "../src/zoo/densities.js";
 import { benchEnvironment, loadAverageNow, writeBenchResults } from "./environment.js";
 

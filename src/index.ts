@@ -7,7 +7,8 @@
  */
 
 import { solve as solveOne } from "../solvers/index.js";
-import { type FitOptions, type FitReport, fitBatches } from "./fit/fit.js";
+import { fitBatches } from "./fit/fit.js";
+import type { FitOptions, FitReport } from "./fit/types.js";
 
 export {
   type MicrobatchOptions,
@@ -69,15 +70,15 @@ export {
   type PlanNode,
   planOf,
 } from "./export/plan.js";
-export {
-  type FitLevel,
-  type FitOptions,
-  type FitProbeDetail,
-  type FitReport,
-  type FitRow,
-  type FitSolve,
-  fitBatches,
-} from "./fit/fit.js";
+export { fitBatches } from "./fit/fit.js";
+export type {
+  FitLevel,
+  FitOptions,
+  FitProbeDetail,
+  FitReport,
+  FitRow,
+  FitSolve,
+} from "./fit/types.js";
 export { DEFAULT_COSTS, randomChain, randomLayeredDag, randomSeriesParallel } from "./generate/families.js";
 export { type PartitionGadget, partitionGadget } from "./generate/partition-gadget.js";
 export { isSeriesParallel } from "./graph/series-parallel.js";

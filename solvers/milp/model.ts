@@ -23,7 +23,8 @@
 import { type LpModel, type LpTerm, ModelBuilder } from "../../src/lp/model.js";
 import type { Deadline } from "../../src/time-limit.js";
 import { mayCompute, mayRetain, mustCompute, type StageGrid } from "./grid.js";
-import { addTimeRows, type JointColumns, type JointTimeSpec } from "./joint-time.js";
+import { addTimeRows, type JointColumns } from "./joint-time.js";
+import type { JointTimeSpec } from "./joint-time-spec.js";
 import { addMemoryRows } from "./model-memory.js";
 import { addRow, type Build, FIXED_ONE, FIXED_ZERO, type GridColumns } from "./model-rows.js";
 

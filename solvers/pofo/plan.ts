@@ -13,7 +13,8 @@ import { type Instruction, ops, type Schedule } from "../../src/schedule/types.j
 import type { Deadline } from "../../src/time-limit.js";
 import { type ChainPlan, emitPlan, planInstructionCount } from "../chain/plan.js";
 import { tablePlan } from "../chain/reconstruct.js";
-import { backwardSlots, type CopyAction, type PrefetchMode, type SpineTable, spineChoice } from "./spine.js";
+import { spineChoice } from "./spine.js";
+import { backwardSlots, type CopyAction, type PrefetchMode, type SpineTable } from "./spine-layout.js";
 
 /** One move of the spine, as read back. */
 export interface SpineStep {

@@ -32,7 +32,8 @@ import { tablePlan } from "../chain/reconstruct.js";
 import { fillTimeTable, tableSize } from "../chain/table.js";
 import { chainLink } from "./link.js";
 import { readSpine, spineInstructionCount, spineSchedule } from "./plan.js";
-import { fillSpine, spineAt, spineEntries } from "./spine.js";
+import { fillSpine, spineAt } from "./spine.js";
+import { spineEntries } from "./spine-layout.js";
 
 /** Most entries of the spine table: 2^27 float64, 1 GiB. */
 export const MAX_SPINE_ENTRIES = 2 ** 27;

@@ -12,9 +12,10 @@
  * as PyTorch) and on the last axis otherwise.
  */
 import { InputError } from "../errors.js";
+import { decodeModel } from "./decode.js";
 import { type ImportOptions, type ImportResult, SITE } from "./import-options.js";
 import { Importer } from "./importer.js";
-import { decodeModel, OnnxFormatError, type OnnxModel } from "./model.js";
+import { OnnxFormatError, type OnnxModel } from "./model.js";
 
 export type { ImportOptions, ImportResult } from "./import-options.js";
 

@@ -3,11 +3,12 @@
  * {@link zooToOnnx} and {@link encodeModel} write a zoo network as an ONNX file, {@link onnxNetwork} gives
  * the simulator an imported model's network and its file's weights.
  */
+
+export { decodeModel } from "./decode.js";
 export { A100, DEVICES, H100 } from "./devices.js";
 export { ATTRIBUTE_TYPE, encodeModel } from "./encode.js";
 export { type ImportOptions, type ImportResult, importOnnx } from "./import.js";
 export {
-  decodeModel,
   type OnnxAttribute,
   OnnxFormatError,
   type OnnxGraph,

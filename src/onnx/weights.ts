@@ -6,8 +6,9 @@
 import { InputError, type InputIssue } from "../errors.js";
 import type { OnnxModelSource } from "../instance/types.js";
 import type { ZooGraph } from "../zoo/types.js";
+import { decodeModel } from "./decode.js";
 import { importOnnx } from "./import.js";
-import { decodeModel, type OnnxTensor } from "./model.js";
+import type { OnnxTensor } from "./model.js";
 import { permute } from "./permute.js";
 import type { ParamBinding } from "./runnable.js";
 import { count, FLOAT } from "./values.js";

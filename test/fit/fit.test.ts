@@ -5,7 +5,8 @@
 import { describe, expect, it } from "vitest";
 import { solve } from "../../solvers/index.js";
 import { InputError } from "../../src/errors.js";
-import { type FitSolve, fitBatches } from "../../src/fit/fit.js";
+import { fitBatches } from "../../src/fit/fit.js";
+import type { FitSolve } from "../../src/fit/types.js";
 import { storeAllEvaluation } from "../../src/schedule/builders.js";
 import type { SolveResult } from "../../src/solver.js";
 import { toInstance } from "../../src/zoo/level.js";

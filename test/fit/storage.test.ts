@@ -5,7 +5,8 @@
 import { describe, expect, it } from "vitest";
 import { solve } from "../../solvers/index.js";
 import { InputError } from "../../src/errors.js";
-import { type FitOptions, type FitReport, type FitSolve, fitBatches } from "../../src/fit/fit.js";
+import { fitBatches } from "../../src/fit/fit.js";
+import type { FitOptions, FitReport, FitSolve } from "../../src/fit/types.js";
 
 const run = solve as unknown as FitSolve;
 

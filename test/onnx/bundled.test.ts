@@ -9,8 +9,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { solve } from "../../solvers/index.js";
 import { parseInstance } from "../../src/instance/parse.js";
+import { decodeModel } from "../../src/onnx/decode.js";
 import { importOnnx } from "../../src/onnx/import.js";
-import { decodeModel } from "../../src/onnx/model.js";
 import { cli, ROOT, tempFolder } from "../cli/run.js";
 
 const FOLDER = join(ROOT, "instances", "onnx");
