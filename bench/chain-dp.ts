@@ -21,7 +21,8 @@ import { parseInstance } from "../src/instance/parse.js";
 import type { Instance } from "../src/instance/types.js";
 import { storeAllSchedule } from "../src/schedule/builders.js";
 import { parseSchedule } from "../src/schedule/text.js";
-import type { SolveResult, SolverOptions } from "../src/solver.js";
+import type { SolveResult } from "../src/solve-result.js";
+import type { SolverOptions } from "../src/solver.js";
 import { benchEnvironment, median, writeBenchResults } from "./environment.js";
 
 const BUDGET_PERCENT = 40;

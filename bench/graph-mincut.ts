@@ -22,7 +22,7 @@ import { isSeriesParallel } from "../src/graph/series-parallel.js";
 import { parseInstance } from "../src/instance/parse.js";
 import type { Instance } from "../src/instance/types.js";
 import { parseSchedule } from "../src/schedule/text.js";
-import type { SolveResult } from "../src/solver.js";
+import type { SolveResult } from "../src/solve-result.js";
 import { generateInstance } from "../src/zoo/generate.js";
 
 /** Feng & Huang (CVPR 2021) README table: intermediate-memory cut and time overhead per network. */

@@ -19,7 +19,7 @@ import { loadInstance } from "../src/instance/load.js";
 import type { Instance } from "../src/instance/types.js";
 import { storeAllEvaluation } from "../src/schedule/builders.js";
 import { parseSchedule } from "../src/schedule/text.js";
-import type { SolveResult } from "../src/solver.js";
+import type { SolveResult } from "../src/solve-result.js";
 import { benchEnvironment, loadAverageNow, writeBenchResults } from "./environment.js";
 
 const NETWORKS = [

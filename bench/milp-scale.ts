@@ -26,7 +26,7 @@ import { loadInstance } from "../src/instance/load.js";
 import type { Instance } from "../src/instance/types.js";
 import { resolveBudget } from "../src/schedule/builders.js";
 import { parseSchedule } from "../src/schedule/text.js";
-import type { SolveResult } from "../src/solver.js";
+import type { SolveResult } from "../src/solve-result.js";
 import { Deadline, TimeLimitReached } from "../src/time-limit.js";
 import { benchEnvironment, loadAverageNow, writeBenchResults } from "./environment.js";
 

@@ -16,7 +16,7 @@ import { randomLayeredDag } from "../src/generate/families.js";
 import { loadInstance } from "../src/instance/load.js";
 import type { Instance } from "../src/instance/types.js";
 import { parseSchedule } from "../src/schedule/text.js";
-import type { SolveResult } from "../src/solver.js";
+import type { SolveResult } from "../src/solve-result.js";
 import { benchEnvironment, loadAverageNow, writeBenchResults } from "./environment.js";
 
 /** The zoo's op-level graphs up to 71 nodes, smallest first (the ladder). */

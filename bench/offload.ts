@@ -18,7 +18,7 @@ import { findPreset } from "../src/hardware/presets.js";
 import { loadInstance } from "../src/instance/load.js";
 import type { Instance } from "../src/instance/types.js";
 import { parseSchedule } from "../src/schedule/text.js";
-import type { SolveResult } from "../src/solver.js";
+import type { SolveResult } from "../src/solve-result.js";
 import { benchEnvironment, loadAverageNow, median, writeBenchResults } from "./environment.js";
 
 const NETWORKS = [

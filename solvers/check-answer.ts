@@ -12,22 +12,12 @@ import { InternalError } from "../src/errors.js";
 import { makespanLowerBound, SUM_OF_TIMES } from "../src/evaluate/bounds.js";
 import { evaluate, type ValidEvaluation } from "../src/evaluate/evaluate.js";
 import type { Instance } from "../src/instance/types.js";
+import type { Bound, Certificate, Objective, ScheduleClass } from "../src/optimality.js";
+import { SCHEDULE_CLASS_WORDS } from "../src/optimality.js";
 import { formatSchedule } from "../src/schedule/text.js";
 import type { Schedule } from "../src/schedule/types.js";
-import type {
-  Bound,
-  Certificate,
-  InfeasibleAnswer,
-  Objective,
-  ReportedBound,
-  ResultOptions,
-  ScheduleClass,
-  SolveResult,
-  Solver,
-  SolverAnswer,
-  SolverOptions,
-} from "../src/solver.js";
-import { SCHEDULE_CLASS_WORDS } from "../src/solver.js";
+import type { ReportedBound, ResultOptions, SolveResult } from "../src/solve-result.js";
+import type { InfeasibleAnswer, Solver, SolverAnswer, SolverOptions } from "../src/solver.js";
 import { storedModesUsed, unallowedConversion } from "./storage-option.js";
 
 /** Relative tolerance between a solver's claimed cost and the evaluator's (float sums in another order). */

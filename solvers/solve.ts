@@ -9,16 +9,11 @@ import { applyLink } from "../src/hardware/apply.js";
 import { type HardwareChoice, type LinkRecord, type LinkSetting, linkSetting } from "../src/hardware/link.js";
 import { requireInstance } from "../src/instance/parsed.js";
 import type { Instance, StorageMode } from "../src/instance/types.js";
+import type { Objective } from "../src/optimality.js";
 import { parseSwitches } from "../src/options.js";
 import { resolveBudget, storeAllEvaluation } from "../src/schedule/builders.js";
-import type {
-  CommonOption,
-  Objective,
-  ResultOptions,
-  SolveResult,
-  Solver,
-  SolverOptions,
-} from "../src/solver.js";
+import type { ResultOptions, SolveResult } from "../src/solve-result.js";
+import type { CommonOption, Solver, SolverOptions } from "../src/solver.js";
 import { describeAnswer } from "./check-answer.js";
 import { findSolver } from "./registry.js";
 import { type StorageChoice, storageModes } from "./storage-option.js";

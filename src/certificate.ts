@@ -1,9 +1,9 @@
 /**
  * Certificates of optimality in words (for results, the CLI table and `--json`'s `optimalOver`).
- * @see ./solver.ts for what each kind proves
+ * @see ./optimality.ts for what each kind proves
  */
 import { formatBytes } from "./budget.js";
-import { type Certificate, SCHEDULE_CLASS_WORDS } from "./solver.js";
+import { type Certificate, SCHEDULE_CLASS_WORDS } from "./optimality.js";
 
 function formatValue(objective: "time" | "memory", value: number): string {
   return objective === "time" ? `${value} ms` : `${value} bytes`;

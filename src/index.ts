@@ -142,6 +142,7 @@ export {
   onnxNetwork,
   zooToOnnx,
 } from "./onnx/index.js";
+export type { Objective } from "./optimality.js";
 export {
   evaluatePipeline,
   inFlightCount,
@@ -172,7 +173,8 @@ export { parseScheduleDocument } from "./schedule/file.js";
 export { storeAcrossTurn } from "./schedule/stored-forms.js";
 export { formatInstruction, formatSchedule, parseSchedule } from "./schedule/text.js";
 export { type Instruction, ops, type Schedule } from "./schedule/types.js";
-export type { Objective, SolveResult, Solver, SolverAnswer, SolverOptions, SolveStatus } from "./solver.js";
+export type { SolveResult } from "./solve-result.js";
+export type { Solver, SolverAnswer, SolverOptions, SolveStatus } from "./solver.js";
 export { type ZooOrigin, type ZooRegeneration, zooOriginOf, zooRegeneration } from "./zoo/at-batch.js";
 export { generateInstance, toBlockDocument, toOpDocument, zooModel, zooModels } from "./zoo/index.js";
 

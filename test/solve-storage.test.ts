@@ -13,7 +13,8 @@ import type { Instance, StorageMode } from "../src/instance/types.js";
 import { NO_SWITCHES } from "../src/options.js";
 import { storeAllSchedule } from "../src/schedule/builders.js";
 import { storeAcrossTurn } from "../src/schedule/stored-forms.js";
-import type { SolveResult, Solver, SolverAnswer } from "../src/solver.js";
+import type { SolveResult } from "../src/solve-result.js";
+import type { Solver, SolverAnswer } from "../src/solver.js";
 import { cli } from "./cli/run.js";
 import { example } from "./helpers.js";
 

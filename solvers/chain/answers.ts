@@ -5,8 +5,9 @@
  */
 import { SUM_OF_TIMES, sumOfTimesBound } from "../../src/evaluate/bounds.js";
 import type { Instance } from "../../src/instance/types.js";
+import type { Certificate, Objective } from "../../src/optimality.js";
 import { storeAllEvaluation, storeAllSchedule } from "../../src/schedule/builders.js";
-import type { Certificate, Objective, SolverAnswer } from "../../src/solver.js";
+import type { SolverAnswer } from "../../src/solver.js";
 import type { TimeLimitReached } from "../../src/time-limit.js";
 import type { ChainView } from "./chain-view.js";
 import { byteSizes } from "./discretize.js";

@@ -10,7 +10,7 @@
  * of a segment, and one more per segment).
  */
 import { InputError } from "../../src/errors.js";
-import type { Objective } from "../../src/solver.js";
+import type { Objective } from "../../src/optimality.js";
 
 /**
  * Cap on the bytes chain-dp's tables may take: 4 GiB. The tables are typed arrays outside the V8 heap,

@@ -14,8 +14,9 @@
 import { InputError, InternalError } from "../../src/errors.js";
 import { sumOfTimesBound } from "../../src/evaluate/bounds.js";
 import type { Instance, StorageMode } from "../../src/instance/types.js";
+import type { Certificate } from "../../src/optimality.js";
 import { storeAllEvaluation, storeAllSchedule } from "../../src/schedule/builders.js";
-import type { Certificate, SolverAnswer, SolverOptions } from "../../src/solver.js";
+import type { SolverAnswer, SolverOptions } from "../../src/solver.js";
 import { type Deadline, TimeLimitReached } from "../../src/time-limit.js";
 import { noRecomputePeak, withoutRecomputation } from "./answers.js";
 import type { ChainView } from "./chain-view.js";

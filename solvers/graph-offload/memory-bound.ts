@@ -9,7 +9,7 @@
  */
 import { graphOf } from "../../src/instance/graph.js";
 import type { Instance } from "../../src/instance/types.js";
-import type { Bound } from "../../src/solver.js";
+import type { Bound } from "../../src/optimality.js";
 
 /** How the bound is proven. */
 export const STEP_BOUND = "largest single step's resident need, proofs/graph-offload.md";

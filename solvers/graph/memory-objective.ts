@@ -15,7 +15,7 @@
  * @see ../../proofs/graph-mincut.md
  */
 import { InternalError } from "../../src/errors.js";
-import type { Certificate } from "../../src/solver.js";
+import type { Certificate } from "../../src/optimality.js";
 import { chenSqrtCheckpoints } from "../baselines/chen.js";
 import { enumerateKeeps, freeCandidates } from "./exhaustive.js";
 import { type JudgedKeep, lessMemory } from "./kept-evaluation.js";

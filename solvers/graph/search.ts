@@ -10,9 +10,9 @@ import { InternalError } from "../../src/errors.js";
 import { evaluate, type ValidEvaluation } from "../../src/evaluate/evaluate.js";
 import { graphOf, type InstanceGraph } from "../../src/instance/graph.js";
 import type { Instance } from "../../src/instance/types.js";
+import type { Objective } from "../../src/optimality.js";
 import { keepSchedule } from "../../src/schedule/builders.js";
 import type { Schedule } from "../../src/schedule/types.js";
-import type { Objective } from "../../src/solver.js";
 import { type Deadline, NO_DEADLINE } from "../../src/time-limit.js";
 import { type Judged, type JudgedKeep, lessMemory, lessTime } from "./kept-evaluation.js";
 

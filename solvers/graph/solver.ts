@@ -15,15 +15,9 @@
 import { InternalError } from "../../src/errors.js";
 import { makespanLowerBound, SUM_OF_TIMES, sumOfTimesBound } from "../../src/evaluate/bounds.js";
 import { type Instance, STORAGE_MODES } from "../../src/instance/types.js";
+import type { Bound, Certificate } from "../../src/optimality.js";
 import type { Schedule } from "../../src/schedule/types.js";
-import type {
-  Bound,
-  Certificate,
-  FrontPoint,
-  Solver,
-  SolverAnswer,
-  SolverOptions,
-} from "../../src/solver.js";
+import type { FrontPoint, Solver, SolverAnswer, SolverOptions } from "../../src/solver.js";
 import { Deadline, TimeLimitReached } from "../../src/time-limit.js";
 import { chenSqrtCheckpoints } from "../baselines/chen.js";
 import { solveWithStoredForms } from "../storage/pass.js";

@@ -6,7 +6,8 @@
 import { InternalError } from "../../src/errors.js";
 import { makespanLowerBound, sumOfTimesBound } from "../../src/evaluate/bounds.js";
 import type { Instance } from "../../src/instance/types.js";
-import type { Bound, ScheduleClass, SolverAnswer } from "../../src/solver.js";
+import type { Bound, ScheduleClass } from "../../src/optimality.js";
+import type { SolverAnswer } from "../../src/solver.js";
 import type { Judged } from "./judged.js";
 
 /** Relative slack under which an evaluated makespan meets the MILP's bound (the backends' tolerances, src/lp/check.ts). */

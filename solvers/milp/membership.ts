@@ -1,5 +1,5 @@
 /**
- * Whether a schedule belongs to the stage-grid class (src/solver.ts, `stage-grid`; proofs/milp.md,
+ * Whether a schedule belongs to the stage-grid class (src/optimality.ts, `stage-grid`; proofs/milp.md,
  * "The class"): only `F`, `B` and `D`; the first forward of each node and every backward in
  * store-all's order (the stage ops of grid.ts); between two stage ops, forwards of already computed
  * nodes only, strictly increasing, none above the next stage's top. Validity and the budget are the

@@ -7,9 +7,10 @@
 import { makespanLowerBound, SUM_OF_TIMES, sumOfTimesBound } from "../../src/evaluate/bounds.js";
 import type { ValidEvaluation } from "../../src/evaluate/evaluate.js";
 import type { Instance } from "../../src/instance/types.js";
+import type { Bound } from "../../src/optimality.js";
 import { storeAllEvaluation, storeAllSchedule } from "../../src/schedule/builders.js";
 import type { Schedule } from "../../src/schedule/types.js";
-import type { Bound, SolverAnswer, SolverOptions } from "../../src/solver.js";
+import type { SolverAnswer, SolverOptions } from "../../src/solver.js";
 import { judgeFixedSchedule } from "../baselines/judge.js";
 import { classLeastPeak } from "./least-peak.js";
 import { type OffloadOrder, offloadOrder } from "./order.js";

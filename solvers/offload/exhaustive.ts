@@ -1,5 +1,5 @@
 /**
- * Exact branch and bound over the whole `offload` class (src/solver.ts) for tiny instances: every
+ * Exact branch and bound over the whole `offload` class (src/optimality.ts) for tiny instances: every
  * offloaded set, every order of the offloads on the device-to-host channel, every position of every
  * `D` and `P` (several absences of one activation included), up to the dominance rules of
  * proofs/offload-exhaustive.md, which never remove every optimal schedule. Each branch runs on the

@@ -6,7 +6,8 @@
 
 import { InternalError } from "../../src/errors.js";
 import { evaluate } from "../../src/evaluate/evaluate.js";
-import type { Bound, SolverAnswer, SolverOptions } from "../../src/solver.js";
+import type { Bound } from "../../src/optimality.js";
+import type { SolverAnswer, SolverOptions } from "../../src/solver.js";
 import { infeasibleAnswer, placedAnswer } from "./answers.js";
 import { classLeastPeak, leastPeakSchedule, setLeastPeak } from "./least-peak.js";
 import type { OffloadOrder } from "./order.js";

@@ -1,5 +1,5 @@
 /**
- * The fixed operation order of the `offload` class (src/solver.ts): store-all's compute steps (every
+ * The fixed operation order of the `offload` class (src/optimality.ts): store-all's compute steps (every
  * forward once in the listed order, then every backward in reverse), with what each step reads and,
  * per activation, the steps that read it. Every offload solver plans around this one order.
  * Built in O(n + m) from store-all's schedule (src/schedule/builders.ts) and the evaluator's profile of

@@ -20,8 +20,9 @@
 import { InputError } from "../../src/errors.js";
 import { sumOfTimesBound } from "../../src/evaluate/bounds.js";
 import type { Instance } from "../../src/instance/types.js";
+import type { Certificate } from "../../src/optimality.js";
 import { NO_SWITCHES } from "../../src/options.js";
-import type { Certificate, Solver, SolverAnswer, SolverOptions } from "../../src/solver.js";
+import type { Solver, SolverAnswer, SolverOptions } from "../../src/solver.js";
 import { Deadline, TimeLimitReached } from "../../src/time-limit.js";
 import { type KnownPlan, noRecomputePeak, timeoutAnswer, withoutRecomputation } from "../chain/answers.js";
 import { type ChainView, chainRejection, requireChainView } from "../chain/chain-view.js";

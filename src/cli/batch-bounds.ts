@@ -14,8 +14,8 @@ import { type BoundPart, bestBoundAtBudget } from "../../solvers/milp/bound.js";
 import { describeValue } from "../errors.js";
 import { loadInstance } from "../instance/load.js";
 import { appendLogLine } from "../io/files.js";
+import type { ScheduleClass } from "../optimality.js";
 import { resolveBudget } from "../schedule/builders.js";
-import type { ScheduleClass } from "../solver.js";
 import type { CommandIo } from "./command.js";
 import { canonicalJson, type JobSetting } from "./results-log.js";
 
@@ -44,7 +44,7 @@ export interface BoundSetting {
  *   `infeasible` (a relaxation proved that no stage-grid schedule fits the budget); `error` (with
  *   `reason`; run again on resume).
  * - `valueMs`: the largest proven bound of the `parts` (ms), over the class `over`: `all` (every
- *   schedule: the sum of times) or `stage-grid` (src/solver.ts; proofs/milp.md).
+ *   schedule: the sum of times) or `stage-grid` (src/optimality.ts; proofs/milp.md).
  * - `parts`: each formulation tried (`grid-lp`: the LP relaxation of Checkmate's MILP; `blocks`: the
  *   block relaxation, proofs/milp-blocks.md), with its own status, value and wall time.
  *

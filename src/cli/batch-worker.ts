@@ -10,8 +10,8 @@ import { InputError } from "../errors.js";
 import { choiceOf, type LinkSetting } from "../hardware/link.js";
 import { loadInstance } from "../instance/load.js";
 import { parseInstance } from "../instance/parse.js";
+import type { Objective } from "../optimality.js";
 import { parseSchedule } from "../schedule/text.js";
-import type { Objective } from "../solver.js";
 
 /** A job sent to the worker. */
 export interface BatchJob {

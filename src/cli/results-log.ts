@@ -19,8 +19,9 @@ import { type HardwareChoice, type LinkSetting, linkSetting } from "../hardware/
 import type { StorageMode } from "../instance/types.js";
 import { appendLogLine, writeFileAtomic } from "../io/files.js";
 import { acquireLogLock } from "../io/log-lock.js";
+import type { Objective } from "../optimality.js";
 import { parseSwitches } from "../options.js";
-import type { Objective, Solver } from "../solver.js";
+import type { Solver } from "../solver.js";
 
 /** Everything that decides a solve's answer: the key a resume matches on. */
 export interface JobSetting {

@@ -4,7 +4,7 @@
  */
 import { graphOf } from "../instance/graph.js";
 import type { Instance } from "../instance/types.js";
-import type { Bound } from "../solver.js";
+import type { Bound } from "../optimality.js";
 
 /** The name certificates and bounds use for {@link makespanLowerBound}. */
 export const SUM_OF_TIMES = "sum of forward and backward times, proofs/cost-model.md";

@@ -10,7 +10,7 @@
 import type { Accumulation } from "../evaluate/microbatch.js";
 import type { Instance } from "../instance/types.js";
 import { planMicrobatches } from "../microbatch/plan.js";
-import type { SolveResult } from "../solver.js";
+import type { SolveResult } from "../solve-result.js";
 
 /** Runs one solver on one instance under a budget in bytes (fit's `FitSolve`, remat's `solve`). */
 export type ProbeSolve = (

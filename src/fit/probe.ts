@@ -4,7 +4,7 @@
  */
 import { InputError } from "../errors.js";
 import type { Instance } from "../instance/types.js";
-import type { SolveResult } from "../solver.js";
+import type { SolveResult } from "../solve-result.js";
 import { microbatchProbe } from "./microbatch-probe.js";
 import type { FitLevel, FitOptions, FitProbeDetail, FitSolve } from "./types.js";
 

@@ -4,7 +4,8 @@
  */
 import type { Accumulation } from "../evaluate/microbatch.js";
 import type { Instance } from "../instance/types.js";
-import type { SolveResult, SolveStatus } from "../solver.js";
+import type { SolveResult } from "../solve-result.js";
+import type { SolveStatus } from "../solver.js";
 import type { ZooConfig } from "../zoo/config.js";
 import type { Optimizer } from "../zoo/document.js";
 import type { Probe } from "./search.js";

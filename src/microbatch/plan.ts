@@ -30,7 +30,8 @@ import {
 } from "../evaluate/microbatch.js";
 import type { Instance } from "../instance/types.js";
 import { resolveBudget, storeAllEvaluation } from "../schedule/builders.js";
-import type { SolveResult, SolveStatus } from "../solver.js";
+import type { SolveResult } from "../solve-result.js";
+import type { SolveStatus } from "../solver.js";
 import { zooRegeneration } from "../zoo/at-batch.js";
 
 /** The options of one solve that planning reads (the rest pass through to the solve untouched). */

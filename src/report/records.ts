@@ -6,7 +6,7 @@
  */
 import { describeValue, InputError, type InputIssue } from "../errors.js";
 
-/** The stage-grid LP bound of a result (`--bound`), as far as a report reads it (src/solver.ts GridBoundReport). */
+/** The stage-grid LP bound of a result (`--bound`), as far as a report reads it (src/solve-result.ts GridBoundReport). */
 export interface RecordBound {
   readonly status: string;
   readonly valueMs: number | null;

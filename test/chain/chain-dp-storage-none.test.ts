@@ -11,7 +11,7 @@ import { chainRejection } from "../../solvers/chain/chain-view.js";
 import { solve } from "../../solvers/index.js";
 import { parseInstance } from "../../src/instance/parse.js";
 import type { Instance } from "../../src/instance/types.js";
-import type { SolveResult } from "../../src/solver.js";
+import type { SolveResult } from "../../src/solve-result.js";
 
 const ROOT = new URL("../../instances/", import.meta.url).pathname;
 

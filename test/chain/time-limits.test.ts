@@ -12,7 +12,9 @@ import { solve } from "../../solvers/solve.js";
 import { randomChain } from "../../src/generate/families.js";
 import { parseInstance } from "../../src/instance/parse.js";
 import type { Instance } from "../../src/instance/types.js";
-import type { Objective, SolveResult, Solver } from "../../src/solver.js";
+import type { Objective } from "../../src/optimality.js";
+import type { SolveResult } from "../../src/solve-result.js";
+import type { Solver } from "../../src/solver.js";
 import type { Deadline } from "../../src/time-limit.js";
 import { CountingDeadline } from "./counting-deadline.js";
 

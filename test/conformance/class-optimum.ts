@@ -12,8 +12,8 @@ import { exactOffloadOptimum } from "../../solvers/offload/exhaustive-solver.js"
 import { evaluate, type ValidEvaluation } from "../../src/evaluate/evaluate.js";
 import { graphOf } from "../../src/instance/graph.js";
 import type { Instance } from "../../src/instance/types.js";
+import type { Objective, ScheduleClass } from "../../src/optimality.js";
 import { keepSchedule, storeAllEvaluation } from "../../src/schedule/builders.js";
-import type { Objective, ScheduleClass } from "../../src/solver.js";
 import { persistentSchedules } from "../chain/enumerate.js";
 import { gridOptimum } from "../milp/grid-exhaustive.js";
 import { offloadChainEvaluations } from "../pofo/enumerate.js";

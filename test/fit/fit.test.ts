@@ -8,7 +8,7 @@ import { InputError } from "../../src/errors.js";
 import { fitBatches } from "../../src/fit/fit.js";
 import type { FitSolve } from "../../src/fit/types.js";
 import { storeAllEvaluation } from "../../src/schedule/builders.js";
-import type { SolveResult } from "../../src/solver.js";
+import type { SolveResult } from "../../src/solve-result.js";
 import { toInstance } from "../../src/zoo/level.js";
 import { zooModel } from "../../src/zoo/registry.js";
 

@@ -13,7 +13,7 @@
 import { DEFAULT_COSTS, randomChain } from "../../src/generate/families.js";
 import { loadInstance } from "../../src/instance/load.js";
 import type { Instance } from "../../src/instance/types.js";
-import type { Objective } from "../../src/solver.js";
+import type { Objective } from "../../src/optimality.js";
 
 export type Provenance =
   | "sum-of-times"

@@ -1,5 +1,5 @@
 /**
- * The optimum of the stage-grid class (src/solver.ts, `stage-grid`) by exhaustive search, independently
+ * The optimum of the stage-grid class (src/optimality.ts, `stage-grid`) by exhaustive search, independently
  * of solvers/milp: a dynamic program over stages whose state is the set of activations (and tapes)
  * resident at a stage's start, trying at every stage every set of forwards to run (each with or without
  * its tape) and every set to keep into the next stage, with its own memory count written from the cost

@@ -13,7 +13,7 @@ import { solve } from "../../solvers/index.js";
 import { storageChoices } from "../../solvers/storage/pass.js";
 import { parseInstance } from "../../src/instance/parse.js";
 import { type Instance, STORAGE_MODES, type StorageMode } from "../../src/instance/types.js";
-import type { SolveResult } from "../../src/solver.js";
+import type { SolveResult } from "../../src/solve-result.js";
 import { PROPERTY_SEED } from "../arbitraries.js";
 import { anyInstance } from "../conformance/instances.js";
 

@@ -12,7 +12,8 @@ import { describeValue, InputError } from "../../errors.js";
 import type { HardwareChoice } from "../../hardware/link.js";
 import { acquireLogLock } from "../../io/log-lock.js";
 import { checkOutputPath } from "../../io/output-path.js";
-import type { Certificate, Solver } from "../../solver.js";
+import type { Certificate } from "../../optimality.js";
+import type { Solver } from "../../solver.js";
 import {
   extraOptions,
   noExtraPositionals,

@@ -6,7 +6,7 @@ import { statusWithCertificate } from "../../certificate.js";
 import { loadInstance } from "../../instance/load.js";
 import type { Instance } from "../../instance/types.js";
 import { bundledPath } from "../../io/paths.js";
-import type { SolveResult } from "../../solver.js";
+import type { SolveResult } from "../../solve-result.js";
 import { noExtraPositionals, numberOption, parseCommandArgs, stringOption } from "../args.js";
 import type { Command, CommandIo } from "../command.js";
 import { renderTable, wrapText } from "../table.js";

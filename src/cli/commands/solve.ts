@@ -5,12 +5,8 @@ import { formatBytes } from "../../budget.js";
 import { describeValue, InputError } from "../../errors.js";
 import { loadInstance } from "../../instance/load.js";
 import { checkOutputPath } from "../../io/output-path.js";
-import {
-  type GridBoundReport,
-  type Objective,
-  SCHEDULE_CLASS_WORDS,
-  type SolveResult,
-} from "../../solver.js";
+import { type Objective, SCHEDULE_CLASS_WORDS } from "../../optimality.js";
+import type { GridBoundReport, SolveResult } from "../../solve-result.js";
 import {
   extraOptions,
   noExtraPositionals,
