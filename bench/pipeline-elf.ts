@@ -14,14 +14,12 @@
  * by solvePipeline / solvePipelineAsync. Writes bench/results/pipeline-elf.json and .md.
  * Run: npx tsx bench/pipeline-elf.ts
  */
-import { type SolvePipelineOptions, solvePipeline, solvePipelineAsync } from "../solvers/pipeline/solve.js";
-import { parseInstance } from "../src/instance/parse.js";
+import { solvePipeline, solvePipelineAsync } from "../solvers/pipeline/solve.js";
 import type { Instance } from "../src/instance/types.js";
 import type { PipelineResult, PipelineScheduleKind } from "../src/pipeline/types.js";
 import type { ZooConfig } from "../src/zoo/config.js";
-import { generateInstance } from "../src/zoo/generate.js";
-import { zooModel } from "../src/zoo/registry.js";
 import { benchEnvironment, loadAverageNow, writeBenchResults } from "./environment.js";
+import { type Base, leastMemory, zooChain } from "./pipeline-setup.js";
 import { renderElf } from "./readme-elf.js";
 
 const NETWORKS: readonly { readonly name: string; readonly zoo: string; readonly config: ZooConfig }[] = [
@@ -35,46 +33,6 @@ const SHARES = [0.25, 0.5, 0.75] as const;
 const LINK = { bandwidth: "25GB/s", latency: "5us" };
 /** Seconds per pipeline-ilp solve. */
 const TIME_LIMIT_SEC = 15;
-
-/** The block-level instance of a zoo setting and its exact per-block state bytes (as bench/pipeline.ts builds them). */
-function zooChain(zoo: string, config: ZooConfig): { instance: Instance; state: Record<string, number> } {
-  const instance = parseInstance(generateInstance({ zoo, config, level: "block" }).document);
-  const params = new Map<string, number>();
-  for (const op of zooModel(zoo).build(config).ops)
-    params.set(
-      op.block,
-      (params.get(op.block) ?? 0) + op.params.reduce((s, p) => s + p.shape.reduce((a, b) => a * b, 1), 0),
-    );
-  const total = [...params.values()].reduce((a, b) => a + b, 0);
-  const perParam = instance.fixedBytes / total;
-  if (!Number.isInteger(perParam))
-    throw new Error(`${zoo}: fixedBytes is not a whole number of bytes per parameter`);
-  return {
-    instance,
-    state: Object.fromEntries(instance.nodes.map((n) => [n.id, (params.get(n.id) ?? 0) * perParam])),
-  };
-}
-
-type Base = Omit<SolvePipelineOptions, "solver" | "memory">;
-
-/** The least memory (to 1%) at which pipeline-dp with or without checkpointing finds a plan. */
-function leastMemory(instance: Instance, base: Base, checkpointing: boolean): number {
-  const fits = (memory: number) =>
-    solvePipeline(instance, { ...base, memory, solver: "pipeline-dp", checkpointing }).evaluation !== null;
-  let hi = 1e9;
-  while (!fits(hi)) hi *= 2;
-  let lo = hi / 2;
-  while (fits(lo)) {
-    hi = lo;
-    lo /= 2;
-  }
-  while (hi - lo > 0.01 * hi) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (fits(mid)) hi = mid;
-    else lo = mid;
-  }
-  return hi;
-}
 
 /** What the results file keeps of one solve. */
 function row(result: PipelineResult, label: string) {

@@ -12,15 +12,13 @@
  */
 
 import { pipelineSolvers } from "../solvers/pipeline/registry.js";
-import { type SolvePipelineOptions, solvePipeline, solvePipelineAsync } from "../solvers/pipeline/solve.js";
-import { parseInstance } from "../src/instance/parse.js";
+import { solvePipeline, solvePipelineAsync } from "../solvers/pipeline/solve.js";
 import type { Instance } from "../src/instance/types.js";
 import type { PipelineResult, PipelineScheduleKind } from "../src/pipeline/types.js";
 import { pipelineUnits } from "../src/pipeline/units.js";
 import type { ZooConfig } from "../src/zoo/config.js";
-import { generateInstance } from "../src/zoo/generate.js";
-import { zooModel } from "../src/zoo/registry.js";
 import { benchEnvironment, loadAverageNow, writeBenchResults } from "./environment.js";
+import { type Base, leastMemory, zooChain } from "./pipeline-setup.js";
 import { renderPipeline } from "./readme-pipeline.js";
 
 interface Network {
@@ -49,54 +47,6 @@ const LINK = { bandwidth: "25GB/s", latency: "5us" };
 const DEPTH_MEMORY = 16e9;
 const DEPTHS = [12, 24, 36, 48, 72, 96] as const;
 const MAX_MICROBATCHES = 256;
-
-/** The block- or op-level instance of a zoo setting and its exact per-node state bytes. */
-function zooChain(
-  zoo: string,
-  config: ZooConfig,
-  level: Network["level"] = "block",
-): { instance: Instance; state: Record<string, number> } {
-  const generated = generateInstance({ zoo, config, level });
-  const instance = parseInstance(generated.document);
-  const graph = zooModel(zoo).build(config);
-  const params = new Map<string, number>();
-  for (const op of graph.ops) {
-    const node = level === "block" ? op.block : op.id;
-    params.set(
-      node,
-      (params.get(node) ?? 0) + op.params.reduce((s, p) => s + p.shape.reduce((a, b) => a * b, 1), 0),
-    );
-  }
-  const total = [...params.values()].reduce((a, b) => a + b, 0);
-  const perParam = instance.fixedBytes / total;
-  if (!Number.isInteger(perParam))
-    throw new Error(`${zoo}: fixedBytes is not a whole number of bytes per parameter`);
-  return {
-    instance,
-    state: Object.fromEntries(instance.nodes.map((n) => [n.id, (params.get(n.id) ?? 0) * perParam])),
-  };
-}
-
-type Base = Omit<SolvePipelineOptions, "solver" | "memory">;
-
-/** The least memory (to 1%) at which pipeline-dp with or without checkpointing finds a plan. */
-function leastMemory(instance: Instance, base: Base, checkpointing: boolean): number {
-  const fits = (memory: number) =>
-    solvePipeline(instance, { ...base, memory, solver: "pipeline-dp", checkpointing }).evaluation !== null;
-  let hi = 1e9;
-  while (!fits(hi)) hi *= 2;
-  let lo = hi / 2;
-  while (fits(lo)) {
-    hi = lo;
-    lo /= 2;
-  }
-  while (hi - lo > 0.01 * hi) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (fits(mid)) hi = mid;
-    else lo = mid;
-  }
-  return hi;
-}
 
 /** The largest micro-batch count (<= MAX_MICROBATCHES) whose GPipe plan fits, by doubling then bisection. */
 function largestMicrobatches(instance: Instance, base: Base, memory: number, checkpointing: boolean): number {
