@@ -16,6 +16,7 @@ import { type LpModel, type LpTerm, ModelBuilder } from "../../src/lp/model.js";
 import { deviceOrder, type Part } from "../../src/pipeline/order.js";
 import type { PipelineProblem } from "../../src/pipeline/types.js";
 import type { StageCandidate } from "./ilp-candidates.js";
+import { addContiguityRows, addLinkRows, type LinkSender, type SentSegment } from "./ilp-rows.js";
 
 /** One segment a position may take. */
 export interface MicrobatchSegment {
@@ -67,15 +68,14 @@ export function buildMicrobatchIlp(
   const p = stages.length;
   const b = new ModelBuilder(`pipeline-ilp-microbatch-${problem.instance.name}-p${p}`, "minimize");
   const devices = stages.map((stage, s) => device(b, problem, stage, s, p));
-  contiguity(b, problem, devices);
+  addContiguityRows(b, devices.map(segmentsOf));
   for (const [s, d] of devices.entries()) {
     serialRows(b, d, s);
     memoryRows(b, problem, d, s);
   }
-  for (let s = 1; s < p; s++)
-    linkRows(b, problem, devices[s - 1] as Device, devices[s] as Device, s, "forward");
+  for (let s = 1; s < p; s++) link(b, problem, devices[s - 1] as Device, devices[s] as Device, s, "forward");
   for (let s = 0; s + 1 < p; s++)
-    linkRows(b, problem, devices[s + 1] as Device, devices[s] as Device, s, "backward");
+    link(b, problem, devices[s + 1] as Device, devices[s] as Device, s, "backward");
   const makespan = b.addVariable("step", { objective: 1, upper: cutoffMs });
   devices.forEach((d, s) => {
     const i = d.order.length - 1;
@@ -126,25 +126,6 @@ function device(
     at[part.kind][part.microbatch] = i;
   });
   return { stage, order, start, segment, choice, at };
-}
-
-/** Position s ends at node k exactly when position s + 1 starts at node k + 1. */
-function contiguity(b: ModelBuilder, problem: PipelineProblem, devices: readonly Device[]): void {
-  const L = problem.instance.nodes.length - 1;
-  for (let s = 0; s + 1 < devices.length; s++) {
-    const here = devices[s] as Device;
-    const next = devices[s + 1] as Device;
-    for (let k = 1; k < L; k++) {
-      const terms: LpTerm[] = [];
-      here.stage.segments.forEach((g, i) => {
-        if (g.last === k) terms.push([here.segment[i] as number, 1]);
-      });
-      next.stage.segments.forEach((g, i) => {
-        if (g.first === k + 1) terms.push([next.segment[i] as number, -1]);
-      });
-      if (terms.length > 0) b.addConstraint(`chain${s}_${k}`, terms, { equal: 0 });
-    }
-  }
 }
 
 /** Terms `sign * duration` of part `i` of the device: its micro-batch's chosen option's part time. */
@@ -198,24 +179,8 @@ function memoryRows(b: ModelBuilder, problem: PipelineProblem, d: Device, s: num
   });
 }
 
-/** Terms of the sender's transfer time above the latency: the chosen segment's bytes over the bandwidth. */
-function transferTerms(problem: PipelineProblem, sender: Device, direction: Part["kind"]): LpTerm[] {
-  const { bandwidth } = problem.link;
-  if (bandwidth === Number.POSITIVE_INFINITY) return [];
-  const nodes = problem.instance.nodes;
-  return sender.stage.segments.map((g, i) => {
-    const bytes =
-      direction === "forward" ? (nodes[g.last]?.bytes ?? 0) : (nodes[g.first - 1]?.gradBytes ?? 0);
-    return [sender.segment[i] as number, -bytes / bandwidth];
-  });
-}
-
-/**
- * The link from `sender` to `receiver` in `direction` (`forward`: stage s - 1 to s; `backward`: s + 1
- * to s), one transfer at a time in the sender's order, each taking the latency plus the chosen
- * segment's bytes over the bandwidth.
- */
-function linkRows(
+/** The link rows (ilp-rows.ts) from `sender` to `receiver` in `direction`. */
+function link(
   b: ModelBuilder,
   problem: PipelineProblem,
   sender: Device,
@@ -223,31 +188,17 @@ function linkRows(
   s: number,
   direction: Part["kind"],
 ): void {
-  const latency = problem.link.latencyMs;
-  const transfer = transferTerms(problem, sender, direction);
-  const name = direction === "forward" ? "af" : "ab";
-  let previous: number | undefined;
-  sender.order.forEach((part, i) => {
-    if (part.kind !== direction) return;
-    const j = part.microbatch;
-    const arrive = b.addVariable(`${name}${s}_${j}`);
-    b.addConstraint(
-      `${name}${s}_${j}_end`,
-      [[arrive, 1], [sender.start[i] as number, -1], ...durationTerms(sender, i, -1), ...transfer],
-      { lower: latency },
-    );
-    if (previous !== undefined)
-      b.addConstraint(`${name}${s}_${j}_link`, [[arrive, 1], [previous, -1], ...transfer], {
-        lower: latency,
-      });
-    previous = arrive;
-    b.addConstraint(
-      `${name}${s}_${j}_start`,
-      [
-        [receiver.start[receiver.at[direction][j] as number] as number, 1],
-        [arrive, -1],
-      ],
-      { lower: 0 },
-    );
-  });
+  const linkSender: LinkSender = {
+    order: sender.order,
+    start: sender.start,
+    negativeDuration: (i) => durationTerms(sender, i, -1),
+    segments: segmentsOf(sender),
+  };
+  const at = receiver.at[direction];
+  addLinkRows(b, problem, linkSender, (j) => receiver.start[at[j] as number] as number, s, direction);
+}
+
+/** The segments a position may hold, with their columns. */
+function segmentsOf(d: Device): SentSegment[] {
+  return d.stage.segments.map((g, i) => ({ column: d.segment[i] as number, first: g.first, last: g.last }));
 }

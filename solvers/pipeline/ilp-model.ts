@@ -10,6 +10,7 @@ import { deviceOrder, type Part } from "../../src/pipeline/order.js";
 import type { PipelineProblem } from "../../src/pipeline/types.js";
 import type { Deadline } from "../../src/time-limit.js";
 import type { StageCandidate } from "./ilp-candidates.js";
+import { addContiguityRows, addLinkRows, type LinkSender, type SentSegment } from "./ilp-rows.js";
 
 /** A built model and where its columns are. */
 export interface PipelineIlp {
@@ -63,12 +64,12 @@ export function buildPipelineIlp(
     });
     return { columns, candidates: list, order, start, at };
   });
-  contiguity(b, problem, stages);
+  addContiguityRows(b, stages.map(segmentsOf));
   for (let s = 0; s < p; s++) serialRows(b, stages[s] as StageColumns, s);
   for (let s = 1; s < p; s++)
-    linkRows(b, problem, stages[s - 1] as StageColumns, stages[s] as StageColumns, s, "forward");
+    link(b, problem, stages[s - 1] as StageColumns, stages[s] as StageColumns, s, "forward");
   for (let s = 0; s + 1 < p; s++)
-    linkRows(b, problem, stages[s + 1] as StageColumns, stages[s] as StageColumns, s, "backward");
+    link(b, problem, stages[s + 1] as StageColumns, stages[s] as StageColumns, s, "backward");
   const makespan = b.addVariable("step", { objective: 1, upper: cutoffMs });
   stages.forEach((stage, s) => {
     const i = stage.order.length - 1;
@@ -82,25 +83,6 @@ export function buildPipelineIlp(
     );
   });
   return { model: b.build(), choice: stages.map((stage) => stage.columns), makespan };
-}
-
-/** Stage s ends at node k exactly when stage s + 1 starts at node k + 1. */
-function contiguity(b: ModelBuilder, problem: PipelineProblem, stages: readonly StageColumns[]): void {
-  const L = problem.instance.nodes.length - 1;
-  for (let s = 0; s + 1 < stages.length; s++) {
-    const here = stages[s] as StageColumns;
-    const next = stages[s + 1] as StageColumns;
-    for (let k = 1; k < L; k++) {
-      const terms: LpTerm[] = [];
-      here.candidates.forEach((c, i) => {
-        if (c.last === k) terms.push([here.columns[i] as number, 1]);
-      });
-      next.candidates.forEach((c, i) => {
-        if (c.first === k + 1) terms.push([next.columns[i] as number, -1]);
-      });
-      if (terms.length > 0) b.addConstraint(`chain${s}_${k}`, terms, { equal: 0 });
-    }
-  }
 }
 
 /** Terms `sign * duration` of the stage's forward or backward part, summed over its candidates. */
@@ -127,62 +109,6 @@ function serialRows(b: ModelBuilder, stage: StageColumns, s: number): void {
   }
 }
 
-/** Bytes the `sender`'s candidate puts on the link in `direction`, divided by the bandwidth (ms). */
-function transferTerms(problem: PipelineProblem, sender: StageColumns, direction: Part["kind"]): LpTerm[] {
-  const { bandwidth } = problem.link;
-  if (bandwidth === Number.POSITIVE_INFINITY) return [];
-  const nodes = problem.instance.nodes;
-  return sender.candidates.map((c, i) => {
-    const bytes =
-      direction === "forward" ? (nodes[c.last]?.bytes ?? 0) : (nodes[c.first - 1]?.gradBytes ?? 0);
-    return [sender.columns[i] as number, -bytes / bandwidth];
-  });
-}
-
-/**
- * The link from `sender` to `receiver` in `direction` (`forward`: stage s - 1 to s, activations;
- * `backward`: stage s + 1 to s, gradients). With `arrive[j]` the arrival of micro-batch j's transfer:
- * arrive[j] >= end of the sender's part for j + transfer, and arrive[j] >= arrive[previous] + transfer
- * (one transfer at a time, in the sender's order); the receiver's part for j starts after arrive[j].
- */
-function linkRows(
-  b: ModelBuilder,
-  problem: PipelineProblem,
-  sender: StageColumns,
-  receiver: StageColumns,
-  s: number,
-  direction: Part["kind"],
-): void {
-  const latency = problem.link.latencyMs;
-  const transfer = transferTerms(problem, sender, direction);
-  const name = direction === "forward" ? "af" : "ab";
-  let previous: number | undefined;
-  sender.order.forEach((part, i) => {
-    if (part.kind !== direction) return;
-    const j = part.microbatch;
-    const arrive = b.addVariable(`${name}${s}_${j}`);
-    b.addConstraint(
-      `${name}${s}_${j}_end`,
-      [[arrive, 1], [sender.start[i] as number, -1], ...durationTerms(sender, direction, -1), ...transfer],
-      { lower: latency },
-    );
-    if (previous !== undefined)
-      b.addConstraint(`${name}${s}_${j}_link`, [[arrive, 1], [previous, -1], ...transfer], {
-        lower: latency,
-      });
-    previous = arrive;
-    const at = receiver.at[direction][j] as number;
-    b.addConstraint(
-      `${name}${s}_${j}_start`,
-      [
-        [receiver.start[at] as number, 1],
-        [arrive, -1],
-      ],
-      { lower: 0 },
-    );
-  });
-}
-
 /**
  * A MILP start from a known plan with `p` stages: 1 on the binary of each of its stages' candidates, 0
  * on the others (the backend completes the times itself); undefined when a stage's candidate is not
@@ -204,4 +130,32 @@ export function startOf(
     });
   }
   return { indices: Int32Array.from(indices), values: Float64Array.from(values) };
+}
+
+/** The link rows (ilp-rows.ts) from `sender` to `receiver` in `direction`. */
+function link(
+  b: ModelBuilder,
+  problem: PipelineProblem,
+  sender: StageColumns,
+  receiver: StageColumns,
+  s: number,
+  direction: Part["kind"],
+): void {
+  const linkSender: LinkSender = {
+    order: sender.order,
+    start: sender.start,
+    negativeDuration: (i) => durationTerms(sender, (sender.order[i] as Part).kind, -1),
+    segments: segmentsOf(sender),
+  };
+  const at = receiver.at[direction];
+  addLinkRows(b, problem, linkSender, (j) => receiver.start[at[j] as number] as number, s, direction);
+}
+
+/** The segments a stage may hold: one per candidate, with its column. */
+function segmentsOf(stage: StageColumns): SentSegment[] {
+  return stage.candidates.map((c, i) => ({
+    column: stage.columns[i] as number,
+    first: c.first,
+    last: c.last,
+  }));
 }
